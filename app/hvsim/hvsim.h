@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * hvsim's shared model: the devices and channels the emulated kernel layer
+ * (kernel/) exposes and the host side (host/) services. One thread, the host
+ * loop, owns all of it; kernel/ and host/ talk only through the calls below.
+ */
+#ifndef HVSIM_H
+#define HVSIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define HVSIM_MAX_DEVICES	16
+#define HVSIM_MAX_CHANNELS	64	/* primary + subchannels per device */
+#define HVSIM_NB_MAPS		5	/* uio maps 0..4 of uio_hv_generic */
+#define HVSIM_FIRST_RELID	14	/* primary relids count up from here */
+#define HVSIM_FIRST_GPADL	0xE1E10u	/* the Linux guest kernel's first GPADL handle */
+
+/* Device class GUIDs, lowercase, no braces (spec/uio-hv-generic.md 1). */
+#define HVSIM_NIC_CLASS_GUID	"f8615163-df3e-46c5-913f-f2d2f965ed0e"
+#define HVSIM_ECHO_CLASS_GUID	"9c0d3a42-7b1e-4f6d-a5c8-2e9f1b7d4c60"
+
+/* uio map indexes (spec/uio-hv-generic.md 3.2). */
+enum hvsim_map {
+	HVSIM_MAP_RINGS = 0,
+	HVSIM_MAP_INT_PAGE = 1,
+	HVSIM_MAP_MONITOR_PAGE = 2,
+	HVSIM_MAP_RECV_BUF = 3,
+	HVSIM_MAP_SEND_BUF = 4,
+};
+
+/* Which uio_hv_generic generation hvsim plays (DESIGN.md "Which kernel"). */
+enum hvsim_uio_abi {
+	HVSIM_ABI_6_1,		/* Debian 12: monitor required, kernel re-masks */
+	HVSIM_ABI_6_10,		/* write(1) signals a monitor-less primary */
+	HVSIM_ABI_2025,		/* mask on all channels, no re-mask, 4 MiB + 8 KiB map0 */
+};
+
+enum hvsim_dev_kind {
+	HVSIM_DEV_NIC,		/* synthetic NIC (netvsc VSP) */
+	HVSIM_DEV_ECHO,		/* test device: echoes every channel packet */
+};
+
+struct hvsim_device;
+
+struct hvsim_channel {
+	struct hvsim_device *dev;
+	uint32_t relid;
+	uint16_t subchannel_id;		/* 0 = primary */
+	uint8_t monitor_id;		/* VMBUS_MONITOR_ID_NONE: no monitor */
+	bool open;			/* rings live and serviced */
+	uint8_t *ring_base;		/* both halves: guest tx, then guest rx */
+	uint64_t ring_bytes;
+	char ring_path[256];		/* backing file (subchannels: channels/<relid>/ring) */
+	void *host;			/* host/ private per-channel state */
+	uint64_t signals_from_guest;	/* write(1) on a monitor-less channel, or monitor bit seen */
+	uint64_t interrupts_to_guest;
+};
+
+struct hvsim_device {
+	enum hvsim_dev_kind kind;
+	char uuid[37];			/* instance GUID, lowercase */
+	const char *class_guid;		/* lowercase, no braces */
+	unsigned int uio_index;		/* /dev/uioN */
+	char backend[64];		/* NIC: --nic BACKEND as given ("loop", "pair:1", ...) */
+	bool has_monitor;
+	uint8_t *map_base[HVSIM_NB_MAPS];
+	uint64_t map_bytes[HVSIM_NB_MAPS];
+	char map_name[HVSIM_NB_MAPS][32];
+	uint32_t recv_gpadl, send_gpadl;
+	unsigned int nb_channels;	/* offered and open, primary included */
+	unsigned int max_subchannels;	/* option: most subchannels this device grants */
+	struct hvsim_channel chan[HVSIM_MAX_CHANNELS];
+	unsigned int nb_openers;	/* open fds of /dev/uioN */
+	uint32_t event_count;		/* uio interrupt count */
+	void *host;			/* host/ private per-device state */
+};
+
+struct hvsim_config {
+	enum hvsim_uio_abi abi;
+	bool busy_poll;			/* spin; else sleep the monitor latency */
+	uint32_t poll_latency_us;	/* host scan period when not busy polling */
+	uint64_t recv_buf_bytes, send_buf_bytes;
+};
+
+struct hvsim {
+	struct hvsim_config cfg;
+	char run_dir[256];
+	unsigned int nb_devices;
+	struct hvsim_device dev[HVSIM_MAX_DEVICES];
+	pid_t guest_pid;		/* last guest that opened a device */
+	int iova_mode;			/* that guest's: 0 unknown, 1 PA, 2 VA (DPDK's values) */
+	bool verbose;			/* -v: log opens, closes and offers to stderr */
+	uint64_t guest_mem_misses;	/* hvsim_guest_mem() lookups that found no region */
+};
+
+/* ---- host/ : called by the kernel layer on the host loop thread ---- */
+
+/* The guest opened the device (first open): rings reset, start serving. */
+void host_device_open(struct hvsim *sim, struct hvsim_device *dev);
+/* Last close (or guest gone): forget channel and protocol state. */
+void host_device_close(struct hvsim *sim, struct hvsim_device *dev);
+/* A guest signal for a channel (monitor bit or write(1)); may be spurious. */
+void host_channel_signal(struct hvsim *sim, struct hvsim_channel *ch);
+/* Poll every open channel once; returns packets handled (0 = idle). */
+unsigned int host_poll(struct hvsim *sim);
+/* Print every channel's host counters (by reason) to stderr; at exit. */
+void host_print_counters(struct hvsim *sim);
+
+/* ---- kernel/ : called by host/ ---- */
+
+/* Raise the device's uio interrupt for ch (count++, readers woken, ABI re-mask). */
+void hvsim_kernel_interrupt(struct hvsim *sim, struct hvsim_channel *ch);
+/* Create and open subchannel ring files for nb new subchannels; returns how many. */
+unsigned int hvsim_kernel_offer_subchannels(struct hvsim *sim, struct hvsim_device *dev,
+					    unsigned int nb);
+/*
+ * Guest memory: translate guest-physical byte address gpa, len bytes, into a
+ * pointer in hvsim's mapping of the guest's memory, or NULL when the range is
+ * not wholly inside one registered region (never follow it then).
+ */
+void *hvsim_guest_mem(struct hvsim *sim, uint64_t gpa, uint32_t len);
+
+#endif /* HVSIM_H */

@@ -1,0 +1,71 @@
+# Shared helpers for integration and conformance scripts (sourced, not run).
+# Paths, EAL arguments for PA and VA mode, hugepages a test reserves and
+# gives back, and a cleanup trap every script installs.
+set -u
+
+TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
+BUILD=${BUILD:-$TOP/build}
+HVSIM=$BUILD/app/hvsim/hvsim
+DRIVERS=$BUILD/drivers
+DPDK_BUILD=$BUILD/subprojects/dpdk
+TESTPMD=$DPDK_BUILD/app/dpdk-testpmd
+ECHO_APP=$BUILD/app/test/integration/vmbus_echo_app
+DISTRO_TESTPMD=/usr/bin/dpdk-testpmd
+ECHO_UUID0=ec40ec40-0000-4000-8000-000000000000
+ECHO_UUID1=ec40ec40-0000-4000-8000-000000000001
+NIC_UUID0=5e1ec7ed-0000-4000-8000-000000000000
+SKIP=77
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/nvtest.$$.XXXXXX")
+_cleanups=()
+
+at_exit() { _cleanups+=("$*"); }
+
+_run_cleanups() {
+	local i
+	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do
+		eval "${_cleanups[$i]}" >/dev/null 2>&1 || true
+	done
+	rm -rf "$TMP"
+}
+trap _run_cleanups EXIT
+
+fail() { echo "FAIL: $*"; exit 1; }
+skip() { echo "SKIP: $*"; exit $SKIP; }
+need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root ($*)"; }
+
+# Reserve N 2 MiB hugepages and mount hugetlbfs in our own directory;
+# the trap gives them back. Sets HUGE_DIR.
+hugepages_reserve() {
+	local n=$1 sys=/proc/sys/vm/nr_hugepages before
+	need_root "hugepages"
+	before=$(cat $sys)
+	echo $((before + n)) > $sys
+	at_exit "echo $before > $sys"
+	[ "$(cat $sys)" -ge $((before + n)) ] || fail "could not reserve $n hugepages"
+	HUGE_DIR=$TMP/huge
+	mkdir -p "$HUGE_DIR"
+	mount -t hugetlbfs -o pagesize=2M nodev "$HUGE_DIR" || fail "hugetlbfs mount"
+	at_exit "umount $HUGE_DIR"
+}
+
+# EAL arguments: mode pa (hugepages, IOVA as PA, as on Hyper-V) or va.
+eal_args() {
+	local mode=$1 prefix=nvt$$$RANDOM
+	case $mode in
+	pa) echo "--file-prefix $prefix --huge-dir $HUGE_DIR -m 256 --iova-mode=pa" ;;
+	va) echo "--file-prefix $prefix --no-huge -m 256 --iova-mode=va" ;;
+	*) fail "unknown mode $mode" ;;
+	esac
+}
+
+# Modes this run can test: pa needs root.
+test_modes() {
+	if [ "$(id -u)" -eq 0 ]; then echo "pa va"; else echo "va"; fi
+}
+
+# Run a command with a deadline; returns its status (124 on timeout).
+bounded() {
+	local secs=$1; shift
+	timeout --kill-after=5 "$secs" "$@"
+}

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * /dev/uioN of uio_hv_generic: the kept interrupt fd, mmap of the maps (one
+ * open/mmap/close each, offset K pages), subchannel ring files and the
+ * 4-byte interrupt read/write. The map list itself comes from vmbus_sysfs.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <rte_interrupts.h>
+
+#include "vmbus_private.h"
+#include "vmbus_wire.h"
+
+static int
+uio_open(const struct rte_vmbus_device *dev)
+{
+	char path[32];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/uio%d", dev->uio_num);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		VMBUS_LOG(ERR, "%s: cannot open %s: %s", dev->device.name, path,
+			  strerror(errno));
+	return fd < 0 ? -errno : fd;
+}
+
+/* Map K is selected by an mmap offset of K pages (spec/uio-hv-generic.md 3.2). */
+static int
+uio_map_one(const struct rte_vmbus_device *dev, unsigned int k, struct rte_vmbus_map *map)
+{
+	int fd = uio_open(dev);
+	void *addr;
+
+	if (fd < 0)
+		return fd;
+	addr = mmap(NULL, map->bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		    (off_t)k * sysconf(_SC_PAGESIZE));
+	close(fd);
+	if (addr == MAP_FAILED) {
+		VMBUS_LOG(ERR, "%s: mmap of map%u (%" PRIu64 " bytes) failed: %s",
+			  dev->device.name, k, map->bytes, strerror(errno));
+		return -errno;
+	}
+	map->addr = addr;
+	return 0;
+}
+
+static int
+uio_intr_setup(struct rte_vmbus_device *dev)
+{
+	int fd = uio_open(dev);
+
+	if (fd < 0)
+		return fd;
+	dev->intr_handle = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	if (dev->intr_handle == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	/* UIO, not UIO_INTX: the INTX enable path writes PCI config space. */
+	if (rte_intr_fd_set(dev->intr_handle, fd) != 0 ||
+	    rte_intr_type_set(dev->intr_handle, RTE_INTR_HANDLE_UIO) != 0) {
+		rte_intr_instance_free(dev->intr_handle);
+		dev->intr_handle = NULL;
+		close(fd);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void
+uio_intr_release(struct rte_vmbus_device *dev)
+{
+	if (dev->intr_handle == NULL)
+		return;
+	close(rte_intr_fd_get(dev->intr_handle));
+	rte_intr_instance_free(dev->intr_handle);
+	dev->intr_handle = NULL;
+}
+
+int
+vmbus_uio_map_resources(struct rte_vmbus_device *dev)
+{
+	int ret;
+
+	/* The first open makes the kernel open the primary channel; keep it. */
+	ret = uio_intr_setup(dev);
+	if (ret < 0)
+		return ret;
+	for (unsigned int k = 0; k < dev->nb_resources; k++) {
+		ret = uio_map_one(dev, k, &dev->resource[k]);
+		if (ret < 0) {
+			vmbus_uio_unmap_resources(dev);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void
+vmbus_uio_unmap_resources(struct rte_vmbus_device *dev)
+{
+	for (unsigned int k = 0; k < dev->nb_resources; k++) {
+		struct rte_vmbus_map *map = &dev->resource[k];
+
+		if (map->addr != NULL)
+			munmap(map->addr, map->bytes);
+		map->addr = NULL;
+	}
+	uio_intr_release(dev);
+}
+
+/* A subchannel's channels/<relid>/ring: whole file, size from fstat. */
+int
+vmbus_uio_map_ring_file(const char *path, void **addr, uint64_t *bytes)
+{
+	struct stat st;
+	void *p;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || st.st_size <= 0 ||
+	    st.st_size % (2 * VMBUS_PAGE_BYTES) != 0) {
+		VMBUS_LOG(ERR, "%s: ring file size does not fit", path);
+		close(fd);
+		return -EINVAL;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return -errno;
+	*addr = p;
+	*bytes = (uint64_t)st.st_size;
+	return 0;
+}
+
+static int
+uio_fd(const struct rte_vmbus_device *dev)
+{
+	return dev->intr_handle == NULL ? -1 : rte_intr_fd_get(dev->intr_handle);
+}
+
+/* The kernel reads the value as "enable": 1 unmasks, 0 masks. */
+static int
+uio_irq_write(struct rte_vmbus_device *dev, int32_t value)
+{
+	int fd = uio_fd(dev);
+
+	if (fd < 0)
+		return -EBADF;
+	if (write(fd, &value, sizeof(value)) != (ssize_t)sizeof(value)) {
+		VMBUS_LOG(NOTICE, "%s: uio write %d failed: %s", dev->device.name, value,
+			  strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int
+rte_vmbus_irq_enable(struct rte_vmbus_device *dev)
+{
+	return uio_irq_write(dev, 1);
+}
+
+int
+rte_vmbus_irq_disable(struct rte_vmbus_device *dev)
+{
+	return uio_irq_write(dev, 0);
+}
+
+int
+rte_vmbus_irq_read(struct rte_vmbus_device *dev, uint32_t *count)
+{
+	int fd = uio_fd(dev);
+	ssize_t n;
+
+	if (fd < 0)
+		return -EBADF;
+	do
+		n = read(fd, count, sizeof(*count));
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)sizeof(*count))
+		return 0;
+	return n < 0 ? -errno : -EIO;
+}
