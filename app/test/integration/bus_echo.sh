@@ -11,7 +11,8 @@
 . "$(dirname "$0")/../lib/common.sh"
 
 run_mode() {
-	local mode=$1 out=$TMP/echo-$mode.log
+	local mode=$1
+	local out=$TMP/echo-$mode.log
 	echo "== $mode mode"
 	bounded 240 "$HVSIM" run --echo --subchannels 1 -- \
 		"$ECHO_APP" $(eal_args "$mode") -- --packets 1000000 --subchannels 1 \

@@ -50,7 +50,7 @@ vmbus_channel_setup(struct vmbus_channel *chan, struct rte_vmbus_device *dev,
 	STAILQ_INIT(&chan->subchannels);
 	ret = vmbus_ring_init(&chan->tx_ring, ring_map, half);
 	if (ret == 0)
-		ret = vmbus_ring_init(&chan->rx_ring, (uint8_t *)ring_map + half, half);
+		ret = vmbus_ring_init_rx(&chan->rx_ring, (uint8_t *)ring_map + half, half);
 	if (ret < 0) {
 		VMBUS_LOG(ERR, "%s: channel %u ring of %" PRIu64 " bytes refused",
 			  dev->device.name, relid, ring_bytes);

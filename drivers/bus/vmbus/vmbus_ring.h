@@ -77,8 +77,9 @@ int vmbus_ring_read_begin(struct vmbus_ring *ring, struct vmbus_ring_batch *batc
  * Returns the packet's length in bytes (total_len8 * 8: descriptor, extension,
  * payload and padding, no trailer), -EAGAIN when the batch is empty, or -EIO
  * when the descriptor is bad or the packet runs past the host's published bytes
- * (counted; the ring is left as it was). After -EIO the batch holds nothing more:
- * read_next and skip_next return -EIO without counting again; call read_end.
+ * (counted; the ring is left as it was). Stop the batch on -EIO and call
+ * read_end; once read_begin, read_next or skip_next has returned -EIO, later
+ * calls in that batch return -EIO without counting again.
  */
 int vmbus_ring_peek(const struct vmbus_ring_batch *batch, struct vmbus_chanpkt_hdr *hdr);
 

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Names and printing of the host counters (host_counters.h); which event
+ * bumps which counter is decided by the file that sees the event.
+ */
+#include "host_counters.h"
+
+static const char *const host_counter_names[HOST_CNT_MAX] = {
+	[HOST_CNT_PKTS_IN] = "pkts_in",
+	[HOST_CNT_PKTS_OUT] = "pkts_out",
+	[HOST_CNT_INTERRUPTS] = "interrupts",
+	[HOST_CNT_RX_RING_FULL] = "rx_ring_full",
+	[HOST_CNT_BAD_GEOMETRY] = "bad_geometry",
+	[HOST_CNT_BAD_TX_INDEX] = "bad_tx_index",
+	[HOST_CNT_BAD_RX_INDEX] = "bad_rx_index",
+	[HOST_CNT_BAD_DESC_SHORT] = "bad_desc_short",
+	[HOST_CNT_BAD_DESC_OFFSET] = "bad_desc_offset",
+	[HOST_CNT_BAD_DESC_LEN] = "bad_desc_len",
+	[HOST_CNT_RESYNC_BYTES] = "resync_bytes",
+	[HOST_CNT_BAD_TYPE] = "bad_type",
+	[HOST_CNT_BAD_RANGE_COUNT] = "bad_range_count",
+	[HOST_CNT_BAD_GPA] = "bad_gpa",
+	[HOST_CNT_TOO_LONG] = "too_long",
+	[HOST_CNT_NVSP_TRUNCATED] = "nvsp_truncated",
+	[HOST_CNT_NVSP_UNSUPPORTED] = "nvsp_unsupported",
+	[HOST_CNT_NVSP_INIT_OK] = "nvsp_init_ok",
+	[HOST_CNT_NVSP_INIT_FAIL] = "nvsp_init_fail",
+};
+
+const char *
+host_counter_name(enum host_count c)
+{
+	return (unsigned int)c < HOST_CNT_MAX ? host_counter_names[c] : "?";
+}
+
+void
+host_counters_print(FILE *out, const char *prefix, const struct host_counters *cnt)
+{
+	for (unsigned int c = 0; c < HOST_CNT_MAX; c++) {
+		if (cnt->n[c] != 0)
+			fprintf(out, "  %s %s %llu\n", prefix, host_counter_names[c],
+				(unsigned long long)cnt->n[c]);
+	}
+}

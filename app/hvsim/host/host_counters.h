@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Host-side counters, one set per channel: traffic, waits and every reason a
+ * guest packet or index was refused. host_channel.c prints them at exit.
+ */
+#ifndef HOST_COUNTERS_H
+#define HOST_COUNTERS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+enum host_count {
+	HOST_CNT_PKTS_IN,		/* guest packets consumed from guest tx */
+	HOST_CNT_PKTS_OUT,		/* packets written to guest rx */
+	HOST_CNT_INTERRUPTS,		/* interrupts raised to the guest */
+	HOST_CNT_RX_RING_FULL,		/* passes stopped: guest rx lacked room (no drop) */
+	HOST_CNT_BAD_GEOMETRY,		/* ring mapping too small or odd: not served */
+	HOST_CNT_BAD_TX_INDEX,		/* guest tx write index >= data size or unaligned */
+	HOST_CNT_BAD_RX_INDEX,		/* guest rx read index >= data size or unaligned */
+	HOST_CNT_BAD_DESC_SHORT,	/* fewer bytes published than descriptor + trailer */
+	HOST_CNT_BAD_DESC_OFFSET,	/* data_offset8 < 2 or > total_len8 */
+	HOST_CNT_BAD_DESC_LEN,		/* packet longer than the bytes published */
+	HOST_CNT_RESYNC_BYTES,		/* bytes skipped after a bad descriptor */
+	HOST_CNT_BAD_TYPE,		/* channel packet type the device does not take */
+	HOST_CNT_BAD_RANGE_COUNT,	/* GPA ranges do not fit the descriptor extension */
+	HOST_CNT_BAD_GPA,		/* GPA range outside guest memory or page offset >= 4096 */
+	HOST_CNT_TOO_LONG,		/* reply larger than allowed or than the ring */
+	HOST_CNT_NVSP_TRUNCATED,	/* NVSP message shorter than its fields */
+	HOST_CNT_NVSP_UNSUPPORTED,	/* NVSP message this host does not serve yet */
+	HOST_CNT_NVSP_INIT_OK,		/* INIT answered with success */
+	HOST_CNT_NVSP_INIT_FAIL,	/* INIT answered with failure */
+	HOST_CNT_MAX
+};
+
+struct host_counters {
+	uint64_t n[HOST_CNT_MAX];
+};
+
+/* Name of counter c, as printed ("rx_ring_full"). */
+const char *host_counter_name(enum host_count c);
+
+/* Print the non-zero counters of cnt as "  <prefix> <name> <value>" lines. */
+void host_counters_print(FILE *out, const char *prefix, const struct host_counters *cnt);
+
+#endif /* HOST_COUNTERS_H */
