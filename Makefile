@@ -2,7 +2,9 @@
 BUILD ?= build
 MESON_OPTS ?=
 
-.PHONY: all setup build demo test clean
+SAN_BUILD ?= build-asan
+
+.PHONY: all setup build build-asan demo test clean
 
 all: build
 
@@ -17,11 +19,19 @@ build: setup $(BUILD)/build.ninja
 	@echo "build: ok (DPDK $$(meson introspect $(BUILD) --projectinfo 2>/dev/null | \
 		python3 -c 'import json,sys; p=json.load(sys.stdin); print([s["version"] for s in p["subprojects"] if s["name"]=="dpdk"][0] if p["subprojects"] else "installed")' 2>/dev/null))"
 
+$(SAN_BUILD)/build.ninja: | setup
+	meson setup $(SAN_BUILD) -Dsanitize=true $(MESON_OPTS) >/dev/null
+
+# Our code with ASan + UBSan (DPDK itself uninstrumented), for the test suite.
+build-asan: setup $(SAN_BUILD)/build.ninja
+	@ninja -C $(SAN_BUILD) >$(SAN_BUILD)/ninja.log 2>&1 || { tail -40 $(SAN_BUILD)/ninja.log; exit 1; }
+	@echo "build-asan: ok"
+
 demo: build
 	@bash devtools/demo.sh
 
-test: build
+test: build build-asan
 	@bash devtools/run-tests.sh
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD)

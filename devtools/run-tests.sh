@@ -7,6 +7,7 @@ set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
+san_build=${SAN_BUILD:-$top/build-asan}
 logs=$build/test-logs
 filter=${1:-}
 per_test_timeout=${TEST_TIMEOUT:-300}
@@ -16,11 +17,12 @@ rm -rf "$logs"
 mkdir -p "$logs"
 
 run_one() {
-	local name=$1; shift
+	local name=$1 bdir=$build; shift
+	case $name in asan/*) bdir=$san_build ;; esac
 	local log=$logs/${name//\//_}.log start end secs rc
 	[ -n "$filter" ] && [[ $name != *$filter* ]] && return 0
 	start=$(date +%s.%N)
-	TOP=$top BUILD=$build timeout --kill-after=10 "$per_test_timeout" "$@" >"$log" 2>&1 </dev/null
+	TOP=$top BUILD=$bdir timeout --kill-after=10 "$per_test_timeout" "$@" >"$log" 2>&1 </dev/null
 	rc=$?
 	end=$(date +%s.%N)
 	secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
@@ -42,6 +44,17 @@ for dir in integration conformance fuzz; do
 		[ -f "$t" ] && run_one "$dir/$(basename "$t" .sh)" bash "$t"
 	done
 done
+
+# The same code built with ASan + UBSan: unit tests, and the scripts that
+# say "# sanitizer: yes" (hvsim, our bus and the test apps instrumented).
+if [ -d "$san_build/app/test/unit" ]; then
+	for t in "$san_build"/app/test/unit/test_*; do
+		[ -x "$t" ] && [ -f "$t" ] && run_one "asan/unit/$(basename "$t")" "$t"
+	done
+	for t in $(grep -l '^# sanitizer: yes' "$top"/app/test/*/*.sh 2>/dev/null); do
+		run_one "asan/$(basename "$(dirname "$t")")/$(basename "$t" .sh)" bash "$t"
+	done
+fi
 
 [ ${#failed_names[@]} -gt 0 ] && echo "failed: ${failed_names[*]}"
 if [ "$skipped" -gt 0 ]; then

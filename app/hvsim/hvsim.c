@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "hvsim.h"
+#include "host.h"
 #include "kernel/kernel.h"
 #include "kernel/uio_proto.h"
 
@@ -54,6 +55,7 @@ hvsim_usage(FILE *out)
 		"  --recv-buf-bytes N     NIC receive buffer, map 3 (32505856)\n"
 		"  --send-buf-bytes N     NIC send buffer, map 4 (16777216)\n"
 		"  --run-dir DIR          run directory to create (default: mkdtemp in /dev/shm)\n"
+		"  --echo-delay-ms N      echo devices answer each packet N ms late (0)\n"
 		"  -v, --verbose          log opens, closes, offers and memory registrations\n"
 		"  -h, --help             this text\n");
 }
@@ -158,6 +160,11 @@ hvsim_apply_option(struct hvsim *sim, struct hvsim_options *opt, int c, const ch
 	case 'd':
 		opt->run_dir = arg;
 		return 0;
+	case 'D':
+		if (hvsim_parse_u64(arg, 0, 60000, &v) != 0)
+			return -1;
+		sim->cfg.echo_delay_us = (uint32_t)v * 1000;
+		return 0;
 	case 'v':
 		sim->verbose = true;
 		return 0;
@@ -185,6 +192,7 @@ hvsim_parse(int argc, char **argv, struct hvsim *sim, struct hvsim_options *opt)
 		{ "recv-buf-bytes", required_argument, NULL, 'r' },
 		{ "send-buf-bytes", required_argument, NULL, 'S' },
 		{ "run-dir", required_argument, NULL, 'd' },
+		{ "echo-delay-ms", required_argument, NULL, 'D' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -401,6 +409,9 @@ hvsim_exit_code(int status)
 static void
 hvsim_teardown(struct hvsim *sim)
 {
+	if (sim->verbose)
+		host_print_counters(sim);
+	host_release(sim);
 	uio_server_stop(sim);
 	guest_mem_destroy();
 	sysfs_tree_destroy(sim);

@@ -82,6 +82,7 @@ struct hvsim_config {
 	bool busy_poll;			/* spin; else sleep the monitor latency */
 	uint32_t poll_latency_us;	/* host scan period when not busy polling */
 	uint64_t recv_buf_bytes, send_buf_bytes;
+	uint32_t echo_delay_us;		/* echo device holds each packet this long */
 };
 
 struct hvsim {

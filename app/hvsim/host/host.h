@@ -37,6 +37,7 @@ struct host_chan {
 	bool attached;			/* ring state taken from the headers since open */
 	bool usable;			/* false: ring geometry refused, not served */
 	struct host_counters cnt;
+	uint64_t head_seen_ns;		/* echo delay: when the head packet was first seen */
 };
 
 /* Free all host state, counters included (after host_print_counters, at exit). */
@@ -46,6 +47,7 @@ void host_release(struct hvsim *sim);
 enum host_verdict {
 	HOST_PKT_DONE,			/* answered or dropped (counted): consume it */
 	HOST_PKT_WAIT,			/* guest rx lacks room: keep it for the next pass */
+	HOST_PKT_LATER,			/* not due yet (--echo-delay-ms): keep it */
 };
 
 /* One packet's context: where replies go and what they count against. */

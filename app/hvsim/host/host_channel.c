@@ -134,10 +134,11 @@ host_reserve(struct host_ctx *ctx, uint64_t bytes)
 
 /* Hand packets to the device's handler until guest tx is drained or rx is full. */
 static unsigned int
-host_channel_dispatch(struct host_ctx *ctx, struct host_ring_reader *rd)
+host_channel_dispatch(struct host_ctx *ctx, host_handler_fn handler,
+		      struct host_ring_reader *rd)
 {
-	host_handler_fn handler = host_handler(ctx->ch->dev->kind);
 	struct host_ring_pkt pkt;
+	enum host_verdict verdict;
 	unsigned int nb = 0;
 	int ret;
 
@@ -147,7 +148,10 @@ host_channel_dispatch(struct host_ctx *ctx, struct host_ring_reader *rd)
 			break;
 		if (ret != 0)
 			continue;	/* bad descriptor: counted, pending bytes dropped */
-		if (handler(ctx, &pkt) == HOST_PKT_WAIT) {
+		verdict = handler(ctx, &pkt);
+		if (verdict == HOST_PKT_LATER)
+			break;		/* held on purpose (echo delay) */
+		if (verdict == HOST_PKT_WAIT) {
 			/* Back-pressure: no drop, no overwrite; retried next pass. */
 			ctx->cnt->n[HOST_CNT_RX_RING_FULL]++;
 			break;
@@ -160,9 +164,9 @@ host_channel_dispatch(struct host_ctx *ctx, struct host_ring_reader *rd)
 
 /* One pass over one channel: one read batch, one write batch, one interrupt at most. */
 static unsigned int
-host_channel_pass(struct hvsim *sim, struct hvsim_channel *ch)
+host_channel_pass(struct hvsim *sim, struct hvsim_device *dev, struct hvsim_channel *ch)
 {
-	struct host_dev *hd = ch->dev->host;
+	struct host_dev *hd = dev->host;
 	struct host_chan *hc;
 	struct host_ring_reader rd;
 	struct host_ring_writer wr;
@@ -180,7 +184,7 @@ host_channel_pass(struct hvsim *sim, struct hvsim_channel *ch)
 		return 0;
 	if (host_ring_write_begin(&hc->ring, &wr) != 0)
 		return 0;
-	nb = host_channel_dispatch(&ctx, &rd);
+	nb = host_channel_dispatch(&ctx, host_handler(dev->kind), &rd);
 	signal = host_ring_write_end(&wr);
 	signal |= host_ring_read_end(&rd);
 	if (signal) {
@@ -195,7 +199,7 @@ host_channel_signal(struct hvsim *sim, struct hvsim_channel *ch)
 {
 	/* Spurious signals are harmless: a pass over an empty ring does nothing. */
 	if (ch->open && ch->dev != NULL)
-		host_channel_pass(sim, ch);
+		host_channel_pass(sim, ch->dev, ch);
 }
 
 unsigned int
@@ -210,7 +214,7 @@ host_poll(struct hvsim *sim)
 			continue;
 		for (unsigned int c = 0; c < dev->nb_channels && c < HVSIM_MAX_CHANNELS; c++) {
 			if (dev->chan[c].open)
-				nb += host_channel_pass(sim, &dev->chan[c]);
+				nb += host_channel_pass(sim, dev, &dev->chan[c]);
 		}
 	}
 	return nb;

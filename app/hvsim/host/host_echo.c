@@ -5,6 +5,7 @@
  * memory. Ring framing and batching are host_ring.c's; dispatch host_channel.c's.
  */
 #include <string.h>
+#include <time.h>
 
 #include "host.h"
 
@@ -130,11 +131,41 @@ echo_gpa(struct host_ctx *ctx, const struct host_ring_pkt *pkt)
 	return echo_send(ctx, pkt, ctx->dev->reply_scratch, total);
 }
 
+static uint64_t
+echo_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* --echo-delay-ms: a slow host, so a guest can be seen sleeping for its answer. */
+static bool
+echo_due(struct host_ctx *ctx)
+{
+	struct host_chan *hc = ctx->ch->host;
+	uint64_t delay_ns = (uint64_t)ctx->sim->cfg.echo_delay_us * 1000, now;
+
+	if (delay_ns == 0)
+		return true;
+	now = echo_now_ns();
+	if (hc->head_seen_ns == 0)
+		hc->head_seen_ns = now;
+	if (now - hc->head_seen_ns < delay_ns)
+		return false;
+	hc->head_seen_ns = 0;
+	return true;
+}
+
 enum host_verdict
 host_echo_packet(struct host_ctx *ctx, const struct host_ring_pkt *pkt)
 {
 	const uint8_t *payload;
 	uint32_t len;
+
+	if (!echo_due(ctx))
+		return HOST_PKT_LATER;
 
 	switch (pkt->hdr.type) {
 	case VMBUS_CHANPKT_TYPE_INBAND:

@@ -19,8 +19,9 @@
 
 /*
  * /dev/uioN socket: hvsim sends a 4-byte event count on every interrupt, and
- * one (the hello) once the channel is open; the guest sends 4-byte
- * irqcontrol values (non-zero enable, 0 disable), as write() would.
+ * one (the hello) once the channel is open. A guest write() of an irqcontrol
+ * value (non-zero enable, 0 disable) goes over the control socket instead,
+ * because the kernel applies it before write() returns and so must hvsim.
  */
 typedef uint32_t uio_proto_count_t;
 
@@ -28,6 +29,7 @@ enum uio_proto_ctl_type {
 	UIO_PROTO_CTL_IOVA_MODE = 1,	/* iova_mode; sent before each /dev/uioN connect */
 	UIO_PROTO_CTL_MEM_MAP = 2,	/* va, len, offset; the mapped fd in SCM_RIGHTS */
 	UIO_PROTO_CTL_MEM_UNMAP = 3,	/* va, len: the guest unmapped or replaced it */
+	UIO_PROTO_CTL_IRQCONTROL = 4,	/* offset: uio index, len: value written */
 };
 
 /* DPDK's enum rte_iova_mode values, as rte_eal_iova_mode() returns them. */

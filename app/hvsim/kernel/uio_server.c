@@ -217,6 +217,21 @@ server_close_ctl(struct server_ctl *ctl)
 	ctl->fd = -1;
 }
 
+/* A write() to /dev/uioN of an opened device; 1 (EIO) for any other. */
+static uint8_t
+server_irqcontrol(struct hvsim *sim, uint64_t uio_index, uint32_t value)
+{
+	for (unsigned int d = 0; d < sim->nb_devices; d++) {
+		struct hvsim_device *dev = &sim->dev[d];
+
+		if (dev->uio_index != uio_index || dev->nb_openers == 0)
+			continue;
+		channel_irqcontrol(sim, dev, value);
+		return 0;
+	}
+	return 1;
+}
+
 /* 0 when done; the preload waits for this byte, so the guest never runs ahead. */
 static uint8_t
 server_ctl_execute(struct hvsim *sim, struct server_ctl *ctl,
@@ -236,6 +251,8 @@ server_ctl_execute(struct hvsim *sim, struct server_ctl *ctl,
 	case UIO_PROTO_CTL_MEM_UNMAP:
 		guest_mem_unmap(ctl->owner, msg->va, msg->len);
 		return 0;
+	case UIO_PROTO_CTL_IRQCONTROL:
+		return server_irqcontrol(sim, msg->offset, (uint32_t)msg->len);
 	default:
 		return 1;
 	}

@@ -34,5 +34,7 @@ void shim_dev_fake_stat(void *stat_buf, int uio_index);
 void shim_mem_mapped(void *va, size_t len, int flags, int fd, off_t offset);
 void shim_mem_unmapped(void *va, size_t len);
 void shim_mem_send_iova_mode(void);
+/* write() on /dev/uioN: applied by hvsim before this returns; 0 or -1. */
+int shim_ctl_irqcontrol(int uio_index, uint32_t value);
 
 #endif /* UIO_SHIM_H */

@@ -184,16 +184,18 @@ shim_dev_read(int fd, void *buf, size_t n)
 static ssize_t
 shim_dev_write(int fd, const void *buf, size_t n)
 {
-	ssize_t ret;
+	uint32_t value;
 
 	if (n != sizeof(uio_proto_count_t)) {
 		errno = EINVAL;
 		return -1;
 	}
-	ret = send(fd, buf, n, MSG_NOSIGNAL);
-	if (ret < 0 && (errno == EPIPE || errno == ECONNRESET))
-		errno = EIO;
-	return ret;
+	memcpy(&value, buf, sizeof(value));
+	if (shim_ctl_irqcontrol(shim_dev_index(fd), value) != 0) {
+		errno = EIO;	/* device rescinded or hvsim gone */
+		return -1;
+	}
+	return (ssize_t)n;
 }
 
 ssize_t

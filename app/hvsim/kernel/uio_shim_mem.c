@@ -117,6 +117,16 @@ shim_ctl_request(const struct uio_proto_ctl_msg *msg, int fd)
 	return -1;
 }
 
+int
+shim_ctl_irqcontrol(int uio_index, uint32_t value)
+{
+	struct uio_proto_ctl_msg msg = {
+		.type = UIO_PROTO_CTL_IRQCONTROL, .offset = (uint64_t)uio_index, .len = value,
+	};
+
+	return shim_ctl_request(&msg, -1);
+}
+
 void
 shim_mem_mapped(void *va, size_t len, int flags, int fd, off_t offset)
 {

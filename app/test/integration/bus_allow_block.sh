@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# sanitizer: yes
 # Allow and block lists on our bus (the distro's bus ignores them):
 #   hvsim with two echo devices; -a one probes only it, -b one probes only the other.
 . "$(dirname "$0")/../lib/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# sanitizer: yes
 # Our vmbus bus over hvsim's echo device, in each memory mode this run can
 # test (PA with hugepages as on Hyper-V, and VA with --no-huge):
 #

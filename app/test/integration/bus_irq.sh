@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# sanitizer: yes
 # Interrupt mode under each uio ABI hvsim plays (6.1, 6.10, 2025):
 #   app unmasks its rx ring, writes 1 to the uio fd, sends a packet and sleeps
 #   in read() of the uio fd; hvsim's echo device answers 200 ms later and
@@ -14,6 +15,8 @@ for abi in 6.1 6.10 2025; do
 		{ cat "$out"; fail "abi $abi: interrupt run failed"; }
 	line=$(grep '^irq:' "$out") || { cat "$out"; fail "abi $abi: no irq summary"; }
 	echo "abi $abi: $line"
+	grep -q '^irq masked: echo arrived, no interrupt' "$out" ||
+		{ cat "$out"; fail "abi $abi: masked ring still interrupted"; }
 	wall=$(echo "$line" | awk '{print $5}')
 	cpu=$(echo "$line" | awk '{print $8}')
 	awk -v w="$wall" 'BEGIN { exit !(w >= 0.9) }' ||

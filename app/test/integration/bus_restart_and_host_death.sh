@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# sanitizer: yes
 # Channel lifetime: the app runs three times under one hvsim (the channel is
 # closed at exit and reopened), then hvsim is killed mid-run and the app must
 # fail with an error status: no hang, no death by signal.

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,6 +281,37 @@ cpu_seconds(void)
 	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+/* With the ring masked, the echo arrives but no interrupt may come with it. */
+static int
+run_irq_masked(struct rte_vmbus_device *dev, struct vmbus_channel *chan)
+{
+	struct echo_hdr h = { .seq = 99, .len = 0, .crc = crc32_of(NULL, 0) };
+	struct pollfd pfd = { .fd = rte_intr_fd_get(dev->intr_handle), .events = POLLIN };
+	uint64_t deadline = now_ns() + ECHO_STALL_NS;
+	uint8_t buf[256];
+	uint32_t len = sizeof(buf);
+	uint64_t xact;
+	int ret;
+
+	rte_vmbus_chan_rx_intr_disable(chan);
+	if (rte_vmbus_chan_send(chan, VMBUS_CHANPKT_TYPE_INBAND, &h, sizeof(h), 99, 0,
+				NULL) < 0)
+		return -1;
+	while ((ret = rte_vmbus_chan_recv(chan, buf, &len, &xact)) == -EAGAIN &&
+	       now_ns() < deadline)
+		usleep(1000);
+	if (ret < 0 || xact != 99) {
+		printf("irq masked: echo missing\n");
+		return -1;
+	}
+	if (poll(&pfd, 1, 300) != 0) {
+		printf("irq masked: interrupt raised although the ring was masked\n");
+		return -1;
+	}
+	printf("irq masked: echo arrived, no interrupt\n");
+	return 0;
+}
+
 /*
  * Sleep in the uio fd for each echo: the host raises the interrupt only
  * because we unmasked the ring. CPU time over the waits must stay tiny.
@@ -297,17 +329,18 @@ run_irq(struct rte_vmbus_device *dev, struct vmbus_channel *chan)
 		uint32_t count, len = sizeof(buf);
 		uint64_t xact;
 
+		struct echo_hdr h = { .seq = i, .len = 0, .crc = crc32_of(NULL, 0) };
+
 		rte_vmbus_chan_rx_intr_enable(chan);
-		fill_packet(buf, i % 16);
-		((struct echo_hdr *)buf)->len = 0;
-		if (rte_vmbus_chan_send(chan, VMBUS_CHANPKT_TYPE_INBAND, buf,
-					sizeof(struct echo_hdr), i, 0, NULL) < 0)
+		if (rte_vmbus_chan_send(chan, VMBUS_CHANPKT_TYPE_INBAND, &h, sizeof(h), i, 0,
+					NULL) < 0)
 			return -1;
 		if (rte_vmbus_irq_read(dev, &count) < 0) {
 			printf("irq: read of the uio fd failed\n");
 			return -1;
 		}
-		if (rte_vmbus_chan_recv(chan, buf, &len, &xact) < 0 || xact != i) {
+		if (rte_vmbus_chan_recv(chan, buf, &len, &xact) < 0 || xact != i ||
+		    check_packet(buf, len, i) < 0) {
 			printf("irq: woken (count %u) but echo %u missing\n", count, i);
 			return -1;
 		}
@@ -315,7 +348,7 @@ run_irq(struct rte_vmbus_device *dev, struct vmbus_channel *chan)
 	}
 	printf("irq: %u interrupts in %.3f s wall, %.3f s CPU\n", opt.irq_rounds,
 	       (now_ns() - t0) / 1e9, cpu_seconds() - cpu0);
-	return 0;
+	return run_irq_masked(dev, chan);
 }
 
 static void

@@ -69,3 +69,8 @@ bounded() {
 	local secs=$1; shift
 	timeout --kill-after=5 "$secs" "$@"
 }
+
+# Under the sanitizer build: the preload library is not instrumented, so ASan
+# must not insist on coming first; DPDK's EAL keeps memory until exit.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-verify_asan_link_order=0:detect_leaks=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

@@ -631,6 +631,18 @@ test_closed_device_is_not_served(void)
 	fx_teardown();
 }
 
+static void
+test_guest_signal_services_the_channel(void)
+{
+	echo_setup();
+	host_channel_signal(&fx_sim, fx_chan());		/* spurious: empty ring */
+	fx_guest_send(VMBUS_CHANPKT_TYPE_INBAND, 0, 1, "x", 1);
+	host_channel_signal(&fx_sim, fx_chan());
+	EXPECT_EQ(fx_tx->read_index, 32);
+	EXPECT_EQ(fx_rx->write_index, 32);
+	fx_teardown();
+}
+
 int
 main(void)
 {
@@ -669,5 +681,6 @@ main(void)
 	RUN_TEST(test_echo_larger_than_guest_rx_is_dropped_not_waited);
 	RUN_TEST(test_echo_bad_packet_type);
 	RUN_TEST(test_closed_device_is_not_served);
+	RUN_TEST(test_guest_signal_services_the_channel);
 	TEST_EXIT();
 }

@@ -2,7 +2,7 @@
 /*
  * VMBus wire facts only: ring header, channel packet descriptors, transfer-page
  * and GPA-direct packets, monitor and interrupt page layouts (spec/vmbus-ring.md).
- * No logic lives here; vmbus_ring.c and hvsim's host ring both build on it.
+ * No logic lives here; the guest ring (vmbus_ring.c) and any host end build on it.
  */
 #ifndef VMBUS_WIRE_H
 #define VMBUS_WIRE_H

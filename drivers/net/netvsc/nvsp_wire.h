@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * NVSP wire facts only (spec/nvsp.md): message types, versions, status values
- * and the message layouts both our PMD and hvsim's host use. No logic here.
+ * and the message layouts both ends of the protocol use. No logic here.
  * Every message is packed and padded to NVSP_MSG_BYTES, the size we send.
  */
 #ifndef NVSP_WIRE_H
