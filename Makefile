@@ -4,7 +4,7 @@ MESON_OPTS ?=
 
 SAN_BUILD ?= build-asan
 
-.PHONY: all setup build build-asan demo test clean
+.PHONY: all setup build build-asan demo test fuzz clean
 
 all: build
 
@@ -34,4 +34,13 @@ test: build build-asan
 	@bash devtools/run-tests.sh
 
 clean:
-	rm -rf $(BUILD) $(SAN_BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD) build-fuzz
+
+# Long fuzz campaigns (FUZZ_SECONDS each, default 600) that grow the kept corpus.
+fuzz: setup
+	@test -f build-fuzz/build.ninja || CC=clang meson setup build-fuzz -Dfuzz=true >/dev/null
+	@for t in fuzz_vmbus_ring fuzz_host_channel; do \
+		ninja -C build-fuzz app/test/fuzz/$$t >/dev/null && \
+		build-fuzz/app/test/fuzz/$$t -max_total_time=$${FUZZ_SECONDS:-600} \
+			-print_final_stats=1 app/test/fuzz/corpus/$$t || exit 1; \
+	done
