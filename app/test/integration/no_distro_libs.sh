@@ -6,8 +6,12 @@
 
 fifo=$TMP/in
 mkfifo "$fifo"
-"$HVSIM" run --echo -- "$TESTPMD" $(eal_args va) -d "$DRIVERS" \
-	-d "$DPDK_BUILD/drivers/librte_mempool_ring.so" -d "$DPDK_BUILD/drivers/librte_net_null.so" \
+plugin_build_dir
+pbuild=$PLUGIN_BUILD
+drivers=$pbuild/drivers
+dpdk_drivers=$pbuild/subprojects/dpdk/drivers
+"$HVSIM" run --echo -- "$TESTPMD" $(eal_args va) -d "$drivers" \
+	-d "$dpdk_drivers/librte_mempool_ring.so" -d "$dpdk_drivers/librte_net_null.so" \
 	--vdev net_null0 -- --total-num-mbufs=2048 -i <"$fifo" >"$TMP/out" 2>&1 &
 hv=$!
 at_exit "kill $hv"
@@ -20,6 +24,11 @@ echo quit >&3
 exec 3>&-
 wait $hv || true
 cat "$TMP/maps"
-grep -q "$DRIVERS/librte_bus_vmbus.so" "$TMP/maps" || fail "our bus plugin was not loaded"
-if grep -v "^$BUILD/" "$TMP/maps"; then fail "librte_* mapped from outside the build"; fi
+grep -q "/librte_bus_vmbus.so$" "$TMP/maps" || fail "our bus plugin was not loaded"
+while read -r lib; do
+	case $(realpath "$lib") in
+	"$(realpath "$BUILD")"/* | "$(realpath "$pbuild")"/*) ;;
+	*) fail "librte_* mapped from outside the build: $lib" ;;
+	esac
+done <"$TMP/maps"
 echo "no distro librte_*: $(wc -l <"$TMP/maps") libraries, all from $BUILD"

@@ -74,3 +74,31 @@ bounded() {
 # must not insist on coming first; DPDK's EAL keeps memory until exit.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-verify_asan_link_order=0:detect_leaks=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+# EAL refuses -d plugin paths below a world-writable directory (a checkout
+# in /tmp, say), after realpath(), so a symlink does not help. As root,
+# bind-mount the whole build tree somewhere private (RUNPATH $ORIGIN/.. paths
+# keep working); else copy our plugins. Sets PLUGIN_BUILD, the build dir to
+# use for -d (not in a subshell: the cleanup must be registered here).
+plugin_build_dir() {
+	local d safe
+	d=$(realpath "$BUILD")
+	while [ "$d" != "/" ]; do
+		[ -n "$(find "$d" -maxdepth 0 -perm -0002 2>/dev/null)" ] && break
+		d=$(dirname "$d")
+	done
+	if [ "$d" = "/" ]; then PLUGIN_BUILD=$BUILD; return; fi
+	if [ "$(id -u)" -eq 0 ]; then
+		safe=$(mktemp -d /run/nvbuild.XXXXXX)
+		mount --bind "$BUILD" "$safe" || fail "bind mount of $BUILD"
+		at_exit "umount -l $safe; rmdir $safe"
+	else
+		safe=$(mktemp -d "${XDG_RUNTIME_DIR:-$HOME}/nvbuild.XXXXXX")
+		mkdir -p "$safe/drivers" "$safe/subprojects/dpdk"
+		cp -a "$BUILD"/drivers/*.so "$safe/drivers/"
+		cp -a "$BUILD/subprojects/dpdk/drivers" "$safe/subprojects/dpdk/"
+		ln -s "$(realpath "$BUILD")/subprojects/dpdk/lib" "$safe/subprojects/dpdk/lib"
+		at_exit "rm -rf $safe"
+	fi
+	PLUGIN_BUILD=$safe
+}
