@@ -19,6 +19,8 @@
 
 /* Most page ranges one GPA-direct packet carries. */
 #define VMBUS_MAX_GPA_PAGES	64
+/* Largest channel packet: total_len8 is 16 bits of 8-byte units. */
+#define VMBUS_MAX_PKT_BYTES	(UINT16_MAX << VMBUS_CHANPKT_SIZE_SHIFT)
 
 static void
 channel_monitor_setup(struct vmbus_channel *chan)
@@ -150,6 +152,7 @@ rte_vmbus_subchan_open(struct vmbus_channel *primary, struct vmbus_channel **out
 static void
 channel_free(struct vmbus_channel *chan)
 {
+	rte_free(chan->recv_scratch);
 	if (chan->ring_map != NULL)
 		munmap(chan->ring_map, chan->ring_map_bytes);
 	rte_free(chan);
@@ -341,26 +344,49 @@ rte_vmbus_chan_recv_raw(struct vmbus_channel *chan, void *data, uint32_t *len)
 	return channel_read(chan, data, len);
 }
 
+/* Where a whole packet is copied before its payload is handed out. */
+static uint8_t *
+channel_scratch(struct vmbus_channel *chan, uint32_t bytes, uint8_t *stack, uint32_t stack_bytes)
+{
+	if (bytes <= stack_bytes)
+		return stack;
+	if (chan->recv_scratch == NULL)		/* rare: only packets over a page */
+		chan->recv_scratch = rte_malloc("vmbus_recv", VMBUS_MAX_PKT_BYTES, 0);
+	return chan->recv_scratch;
+}
+
 int
 rte_vmbus_chan_recv(struct vmbus_channel *chan, void *data, uint32_t *len, uint64_t *xact_id)
 {
-	/* Room for the descriptor (and any extension) ahead of the payload. */
-	uint8_t pkt[UINT16_MAX];
-	const struct vmbus_chanpkt_hdr *hdr = (const void *)pkt;
-	uint32_t bytes = sizeof(pkt), off;
-	int ret;
+	uint8_t stack[VMBUS_PAGE_BYTES], *pkt;
+	struct vmbus_ring_batch batch;
+	struct vmbus_chanpkt_hdr hdr;
+	uint32_t off, payload;
+	int total;
 
-	ret = channel_read(chan, pkt, &bytes);
-	if (ret < 0)
-		return ret == -ENOBUFS ? -EMSGSIZE : ret;
-	off = (uint32_t)hdr->data_offset8 << VMBUS_CHANPKT_SIZE_SHIFT;
-	if (bytes - off > *len) {
-		*len = bytes - off;
-		return -ENOBUFS;	/* consumed: the caller's buffer is too small */
+	total = vmbus_ring_read_begin(&chan->rx_ring, &batch);
+	if (total <= 0)
+		return total == 0 ? -EAGAIN : total;
+	total = vmbus_ring_peek(&batch, &hdr);
+	if (total < 0)
+		return total;
+	off = (uint32_t)hdr.data_offset8 << VMBUS_CHANPKT_SIZE_SHIFT;
+	payload = (uint32_t)total - off;	/* the ring checked off <= total */
+	if (payload > *len) {
+		*len = payload;
+		return -ENOBUFS;		/* left in the ring for a bigger buffer */
 	}
-	memcpy(data, pkt + off, bytes - off);
-	*len = bytes - off;
-	*xact_id = hdr->xact_id;
+	pkt = channel_scratch(chan, (uint32_t)total, stack, sizeof(stack));
+	if (pkt == NULL)
+		return -ENOMEM;
+	total = vmbus_ring_read_next(&batch, pkt, (uint32_t)total);
+	if (total < 0)
+		return total;
+	memcpy(data, pkt + off, payload);
+	*len = payload;
+	*xact_id = hdr.xact_id;
+	if (vmbus_ring_read_end(&batch))
+		rte_vmbus_chan_signal_tx(chan);
 	return 0;
 }
 

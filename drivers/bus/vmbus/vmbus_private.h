@@ -32,6 +32,7 @@ struct vmbus_channel {
 	volatile uint32_t *monitor_pending;	/* our trigger group's pending word */
 	uint32_t monitor_bit;
 	void *ring_map;				/* subchannels: our own mapping */
+	uint8_t *recv_scratch;			/* rte_vmbus_chan_recv, packets over a page */
 	uint64_t ring_map_bytes;
 	STAILQ_HEAD(, vmbus_channel) subchannels;	/* primary only */
 };
