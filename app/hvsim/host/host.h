@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * hvsim host side, private: per-device and per-channel state and the packet
- * handlers host_channel.c dispatches to (host_echo.c, host_nvsp.c).
+ * handlers host_channel.c dispatches to (host_echo.c, host_nvsp.c), with the
+ * receive-buffer slots (host_rxbuf.c) and RNDIS control answers (host_rndis.c).
  */
 #ifndef HOST_H
 #define HOST_H
@@ -12,6 +13,7 @@
 #include "hvsim.h"
 #include "host_counters.h"
 #include "host_ring.h"
+#include "rndis_wire.h"
 
 /* Echo device: largest echoed payload (the task's limit, not a VMBus one). */
 #define HOST_ECHO_MAX_PAYLOAD	(64u * 1024)
@@ -24,12 +26,59 @@ struct host_nvsp {
 	uint64_t ndis_caps;
 };
 
+/* nvsp.md 3.6: the slot size Hyper-V reports (one slot per RNDIS control message). */
+#define HOST_RXBUF_SLOT_BYTES	1728u
+/* nvsp.md 3.9: the send section size Hyper-V and OpenVMM report. */
+#define HOST_TXBUF_SECTION_BYTES	6144u
+/* Largest RNDIS control message we answer (RSS parameters are 28 + 592 bytes). */
+#define HOST_RNDIS_MAX_REQ_BYTES	4096u
+/* Largest reply host_rndis_answer writes: a query completion with NDIS_OFFLOAD. */
+#define HOST_RNDIS_MAX_REPLY_BYTES	256u
+
+/*
+ * The guest's receive buffer, cut in slots (rndis.md 9). A slot is the
+ * guest's from the transfer-page packet until the guest completes that
+ * packet's xact_id (= its first slot's index); we never reuse it earlier.
+ */
+struct host_rxbuf {
+	uint8_t *base;			/* NULL: not connected */
+	uint32_t slot_bytes;
+	uint32_t nb_slots;
+	uint16_t id;			/* transfer-page set id, normally 0xCAFE */
+	uint32_t *span;			/* per slot: 0 free, n: first of n busy, else TAIL */
+	uint32_t cursor;		/* where the next search starts */
+	uint32_t nb_busy;
+};
+#define HOST_RXBUF_TAIL		UINT32_MAX
+
+/* The guest's send buffer (nvsp.md 3.8-3.9). */
+struct host_txbuf {
+	const uint8_t *base;		/* NULL: not connected */
+	uint32_t section_bytes;
+	uint32_t nb_sections;
+};
+
+/* RNDIS state of a NIC (rndis.md 3-5). */
+struct host_rndis {
+	bool initialized;
+	bool halted;
+	uint32_t packet_filter;
+	bool rss_enabled;
+	uint32_t rss_hash_info;
+	uint32_t rss_nb_entries;
+	uint32_t rss_table[NDIS_RSS_TABLE_MAX];
+	uint8_t rss_key[NDIS_RSS_KEY_BYTES];
+};
+
 /* Kept from first open to host_release, so counters outlive the guest. */
 struct host_dev {
 	bool open;
 	uint8_t *pkt_scratch;		/* HOST_RING_MAX_PKT_BYTES: current guest packet */
 	uint8_t *reply_scratch;		/* HOST_ECHO_MAX_PAYLOAD: gathered reply payload */
 	struct host_nvsp nvsp;
+	struct host_rxbuf rxbuf;
+	struct host_txbuf txbuf;
+	struct host_rndis rndis;
 };
 
 struct host_chan {
@@ -64,6 +113,25 @@ typedef enum host_verdict (*host_handler_fn)(struct host_ctx *ctx,
 
 enum host_verdict host_echo_packet(struct host_ctx *ctx, const struct host_ring_pkt *pkt);
 enum host_verdict host_nvsp_packet(struct host_ctx *ctx, const struct host_ring_pkt *pkt);
+
+/*
+ * Receive-buffer slots (host_rxbuf.c). connect: -EINVAL if the buffer holds
+ * no slot, -ENOMEM. alloc: the first of enough consecutive free slots for
+ * bytes; -ENOSPC none free now, -EMSGSIZE never. release: false if xact_id
+ * names no outstanding transfer (nothing changes then).
+ */
+int host_rxbuf_connect(struct host_rxbuf *rb, uint8_t *base, uint64_t bytes,
+		       uint32_t slot_bytes, uint16_t id);
+void host_rxbuf_disconnect(struct host_rxbuf *rb);
+int host_rxbuf_alloc(struct host_rxbuf *rb, uint32_t bytes, uint32_t *first);
+bool host_rxbuf_release(struct host_rxbuf *rb, uint64_t xact_id);
+
+/*
+ * Answer one RNDIS control message of len bytes (host_rndis.c) into reply
+ * (HOST_RNDIS_MAX_REPLY_BYTES). Returns the reply's bytes, 0 when the message
+ * takes no reply (HALT), or -1 when it was dropped (counted by reason).
+ */
+int host_rndis_answer(struct host_ctx *ctx, const uint8_t *req, uint32_t len, uint8_t *reply);
 
 /*
  * Reserve room for packets totalling bytes before writing any of them, so a

@@ -35,6 +35,9 @@ host_dev_reset(struct hvsim_device *dev)
 	struct host_dev *hd = dev->host;
 
 	memset(&hd->nvsp, 0, sizeof(hd->nvsp));
+	host_rxbuf_disconnect(&hd->rxbuf);
+	memset(&hd->txbuf, 0, sizeof(hd->txbuf));
+	memset(&hd->rndis, 0, sizeof(hd->rndis));
 	hd->open = false;
 	for (unsigned int i = 0; i < HVSIM_MAX_CHANNELS; i++) {
 		struct host_chan *hc = dev->chan[i].host;
@@ -92,8 +95,10 @@ host_release(struct hvsim *sim)
 			free(dev->chan[c].host);
 			dev->chan[c].host = NULL;
 		}
-		if (dev->host != NULL)
+		if (dev->host != NULL) {
 			host_dev_free_scratch(dev->host);
+			host_rxbuf_disconnect(&((struct host_dev *)dev->host)->rxbuf);
+		}
 		free(dev->host);
 		dev->host = NULL;
 	}

@@ -25,6 +25,17 @@ static const char *const host_counter_names[HOST_CNT_MAX] = {
 	[HOST_CNT_NVSP_UNSUPPORTED] = "nvsp_unsupported",
 	[HOST_CNT_NVSP_INIT_OK] = "nvsp_init_ok",
 	[HOST_CNT_NVSP_INIT_FAIL] = "nvsp_init_fail",
+	[HOST_CNT_NVSP_BAD_GPADL] = "nvsp_bad_gpadl",
+	[HOST_CNT_NVSP_BAD_SECTION] = "nvsp_bad_section",
+	[HOST_CNT_RXBUF_BAD_COMPLETION] = "rxbuf_bad_completion",
+	[HOST_CNT_RXBUF_FULL] = "rxbuf_full",
+	[HOST_CNT_RNDIS_NO_RXBUF] = "rndis_no_rxbuf",
+	[HOST_CNT_RNDIS_TRUNCATED] = "rndis_truncated",
+	[HOST_CNT_RNDIS_BAD_TYPE] = "rndis_bad_type",
+	[HOST_CNT_RNDIS_BAD_INFO] = "rndis_bad_info",
+	[HOST_CNT_RNDIS_NOT_SUPPORTED] = "rndis_not_supported",
+	[HOST_CNT_RNDIS_REPLIES] = "rndis_replies",
+	[HOST_CNT_DATA_NOT_YET] = "data_not_yet",
 };
 
 const char *

@@ -29,6 +29,17 @@ enum host_count {
 	HOST_CNT_NVSP_UNSUPPORTED,	/* NVSP message this host does not serve yet */
 	HOST_CNT_NVSP_INIT_OK,		/* INIT answered with success */
 	HOST_CNT_NVSP_INIT_FAIL,	/* INIT answered with failure */
+	HOST_CNT_NVSP_BAD_GPADL,	/* receive/send buffer GPADL not the device's */
+	HOST_CNT_NVSP_BAD_SECTION,	/* 107 send-buffer section index or size out of range */
+	HOST_CNT_RXBUF_BAD_COMPLETION,	/* guest completion naming no outstanding transfer */
+	HOST_CNT_RXBUF_FULL,		/* reply dropped: no free receive-buffer slot */
+	HOST_CNT_RNDIS_NO_RXBUF,	/* reply dropped: no receive buffer connected */
+	HOST_CNT_RNDIS_TRUNCATED,	/* RNDIS message shorter than its fields or length */
+	HOST_CNT_RNDIS_BAD_TYPE,	/* RNDIS control message of a type a guest never sends */
+	HOST_CNT_RNDIS_BAD_INFO,	/* QUERY/SET info buffer outside the message */
+	HOST_CNT_RNDIS_NOT_SUPPORTED,	/* QUERY/SET of an OID answered NOT_SUPPORTED */
+	HOST_CNT_RNDIS_REPLIES,		/* RNDIS control replies delivered */
+	HOST_CNT_DATA_NOT_YET,		/* RNDIS data sends completed unread (no data path) */
 	HOST_CNT_MAX
 };
 

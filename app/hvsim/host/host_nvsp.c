@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * NVSP host for HVSIM_DEV_NIC, first stage: version negotiation, NDIS version
- * and config recorded, every other request failed cleanly so a guest never
- * waits forever (spec/nvsp.md 1.2). Buffers, RNDIS and data come later.
+ * NVSP host for HVSIM_DEV_NIC: version negotiation, NDIS version and config,
+ * receive/send buffers, RNDIS control carried in 107 (answers: host_rndis.c,
+ * slots: host_rxbuf.c); anything else is failed cleanly (spec/nvsp.md 1.2).
  */
 #include <string.h>
 
@@ -114,6 +114,275 @@ nvsp_record(struct host_ctx *ctx, const struct host_ring_pkt *pkt, uint32_t type
 	return HOST_PKT_DONE;
 }
 
+/* nvsp.md 3.5-3.6: one section of slots over the whole map 3 buffer. */
+static enum host_verdict
+nvsp_send_rxbuf(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const uint8_t *msg,
+		uint32_t len)
+{
+	struct hvsim_device *vdev = ctx->ch->dev;
+	struct host_rxbuf *rb = &ctx->dev->rxbuf;
+	struct nvsp_send_rxbuf_complete reply;
+	struct nvsp_send_rxbuf req;
+	int ret;
+
+	if (len < offsetof(struct nvsp_send_rxbuf, pad))
+		return nvsp_drop(ctx, HOST_CNT_NVSP_TRUNCATED);
+	ret = host_reserve(ctx, host_ring_pkt_bytes(0, sizeof(reply)));
+	if (ret != 0)
+		return host_reserve_verdict(ret);
+	memcpy(&req, msg, offsetof(struct nvsp_send_rxbuf, pad));
+	memset(&reply, 0, sizeof(reply));
+	reply.msg_type = NVSP_MSG1_TYPE_SEND_RXBUF_COMPLETE;
+	reply.status = NVSP_STATUS_FAILURE;
+	if (req.gpadl != vdev->recv_gpadl) {
+		host_rxbuf_disconnect(rb);
+		ctx->cnt->n[HOST_CNT_NVSP_BAD_GPADL]++;
+	} else if (host_rxbuf_connect(rb, vdev->map_base[HVSIM_MAP_RECV_BUF],
+				      vdev->map_bytes[HVSIM_MAP_RECV_BUF], HOST_RXBUF_SLOT_BYTES,
+				      req.id) == 0) {
+		reply.status = NVSP_STATUS_SUCCESS;
+		reply.nb_sections = 1;
+		reply.section.offset = 0;
+		reply.section.sub_alloc_bytes = rb->slot_bytes;
+		reply.section.nb_sub_allocs = rb->nb_slots;
+		reply.section.end_offset = rb->slot_bytes * rb->nb_slots;
+	}
+	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_COMP, 0, pkt->hdr.xact_id, NULL, 0,
+			    &reply, sizeof(reply));
+	return HOST_PKT_DONE;
+}
+
+/* nvsp.md 3.8-3.9: sections of 6144 bytes over the whole map 4 buffer. */
+static enum host_verdict
+nvsp_send_txbuf(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const uint8_t *msg,
+		uint32_t len)
+{
+	struct hvsim_device *vdev = ctx->ch->dev;
+	struct host_txbuf *tb = &ctx->dev->txbuf;
+	uint64_t nb = vdev->map_bytes[HVSIM_MAP_SEND_BUF] / HOST_TXBUF_SECTION_BYTES;
+	struct nvsp_send_txbuf_complete reply;
+	struct nvsp_send_txbuf req;
+	int ret;
+
+	if (len < offsetof(struct nvsp_send_txbuf, pad))
+		return nvsp_drop(ctx, HOST_CNT_NVSP_TRUNCATED);
+	ret = host_reserve(ctx, host_ring_pkt_bytes(0, sizeof(reply)));
+	if (ret != 0)
+		return host_reserve_verdict(ret);
+	memcpy(&req, msg, offsetof(struct nvsp_send_txbuf, pad));
+	memset(&reply, 0, sizeof(reply));
+	memset(tb, 0, sizeof(*tb));
+	reply.msg_type = NVSP_MSG1_TYPE_SEND_TXBUF_COMPLETE;
+	reply.status = NVSP_STATUS_FAILURE;
+	if (req.gpadl != vdev->send_gpadl) {
+		ctx->cnt->n[HOST_CNT_NVSP_BAD_GPADL]++;
+	} else if (vdev->map_base[HVSIM_MAP_SEND_BUF] != NULL && nb != 0) {
+		tb->base = vdev->map_base[HVSIM_MAP_SEND_BUF];
+		tb->section_bytes = HOST_TXBUF_SECTION_BYTES;
+		tb->nb_sections = nb > UINT32_MAX ? UINT32_MAX : (uint32_t)nb;
+		reply.status = NVSP_STATUS_SUCCESS;
+		reply.section_bytes = HOST_TXBUF_SECTION_BYTES;
+	}
+	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_COMP, 0, pkt->hdr.xact_id, NULL, 0,
+			    &reply, sizeof(reply));
+	return HOST_PKT_DONE;
+}
+
+/* nvsp.md 3.7: no reply (an empty completion if the RC flag asks); the buffer is forgotten. */
+static enum host_verdict
+nvsp_revoke(struct host_ctx *ctx, const struct host_ring_pkt *pkt, uint32_t type)
+{
+	if ((pkt->hdr.flags & VMBUS_CHANPKT_FLAG_RC) != 0 &&
+	    nvsp_complete(ctx, pkt, NULL, 0) == HOST_PKT_WAIT)
+		return HOST_PKT_WAIT;
+	if (type == NVSP_MSG1_TYPE_REVOKE_RXBUF)
+		host_rxbuf_disconnect(&ctx->dev->rxbuf);
+	else
+		memset(&ctx->dev->txbuf, 0, sizeof(ctx->dev->txbuf));
+	return HOST_PKT_DONE;
+}
+
+/* nvsp.md 3.10: the first bytes of a send-buffer section, appended to buf. */
+static int
+nvsp_gather_section(struct host_ctx *ctx, const struct nvsp_rndis_pkt *req, uint8_t *buf,
+		    uint32_t *total)
+{
+	const struct host_txbuf *tb = &ctx->dev->txbuf;
+
+	if (req->section_index == NVSP_SECTION_NONE)
+		return -1;
+	if (tb->base == NULL || req->section_index >= tb->nb_sections ||
+	    req->section_bytes > tb->section_bytes)
+		return HOST_CNT_NVSP_BAD_SECTION;
+	if (req->section_bytes > HOST_RNDIS_MAX_REQ_BYTES - *total)
+		return HOST_CNT_TOO_LONG;
+	memcpy(buf + *total, tb->base + (uint64_t)req->section_index * tb->section_bytes,
+	       req->section_bytes);
+	*total += req->section_bytes;
+	return -1;
+}
+
+/* One GPA range (byte_count, byte_offset, then pfns), page by page into buf. */
+static int
+nvsp_gather_range(struct host_ctx *ctx, const uint8_t *pfns, uint32_t count, uint32_t off,
+		  uint8_t *buf, uint32_t *total)
+{
+	for (uint32_t k = 0; count > 0; k++) {
+		uint32_t piece = VMBUS_PAGE_BYTES - off < count ? VMBUS_PAGE_BYTES - off : count;
+		const void *src;
+		uint64_t pfn;
+
+		memcpy(&pfn, pfns + 8 * (size_t)k, sizeof(pfn));
+		if (pfn > (UINT64_MAX >> 12))
+			return HOST_CNT_BAD_GPA;
+		src = hvsim_guest_mem(ctx->sim, pfn * VMBUS_PAGE_BYTES + off, piece);
+		if (src == NULL)
+			return HOST_CNT_BAD_GPA;
+		memcpy(buf + *total, src, piece);
+		*total += piece;
+		count -= piece;
+		off = 0;
+	}
+	return -1;
+}
+
+/* The ranges in the extension [24, data_offset8 * 8) of a GPA-direct packet. */
+static int
+nvsp_gather_gpa(struct host_ctx *ctx, const struct host_ring_pkt *pkt, uint8_t *buf,
+		uint32_t *total)
+{
+	uint32_t ext_end = (uint32_t)pkt->hdr.data_offset8 * 8;
+	uint32_t cursor = sizeof(struct vmbus_chanpkt_gpa);
+	uint32_t nb_ranges;
+
+	if (ext_end < cursor)
+		return HOST_CNT_BAD_RANGE_COUNT;
+	memcpy(&nb_ranges, pkt->bytes + offsetof(struct vmbus_chanpkt_gpa, range_count),
+	       sizeof(nb_ranges));
+	for (uint32_t i = 0; i < nb_ranges; i++) {
+		uint32_t range[2];	/* byte_count, byte_offset (vmbus-ring.md 2.5) */
+		uint64_t nb_pfns;
+		int reason;
+
+		if (ext_end - cursor < sizeof(range))
+			return HOST_CNT_BAD_RANGE_COUNT;
+		memcpy(range, pkt->bytes + cursor, sizeof(range));
+		cursor += sizeof(range);
+		if (range[1] >= VMBUS_PAGE_BYTES)
+			return HOST_CNT_BAD_GPA;
+		nb_pfns = ((uint64_t)range[1] + range[0] + VMBUS_PAGE_BYTES - 1) / VMBUS_PAGE_BYTES;
+		if (nb_pfns > (ext_end - cursor) / 8)
+			return HOST_CNT_BAD_RANGE_COUNT;
+		if (range[0] > HOST_RNDIS_MAX_REQ_BYTES - *total)
+			return HOST_CNT_TOO_LONG;
+		reason = nvsp_gather_range(ctx, pkt->bytes + cursor, range[0], range[1], buf,
+					   total);
+		if (reason >= 0)
+			return reason;
+		cursor += (uint32_t)nb_pfns * 8;
+	}
+	return -1;
+}
+
+/* Completion of a guest 107 (nvsp.md 3.11), if it asked for one; room is reserved. */
+static void
+nvsp_rndis_complete(struct host_ctx *ctx, const struct host_ring_pkt *pkt, uint32_t status)
+{
+	struct nvsp_rndis_pkt_complete reply;
+
+	if ((pkt->hdr.flags & VMBUS_CHANPKT_FLAG_RC) == 0)
+		return;
+	memset(&reply, 0, sizeof(reply));
+	reply.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT_COMPLETE;
+	reply.status = status;
+	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_COMP, 0, pkt->hdr.xact_id, NULL, 0,
+			    &reply, sizeof(reply));
+}
+
+/* Extension of a one-range transfer-page packet: pageset id, reserved, count, range. */
+#define NVSP_XFER_EXT_BYTES \
+	(sizeof(struct vmbus_chanpkt_rxbuf) - sizeof(struct vmbus_chanpkt_hdr) + \
+	 sizeof(struct vmbus_xfer_range))
+
+/* rndis.md 9: the reply into free slots, then a transfer-page packet naming them. */
+static void
+nvsp_rndis_deliver(struct host_ctx *ctx, const uint8_t *reply, uint32_t len)
+{
+	const size_t at = sizeof(struct vmbus_chanpkt_hdr);
+	struct host_rxbuf *rb = &ctx->dev->rxbuf;
+	struct vmbus_xfer_range range = { .byte_count = len };
+	struct nvsp_rndis_pkt msg;
+	uint8_t ext[NVSP_XFER_EXT_BYTES];
+	uint32_t first, one = 1;
+
+	if (rb->base == NULL) {
+		ctx->cnt->n[HOST_CNT_RNDIS_NO_RXBUF]++;
+		return;
+	}
+	if (host_rxbuf_alloc(rb, len, &first) != 0) {
+		ctx->cnt->n[HOST_CNT_RXBUF_FULL]++;
+		return;
+	}
+	range.byte_offset = first * rb->slot_bytes;
+	memcpy(rb->base + range.byte_offset, reply, len);
+	memset(ext, 0, sizeof(ext));
+	memcpy(ext + offsetof(struct vmbus_chanpkt_rxbuf, xfer_pageset_id) - at, &rb->id,
+	       sizeof(rb->id));
+	memcpy(ext + offsetof(struct vmbus_chanpkt_rxbuf, range_count) - at, &one, sizeof(one));
+	memcpy(ext + offsetof(struct vmbus_chanpkt_rxbuf, range) - at, &range, sizeof(range));
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT;
+	msg.channel_type = NVSP_RNDIS_CHANNEL_CONTROL;
+	msg.section_index = NVSP_SECTION_NONE;
+	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_RXBUF, 0, first, ext, sizeof(ext),
+			    &msg, sizeof(msg));
+	ctx->cnt->n[HOST_CNT_RNDIS_REPLIES]++;
+}
+
+/*
+ * nvsp.md 3.10-3.11, 1.2: a guest 107. Control: gather the RNDIS message,
+ * complete the 107, then deliver the answer. Data: not served yet, completed.
+ */
+static enum host_verdict
+nvsp_rndis(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const uint8_t *msg,
+	   uint32_t len)
+{
+	uint8_t *req_bytes = ctx->dev->reply_scratch;
+	uint8_t reply[HOST_RNDIS_MAX_REPLY_BYTES];
+	struct nvsp_rndis_pkt req;
+	uint32_t total = 0;
+	uint64_t need = host_ring_pkt_bytes(0, sizeof(struct nvsp_rndis_pkt_complete));
+	int ret, reason;
+
+	if (len < offsetof(struct nvsp_rndis_pkt, pad))
+		return nvsp_drop(ctx, HOST_CNT_NVSP_TRUNCATED);
+	memcpy(&req, msg, offsetof(struct nvsp_rndis_pkt, pad));
+	if (req.channel_type == NVSP_RNDIS_CHANNEL_CONTROL)
+		need += host_ring_pkt_bytes(NVSP_XFER_EXT_BYTES, sizeof(struct nvsp_rndis_pkt));
+	ret = host_reserve(ctx, need);
+	if (ret != 0)
+		return host_reserve_verdict(ret);
+	if (req.channel_type != NVSP_RNDIS_CHANNEL_CONTROL) {
+		ctx->cnt->n[HOST_CNT_DATA_NOT_YET]++;
+		nvsp_rndis_complete(ctx, pkt, NVSP_STATUS_SUCCESS);
+		return HOST_PKT_DONE;
+	}
+	reason = nvsp_gather_section(ctx, &req, req_bytes, &total);
+	if (reason < 0 && pkt->hdr.type == VMBUS_CHANPKT_TYPE_GPA)
+		reason = nvsp_gather_gpa(ctx, pkt, req_bytes, &total);
+	if (reason >= 0) {
+		ctx->cnt->n[reason]++;
+		nvsp_rndis_complete(ctx, pkt, NVSP_STATUS_FAILURE);
+		return HOST_PKT_DONE;
+	}
+	ret = host_rndis_answer(ctx, req_bytes, total, reply);
+	/* Completion before the reply: a late 108 breaks DPDK's next NVSP request. */
+	nvsp_rndis_complete(ctx, pkt, ret < 0 ? NVSP_STATUS_FAILURE : NVSP_STATUS_SUCCESS);
+	if (ret > 0)
+		nvsp_rndis_deliver(ctx, reply, (uint32_t)ret);
+	return HOST_PKT_DONE;
+}
+
 /* The reply type nvsp.md defines for a request, or 0 when it defines none. */
 static uint32_t
 nvsp_reply_type(uint32_t type)
@@ -164,8 +433,12 @@ host_nvsp_packet(struct host_ctx *ctx, const struct host_ring_pkt *pkt)
 	uint32_t len, type;
 
 	/* nvsp.md 1: requests come inband, and 107 also GPA-direct (inline part). */
-	if (pkt->hdr.type == VMBUS_CHANPKT_TYPE_COMP)
-		return nvsp_drop(ctx, HOST_CNT_NVSP_UNSUPPORTED);
+	if (pkt->hdr.type == VMBUS_CHANPKT_TYPE_COMP) {
+		/* rndis.md 9: the guest is done with one of our transfer-page packets. */
+		if (!host_rxbuf_release(&ctx->dev->rxbuf, pkt->hdr.xact_id))
+			ctx->cnt->n[HOST_CNT_RXBUF_BAD_COMPLETION]++;
+		return HOST_PKT_DONE;
+	}
 	if (pkt->hdr.type != VMBUS_CHANPKT_TYPE_INBAND && pkt->hdr.type != VMBUS_CHANPKT_TYPE_GPA)
 		return nvsp_drop(ctx, HOST_CNT_BAD_TYPE);
 	msg = host_pkt_payload(pkt, &len);
@@ -178,6 +451,15 @@ host_nvsp_packet(struct host_ctx *ctx, const struct host_ring_pkt *pkt)
 	case NVSP_MSG1_TYPE_SEND_NDIS_VER:
 	case NVSP_MSG2_TYPE_SEND_NDIS_CONFIG:
 		return nvsp_record(ctx, pkt, type, msg, len);
+	case NVSP_MSG1_TYPE_SEND_RXBUF:
+		return nvsp_send_rxbuf(ctx, pkt, msg, len);
+	case NVSP_MSG1_TYPE_SEND_TXBUF:
+		return nvsp_send_txbuf(ctx, pkt, msg, len);
+	case NVSP_MSG1_TYPE_REVOKE_RXBUF:
+	case NVSP_MSG1_TYPE_REVOKE_TXBUF:
+		return nvsp_revoke(ctx, pkt, type);
+	case NVSP_MSG1_TYPE_SEND_RNDIS_PKT:
+		return nvsp_rndis(ctx, pkt, msg, len);
 	default:
 		return nvsp_unsupported(ctx, pkt, type);
 	}

@@ -17,6 +17,8 @@
 #define FUZZ_POLLS		4
 #define FUZZ_MEM_GPA		0x100000ull
 #define FUZZ_MEM_BYTES		(2u * 4096)
+#define FUZZ_RECV_BUF_BYTES	(3u * 1728 + 7)	/* three receive slots and a tail */
+#define FUZZ_SEND_BUF_BYTES	(2u * 6144)	/* two send sections */
 
 /* How the input is laid out; the guest tx data area follows it. */
 struct fuzz_input {
@@ -112,7 +114,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in;
 	struct hvsim_device *dev = &sim.dev[0];
-	uint8_t *rings;
+	uint8_t *rings, *bufs;
 	struct vmbus_ring_hdr *tx, *rx;
 	size_t body;
 
@@ -122,7 +124,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	body = size - sizeof(in) < FUZZ_DATA_BYTES ? size - sizeof(in) : FUZZ_DATA_BYTES;
 	rings = calloc(1, 2 * FUZZ_HALF_BYTES);		/* exact size: ASan sees overruns */
 	guest_mem = malloc(FUZZ_MEM_BYTES);
-	check(rings != NULL && guest_mem != NULL);
+	bufs = calloc(1, FUZZ_RECV_BUF_BYTES + FUZZ_SEND_BUF_BYTES);
+	check(rings != NULL && guest_mem != NULL && bufs != NULL);
 	memset(guest_mem, 0x5a, FUZZ_MEM_BYTES);
 	tx = (struct vmbus_ring_hdr *)rings;
 	rx = (struct vmbus_ring_hdr *)(rings + FUZZ_HALF_BYTES);
@@ -137,6 +140,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sim.nb_devices = 1;
 	dev->kind = (in.kind & 1) ? HVSIM_DEV_ECHO : HVSIM_DEV_NIC;
 	dev->nb_channels = 1;
+	/* GPADL 0 for both buffers: the NIC's receive/send buffer path is reachable. */
+	dev->map_base[HVSIM_MAP_RECV_BUF] = bufs;
+	dev->map_bytes[HVSIM_MAP_RECV_BUF] = FUZZ_RECV_BUF_BYTES;
+	dev->map_base[HVSIM_MAP_SEND_BUF] = bufs + FUZZ_RECV_BUF_BYTES;
+	dev->map_bytes[HVSIM_MAP_SEND_BUF] = FUZZ_SEND_BUF_BYTES;
 	dev->chan[0].dev = dev;
 	dev->chan[0].open = true;
 	dev->chan[0].ring_base = rings;
@@ -147,6 +155,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	host_device_close(&sim, dev);
 	host_release(&sim);
 	free(guest_mem);
+	free(bufs);
 	free(rings);
 	return 0;
 }

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Receive-buffer slots (spec/rndis.md 9): which slots the guest owns, handed
+ * out as runs of consecutive slots and freed by the guest's completion.
+ * What goes in a slot and the packets that name it are host_nvsp.c's.
+ */
+#include <stdlib.h>
+
+#include "host.h"
+
+/* Bounds the tracking array; a 31 MiB buffer of 1728-byte slots has 18811. */
+#define HOST_RXBUF_MAX_SLOTS	(1u << 20)
+
+int
+host_rxbuf_connect(struct host_rxbuf *rb, uint8_t *base, uint64_t bytes, uint32_t slot_bytes,
+		   uint16_t id)
+{
+	uint64_t nb = slot_bytes != 0 ? bytes / slot_bytes : 0;
+
+	host_rxbuf_disconnect(rb);
+	if (base == NULL || nb == 0)
+		return -EINVAL;
+	if (nb > HOST_RXBUF_MAX_SLOTS)
+		nb = HOST_RXBUF_MAX_SLOTS;
+	rb->span = calloc(nb, sizeof(*rb->span));
+	if (rb->span == NULL)
+		return -ENOMEM;
+	rb->base = base;
+	rb->slot_bytes = slot_bytes;
+	rb->nb_slots = (uint32_t)nb;
+	rb->id = id;
+	return 0;
+}
+
+void
+host_rxbuf_disconnect(struct host_rxbuf *rb)
+{
+	free(rb->span);
+	*rb = (struct host_rxbuf){ 0 };
+}
+
+/* Are the n slots from first all free? n >= 1, first + n <= nb_slots. */
+static bool
+rxbuf_run_free(const struct host_rxbuf *rb, uint32_t first, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (rb->span[first + i] != 0)
+			return false;
+	}
+	return true;
+}
+
+int
+host_rxbuf_alloc(struct host_rxbuf *rb, uint32_t bytes, uint32_t *first)
+{
+	uint32_t n = bytes / rb->slot_bytes + (bytes % rb->slot_bytes != 0);
+
+	if (rb->base == NULL)
+		return -ENOSPC;
+	if (n == 0)
+		n = 1;
+	if (n > rb->nb_slots)
+		return -EMSGSIZE;
+	if (rb->nb_slots - rb->nb_busy < n)
+		return -ENOSPC;
+	for (uint32_t k = 0; k < rb->nb_slots; k++) {
+		uint32_t s = (rb->cursor + k) % rb->nb_slots;
+
+		if (s > rb->nb_slots - n || !rxbuf_run_free(rb, s, n))
+			continue;
+		rb->span[s] = n;
+		for (uint32_t i = 1; i < n; i++)
+			rb->span[s + i] = HOST_RXBUF_TAIL;
+		rb->nb_busy += n;
+		rb->cursor = (s + n) % rb->nb_slots;
+		*first = s;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+bool
+host_rxbuf_release(struct host_rxbuf *rb, uint64_t xact_id)
+{
+	uint32_t first, n;
+
+	if (rb->base == NULL || xact_id >= rb->nb_slots)
+		return false;
+	first = (uint32_t)xact_id;
+	n = rb->span[first];
+	if (n == 0 || n == HOST_RXBUF_TAIL)
+		return false;
+	for (uint32_t i = 0; i < n; i++)
+		rb->span[first + i] = 0;
+	rb->nb_busy -= n;
+	return true;
+}
