@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * netvsc PMD state: the device (NVSP and RNDIS session, buffers, control
+ * exchange) and its queues. Wire layouts are in nvsp_wire.h and rndis_wire.h.
+ */
+#ifndef NETVSC_H
+#define NETVSC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ethdev_driver.h>
+#include <rte_ether.h>
+#include <rte_log.h>
+#include <rte_memzone.h>
+#include <rte_spinlock.h>
+
+#include "rte_bus_vmbus.h"
+
+extern int netvsc_logtype_init;
+extern int netvsc_logtype_driver;
+#define NETVSC_LOG(level, type, dev, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, netvsc_logtype_ ## type, "netvsc %s: %s(): " fmt "\n", \
+		(dev)->name, __func__, ##__VA_ARGS__)
+#define NETVSC_INIT_LOG(level, dev, fmt, ...) NETVSC_LOG(level, init, dev, fmt, ##__VA_ARGS__)
+#define NETVSC_DRV_LOG(level, dev, fmt, ...) NETVSC_LOG(level, driver, dev, fmt, ##__VA_ARGS__)
+
+/* Every wait on the host ends by then (control requests). */
+#define NETVSC_CTL_TIMEOUT_MS		5000u
+/* Largest control message either way (RSS parameters are 28 + 40 + 552). */
+#define NETVSC_CTL_MSG_BYTES		1024u
+/* Transaction ids we issue for control exchanges; data ids start above. */
+enum netvsc_xact {
+	NETVSC_XACT_NONE = 0,		/* hosts complete ids we never asked with 0 */
+	NETVSC_XACT_NVSP = 1,		/* the NVSP request in flight */
+	NETVSC_XACT_RNDIS = 2,		/* the RNDIS control message in flight */
+	NETVSC_XACT_DATA_BASE = 16,	/* tx descriptors: base + queue * ring + slot */
+};
+
+/* One control exchange at a time; the reply is copied here, never read in place. */
+struct netvsc_ctl {
+	uint32_t nvsp_want;		/* NVSP reply type awaited, 0 none */
+	bool nvsp_done;
+	uint8_t nvsp_reply[64];
+	uint32_t nvsp_reply_bytes;
+	uint32_t rndis_rid;		/* RNDIS request id awaited, 0 none */
+	bool rndis_sent;		/* the host completed our 107 */
+	bool rndis_done;
+	uint8_t rndis_reply[NETVSC_CTL_MSG_BYTES];
+	uint32_t rndis_reply_bytes;
+	uint32_t next_rid;
+	const struct rte_memzone *req_mz;	/* request page, sent by GPA */
+};
+
+/* Host-data drops, each an xstat and a rate-limited NOTICE. */
+enum netvsc_drop {
+	NETVSC_DROP_NONE,
+	NETVSC_DROP_BAD_PACKET_TYPE,
+	NETVSC_DROP_SHORT_NVSP,
+	NETVSC_DROP_BAD_XFER_HEADER,
+	NETVSC_DROP_BAD_RANGE_COUNT,
+	NETVSC_DROP_RANGE_OUTSIDE_RXBUF,
+	NETVSC_DROP_BAD_RNDIS_MSG,
+	NETVSC_DROP_UNEXPECTED_COMPLETION,
+	NETVSC_DROP_DATA_WHILE_STOPPED,
+	NETVSC_DROP_MAX,
+};
+
+#define NETVSC_MAX_QUEUES	64
+/* Ranges one transfer may carry (the host batches up to this many packets). */
+#define NETVSC_MAX_RANGES	256u
+/* One inbound channel packet copied out: a transfer with the most ranges. */
+#define NETVSC_RX_PKT_BYTES	(24u + NETVSC_MAX_RANGES * 8u + 64u)
+#define NETVSC_TX_DESC_MAX	4096u
+#define NETVSC_RX_PENDING_MAX	1024u	/* > the frames of one poll of 256 packets */
+/* RNDIS header + PPIs of one tx packet: 44 + csum/LSO, VLAN, hash (12 + 4 each). */
+#define NETVSC_TX_HDR_BYTES	128u
+
+struct netvsc_txq;
+
+/* One tx packet the host has not completed yet; the index is its xact id. */
+struct netvsc_tx_desc {
+	struct rte_mbuf *mbuf;		/* GPA sends: freed on completion */
+	uint32_t section;		/* NVSP_SECTION_NONE for GPA sends */
+	bool in_flight;
+};
+
+struct netvsc_queue_stats {
+	uint64_t packets, bytes, errors, nombuf;
+};
+
+struct netvsc_rxq {
+	struct netvsc_dev *dev;
+	struct vmbus_channel *chan;
+	struct rte_mempool *mp;
+	uint16_t queue_id;
+	uint16_t port_id;
+	struct netvsc_txq *txq;		/* same channel: its completions arrive here */
+	uint16_t nb_pending, pending_head;
+	struct rte_mbuf *pending[NETVSC_RX_PENDING_MAX];	/* frames for the next burst */
+	uint8_t *pkt;			/* one channel packet, copied out of the ring */
+	struct netvsc_queue_stats stats;
+	uint64_t drops[NETVSC_DROP_MAX];
+};
+
+struct netvsc_txq {
+	struct netvsc_dev *dev;
+	struct vmbus_channel *chan;
+	struct netvsc_rxq *rxq;		/* same channel: where its completions are read */
+	uint16_t queue_id;
+	uint16_t port_id;
+	uint32_t nb_desc;
+	uint32_t free_desc_hint;
+	struct netvsc_tx_desc *desc;
+	const struct rte_memzone *hdr_mz;	/* NETVSC_TX_HDR_BYTES per desc, for GPA sends */
+	uint32_t section_first, nb_sections;	/* this queue's share of the send buffer */
+	uint32_t *free_sections;
+	uint32_t nb_free_sections;
+	struct netvsc_queue_stats stats;
+	uint64_t unexpected_completions;
+};
+
+struct netvsc_dev {
+	const char *name;
+	struct rte_vmbus_device *vmbus;
+	struct rte_eth_dev *eth;
+	struct vmbus_channel *primary;
+	uint32_t nvsp_version;
+	uint32_t ndis_major, ndis_minor;
+	uint32_t mtu;
+	uint8_t *rxbuf;
+	uint32_t rxbuf_bytes;
+	uint8_t *txbuf;
+	uint32_t txbuf_bytes;
+	uint32_t section_bytes;
+	uint32_t nb_sections;
+	bool rxbuf_connected, txbuf_connected, rndis_up;
+	uint32_t rndis_max_pkts, rndis_max_xfer_bytes, rndis_align;
+	uint32_t max_queues;
+	struct rte_ether_addr mac;
+	struct netvsc_ctl ctl;
+	uint64_t drops[NETVSC_DROP_MAX];
+	uint32_t latency_us;		/* devarg: host doorbell scan latency */
+	uint32_t tx_copybreak;		/* devarg: frames up to this go by send section */
+	uint32_t packet_filter;
+	bool started;
+	uint16_t nb_rxq, nb_txq;
+	/* The primary channel's rings: held by a control exchange, tried by queue 0. */
+	rte_spinlock_t primary_lock;
+	bool link_up;
+	uint32_t link_speed_mbps;
+};
+
+/* netvsc_rx.c, netvsc_tx.c */
+uint16_t netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint16_t netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
+void netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_txq *txq);
+void netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id);
+
+/* netvsc_queue.c */
+int netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_desc,
+			  unsigned int socket_id, const struct rte_eth_rxconf *conf,
+			  struct rte_mempool *mp);
+int netvsc_tx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_desc,
+			  unsigned int socket_id, const struct rte_eth_txconf *conf);
+void netvsc_rx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id);
+void netvsc_tx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id);
+
+/* netvsc_nvsp.c */
+int netvsc_nvsp_attach(struct netvsc_dev *dev);
+void netvsc_nvsp_detach(struct netvsc_dev *dev);
+
+/* netvsc_ctl.c: the control exchange over the primary channel. */
+int netvsc_ctl_init(struct netvsc_dev *dev);
+void netvsc_ctl_fini(struct netvsc_dev *dev);
+int netvsc_ctl_nvsp(struct netvsc_dev *dev, const void *req, uint32_t req_bytes,
+		    uint32_t reply_type, uint32_t reply_min_bytes);
+int netvsc_ctl_nvsp_oneway(struct netvsc_dev *dev, const void *req, uint32_t req_bytes);
+int netvsc_ctl_rndis(struct netvsc_dev *dev, void *req, uint32_t req_bytes,
+		     uint32_t reply_type, uint32_t reply_min_bytes);
+int netvsc_ctl_rndis_oneway(struct netvsc_dev *dev, void *req, uint32_t req_bytes);
+uint32_t netvsc_ctl_new_rid(struct netvsc_dev *dev);
+void netvsc_ctl_on_completion(struct netvsc_dev *dev, uint64_t xact_id, const uint8_t *payload,
+			      uint32_t len);
+void netvsc_ctl_on_rndis(struct netvsc_dev *dev, const uint8_t *msg, uint32_t type,
+			 uint32_t bytes);
+void netvsc_ctl_drop(struct netvsc_dev *dev, enum netvsc_drop why, const char *what);
+void netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t bytes);
+
+/* netvsc_rndis.c */
+int netvsc_rndis_attach(struct netvsc_dev *dev);
+void netvsc_rndis_detach(struct netvsc_dev *dev);
+int netvsc_rndis_query(struct netvsc_dev *dev, uint32_t oid, const void *in, uint32_t in_bytes,
+		       void *out, uint32_t out_bytes, uint32_t *got_bytes);
+int netvsc_rndis_set(struct netvsc_dev *dev, uint32_t oid, const void *in, uint32_t in_bytes);
+int netvsc_rndis_set_filter(struct netvsc_dev *dev, uint32_t filter);
+int netvsc_rndis_link_status(struct netvsc_dev *dev, bool *up, uint32_t *speed_mbps);
+
+#endif /* NETVSC_H */

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control exchange on the primary channel: one NVSP request or RNDIS
+ * control message at a time, each with a deadline. While waiting it reads the
+ * channel itself: NVSP replies, completions of our 107s, and transfer pages
+ * (RNDIS replies and indications) through the rx gate, each completed.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_malloc.h>
+
+#include "netvsc.h"
+#include "netvsc_rx_parse.h"
+#include "nvsp_wire.h"
+#include "rndis_wire.h"
+#include "vmbus_wire.h"
+
+
+void
+netvsc_ctl_drop(struct netvsc_dev *dev, enum netvsc_drop why, const char *what)
+{
+	dev->drops[why]++;
+	NETVSC_DRV_LOG(NOTICE, dev, "dropped host message: %s (drop reason %d)", what, why);
+}
+
+void
+netvsc_ctl_on_rndis(struct netvsc_dev *dev, const uint8_t *msg, uint32_t type, uint32_t bytes)
+{
+	struct netvsc_ctl *ctl = &dev->ctl;
+	uint32_t rid;
+
+	if (type == RNDIS_MSG_INDICATE_STATUS) {
+		netvsc_link_indication(dev, msg, bytes);
+		return;
+	}
+	if (!(type & RNDIS_MSG_COMPLETION) || bytes < 12) {
+		netvsc_ctl_drop(dev, NETVSC_DROP_BAD_RNDIS_MSG, "unknown RNDIS control message");
+		return;
+	}
+	memcpy(&rid, msg + 8, sizeof(rid));
+	if (rid != ctl->rndis_rid || ctl->rndis_done || bytes > sizeof(ctl->rndis_reply)) {
+		netvsc_ctl_drop(dev, NETVSC_DROP_UNEXPECTED_COMPLETION, "RNDIS reply nobody waits for");
+		return;
+	}
+	memcpy(ctl->rndis_reply, msg, bytes);		/* copied before anyone reads it */
+	ctl->rndis_reply_bytes = bytes;
+	ctl->rndis_done = true;
+}
+
+/* A completion packet for a control id: payload (NVSP message) of len bytes. */
+void
+netvsc_ctl_on_completion(struct netvsc_dev *dev, uint64_t xact_id, const uint8_t *payload,
+			 uint32_t len)
+{
+	struct netvsc_ctl *ctl = &dev->ctl;
+	uint32_t type;
+
+	if (len < sizeof(type)) {
+		netvsc_ctl_drop(dev, NETVSC_DROP_SHORT_NVSP, "completion without NVSP type");
+		return;
+	}
+	memcpy(&type, payload, sizeof(type));
+	if (type == NVSP_MSG1_TYPE_SEND_RNDIS_PKT_COMPLETE && xact_id == NETVSC_XACT_RNDIS) {
+		ctl->rndis_sent = true;
+		return;
+	}
+	if (xact_id != NETVSC_XACT_NVSP || type != ctl->nvsp_want || ctl->nvsp_done) {
+		netvsc_ctl_drop(dev, NETVSC_DROP_UNEXPECTED_COMPLETION, "completion nobody waits for");
+		return;
+	}
+	ctl->nvsp_reply_bytes = RTE_MIN(len, (uint32_t)sizeof(ctl->nvsp_reply));
+	memcpy(ctl->nvsp_reply, payload, ctl->nvsp_reply_bytes);
+	ctl->nvsp_done = true;
+}
+
+/* Read the primary channel: with queue 0 set up, through its own path. */
+static void
+ctl_poll(struct netvsc_dev *dev)
+{
+	struct rte_eth_dev_data *data = dev->eth->data;
+	struct netvsc_rxq *rxq = data->nb_rx_queues ? data->rx_queues[0] : NULL;
+	struct netvsc_txq *txq = data->nb_tx_queues ? data->tx_queues[0] : NULL;
+
+	netvsc_chan_poll(dev, rxq, txq);
+}
+
+static int
+ctl_wait(struct netvsc_dev *dev, const bool *done, const char *what)
+{
+	uint64_t deadline = rte_get_timer_cycles() +
+			    rte_get_timer_hz() * NETVSC_CTL_TIMEOUT_MS / 1000;
+
+	while (!*done) {
+		ctl_poll(dev);
+		if (*done)
+			break;
+		if (rte_get_timer_cycles() > deadline) {
+			NETVSC_DRV_LOG(ERR, dev, "host did not answer %s within %u ms", what,
+				       NETVSC_CTL_TIMEOUT_MS);
+			return -ETIMEDOUT;
+		}
+		rte_delay_us_sleep(20);
+	}
+	return 0;
+}
+
+static int
+ctl_send_inband(struct netvsc_dev *dev, const void *req, uint32_t bytes, uint64_t xact,
+		uint32_t flags)
+{
+	uint8_t msg[NVSP_MSG_BYTES] = { 0 };		/* requests are padded to 40 bytes */
+
+	memcpy(msg, req, RTE_MIN(bytes, (uint32_t)sizeof(msg)));
+	return rte_vmbus_chan_send(dev->primary, VMBUS_CHANPKT_TYPE_INBAND, msg, sizeof(msg),
+				   xact, flags, NULL);
+}
+
+int
+netvsc_ctl_nvsp(struct netvsc_dev *dev, const void *req, uint32_t req_bytes,
+		uint32_t reply_type, uint32_t reply_min_bytes)
+{
+	struct netvsc_ctl *ctl = &dev->ctl;
+	int ret;
+
+	rte_spinlock_lock(&dev->primary_lock);
+	ctl->nvsp_want = reply_type;
+	ctl->nvsp_done = false;
+	ret = ctl_send_inband(dev, req, req_bytes, NETVSC_XACT_NVSP, VMBUS_CHANPKT_FLAG_RC);
+	if (ret == 0)
+		ret = ctl_wait(dev, &ctl->nvsp_done, "an NVSP request");
+	ctl->nvsp_want = 0;
+	rte_spinlock_unlock(&dev->primary_lock);
+	if (ret == 0 && ctl->nvsp_reply_bytes < reply_min_bytes) {
+		NETVSC_DRV_LOG(ERR, dev, "NVSP reply %u is %u bytes, expected %u", reply_type,
+			       ctl->nvsp_reply_bytes, reply_min_bytes);
+		ret = -EPROTO;
+	}
+	return ret;
+}
+
+int
+netvsc_ctl_nvsp_oneway(struct netvsc_dev *dev, const void *req, uint32_t req_bytes)
+{
+	int ret;
+
+	rte_spinlock_lock(&dev->primary_lock);
+	ret = ctl_send_inband(dev, req, req_bytes, NETVSC_XACT_NONE, 0);
+	rte_spinlock_unlock(&dev->primary_lock);
+	return ret;
+}
+
+uint32_t
+netvsc_ctl_new_rid(struct netvsc_dev *dev)
+{
+	if (++dev->ctl.next_rid == 0)
+		dev->ctl.next_rid = 1;
+	return dev->ctl.next_rid;
+}
+
+/* RNDIS control goes as NVSP 107 (control channel) with the message by GPA. */
+static int
+ctl_send_rndis(struct netvsc_dev *dev, const void *req, uint32_t bytes)
+{
+	const struct rte_memzone *mz = dev->ctl.req_mz;
+	struct nvsp_rndis_pkt msg = {
+		.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT,
+		.channel_type = NVSP_RNDIS_CHANNEL_CONTROL,
+		.section_index = NVSP_SECTION_NONE,
+	};
+	struct vmbus_gpa sg = {
+		.len = bytes, .ofs = (uint32_t)(mz->iova % VMBUS_PAGE_BYTES),
+		.page = mz->iova / VMBUS_PAGE_BYTES,
+	};
+
+	if (bytes > NETVSC_CTL_MSG_BYTES)
+		return -EMSGSIZE;
+	memcpy(mz->addr, req, bytes);
+	dev->ctl.rndis_sent = false;
+	return rte_vmbus_chan_send_sglist(dev->primary, &sg, 1, &msg, sizeof(msg),
+					  NETVSC_XACT_RNDIS, NULL);
+}
+
+int
+netvsc_ctl_rndis(struct netvsc_dev *dev, void *req, uint32_t req_bytes, uint32_t reply_type,
+		 uint32_t reply_min_bytes)
+{
+	struct netvsc_ctl *ctl = &dev->ctl;
+	uint32_t got_type;
+	int ret;
+
+	rte_spinlock_lock(&dev->primary_lock);
+	memcpy(&ctl->rndis_rid, (uint8_t *)req + 8, sizeof(ctl->rndis_rid));
+	ctl->rndis_done = false;
+	ret = ctl_send_rndis(dev, req, req_bytes);
+	if (ret == 0)
+		ret = ctl_wait(dev, &ctl->rndis_done, "an RNDIS request");
+	if (ret == 0)
+		ret = ctl_wait(dev, &ctl->rndis_sent, "the completion of an RNDIS request");
+	ctl->rndis_rid = 0;
+	rte_spinlock_unlock(&dev->primary_lock);
+	if (ret < 0)
+		return ret;
+	memcpy(&got_type, ctl->rndis_reply, sizeof(got_type));
+	if (got_type != reply_type || ctl->rndis_reply_bytes < reply_min_bytes) {
+		NETVSC_DRV_LOG(ERR, dev, "RNDIS reply %#x of %u bytes, expected %#x of >= %u",
+			       got_type, ctl->rndis_reply_bytes, reply_type, reply_min_bytes);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+int
+netvsc_ctl_rndis_oneway(struct netvsc_dev *dev, void *req, uint32_t req_bytes)
+{
+	int ret;
+
+	rte_spinlock_lock(&dev->primary_lock);
+	ret = ctl_send_rndis(dev, req, req_bytes);
+	if (ret == 0)
+		ret = ctl_wait(dev, &dev->ctl.rndis_sent, "the completion of an RNDIS message");
+	rte_spinlock_unlock(&dev->primary_lock);
+	return ret;
+}
+
+int
+netvsc_ctl_init(struct netvsc_dev *dev)
+{
+	char name[RTE_MEMZONE_NAMESIZE];
+
+	snprintf(name, sizeof(name), "netvsc_ctl_%u", dev->vmbus->relid);
+	dev->ctl.req_mz = rte_memzone_reserve_aligned(name, NETVSC_CTL_MSG_BYTES,
+						      dev->vmbus->device.numa_node,
+						      RTE_MEMZONE_IOVA_CONTIG, VMBUS_PAGE_BYTES);
+	if (dev->ctl.req_mz == NULL) {
+		NETVSC_INIT_LOG(ERR, dev, "no memory for the control page");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void
+netvsc_ctl_fini(struct netvsc_dev *dev)
+{
+	rte_memzone_free(dev->ctl.req_mz);
+	dev->ctl.req_mz = NULL;
+}

@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * net_netvsc: probe and remove on our vmbus bus, the eth_dev_ops table,
+ * start/stop/close, link state and LSC events, promiscuous and multicast
+ * filters, statistics and devargs. Sessions are netvsc_nvsp.c/netvsc_rndis.c's.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <ethdev_driver.h>
+#include <rte_alarm.h>
+#include <rte_kvargs.h>
+#include <rte_malloc.h>
+
+#include "netvsc.h"
+#include "rndis_wire.h"
+
+RTE_LOG_REGISTER(netvsc_logtype_init, pmd.net.netvsc.init, NOTICE);
+RTE_LOG_REGISTER(netvsc_logtype_driver, pmd.net.netvsc.driver, NOTICE);
+
+#define NETVSC_DEFAULT_MTU	RTE_ETHER_MTU
+#define NETVSC_MAX_MTU		9000u
+#define NETVSC_DEFAULT_LATENCY_US 50u
+#define NETVSC_DEFAULT_TX_COPYBREAK 512u
+#define NETVSC_ARG_LATENCY	"latency"
+#define NETVSC_ARG_TX_COPYBREAK	"tx_copybreak"
+
+static const char *const netvsc_valid_args[] = {
+	NETVSC_ARG_LATENCY, NETVSC_ARG_TX_COPYBREAK, NULL,
+};
+
+static int
+netvsc_arg_u32(const char *key, const char *value, void *opaque)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(value, &end, 0);
+	if (errno != 0 || *end != '\0' || v > UINT32_MAX) {
+		RTE_LOG(ERR, PMD, "netvsc: devarg %s=%s is not a number\n", key, value);
+		return -EINVAL;
+	}
+	*(uint32_t *)opaque = (uint32_t)v;
+	return 0;
+}
+
+static int
+netvsc_parse_devargs(struct netvsc_dev *dev, const struct rte_devargs *da)
+{
+	struct rte_kvargs *kv;
+	int ret = 0;
+
+	dev->latency_us = NETVSC_DEFAULT_LATENCY_US;
+	dev->tx_copybreak = NETVSC_DEFAULT_TX_COPYBREAK;
+	if (da == NULL || da->args == NULL || da->args[0] == '\0')
+		return 0;
+	kv = rte_kvargs_parse(da->args, netvsc_valid_args);
+	if (kv == NULL) {
+		NETVSC_INIT_LOG(ERR, dev, "unknown devargs '%s' (known: %s, %s)", da->args,
+				NETVSC_ARG_LATENCY, NETVSC_ARG_TX_COPYBREAK);
+		return -EINVAL;
+	}
+	if (rte_kvargs_process(kv, NETVSC_ARG_LATENCY, netvsc_arg_u32, &dev->latency_us) < 0 ||
+	    rte_kvargs_process(kv, NETVSC_ARG_TX_COPYBREAK, netvsc_arg_u32,
+			       &dev->tx_copybreak) < 0)
+		ret = -EINVAL;
+	rte_kvargs_free(kv);
+	return ret;
+}
+
+static void
+netvsc_lsc_alarm(void *arg)
+{
+	struct netvsc_dev *dev = arg;
+
+	rte_eth_dev_callback_process(dev->eth, RTE_ETH_EVENT_INTR_LSC, NULL);
+}
+
+/* RNDIS status indication (rndis.md 7), already copied and length-checked. */
+void
+netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t bytes)
+{
+	uint32_t status;
+
+	if (bytes < 12)
+		return;
+	memcpy(&status, msg + 8, sizeof(status));
+	switch (status) {
+	case RNDIS_STATUS_MEDIA_CONNECT:
+		dev->link_up = true;
+		break;
+	case RNDIS_STATUS_MEDIA_DISCONNECT:
+		dev->link_up = false;
+		break;
+	case RNDIS_STATUS_NETWORK_CHANGE:
+		break;		/* the link bounced: the application hears about it below */
+	default:
+		return;
+	}
+	NETVSC_DRV_LOG(INFO, dev, "link status indication %#x", status);
+	if (dev->eth->data->dev_conf.intr_conf.lsc)
+		rte_eal_alarm_set(1, netvsc_lsc_alarm, dev);	/* not from a burst */
+}
+
+static int
+netvsc_link_update(struct rte_eth_dev *eth, int wait)
+{
+	struct netvsc_dev *dev = eth->data->dev_private;
+	struct rte_eth_link link = { 0 };
+	bool up = false;
+	uint32_t mbps = 0;
+
+	RTE_SET_USED(wait);
+	if (netvsc_rndis_link_status(dev, &up, &mbps) == 0) {
+		dev->link_up = up;
+		dev->link_speed_mbps = mbps;
+	}
+	link.link_status = dev->link_up ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN;
+	link.link_speed = dev->link_up ? dev->link_speed_mbps : RTE_ETH_SPEED_NUM_NONE;
+	link.link_duplex = RTE_ETH_LINK_FULL_DUPLEX;
+	link.link_autoneg = RTE_ETH_LINK_FIXED;
+	return rte_eth_linkstatus_set(eth, &link);
+}
+
+static int
+netvsc_dev_infos_get(struct rte_eth_dev *eth, struct rte_eth_dev_info *info)
+{
+	struct netvsc_dev *dev = eth->data->dev_private;
+
+	info->max_rx_queues = 1;
+	info->max_tx_queues = 1;
+	info->max_rx_pktlen = NETVSC_MAX_MTU + RTE_ETHER_HDR_LEN;
+	info->min_mtu = RTE_ETHER_MIN_MTU;
+	info->max_mtu = NETVSC_MAX_MTU;
+	info->max_mac_addrs = 1;
+	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_VLAN_STRIP | RTE_ETH_RX_OFFLOAD_CHECKSUM |
+				RTE_ETH_RX_OFFLOAD_SCATTER | RTE_ETH_RX_OFFLOAD_RSS_HASH;
+	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
+				RTE_ETH_TX_OFFLOAD_UDP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_TSO |
+				RTE_ETH_TX_OFFLOAD_VLAN_INSERT | RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	info->rx_desc_lim = (struct rte_eth_desc_lim){ .nb_max = 4096, .nb_min = 32,
+							.nb_align = 1 };
+	info->tx_desc_lim = (struct rte_eth_desc_lim){ .nb_max = NETVSC_TX_DESC_MAX,
+							.nb_min = 64, .nb_align = 1 };
+	info->speed_capa = RTE_ETH_LINK_SPEED_100G;
+	RTE_SET_USED(dev);
+	return 0;
+}
+
+static int
+netvsc_dev_configure(struct rte_eth_dev *eth)
+{
+	struct rte_eth_conf *conf = &eth->data->dev_conf;
+
+	if (conf->rxmode.mq_mode & RTE_ETH_MQ_RX_RSS_FLAG)
+		conf->rxmode.offloads |= RTE_ETH_RX_OFFLOAD_RSS_HASH;
+	return 0;
+}
+
+static uint32_t
+netvsc_filter_for(const struct rte_eth_dev *eth)
+{
+	if (eth->data->promiscuous)
+		return RNDIS_FILTER_PROMISCUOUS;
+	return RNDIS_FILTER_DIRECTED | RNDIS_FILTER_BROADCAST |
+	       (eth->data->all_multicast ? RNDIS_FILTER_ALL_MULTICAST : 0);
+}
+
+static void
+netvsc_set_queue_states(struct rte_eth_dev *eth, uint8_t state)
+{
+	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++)
+		eth->data->rx_queue_state[i] = state;
+	for (uint16_t i = 0; i < eth->data->nb_tx_queues; i++)
+		eth->data->tx_queue_state[i] = state;
+}
+
+static int
+netvsc_dev_start(struct rte_eth_dev *eth)
+{
+	struct netvsc_dev *dev = eth->data->dev_private;
+	int ret;
+
+	dev->started = true;
+	dev->packet_filter = netvsc_filter_for(eth);
+	ret = netvsc_rndis_set_filter(dev, dev->packet_filter);
+	if (ret < 0) {
+		dev->started = false;
+		return ret;
+	}
+	netvsc_set_queue_states(eth, RTE_ETH_QUEUE_STATE_STARTED);
+	netvsc_link_update(eth, 0);
+	return 0;
+}
+
+static int
+netvsc_dev_stop(struct rte_eth_dev *eth)
+{
+	struct netvsc_dev *dev = eth->data->dev_private;
+	int ret = netvsc_rndis_set_filter(dev, 0);
+
+	dev->started = false;
+	netvsc_set_queue_states(eth, RTE_ETH_QUEUE_STATE_STOPPED);
+	eth->data->dev_started = 0;
+	return ret;
+}
+
+static int
+netvsc_filter_apply(struct rte_eth_dev *eth)
+{
+	struct netvsc_dev *dev = eth->data->dev_private;
+
+	if (!dev->started)
+		return 0;		/* applied at start */
+	dev->packet_filter = netvsc_filter_for(eth);
+	return netvsc_rndis_set_filter(dev, dev->packet_filter);
+}
+
+static int
+netvsc_promisc_enable(struct rte_eth_dev *eth)
+{
+	eth->data->promiscuous = 1;
+	return netvsc_filter_apply(eth);
+}
+
+static int
+netvsc_promisc_disable(struct rte_eth_dev *eth)
+{
+	eth->data->promiscuous = 0;
+	return netvsc_filter_apply(eth);
+}
+
+static int
+netvsc_allmulti_enable(struct rte_eth_dev *eth)
+{
+	eth->data->all_multicast = 1;
+	return netvsc_filter_apply(eth);
+}
+
+static int
+netvsc_allmulti_disable(struct rte_eth_dev *eth)
+{
+	eth->data->all_multicast = 0;
+	return netvsc_filter_apply(eth);
+}
+
+static int
+netvsc_stats_get(struct rte_eth_dev *eth, struct rte_eth_stats *st)
+{
+	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++) {
+		struct netvsc_rxq *rxq = eth->data->rx_queues[i];
+
+		if (rxq == NULL)
+			continue;
+		st->ipackets += rxq->stats.packets;
+		st->ibytes += rxq->stats.bytes;
+		st->ierrors += rxq->stats.errors;
+		st->rx_nombuf += rxq->stats.nombuf;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_ipackets[i] = rxq->stats.packets;
+			st->q_ibytes[i] = rxq->stats.bytes;
+		}
+	}
+	for (uint16_t i = 0; i < eth->data->nb_tx_queues; i++) {
+		struct netvsc_txq *txq = eth->data->tx_queues[i];
+
+		if (txq == NULL)
+			continue;
+		st->opackets += txq->stats.packets;
+		st->obytes += txq->stats.bytes;
+		st->oerrors += txq->stats.errors;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_opackets[i] = txq->stats.packets;
+			st->q_obytes[i] = txq->stats.bytes;
+		}
+	}
+	return 0;
+}
+
+static int
+netvsc_stats_reset(struct rte_eth_dev *eth)
+{
+	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++) {
+		struct netvsc_rxq *rxq = eth->data->rx_queues[i];
+
+		if (rxq != NULL)
+			memset(&rxq->stats, 0, sizeof(rxq->stats));
+	}
+	for (uint16_t i = 0; i < eth->data->nb_tx_queues; i++) {
+		struct netvsc_txq *txq = eth->data->tx_queues[i];
+
+		if (txq != NULL)
+			memset(&txq->stats, 0, sizeof(txq->stats));
+	}
+	return 0;
+}
+
+/* Leave the host clean: RNDIS halt, buffers revoked, channel closed. */
+static void
+netvsc_detach(struct netvsc_dev *dev)
+{
+	netvsc_rndis_detach(dev);
+	netvsc_nvsp_detach(dev);
+	netvsc_ctl_fini(dev);
+	if (dev->primary != NULL)
+		rte_vmbus_chan_close(dev->primary);
+	dev->primary = NULL;
+}
+
+static int
+netvsc_dev_close(struct rte_eth_dev *eth)
+{
+	struct netvsc_dev *dev = eth->data->dev_private;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return 0;
+	if (dev->started)
+		netvsc_dev_stop(eth);
+	rte_eal_alarm_cancel(netvsc_lsc_alarm, dev);
+	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++)
+		netvsc_rx_queue_release(eth, i);
+	for (uint16_t i = 0; i < eth->data->nb_tx_queues; i++)
+		netvsc_tx_queue_release(eth, i);
+	netvsc_detach(dev);
+	return 0;
+}
+
+static const struct eth_dev_ops netvsc_ops = {
+	.dev_configure = netvsc_dev_configure,
+	.dev_start = netvsc_dev_start,
+	.dev_stop = netvsc_dev_stop,
+	.dev_close = netvsc_dev_close,
+	.dev_infos_get = netvsc_dev_infos_get,
+	.link_update = netvsc_link_update,
+	.promiscuous_enable = netvsc_promisc_enable,
+	.promiscuous_disable = netvsc_promisc_disable,
+	.allmulticast_enable = netvsc_allmulti_enable,
+	.allmulticast_disable = netvsc_allmulti_disable,
+	.stats_get = netvsc_stats_get,
+	.stats_reset = netvsc_stats_reset,
+	.rx_queue_setup = netvsc_rx_queue_setup,
+	.tx_queue_setup = netvsc_tx_queue_setup,
+	.rx_queue_release = netvsc_rx_queue_release,
+	.tx_queue_release = netvsc_tx_queue_release,
+};
+
+static int
+netvsc_attach(struct netvsc_dev *dev)
+{
+	int ret = rte_vmbus_chan_open(dev->vmbus, &dev->primary);
+
+	if (ret < 0) {
+		NETVSC_INIT_LOG(ERR, dev, "cannot open the primary channel: %d", ret);
+		return ret;
+	}
+	if (rte_vmbus_set_latency(dev->vmbus, dev->primary, dev->latency_us * 1000) == -EINVAL)
+		NETVSC_INIT_LOG(WARNING, dev, "latency %u us too large, left as it was",
+				dev->latency_us);
+	ret = netvsc_ctl_init(dev);
+	if (ret == 0)
+		ret = netvsc_nvsp_attach(dev);
+	if (ret == 0)
+		ret = netvsc_rndis_attach(dev);
+	if (ret < 0)
+		netvsc_detach(dev);
+	return ret;
+}
+
+static int
+netvsc_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vmbus)
+{
+	struct rte_eth_dev *eth;
+	struct netvsc_dev *dev;
+	int ret;
+
+	RTE_SET_USED(drv);
+	eth = rte_eth_dev_allocate(vmbus->device.name);
+	if (eth == NULL)
+		return -ENOMEM;
+	dev = rte_zmalloc_socket("netvsc_dev", sizeof(*dev), RTE_CACHE_LINE_SIZE,
+				 vmbus->device.numa_node);
+	if (dev == NULL) {
+		rte_eth_dev_release_port(eth);
+		return -ENOMEM;
+	}
+	eth->data->dev_private = dev;
+	dev->name = vmbus->device.name;
+	dev->vmbus = vmbus;
+	dev->eth = eth;
+	dev->mtu = NETVSC_DEFAULT_MTU;
+	rte_spinlock_init(&dev->primary_lock);
+	if (rte_eal_iova_mode() == RTE_IOVA_VA)
+		NETVSC_INIT_LOG(NOTICE, dev, "IOVA as VA: on Hyper-V the host needs physical "
+				"addresses (use hugepages and --iova-mode=pa)");
+	ret = netvsc_parse_devargs(dev, vmbus->device.devargs);
+	if (ret == 0)
+		ret = netvsc_attach(dev);
+	if (ret < 0) {
+		eth->data->dev_private = NULL;
+		rte_free(dev);
+		rte_eth_dev_release_port(eth);
+		return ret;
+	}
+	eth->data->mac_addrs = rte_zmalloc("netvsc_mac", sizeof(dev->mac), 0);
+	if (eth->data->mac_addrs == NULL) {
+		netvsc_detach(dev);
+		rte_eth_dev_release_port(eth);
+		return -ENOMEM;
+	}
+	rte_ether_addr_copy(&dev->mac, eth->data->mac_addrs);
+	eth->device = &vmbus->device;
+	eth->dev_ops = &netvsc_ops;
+	eth->rx_pkt_burst = netvsc_rx_burst;
+	eth->tx_pkt_burst = netvsc_tx_burst;
+	eth->data->mtu = (uint16_t)dev->mtu;
+	eth->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
+	rte_eth_dev_probing_finish(eth);
+	NETVSC_INIT_LOG(INFO, dev, "port %u, MAC " RTE_ETHER_ADDR_PRT_FMT, eth->data->port_id,
+			RTE_ETHER_ADDR_BYTES(&dev->mac));
+	return 0;
+}
+
+static int
+netvsc_remove(struct rte_vmbus_device *vmbus)
+{
+	struct rte_eth_dev *eth = rte_eth_dev_allocated(vmbus->device.name);
+
+	if (eth == NULL)
+		return 0;
+	return rte_eth_dev_close(eth->data->port_id);	/* releases the port too */
+}
+
+static const rte_uuid_t netvsc_ids[] = {
+	RTE_UUID_INIT(0xf8615163, 0xdf3e, 0x46c5, 0x913f, 0xf2d2f965ed0eULL),
+	{ 0 },
+};
+
+static struct rte_vmbus_driver netvsc_driver = {
+	.id_table = netvsc_ids,
+	.probe = netvsc_probe,
+	.remove = netvsc_remove,
+};
+
+RTE_PMD_REGISTER_VMBUS(net_netvsc, netvsc_driver);
+RTE_PMD_REGISTER_PARAM_STRING(net_netvsc, NETVSC_ARG_LATENCY "=<us> "
+			      NETVSC_ARG_TX_COPYBREAK "=<bytes>");

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Queue setup and release, never called from a burst: queue i uses channel i
+ * (the primary for 0), its rx and tx queues paired on that channel, and tx
+ * queue i owns an equal share of the send-buffer sections.
+ */
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "netvsc.h"
+#include "nvsp_wire.h"
+#include "vmbus_wire.h"
+
+static struct vmbus_channel *
+queue_channel(struct netvsc_dev *dev, uint16_t queue_id)
+{
+	return queue_id == 0 ? dev->primary : NULL;	/* subchannels: multi-queue */
+}
+
+static void
+queue_pair(struct rte_eth_dev *eth, uint16_t queue_id)
+{
+	struct netvsc_rxq *rxq = queue_id < eth->data->nb_rx_queues ?
+				 eth->data->rx_queues[queue_id] : NULL;
+	struct netvsc_txq *txq = queue_id < eth->data->nb_tx_queues ?
+				 eth->data->tx_queues[queue_id] : NULL;
+
+	if (rxq != NULL)
+		rxq->txq = txq;
+	if (txq != NULL)
+		txq->rxq = rxq;
+}
+
+int
+netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_desc,
+		      unsigned int socket_id, const struct rte_eth_rxconf *conf,
+		      struct rte_mempool *mp)
+{
+	struct netvsc_dev *dev = eth->data->dev_private;
+	struct netvsc_rxq *rxq;
+
+	RTE_SET_USED(nb_desc);
+	RTE_SET_USED(conf);
+	if (queue_channel(dev, queue_id) == NULL)
+		return -EINVAL;
+	netvsc_rx_queue_release(eth, queue_id);
+	rxq = rte_zmalloc_socket("netvsc_rxq", sizeof(*rxq), RTE_CACHE_LINE_SIZE,
+				 (int)socket_id);
+	if (rxq == NULL)
+		return -ENOMEM;
+	rxq->pkt = rte_malloc_socket("netvsc_rx_pkt", NETVSC_RX_PKT_BYTES, RTE_CACHE_LINE_SIZE,
+				     (int)socket_id);
+	if (rxq->pkt == NULL) {
+		rte_free(rxq);
+		return -ENOMEM;
+	}
+	rxq->dev = dev;
+	rxq->chan = queue_channel(dev, queue_id);
+	rxq->mp = mp;
+	rxq->queue_id = queue_id;
+	rxq->port_id = eth->data->port_id;
+	eth->data->rx_queues[queue_id] = rxq;
+	queue_pair(eth, queue_id);
+	return 0;
+}
+
+void
+netvsc_rx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
+{
+	struct netvsc_rxq *rxq = eth->data->rx_queues[queue_id];
+
+	if (rxq == NULL)
+		return;
+	while (rxq->nb_pending > 0) {
+		rte_pktmbuf_free(rxq->pending[rxq->pending_head]);
+		rxq->pending_head = (uint16_t)((rxq->pending_head + 1) % NETVSC_RX_PENDING_MAX);
+		rxq->nb_pending--;
+	}
+	if (rxq->txq != NULL)
+		rxq->txq->rxq = NULL;
+	rte_free(rxq->pkt);
+	rte_free(rxq);
+	eth->data->rx_queues[queue_id] = NULL;
+}
+
+static int
+txq_sections(struct netvsc_dev *dev, struct netvsc_txq *txq, uint16_t nb_queues)
+{
+	uint32_t share = dev->nb_sections / RTE_MAX(nb_queues, 1);
+
+	txq->section_first = txq->queue_id * share;
+	txq->nb_sections = share;
+	txq->free_sections = rte_malloc("netvsc_sections", sizeof(uint32_t) * (share + 1), 0);
+	if (txq->free_sections == NULL)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < share; i++)
+		txq->free_sections[i] = txq->section_first + share - 1 - i;
+	txq->nb_free_sections = share;
+	return 0;
+}
+
+int
+netvsc_tx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_desc,
+		      unsigned int socket_id, const struct rte_eth_txconf *conf)
+{
+	struct netvsc_dev *dev = eth->data->dev_private;
+	char name[RTE_MEMZONE_NAMESIZE];
+	struct netvsc_txq *txq;
+
+	RTE_SET_USED(conf);
+	if (queue_channel(dev, queue_id) == NULL)
+		return -EINVAL;
+	netvsc_tx_queue_release(eth, queue_id);
+	txq = rte_zmalloc_socket("netvsc_txq", sizeof(*txq), RTE_CACHE_LINE_SIZE,
+				 (int)socket_id);
+	if (txq == NULL)
+		return -ENOMEM;
+	txq->dev = dev;
+	txq->chan = queue_channel(dev, queue_id);
+	txq->queue_id = queue_id;
+	txq->port_id = eth->data->port_id;
+	txq->nb_desc = RTE_MIN(RTE_MAX((uint32_t)nb_desc, 64u), NETVSC_TX_DESC_MAX);
+	txq->desc = rte_zmalloc_socket("netvsc_tx_desc", sizeof(*txq->desc) * txq->nb_desc,
+				       RTE_CACHE_LINE_SIZE, (int)socket_id);
+	snprintf(name, sizeof(name), "netvsc_txh_%u_%u", eth->data->port_id, queue_id);
+	txq->hdr_mz = rte_memzone_reserve_aligned(name, (size_t)txq->nb_desc * NETVSC_TX_HDR_BYTES,
+						  (int)socket_id, RTE_MEMZONE_IOVA_CONTIG,
+						  VMBUS_PAGE_BYTES);
+	if (txq->desc == NULL || txq->hdr_mz == NULL ||
+	    txq_sections(dev, txq, eth->data->nb_tx_queues) < 0) {
+		eth->data->tx_queues[queue_id] = txq;
+		netvsc_tx_queue_release(eth, queue_id);
+		return -ENOMEM;
+	}
+	eth->data->tx_queues[queue_id] = txq;
+	queue_pair(eth, queue_id);
+	return 0;
+}
+
+void
+netvsc_tx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
+{
+	struct netvsc_txq *txq = eth->data->tx_queues[queue_id];
+
+	if (txq == NULL)
+		return;
+	for (uint32_t i = 0; txq->desc != NULL && i < txq->nb_desc; i++)
+		rte_pktmbuf_free(txq->desc[i].mbuf);	/* sends the host never completed */
+	if (txq->rxq != NULL)
+		txq->rxq->txq = NULL;
+	rte_memzone_free(txq->hdr_mz);
+	rte_free(txq->free_sections);
+	rte_free(txq->desc);
+	rte_free(txq);
+	eth->data->tx_queues[queue_id] = NULL;
+}

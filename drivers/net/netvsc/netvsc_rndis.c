@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * RNDIS session (spec/rndis.md 3-5): INITIALIZE, QUERY and SET of the OIDs
+ * the features need, HALT at close. Each reply is checked for type, request
+ * id, status and that its info buffer lies inside it before anything is read.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "netvsc.h"
+#include "rndis_wire.h"
+
+#define RNDIS_MAX_XFER_BYTES	0x4000u	/* what we accept per message from the host */
+
+int
+netvsc_rndis_query(struct netvsc_dev *dev, uint32_t oid, const void *in, uint32_t in_bytes,
+		   void *out, uint32_t out_bytes, uint32_t *got_bytes)
+{
+	uint8_t req[NETVSC_CTL_MSG_BYTES] = { 0 };
+	struct rndis_query_req *q = (void *)req;
+	struct rndis_query_comp c;
+	int ret;
+
+	if (sizeof(*q) + in_bytes > sizeof(req))
+		return -EMSGSIZE;
+	*q = (struct rndis_query_req){
+		.type = RNDIS_MSG_QUERY, .length = sizeof(*q) + in_bytes,
+		.request_id = netvsc_ctl_new_rid(dev), .oid = oid,
+		.info_buffer_length = in_bytes,
+		.info_buffer_offset = sizeof(*q) - RNDIS_INFO_OFFSET_BASE,
+	};
+	if (in_bytes)
+		memcpy(req + sizeof(*q), in, in_bytes);
+	ret = netvsc_ctl_rndis(dev, req, q->length, RNDIS_MSG_QUERY_CMPLT, sizeof(c));
+	if (ret < 0)
+		return ret;
+	memcpy(&c, dev->ctl.rndis_reply, sizeof(c));
+	if (c.status != RNDIS_STATUS_SUCCESS)
+		return c.status == RNDIS_STATUS_NOT_SUPPORTED ? -ENOTSUP : -EIO;
+	/* The info buffer must lie inside the reply we copied (offsets from byte 8). */
+	if (c.info_buffer_length > out_bytes ||
+	    !(c.info_buffer_offset + RNDIS_INFO_OFFSET_BASE >= sizeof(c) &&
+	      c.info_buffer_offset + RNDIS_INFO_OFFSET_BASE <= dev->ctl.rndis_reply_bytes &&
+	      c.info_buffer_length <= dev->ctl.rndis_reply_bytes -
+				      (c.info_buffer_offset + RNDIS_INFO_OFFSET_BASE))) {
+		NETVSC_DRV_LOG(ERR, dev, "query %#x: info buffer %u bytes at %u does not fit",
+			       oid, c.info_buffer_length, c.info_buffer_offset);
+		return -EPROTO;
+	}
+	memcpy(out, dev->ctl.rndis_reply + RNDIS_INFO_OFFSET_BASE + c.info_buffer_offset,
+	       c.info_buffer_length);
+	*got_bytes = c.info_buffer_length;
+	return 0;
+}
+
+int
+netvsc_rndis_set(struct netvsc_dev *dev, uint32_t oid, const void *in, uint32_t in_bytes)
+{
+	uint8_t req[NETVSC_CTL_MSG_BYTES] = { 0 };
+	struct rndis_query_req *s = (void *)req;
+	struct rndis_comp c;
+	int ret;
+
+	if (sizeof(*s) + in_bytes > sizeof(req))
+		return -EMSGSIZE;
+	*s = (struct rndis_query_req){
+		.type = RNDIS_MSG_SET, .length = sizeof(*s) + in_bytes,
+		.request_id = netvsc_ctl_new_rid(dev), .oid = oid,
+		.info_buffer_length = in_bytes,
+		.info_buffer_offset = sizeof(*s) - RNDIS_INFO_OFFSET_BASE,
+	};
+	memcpy(req + sizeof(*s), in, in_bytes);
+	ret = netvsc_ctl_rndis(dev, req, s->length, RNDIS_MSG_SET_CMPLT, sizeof(c));
+	if (ret < 0)
+		return ret;
+	memcpy(&c, dev->ctl.rndis_reply, sizeof(c));
+	if (c.status != RNDIS_STATUS_SUCCESS) {
+		NETVSC_DRV_LOG(NOTICE, dev, "set %#x refused: status %#x", oid, c.status);
+		return c.status == RNDIS_STATUS_NOT_SUPPORTED ? -ENOTSUP : -EIO;
+	}
+	return 0;
+}
+
+static int
+rndis_initialize(struct netvsc_dev *dev)
+{
+	struct rndis_init_req req = {
+		.type = RNDIS_MSG_INIT, .length = sizeof(req),
+		.request_id = netvsc_ctl_new_rid(dev),
+		.major_version = RNDIS_VERSION_MAJOR, .minor_version = RNDIS_VERSION_MINOR,
+		.max_transfer_bytes = RNDIS_MAX_XFER_BYTES,
+	};
+	struct rndis_init_comp c;
+	int ret;
+
+	ret = netvsc_ctl_rndis(dev, &req, sizeof(req), RNDIS_MSG_INIT_CMPLT, sizeof(c));
+	if (ret < 0)
+		return ret;
+	memcpy(&c, dev->ctl.rndis_reply, sizeof(c));
+	if (c.status != RNDIS_STATUS_SUCCESS) {
+		NETVSC_INIT_LOG(ERR, dev, "RNDIS initialize refused: status %#x", c.status);
+		return -EIO;
+	}
+	dev->rndis_max_pkts = c.max_pkts_per_msg;
+	dev->rndis_max_xfer_bytes = c.max_transfer_bytes;
+	dev->rndis_align = c.pkt_align_log2 < 12 ? 1u << c.pkt_align_log2 : 8;
+	dev->rndis_up = true;
+	return 0;
+}
+
+static int
+rndis_query_mac(struct netvsc_dev *dev)
+{
+	uint8_t mac[RTE_ETHER_ADDR_LEN];
+	uint32_t got = 0;
+	int ret;
+
+	ret = netvsc_rndis_query(dev, RNDIS_OID_802_3_PERMANENT_ADDRESS, NULL, 0, mac,
+				 sizeof(mac), &got);
+	if (ret == 0 && got != sizeof(mac))
+		ret = -EPROTO;
+	if (ret < 0) {
+		NETVSC_INIT_LOG(ERR, dev, "no MAC address from the host: %d", ret);
+		return ret;
+	}
+	memcpy(dev->mac.addr_bytes, mac, sizeof(mac));
+	return 0;
+}
+
+int
+netvsc_rndis_set_filter(struct netvsc_dev *dev, uint32_t filter)
+{
+	return netvsc_rndis_set(dev, RNDIS_OID_GEN_CURRENT_PACKET_FILTER, &filter,
+				sizeof(filter));
+}
+
+int
+netvsc_rndis_link_status(struct netvsc_dev *dev, bool *up, uint32_t *speed_mbps)
+{
+	uint32_t media = RNDIS_MEDIA_DISCONNECTED, speed = 0, got;
+	int ret;
+
+	ret = netvsc_rndis_query(dev, RNDIS_OID_GEN_MEDIA_CONNECT_STATUS, NULL, 0, &media,
+				 sizeof(media), &got);
+	if (ret < 0)
+		return ret;
+	ret = netvsc_rndis_query(dev, RNDIS_OID_GEN_LINK_SPEED, NULL, 0, &speed,
+				 sizeof(speed), &got);
+	if (ret < 0)
+		return ret;
+	*up = media == RNDIS_MEDIA_CONNECTED;
+	*speed_mbps = speed / 10000;		/* the OID reports 100 bps units */
+	return 0;
+}
+
+int
+netvsc_rndis_attach(struct netvsc_dev *dev)
+{
+	int ret = rndis_initialize(dev);
+
+	if (ret == 0)
+		ret = netvsc_rndis_set_filter(dev, 0);	/* nothing until start */
+	if (ret == 0)
+		ret = rndis_query_mac(dev);
+	return ret;
+}
+
+void
+netvsc_rndis_detach(struct netvsc_dev *dev)
+{
+	struct rndis_halt_req req = {
+		.type = RNDIS_MSG_HALT, .length = sizeof(req),
+		.request_id = netvsc_ctl_new_rid(dev),
+	};
+
+	if (!dev->rndis_up)
+		return;
+	netvsc_ctl_rndis_oneway(dev, &req, sizeof(req));	/* HALT has no reply */
+	dev->rndis_up = false;
+}

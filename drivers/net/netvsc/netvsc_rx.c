@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Receive: a channel's inbound ring carries received frames (transfer pages),
+ * completions of our sends and control traffic. netvsc_chan_poll reads it
+ * for either burst of the channel's queue pair; frames become mbufs (copied
+ * out of the receive buffer) and wait in the rx queue for its next burst.
+ */
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "netvsc.h"
+#include "netvsc_rx_parse.h"
+#include "nvsp_wire.h"
+#include "rndis_wire.h"
+#include "vmbus_wire.h"
+
+static void
+rx_drop(struct netvsc_rxq *rxq, enum netvsc_drop why)
+{
+	rxq->drops[why]++;
+	rxq->stats.errors++;
+}
+
+/* Copy a frame into one mbuf, or a chain when it is larger than one (scattered rx). */
+static struct rte_mbuf *
+rx_copy_frame(struct netvsc_rxq *rxq, const uint8_t *data, uint32_t len)
+{
+	struct rte_mbuf *head = NULL, *prev = NULL;
+
+	while (len > 0) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(rxq->mp);
+		uint32_t n;
+
+		if (m == NULL) {
+			rxq->stats.nombuf++;
+			rte_pktmbuf_free(head);
+			return NULL;
+		}
+		n = RTE_MIN(len, (uint32_t)rte_pktmbuf_tailroom(m));
+		rte_memcpy(rte_pktmbuf_mtod(m, void *), data, n);
+		m->data_len = (uint16_t)n;
+		if (head == NULL) {
+			head = m;
+		} else {
+			prev->next = m;
+			head->nb_segs++;
+		}
+		head->pkt_len += n;
+		prev = m;
+		data += n;
+		len -= n;
+	}
+	return head;
+}
+
+static void
+rx_set_offloads(struct rte_mbuf *m, const struct netvsc_rx_info *info, uint16_t port)
+{
+	m->port = port;
+	if (info->has_vlan) {
+		m->vlan_tci = (uint16_t)(((info->vlan >> RNDIS_VLAN_ID_SHIFT) & RNDIS_VLAN_ID_MASK) |
+					 ((info->vlan & RNDIS_VLAN_PCP_MASK) << 13));
+		m->ol_flags |= RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
+	}
+	if (info->has_hash) {
+		m->hash.rss = info->hash;
+		m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+	}
+	if (!info->has_csum)
+		return;
+	if (info->csum & RNDIS_RX_CSUM_IP_OK)
+		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+	else if (info->csum & RNDIS_RX_CSUM_IP_FAILED)
+		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_BAD;
+	if (info->csum & (RNDIS_RX_CSUM_TCP_OK | RNDIS_RX_CSUM_UDP_OK))
+		m->ol_flags |= RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+	else if (info->csum & (RNDIS_RX_CSUM_TCP_FAILED | RNDIS_RX_CSUM_UDP_FAILED))
+		m->ol_flags |= RTE_MBUF_F_RX_L4_CKSUM_BAD;
+}
+
+static void
+rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes)
+{
+	struct netvsc_rx_info info;
+	enum netvsc_drop why = netvsc_rx_parse_packet(msg, bytes, &info);
+	struct rte_mbuf *m;
+
+	if (why != NETVSC_DROP_NONE) {
+		rx_drop(rxq, why);
+		return;
+	}
+	if (rxq->nb_pending == NETVSC_RX_PENDING_MAX) {
+		rxq->stats.nombuf++;
+		return;
+	}
+	m = rx_copy_frame(rxq, msg + info.data_offset, info.data_bytes);
+	if (m == NULL)
+		return;
+	rx_set_offloads(m, &info, rxq->port_id);
+	rxq->pending[(rxq->pending_head + rxq->nb_pending++) % NETVSC_RX_PENDING_MAX] = m;
+	rxq->stats.packets++;
+	rxq->stats.bytes += info.data_bytes;
+}
+
+/* Give the host its slots back; retried briefly if our tx ring is full. */
+static void
+rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, uint64_t xact_id)
+{
+	struct nvsp_rndis_pkt_complete c = {
+		.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT_COMPLETE,
+		.status = NVSP_STATUS_SUCCESS,
+	};
+
+	for (int tries = 0; tries < 100000; tries++)
+		if (rte_vmbus_chan_send(chan, VMBUS_CHANPKT_TYPE_COMP, &c, sizeof(c), xact_id, 0,
+					NULL) != -EAGAIN)
+			return;
+	NETVSC_DRV_LOG(ERR, dev, "transfer %" PRIu64 " not completed: tx ring full", xact_id);
+}
+
+static void
+rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *rxq,
+	const uint8_t *pkt, uint32_t len)
+{
+	static RTE_DEFINE_PER_LCORE(struct netvsc_xfer, xfer_view);
+	struct netvsc_xfer *xfer = &RTE_PER_LCORE(xfer_view);
+	enum netvsc_drop why = netvsc_rx_parse_xfer(pkt, len, dev->rxbuf_bytes, xfer);
+
+	if (why != NETVSC_DROP_NONE) {
+		netvsc_ctl_drop(dev, why, "transfer-page packet");
+		return;		/* unparsable: no id we can trust to complete */
+	}
+	for (uint32_t i = 0; i < xfer->nb_ranges; i++) {
+		const uint8_t *msg = dev->rxbuf + xfer->range[i].offset;
+		uint32_t type, bytes;
+
+		why = netvsc_rx_parse_rndis(msg, xfer->range[i].bytes, &type, &bytes);
+		if (why != NETVSC_DROP_NONE)
+			netvsc_ctl_drop(dev, why, "RNDIS message in a range");
+		else if (type != RNDIS_MSG_PACKET)
+			netvsc_ctl_on_rndis(dev, msg, type, bytes);
+		else if (rxq != NULL && dev->started)
+			rx_data_message(rxq, msg, bytes);
+		else
+			netvsc_ctl_drop(dev, NETVSC_DROP_DATA_WHILE_STOPPED, "frame with no queue");
+	}
+	rx_complete_xfer(dev, chan, xfer->xact_id);
+}
+
+static void
+rx_completion(struct netvsc_dev *dev, struct netvsc_txq *txq, const uint8_t *pkt, uint32_t len)
+{
+	const struct vmbus_chanpkt_hdr *hdr = (const void *)pkt;
+	uint32_t off = (uint32_t)hdr->data_offset8 << VMBUS_CHANPKT_SIZE_SHIFT;
+
+	if (hdr->xact_id >= NETVSC_XACT_DATA_BASE && txq != NULL)
+		netvsc_tx_completion(txq, hdr->xact_id);
+	else
+		netvsc_ctl_on_completion(dev, hdr->xact_id, pkt + off, len - off);
+}
+
+void
+netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_txq *txq)
+{
+	static uint8_t ctl_pkt[NETVSC_RX_PKT_BYTES];	/* before queues exist: control only */
+	struct vmbus_channel *chan = rxq != NULL ? rxq->chan : dev->primary;
+	uint8_t *pkt = rxq != NULL ? rxq->pkt : ctl_pkt;
+	const struct vmbus_chanpkt_hdr *hdr = (const void *)pkt;
+	for (int n = 0; n < 256; n++) {
+		uint32_t len = NETVSC_RX_PKT_BYTES;
+		int ret;
+
+		/* Back-pressure: leave the host's packets in the ring until frames drain. */
+		if (rxq != NULL && rxq->nb_pending > NETVSC_RX_PENDING_MAX - NETVSC_MAX_RANGES)
+			return;
+		ret = rte_vmbus_chan_recv_raw(chan, pkt, &len);
+		if (ret < 0)
+			return;
+		switch (hdr->type) {
+		case VMBUS_CHANPKT_TYPE_RXBUF:
+			rx_xfer(dev, chan, rxq, pkt, len);
+			break;
+		case VMBUS_CHANPKT_TYPE_COMP:
+			rx_completion(dev, txq, pkt, len);
+			break;
+		case VMBUS_CHANPKT_TYPE_INBAND:
+			break;		/* indirection table, VF association: not used yet */
+		default:
+			netvsc_ctl_drop(dev, NETVSC_DROP_BAD_PACKET_TYPE, "channel packet type");
+		}
+	}
+}
+
+static uint16_t
+rx_take_pending(struct netvsc_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	uint16_t n = 0;
+
+	while (n < nb_pkts && rxq->nb_pending > 0) {
+		pkts[n++] = rxq->pending[rxq->pending_head];
+		rxq->pending_head = (uint16_t)((rxq->pending_head + 1) % NETVSC_RX_PENDING_MAX);
+		rxq->nb_pending--;
+	}
+	return n;
+}
+
+uint16_t
+netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct netvsc_rxq *rxq = queue;
+	struct netvsc_dev *dev = rxq->dev;
+	bool primary = rxq->queue_id == 0;
+
+	if (rxq->nb_pending < nb_pkts) {
+		if (primary && !rte_spinlock_trylock(&dev->primary_lock))
+			return rx_take_pending(rxq, pkts, nb_pkts);	/* control exchange */
+		netvsc_chan_poll(dev, rxq, rxq->txq);
+		if (primary)
+			rte_spinlock_unlock(&dev->primary_lock);
+	}
+	return rx_take_pending(rxq, pkts, nb_pkts);
+}

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Transmit: each packet becomes an RNDIS PACKET (header and per-packet info
+ * for checksum, TSO, VLAN and queue hash) sent as NVSP 107, copied into a
+ * send-buffer section when small, else by GPA page ranges computed from the
+ * mbufs' IOVAs. The host completes each send; netvsc_chan_poll hands those
+ * completions back here, where the section and mbuf are released.
+ */
+#include <string.h>
+
+#include <rte_mbuf.h>
+#include <rte_net.h>
+
+#include "netvsc.h"
+#include "nvsp_wire.h"
+#include "rndis_wire.h"
+#include "vmbus_wire.h"
+
+/* GPA entries one send may use: header + pages of a 64 KiB TSO frame + slack. */
+#define TX_MAX_GPA		48u
+#define TX_PPI_BYTES		(sizeof(struct rndis_ppi) + sizeof(uint32_t))
+
+static uint8_t *
+tx_add_ppi(uint8_t *p, uint32_t type, uint32_t value)
+{
+	struct rndis_ppi ppi = { .size = TX_PPI_BYTES, .type = type,
+				 .data_offset = sizeof(ppi) };
+
+	memcpy(p, &ppi, sizeof(ppi));
+	memcpy(p + sizeof(ppi), &value, sizeof(value));
+	return p + TX_PPI_BYTES;
+}
+
+static uint32_t
+tx_csum_word(const struct rte_mbuf *m)
+{
+	uint64_t f = m->ol_flags;
+	uint32_t w = 0;
+
+	if (f & RTE_MBUF_F_TX_IPV4)
+		w |= RNDIS_TX_CSUM_IPV4;
+	else if (f & RTE_MBUF_F_TX_IPV6)
+		w |= RNDIS_TX_CSUM_IPV6;
+	if (f & RTE_MBUF_F_TX_IP_CKSUM)
+		w |= RNDIS_TX_CSUM_IP_HDR;
+	if ((f & RTE_MBUF_F_TX_L4_MASK) == RTE_MBUF_F_TX_TCP_CKSUM)
+		w |= RNDIS_TX_CSUM_TCP;
+	else if ((f & RTE_MBUF_F_TX_L4_MASK) == RTE_MBUF_F_TX_UDP_CKSUM)
+		w |= RNDIS_TX_CSUM_UDP;
+	w |= (uint32_t)(m->l2_len + m->l3_len) << RNDIS_TX_CSUM_L4_OFFSET_SHIFT;
+	return w;
+}
+
+static uint32_t
+tx_lso_word(const struct rte_mbuf *m)
+{
+	uint32_t w = (m->tso_segsz & RNDIS_LSO_MSS_MASK) |
+		     ((uint32_t)(m->l2_len + m->l3_len) << RNDIS_LSO_TCP_OFFSET_SHIFT);
+
+	return (m->ol_flags & RTE_MBUF_F_TX_IPV6) ? w | RNDIS_LSO_IPV6 : w;
+}
+
+/* RNDIS header and PPIs for m into hdr; returns their bytes. */
+static uint32_t
+tx_build_header(const struct netvsc_txq *txq, const struct rte_mbuf *m, uint8_t *hdr)
+{
+	struct rndis_packet_msg *pkt = (void *)hdr;
+	uint8_t *p = hdr + sizeof(*pkt);
+	uint32_t bytes;
+
+	p = tx_add_ppi(p, RNDIS_PPI_HASH_VALUE, txq->queue_id);
+	if (m->ol_flags & RTE_MBUF_F_TX_VLAN) {
+		uint16_t tci = m->vlan_tci;
+
+		p = tx_add_ppi(p, RNDIS_PPI_VLAN, ((uint32_t)(tci & 0xfff) << RNDIS_VLAN_ID_SHIFT) |
+			       ((uint32_t)((tci >> 12) & 1) << RNDIS_VLAN_CFI_SHIFT) | (tci >> 13));
+	}
+	if (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG)
+		p = tx_add_ppi(p, RNDIS_PPI_LSO, tx_lso_word(m));
+	else if (m->ol_flags & (RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK))
+		p = tx_add_ppi(p, RNDIS_PPI_CSUM, tx_csum_word(m));
+	bytes = (uint32_t)(p - hdr);
+	*pkt = (struct rndis_packet_msg){
+		.type = RNDIS_MSG_PACKET,
+		.length = bytes + m->pkt_len,
+		.data_offset = bytes - RNDIS_PACKET_OFFSET_BASE,
+		.data_length = m->pkt_len,
+		.ppi_offset = sizeof(*pkt) - RNDIS_PACKET_OFFSET_BASE,
+		.ppi_length = bytes - (uint32_t)sizeof(*pkt),
+	};
+	return bytes;
+}
+
+static int
+tx_desc_get(struct netvsc_txq *txq, uint32_t *idx)
+{
+	for (uint32_t n = 0; n < txq->nb_desc; n++) {
+		uint32_t i = (txq->free_desc_hint + n) % txq->nb_desc;
+
+		if (!txq->desc[i].in_flight) {
+			txq->free_desc_hint = (i + 1) % txq->nb_desc;
+			*idx = i;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+void
+netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id)
+{
+	uint64_t i = xact_id - NETVSC_XACT_DATA_BASE;
+	struct netvsc_tx_desc *d;
+
+	/* A transaction id is a table index we issued, never a pointer. */
+	if (i >= txq->nb_desc || !txq->desc[i].in_flight) {
+		txq->unexpected_completions++;
+		return;
+	}
+	d = &txq->desc[i];
+	if (d->section != NVSP_SECTION_NONE)
+		txq->free_sections[txq->nb_free_sections++] = d->section;
+	rte_pktmbuf_free(d->mbuf);
+	d->mbuf = NULL;
+	d->in_flight = false;
+}
+
+static int
+tx_send_copy(struct netvsc_txq *txq, struct rte_mbuf *m, uint32_t idx, bool *need_sig)
+{
+	struct netvsc_dev *dev = txq->dev;
+	uint32_t section = txq->free_sections[txq->nb_free_sections - 1];
+	uint8_t *dst = dev->txbuf + (size_t)section * dev->section_bytes;
+	uint32_t hdr_bytes = tx_build_header(txq, m, dst);
+	struct nvsp_rndis_pkt msg = {
+		.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT,
+		.channel_type = NVSP_RNDIS_CHANNEL_DATA,
+		.section_index = section,
+		.section_bytes = hdr_bytes + m->pkt_len,
+	};
+	int ret;
+
+	rte_pktmbuf_read(m, 0, m->pkt_len, dst + hdr_bytes);	/* copies every segment */
+	ret = rte_vmbus_chan_send(txq->chan, VMBUS_CHANPKT_TYPE_INBAND, &msg, sizeof(msg),
+				  NETVSC_XACT_DATA_BASE + idx, VMBUS_CHANPKT_FLAG_RC, need_sig);
+	if (ret < 0)
+		return ret;
+	txq->nb_free_sections--;
+	txq->desc[idx] = (struct netvsc_tx_desc){ .section = section, .in_flight = true };
+	rte_pktmbuf_free(m);
+	return 0;
+}
+
+/* Page ranges of the frame: every segment split at 4 KiB Hyper-V pages, by IOVA. */
+static int
+tx_gpa_ranges(const struct rte_mbuf *m, struct vmbus_gpa *sg, uint32_t nb)
+{
+	for (; m != NULL; m = m->next) {
+		rte_iova_t iova = rte_pktmbuf_iova(m);
+		uint32_t left = m->data_len;
+
+		while (left > 0) {
+			uint32_t ofs = (uint32_t)(iova % VMBUS_PAGE_BYTES);
+			uint32_t n = RTE_MIN(left, VMBUS_PAGE_BYTES - ofs);
+
+			if (nb == TX_MAX_GPA)
+				return -E2BIG;
+			sg[nb++] = (struct vmbus_gpa){ .len = n, .ofs = ofs,
+						       .page = iova / VMBUS_PAGE_BYTES };
+			iova += n;
+			left -= n;
+		}
+	}
+	return (int)nb;
+}
+
+static int
+tx_send_gpa(struct netvsc_txq *txq, struct rte_mbuf *m, uint32_t idx, bool *need_sig)
+{
+	uint8_t *hdr = (uint8_t *)txq->hdr_mz->addr + (size_t)idx * NETVSC_TX_HDR_BYTES;
+	rte_iova_t hdr_iova = txq->hdr_mz->iova + (rte_iova_t)idx * NETVSC_TX_HDR_BYTES;
+	struct nvsp_rndis_pkt msg = {
+		.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT,
+		.channel_type = NVSP_RNDIS_CHANNEL_DATA,
+		.section_index = NVSP_SECTION_NONE,
+	};
+	struct vmbus_gpa sg[TX_MAX_GPA];
+	int nb, ret;
+
+	sg[0] = (struct vmbus_gpa){ .len = tx_build_header(txq, m, hdr),
+				    .ofs = (uint32_t)(hdr_iova % VMBUS_PAGE_BYTES),
+				    .page = hdr_iova / VMBUS_PAGE_BYTES };
+	nb = tx_gpa_ranges(m, sg, 1);
+	if (nb < 0)
+		return nb;
+	ret = rte_vmbus_chan_send_sglist(txq->chan, sg, (uint32_t)nb, &msg, sizeof(msg),
+					 NETVSC_XACT_DATA_BASE + idx, need_sig);
+	if (ret == 0)
+		txq->desc[idx] = (struct netvsc_tx_desc){ .mbuf = m, .in_flight = true,
+							  .section = NVSP_SECTION_NONE };
+	return ret;
+}
+
+static int
+tx_one(struct netvsc_txq *txq, struct rte_mbuf *m, bool *need_sig)
+{
+	struct netvsc_dev *dev = txq->dev;
+	uint32_t idx;
+
+	if (tx_desc_get(txq, &idx) < 0)
+		return -EAGAIN;
+	if (m->pkt_len <= dev->tx_copybreak && txq->nb_free_sections > 0 &&
+	    m->pkt_len + NETVSC_TX_HDR_BYTES <= dev->section_bytes)
+		return tx_send_copy(txq, m, idx, need_sig);
+	return tx_send_gpa(txq, m, idx, need_sig);
+}
+
+uint16_t
+netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct netvsc_txq *txq = queue;
+	struct netvsc_dev *dev = txq->dev;
+	bool primary = txq->queue_id == 0, need_sig = false;
+	uint16_t nb_tx = 0;
+
+	if (primary && !rte_spinlock_trylock(&dev->primary_lock))
+		return 0;			/* a control exchange holds the ring */
+	netvsc_chan_poll(dev, txq->rxq, txq);	/* reap completions first */
+	while (nb_tx < nb_pkts) {
+		struct rte_mbuf *m = pkts[nb_tx];
+		uint32_t len = m->pkt_len;
+		int ret = tx_one(txq, m, &need_sig);
+
+		if (ret == -EAGAIN)
+			break;			/* ring or descriptors full: retry later */
+		if (ret < 0) {
+			txq->stats.errors++;
+			rte_pktmbuf_free(m);	/* cannot ever be sent: counted, dropped */
+		} else {
+			txq->stats.packets++;
+			txq->stats.bytes += len;
+		}
+		nb_tx++;
+	}
+	if (need_sig)
+		rte_vmbus_chan_signal_tx(txq->chan);
+	if (primary)
+		rte_spinlock_unlock(&dev->primary_lock);
+	return nb_tx;
+}
