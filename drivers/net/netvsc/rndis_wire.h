@@ -165,6 +165,18 @@ struct rndis_reset_comp {		/* rndis.md 3.6 */
 } RNDIS_PACKED;
 static_assert(sizeof(struct rndis_reset_comp) == 16, "RNDIS reset comp");
 
+struct rndis_indicate_status {		/* rndis.md 3.8, host -> guest; buffer follows */
+	uint32_t type;			/* RNDIS_MSG_INDICATE_STATUS */
+	uint32_t length;		/* 20 + status_buffer_length */
+	uint32_t status;		/* RNDIS_STATUS_MEDIA_CONNECT, ... (rndis.md 7) */
+	uint32_t status_buffer_length;
+	uint32_t status_buffer_offset;	/* from offset 8: 12, or 0 with no buffer */
+} RNDIS_PACKED;
+static_assert(sizeof(struct rndis_indicate_status) == 20, "RNDIS indicate status");
+
+/* rndis.md 7: NETWORK_CHANGE buffer, a u32 change type. */
+#define RNDIS_NETWORK_CHANGE_DEFINITE	2u
+
 /* Shortest request of each kind (RESET and KEEPALIVE: 12 bytes, rndis.md 3.6-3.7). */
 #define RNDIS_SHORT_REQ_BYTES		12u
 
@@ -274,5 +286,82 @@ struct ndis_rss_params {
 } RNDIS_PACKED;
 static_assert(offsetof(struct ndis_rss_params, key_offset) == 24, "NDIS RSS params");
 static_assert(sizeof(struct ndis_rss_params) == 40, "NDIS RSS params");
+
+/* RNDIS PACKET message (rndis.md 6): offsets count from byte 8, like info buffers. */
+#define RNDIS_PACKET_OFFSET_BASE	8u
+#define RNDIS_PACKET_MIN_DATA_OFFSET	36u	/* = sizeof(rndis_packet_msg) - 8 */
+
+struct rndis_packet_msg {
+	uint32_t type;			/* RNDIS_MSG_PACKET */
+	uint32_t length;		/* header, PPIs, frame (and aggregation padding) */
+	uint32_t data_offset;		/* frame, from byte 8 */
+	uint32_t data_length;		/* frame bytes, no FCS */
+	uint32_t oob_data_offset;	/* 0 */
+	uint32_t oob_data_length;	/* 0 */
+	uint32_t nb_oob_elements;	/* 0 */
+	uint32_t ppi_offset;		/* first PPI record, from byte 8; 0 if none */
+	uint32_t ppi_length;		/* bytes of all PPI records */
+	uint32_t vc_handle;		/* 0 */
+	uint32_t reserved;
+} RNDIS_PACKED;
+static_assert(offsetof(struct rndis_packet_msg, ppi_offset) == 28, "RNDIS packet");
+static_assert(sizeof(struct rndis_packet_msg) == 44, "RNDIS packet");
+
+/* Per-packet-info record header (rndis.md 6.1); data follows at data_offset (12). */
+struct rndis_ppi {
+	uint32_t size;			/* whole record, multiple of 4, never 0 */
+	uint32_t type;			/* bit 31: internal (Linux) */
+	uint32_t data_offset;		/* from the record start */
+} RNDIS_PACKED;
+static_assert(sizeof(struct rndis_ppi) == 12, "RNDIS PPI");
+
+#define RNDIS_PPI_CSUM			0u
+#define RNDIS_PPI_LSO			2u
+#define RNDIS_PPI_VLAN			6u
+#define RNDIS_PPI_HASH_VALUE		8u
+#define RNDIS_PPI_HASH_INFO		9u
+
+/* Checksum PPI, guest -> host request (rndis.md 6.1). */
+#define RNDIS_TX_CSUM_IPV4		0x01u
+#define RNDIS_TX_CSUM_IPV6		0x02u
+#define RNDIS_TX_CSUM_TCP		0x04u
+#define RNDIS_TX_CSUM_UDP		0x08u
+#define RNDIS_TX_CSUM_IP_HDR		0x10u
+#define RNDIS_TX_CSUM_L4_OFFSET_SHIFT	16
+#define RNDIS_TX_CSUM_L4_OFFSET_MASK	0x3ffu
+
+/* Checksum PPI, host -> guest result (rndis.md 6.1). */
+#define RNDIS_RX_CSUM_TCP_FAILED	0x001u
+#define RNDIS_RX_CSUM_UDP_FAILED	0x002u
+#define RNDIS_RX_CSUM_IP_FAILED		0x004u
+#define RNDIS_RX_CSUM_TCP_OK		0x008u
+#define RNDIS_RX_CSUM_UDP_OK		0x010u
+#define RNDIS_RX_CSUM_IP_OK		0x020u
+
+/* LSO v2 PPI word (rndis.md 6.1). */
+#define RNDIS_LSO_MSS_MASK		0xfffffu
+#define RNDIS_LSO_TCP_OFFSET_SHIFT	20
+#define RNDIS_LSO_TCP_OFFSET_MASK	0x3ffu
+#define RNDIS_LSO_IPV6			0x80000000u
+
+/* 802.1Q PPI word (rndis.md 6.1): priority 0-2, CFI 3, VLAN id 4-15. */
+#define RNDIS_VLAN_PCP_MASK		0x7u
+#define RNDIS_VLAN_CFI_SHIFT		3
+#define RNDIS_VLAN_ID_SHIFT		4
+#define RNDIS_VLAN_ID_MASK		0xfffu
+
+/* Packet filter bits (rndis.md 8). */
+#define RNDIS_FILTER_DIRECTED		0x01u
+#define RNDIS_FILTER_MULTICAST		0x02u
+#define RNDIS_FILTER_ALL_MULTICAST	0x04u
+#define RNDIS_FILTER_BROADCAST		0x08u
+#define RNDIS_FILTER_PROMISCUOUS	0x20u
+
+/* Hash information bits (rndis.md 5.7). */
+#define NDIS_HASH_FUNC_TOEPLITZ		0x00000001u
+#define NDIS_HASH_IPV4			0x00000100u
+#define NDIS_HASH_TCP_IPV4		0x00000200u
+#define NDIS_HASH_IPV6			0x00000400u
+#define NDIS_HASH_TCP_IPV6		0x00001000u
 
 #endif /* RNDIS_WIRE_H */
