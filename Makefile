@@ -39,7 +39,7 @@ clean:
 # Long fuzz campaigns (FUZZ_SECONDS each, default 600) that grow the kept corpus.
 fuzz: setup
 	@test -f build-fuzz/build.ninja || CC=clang meson setup build-fuzz -Dfuzz=true >/dev/null
-	@for t in fuzz_vmbus_ring fuzz_host_channel; do \
+	@for t in $$(sed -n "s/^[[:space:]]*executable(.\(fuzz_[a-z_]*\).*/\1/p" app/test/fuzz/meson.build); do \
 		ninja -C build-fuzz app/test/fuzz/$$t >/dev/null && \
 		build-fuzz/app/test/fuzz/$$t -max_total_time=$${FUZZ_SECONDS:-600} \
 			-print_final_stats=1 app/test/fuzz/corpus/$$t || exit 1; \

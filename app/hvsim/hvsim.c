@@ -17,7 +17,9 @@
 #include <unistd.h>
 
 #include "hvsim.h"
+#include "control.h"
 #include "host.h"
+#include "backend.h"
 #include "kernel/kernel.h"
 #include "kernel/uio_proto.h"
 
@@ -42,7 +44,9 @@ hvsim_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: hvsim run [options] -- CMD [ARGS...]\n"
+		"       hvsim ctl [--run-dir DIR] COMMAND...  (see hvsim ctl --help)\n"
 		"Runs CMD as a Hyper-V guest: VMBus devices under uio_hv_generic, emulated.\n"
+		"CMD finds the run directory in $HVSIM_RUN_DIR; its ctl.sock takes hvsim ctl.\n"
 		"  --nic BACKEND          synthetic NIC (repeatable); BACKEND: loop, pair:N, ...\n"
 		"  --echo                 test echo device (repeatable)\n"
 		"  --subchannels N        most subchannels a device grants (NIC 63, echo 0;\n"
@@ -385,10 +389,13 @@ hvsim_run_loop(struct hvsim *sim, pid_t child, const sigset_t *wait_mask)
 		unsigned int work = channel_scan_doorbells(sim);
 
 		work += host_poll(sim);
-		if (!sim->cfg.busy_poll)
+		if (!sim->cfg.busy_poll) {
 			uio_server_wait(sim, work != 0 ? &zero : &idle, wait_mask);
-		else if (++pass % HVSIM_BUSY_POLL_PASSES == 0)
+			control_poll(sim);
+		} else if (++pass % HVSIM_BUSY_POLL_PASSES == 0) {
 			uio_server_wait(sim, &zero, wait_mask);
+			control_poll(sim);
+		}
 		hvsim_forward_stop(child, &kill_at);
 		if (hvsim_child_exited) {
 			hvsim_child_exited = 0;
@@ -412,6 +419,8 @@ hvsim_teardown(struct hvsim *sim)
 	if (sim->verbose)
 		host_print_counters(sim);
 	host_release(sim);
+	hvsim_backends_close(sim, stderr);
+	control_stop(sim);
 	uio_server_stop(sim);
 	guest_mem_destroy();
 	sysfs_tree_destroy(sim);
@@ -426,7 +435,9 @@ hvsim_run(struct hvsim *sim, char **argv)
 	int status;
 
 	if (hvsim_preload_path(preload, sizeof(preload)) != 0 ||
-	    sysfs_tree_create(sim) != 0 || uio_server_start(sim) != 0) {
+	    hvsim_backends_open(sim) != 0 ||
+	    sysfs_tree_create(sim) != 0 || uio_server_start(sim) != 0 ||
+	    control_start(sim) != 0) {
 		hvsim_teardown(sim);
 		return 1;
 	}
@@ -463,6 +474,8 @@ main(int argc, char **argv)
 		hvsim_usage(stdout);
 		return 0;
 	}
+	if (argc >= 2 && strcmp(argv[1], "ctl") == 0)
+		return control_client_main(argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[1], "run") != 0) {
 		hvsim_usage(stderr);
 		return 2;

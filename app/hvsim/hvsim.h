@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #define HVSIM_MAX_DEVICES	16
@@ -43,6 +44,7 @@ enum hvsim_dev_kind {
 };
 
 struct hvsim_device;
+struct hvsim_backend;
 
 struct hvsim_channel {
 	struct hvsim_device *dev;
@@ -64,6 +66,7 @@ struct hvsim_device {
 	const char *class_guid;		/* lowercase, no braces */
 	unsigned int uio_index;		/* /dev/uioN */
 	char backend[64];		/* NIC: --nic BACKEND as given ("loop", "pair:1", ...) */
+	struct hvsim_backend *backend_state;	/* NIC: opened at start; NULL: none */
 	bool has_monitor;
 	uint8_t *map_base[HVSIM_NB_MAPS];
 	uint64_t map_bytes[HVSIM_NB_MAPS];
@@ -74,6 +77,7 @@ struct hvsim_device {
 	struct hvsim_channel chan[HVSIM_MAX_CHANNELS];
 	unsigned int nb_openers;	/* open fds of /dev/uioN */
 	uint32_t event_count;		/* uio interrupt count */
+	bool link_up;			/* NIC media state the host reports (default up) */
 	void *host;			/* host/ private per-device state */
 };
 
@@ -108,6 +112,20 @@ void host_channel_signal(struct hvsim *sim, struct hvsim_channel *ch);
 unsigned int host_poll(struct hvsim *sim);
 /* Print every channel's host counters (by reason) to stderr; at exit. */
 void host_print_counters(struct hvsim *sim);
+/* The same lines to out (the control socket's `counters`). */
+void host_write_counters(struct hvsim *sim, FILE *out);
+
+/* Link events a test can raise on a NIC (spec/rndis.md 7). */
+enum hvsim_link_event {
+	HVSIM_LINK_UP,			/* MEDIA_CONNECT */
+	HVSIM_LINK_DOWN,		/* MEDIA_DISCONNECT */
+	HVSIM_LINK_CHANGE,		/* NETWORK_CHANGE; the state stays as it is */
+};
+/*
+ * Record the NIC's link state and queue the indication for its initialized
+ * guest (host_link.c). 0, or -ENOSPC when too many are still pending.
+ */
+int host_link_set(struct hvsim *sim, struct hvsim_device *dev, enum hvsim_link_event ev);
 
 /* ---- kernel/ : called by host/ ---- */
 

@@ -14,6 +14,7 @@
 #include "host_counters.h"
 #include "host_ring.h"
 #include "rndis_wire.h"
+#include "backend.h"
 
 /* Echo device: largest echoed payload (the task's limit, not a VMBus one). */
 #define HOST_ECHO_MAX_PAYLOAD	(64u * 1024)
@@ -46,10 +47,13 @@ struct host_rxbuf {
 	uint32_t nb_slots;
 	uint16_t id;			/* transfer-page set id, normally 0xCAFE */
 	uint32_t *span;			/* per slot: 0 free, n: first of n busy, else TAIL */
+	uint32_t *next;			/* per run's first slot: next run of its transfer */
 	uint32_t cursor;		/* where the next search starts */
 	uint32_t nb_busy;
 };
 #define HOST_RXBUF_TAIL		UINT32_MAX
+#define HOST_RXBUF_LINKED	0x40000000u	/* span flag: run is not its transfer's first */
+#define HOST_RXBUF_NO_NEXT	UINT32_MAX
 
 /* The guest's send buffer (nvsp.md 3.8-3.9). */
 struct host_txbuf {
@@ -70,11 +74,21 @@ struct host_rndis {
 	uint8_t rss_key[NDIS_RSS_KEY_BYTES];
 };
 
+/* Bytes one data 107 may gather: an LSO send of 64 KiB plus its RNDIS headers. */
+#define HOST_TX_GATHER_BYTES	(128u * 1024)
+/* A frame the host builds: the largest frame plus a VLAN tag it inserts. */
+#define HOST_TX_FRAME_BYTES	(HVSIM_FRAME_MAX_BYTES + 4u)
+/* Most RNDIS messages (ranges) in one transfer-page packet of frames. */
+#define HOST_RX_MAX_RANGES	64u
+
 /* Kept from first open to host_release, so counters outlive the guest. */
 struct host_dev {
 	bool open;
 	uint8_t *pkt_scratch;		/* HOST_RING_MAX_PKT_BYTES: current guest packet */
 	uint8_t *reply_scratch;		/* HOST_ECHO_MAX_PAYLOAD: gathered reply payload */
+	uint8_t *tx_gather;		/* HOST_TX_GATHER_BYTES: a data send's RNDIS bytes */
+	uint8_t tx_seg[HOST_TX_FRAME_BYTES];	/* an LSO segment being built */
+	uint8_t tx_vlan[HOST_TX_FRAME_BYTES];	/* a frame with its VLAN tag inserted */
 	struct host_nvsp nvsp;
 	struct host_rxbuf rxbuf;
 	struct host_txbuf txbuf;
@@ -125,6 +139,48 @@ int host_rxbuf_connect(struct host_rxbuf *rb, uint8_t *base, uint64_t bytes,
 void host_rxbuf_disconnect(struct host_rxbuf *rb);
 int host_rxbuf_alloc(struct host_rxbuf *rb, uint32_t bytes, uint32_t *first);
 bool host_rxbuf_release(struct host_rxbuf *rb, uint64_t xact_id);
+/* Make the run at first part of the transfer whose last run so far is at prev. */
+void host_rxbuf_link(struct host_rxbuf *rb, uint32_t prev, uint32_t first);
+
+/*
+ * nvsp.md 3.10: a guest 107's RNDIS bytes (send-buffer section, then GPA
+ * ranges) appended to buf of cap bytes. -1: all gathered; else the counter
+ * of the reason it failed.
+ */
+int host_nvsp_gather(struct host_ctx *ctx, const struct host_ring_pkt *pkt,
+		     uint32_t section_index, uint32_t section_bytes, uint8_t *buf,
+		     uint32_t cap, uint32_t *total);
+/* Extension bytes of a transfer-page packet of nb ranges. */
+#define HOST_XFER_EXT_BYTES(nb) \
+	(sizeof(struct vmbus_chanpkt_rxbuf) - sizeof(struct vmbus_chanpkt_hdr) + \
+	 (nb) * sizeof(struct vmbus_xfer_range))
+/* Ring bytes of a transfer-page packet of nb ranges (with its NVSP 107). */
+uint64_t host_nvsp_xfer_bytes(uint32_t nb);
+/*
+ * rndis.md 9: one transfer-page packet naming nb ranges already written in
+ * slots, xact_id = the first range's first slot. Room must be reserved.
+ */
+void host_nvsp_write_xfer(struct host_ctx *ctx, uint32_t channel_type,
+			  const struct vmbus_xfer_range *range, uint32_t nb);
+
+/*
+ * rndis.md 10: the RNDIS PACKET messages of one data send (len gathered
+ * bytes, modified in place), offloads applied, each frame handed to the
+ * NIC's backend. Returns the NVSP status for the 108.
+ */
+uint32_t host_tx_data(struct host_ctx *ctx, uint8_t *bytes, uint32_t len);
+/*
+ * rndis.md 9: frames waiting in the NIC's backend, filtered, into receive
+ * slots and one transfer-page packet. Call on the primary channel inside a
+ * write batch. Returns frames delivered.
+ */
+unsigned int host_rx_pass(struct host_ctx *ctx);
+/* Does this device have frames to deliver now (filter set, buffer connected)? */
+bool host_rx_ready(const struct hvsim_device *dev);
+
+/* 00:15:5d:00:00:<n + 1> for the n-th NIC of the simulation (host_rndis.c). */
+void host_rndis_mac(const struct hvsim *sim, const struct hvsim_device *dev,
+		    uint8_t mac[RNDIS_MAC_BYTES]);
 
 /*
  * Answer one RNDIS control message of len bytes (host_rndis.c) into reply
@@ -147,6 +203,13 @@ host_reserve_verdict(int ret)
 {
 	return ret == -EAGAIN ? HOST_PKT_WAIT : HOST_PKT_DONE;
 }
+
+/*
+ * Link indications (host_link.c): pending for dev? flush writes them on the
+ * primary while slots and ring room last; returns how many it wrote.
+ */
+bool host_link_pending(const struct hvsim *sim, const struct hvsim_device *dev);
+unsigned int host_link_flush(struct host_ctx *ctx);
 
 /* Payload of a guest packet: after data_offset8 * 8, up to total_len8 * 8. */
 static inline const uint8_t *

@@ -24,8 +24,10 @@ host_dev_free_scratch(struct host_dev *hd)
 {
 	free(hd->pkt_scratch);
 	free(hd->reply_scratch);
+	free(hd->tx_gather);
 	hd->pkt_scratch = NULL;
 	hd->reply_scratch = NULL;
+	hd->tx_gather = NULL;
 }
 
 /* Forget protocol and ring state; counters stay for host_print_counters. */
@@ -64,7 +66,9 @@ host_device_open(struct hvsim *sim, struct hvsim_device *dev)
 		hd->pkt_scratch = malloc(HOST_RING_MAX_PKT_BYTES);
 	if (hd->reply_scratch == NULL)
 		hd->reply_scratch = malloc(HOST_ECHO_MAX_PAYLOAD);
-	if (hd->pkt_scratch == NULL || hd->reply_scratch == NULL)
+	if (hd->tx_gather == NULL)
+		hd->tx_gather = malloc(HOST_TX_GATHER_BYTES);
+	if (hd->pkt_scratch == NULL || hd->reply_scratch == NULL || hd->tx_gather == NULL)
 		goto err_free_scratch;
 	hd->open = true;
 	return;
@@ -167,7 +171,10 @@ host_channel_dispatch(struct host_ctx *ctx, host_handler_fn handler,
 	return nb;
 }
 
-/* One pass over one channel: one read batch, one write batch, one interrupt at most. */
+/*
+ * One pass over one channel: one read batch, one write batch (frames for the
+ * guest included, on the primary), one interrupt at most.
+ */
 static unsigned int
 host_channel_pass(struct hvsim *sim, struct hvsim_device *dev, struct hvsim_channel *ch)
 {
@@ -177,7 +184,7 @@ host_channel_pass(struct hvsim *sim, struct hvsim_device *dev, struct hvsim_chan
 	struct host_ring_writer wr;
 	struct host_ctx ctx = { sim, ch, hd, &wr, NULL };
 	unsigned int nb;
-	bool signal;
+	bool signal, rx, link;
 
 	if (hd == NULL || !hd->open)
 		return 0;
@@ -185,11 +192,19 @@ host_channel_pass(struct hvsim *sim, struct hvsim_device *dev, struct hvsim_chan
 	if (hc == NULL || !hc->usable)
 		return 0;
 	ctx.cnt = &hc->cnt;
-	if (host_ring_read_begin(&hc->ring, &rd, hd->pkt_scratch) != 0 || rd.avail == 0)
+	rx = ch->subchannel_id == 0 && host_rx_ready(dev);
+	link = ch->subchannel_id == 0 && host_link_pending(sim, dev);
+	if (host_ring_read_begin(&hc->ring, &rd, hd->pkt_scratch) != 0 ||
+	    (rd.avail == 0 && !rx && !link))
 		return 0;
 	if (host_ring_write_begin(&hc->ring, &wr) != 0)
 		return 0;
 	nb = host_channel_dispatch(&ctx, host_handler(dev->kind), &rd);
+	/* After the guest's completions of this pass freed their slots. */
+	if (link)
+		nb += host_link_flush(&ctx);	/* before frames that follow the change */
+	if (rx)
+		nb += host_rx_pass(&ctx);
 	signal = host_ring_write_end(&wr);
 	signal |= host_ring_read_end(&rd);
 	if (signal) {
@@ -228,6 +243,12 @@ host_poll(struct hvsim *sim)
 void
 host_print_counters(struct hvsim *sim)
 {
+	host_write_counters(sim, stderr);
+}
+
+void
+host_write_counters(struct hvsim *sim, FILE *out)
+{
 	char prefix[64];
 
 	for (unsigned int d = 0; d < sim->nb_devices && d < HVSIM_MAX_DEVICES; d++) {
@@ -235,7 +256,7 @@ host_print_counters(struct hvsim *sim)
 		struct host_dev *hd = dev->host;
 
 		if (hd != NULL && dev->kind == HVSIM_DEV_NIC)
-			fprintf(stderr, "hvsim host: %s nvsp_version %#x\n", dev->uuid,
+			fprintf(out, "hvsim host: %s nvsp_version %#x\n", dev->uuid,
 				hd->nvsp.version);
 		for (unsigned int c = 0; c < HVSIM_MAX_CHANNELS; c++) {
 			struct host_chan *hc = dev->chan[c].host;
@@ -243,7 +264,7 @@ host_print_counters(struct hvsim *sim)
 			if (hc == NULL)
 				continue;
 			snprintf(prefix, sizeof(prefix), "dev%u.relid%u", d, dev->chan[c].relid);
-			host_counters_print(stderr, prefix, &hc->cnt);
+			host_counters_print(out, prefix, &hc->cnt);
 		}
 	}
 }

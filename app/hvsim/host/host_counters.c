@@ -35,7 +35,22 @@ static const char *const host_counter_names[HOST_CNT_MAX] = {
 	[HOST_CNT_RNDIS_BAD_INFO] = "rndis_bad_info",
 	[HOST_CNT_RNDIS_NOT_SUPPORTED] = "rndis_not_supported",
 	[HOST_CNT_RNDIS_REPLIES] = "rndis_replies",
-	[HOST_CNT_DATA_NOT_YET] = "data_not_yet",
+	[HOST_CNT_TX_FRAMES] = "tx_frames",
+	[HOST_CNT_TX_DATA_SENDS] = "tx_data_sends",
+	[HOST_CNT_TX_BAD_MSG_TYPE] = "tx_bad_msg_type",
+	[HOST_CNT_TX_BAD_MSG_LENGTH] = "tx_bad_msg_length",
+	[HOST_CNT_TX_BAD_DATA] = "tx_bad_data",
+	[HOST_CNT_TX_BAD_PPI] = "tx_bad_ppi",
+	[HOST_CNT_TX_BAD_OFFLOAD] = "tx_bad_offload",
+	[HOST_CNT_TX_TOO_LONG] = "tx_too_long",
+	[HOST_CNT_TX_NO_BACKEND] = "tx_no_backend",
+	[HOST_CNT_RX_FRAMES] = "rx_frames",
+	[HOST_CNT_RX_XFERS] = "rx_xfers",
+	[HOST_CNT_RX_FILTERED] = "rx_filtered",
+	[HOST_CNT_RX_NO_SLOT] = "rx_no_slot",
+	[HOST_CNT_RX_TOO_LONG] = "rx_too_long",
+	[HOST_CNT_RX_RUNT] = "rx_runt",
+	[HOST_CNT_LINK_INDICATIONS] = "link_indications",
 };
 
 const char *

@@ -39,7 +39,22 @@ enum host_count {
 	HOST_CNT_RNDIS_BAD_INFO,	/* QUERY/SET info buffer outside the message */
 	HOST_CNT_RNDIS_NOT_SUPPORTED,	/* QUERY/SET of an OID answered NOT_SUPPORTED */
 	HOST_CNT_RNDIS_REPLIES,		/* RNDIS control replies delivered */
-	HOST_CNT_DATA_NOT_YET,		/* RNDIS data sends completed unread (no data path) */
+	HOST_CNT_TX_FRAMES,		/* frames handed to the backend (after segmentation) */
+	HOST_CNT_TX_DATA_SENDS,		/* data 107s completed with success */
+	HOST_CNT_TX_BAD_MSG_TYPE,	/* data send holding a message other than PACKET */
+	HOST_CNT_TX_BAD_MSG_LENGTH,	/* PACKET length < 44 or past the gathered bytes */
+	HOST_CNT_TX_BAD_DATA,		/* frame outside its message or shorter than 14 */
+	HOST_CNT_TX_BAD_PPI,		/* PPI area outside the message or a bad record */
+	HOST_CNT_TX_BAD_OFFLOAD,	/* checksum/LSO request the frame's headers cannot meet */
+	HOST_CNT_TX_TOO_LONG,		/* frame (or LSO segment) above HVSIM_FRAME_MAX_BYTES */
+	HOST_CNT_TX_NO_BACKEND,		/* frames dropped: the NIC has no backend */
+	HOST_CNT_RX_FRAMES,		/* frames delivered to the guest */
+	HOST_CNT_RX_XFERS,		/* transfer-page packets carrying frames */
+	HOST_CNT_RX_FILTERED,		/* frames consumed and dropped by the packet filter */
+	HOST_CNT_RX_NO_SLOT,		/* passes stopped: no free receive slot (no drop) */
+	HOST_CNT_RX_TOO_LONG,		/* frames dropped: larger than the receive buffer allows */
+	HOST_CNT_RX_RUNT,		/* frames dropped: shorter than an Ethernet header */
+	HOST_CNT_LINK_INDICATIONS,	/* link status indications delivered (host_link.c) */
 	HOST_CNT_MAX
 };
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * NVSP host for HVSIM_DEV_NIC: version negotiation, NDIS version and config,
- * receive/send buffers, RNDIS control carried in 107 (answers: host_rndis.c,
- * slots: host_rxbuf.c); anything else is failed cleanly (spec/nvsp.md 1.2).
+ * receive/send buffers, 107 gathering and transfer-page delivery (RNDIS
+ * answers: host_rndis.c, frames: host_tx.c/host_rx.c, slots: host_rxbuf.c);
+ * anything else is failed cleanly (spec/nvsp.md 1.2).
  */
 #include <string.h>
 
@@ -204,21 +205,19 @@ nvsp_revoke(struct host_ctx *ctx, const struct host_ring_pkt *pkt, uint32_t type
 
 /* nvsp.md 3.10: the first bytes of a send-buffer section, appended to buf. */
 static int
-nvsp_gather_section(struct host_ctx *ctx, const struct nvsp_rndis_pkt *req, uint8_t *buf,
-		    uint32_t *total)
+nvsp_gather_section(struct host_ctx *ctx, uint32_t index, uint32_t bytes, uint8_t *buf,
+		    uint32_t cap, uint32_t *total)
 {
 	const struct host_txbuf *tb = &ctx->dev->txbuf;
 
-	if (req->section_index == NVSP_SECTION_NONE)
+	if (index == NVSP_SECTION_NONE)
 		return -1;
-	if (tb->base == NULL || req->section_index >= tb->nb_sections ||
-	    req->section_bytes > tb->section_bytes)
+	if (tb->base == NULL || index >= tb->nb_sections || bytes > tb->section_bytes)
 		return HOST_CNT_NVSP_BAD_SECTION;
-	if (req->section_bytes > HOST_RNDIS_MAX_REQ_BYTES - *total)
+	if (bytes > cap - *total)
 		return HOST_CNT_TOO_LONG;
-	memcpy(buf + *total, tb->base + (uint64_t)req->section_index * tb->section_bytes,
-	       req->section_bytes);
-	*total += req->section_bytes;
+	memcpy(buf + *total, tb->base + (uint64_t)index * tb->section_bytes, bytes);
+	*total += bytes;
 	return -1;
 }
 
@@ -249,7 +248,7 @@ nvsp_gather_range(struct host_ctx *ctx, const uint8_t *pfns, uint32_t count, uin
 /* The ranges in the extension [24, data_offset8 * 8) of a GPA-direct packet. */
 static int
 nvsp_gather_gpa(struct host_ctx *ctx, const struct host_ring_pkt *pkt, uint8_t *buf,
-		uint32_t *total)
+		uint32_t cap, uint32_t *total)
 {
 	uint32_t ext_end = (uint32_t)pkt->hdr.data_offset8 * 8;
 	uint32_t cursor = sizeof(struct vmbus_chanpkt_gpa);
@@ -273,7 +272,7 @@ nvsp_gather_gpa(struct host_ctx *ctx, const struct host_ring_pkt *pkt, uint8_t *
 		nb_pfns = ((uint64_t)range[1] + range[0] + VMBUS_PAGE_BYTES - 1) / VMBUS_PAGE_BYTES;
 		if (nb_pfns > (ext_end - cursor) / 8)
 			return HOST_CNT_BAD_RANGE_COUNT;
-		if (range[0] > HOST_RNDIS_MAX_REQ_BYTES - *total)
+		if (range[0] > cap - *total)
 			return HOST_CNT_TOO_LONG;
 		reason = nvsp_gather_range(ctx, pkt->bytes + cursor, range[0], range[1], buf,
 					   total);
@@ -282,6 +281,18 @@ nvsp_gather_gpa(struct host_ctx *ctx, const struct host_ring_pkt *pkt, uint8_t *
 		cursor += (uint32_t)nb_pfns * 8;
 	}
 	return -1;
+}
+
+int
+host_nvsp_gather(struct host_ctx *ctx, const struct host_ring_pkt *pkt,
+		 uint32_t section_index, uint32_t section_bytes, uint8_t *buf, uint32_t cap,
+		 uint32_t *total)
+{
+	int reason = nvsp_gather_section(ctx, section_index, section_bytes, buf, cap, total);
+
+	if (reason < 0 && pkt->hdr.type == VMBUS_CHANPKT_TYPE_GPA)
+		reason = nvsp_gather_gpa(ctx, pkt, buf, cap, total);
+	return reason;
 }
 
 /* Completion of a guest 107 (nvsp.md 3.11), if it asked for one; room is reserved. */
@@ -299,21 +310,44 @@ nvsp_rndis_complete(struct host_ctx *ctx, const struct host_ring_pkt *pkt, uint3
 			    &reply, sizeof(reply));
 }
 
-/* Extension of a one-range transfer-page packet: pageset id, reserved, count, range. */
-#define NVSP_XFER_EXT_BYTES \
-	(sizeof(struct vmbus_chanpkt_rxbuf) - sizeof(struct vmbus_chanpkt_hdr) + \
-	 sizeof(struct vmbus_xfer_range))
+uint64_t
+host_nvsp_xfer_bytes(uint32_t nb)
+{
+	return host_ring_pkt_bytes((uint32_t)HOST_XFER_EXT_BYTES(nb),
+				   sizeof(struct nvsp_rndis_pkt));
+}
+
+void
+host_nvsp_write_xfer(struct host_ctx *ctx, uint32_t channel_type,
+		     const struct vmbus_xfer_range *range, uint32_t nb)
+{
+	const size_t at = sizeof(struct vmbus_chanpkt_hdr);
+	struct host_rxbuf *rb = &ctx->dev->rxbuf;
+	uint8_t ext[HOST_XFER_EXT_BYTES(HOST_RX_MAX_RANGES)];
+	struct nvsp_rndis_pkt msg;
+
+	memset(ext, 0, HOST_XFER_EXT_BYTES(0));
+	memcpy(ext + offsetof(struct vmbus_chanpkt_rxbuf, xfer_pageset_id) - at, &rb->id,
+	       sizeof(rb->id));
+	memcpy(ext + offsetof(struct vmbus_chanpkt_rxbuf, range_count) - at, &nb, sizeof(nb));
+	memcpy(ext + offsetof(struct vmbus_chanpkt_rxbuf, range) - at, range,
+	       nb * sizeof(*range));
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT;
+	msg.channel_type = channel_type;
+	msg.section_index = NVSP_SECTION_NONE;
+	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_RXBUF, 0,
+			    range[0].byte_offset / rb->slot_bytes, ext,
+			    (uint32_t)HOST_XFER_EXT_BYTES(nb), &msg, sizeof(msg));
+}
 
 /* rndis.md 9: the reply into free slots, then a transfer-page packet naming them. */
 static void
 nvsp_rndis_deliver(struct host_ctx *ctx, const uint8_t *reply, uint32_t len)
 {
-	const size_t at = sizeof(struct vmbus_chanpkt_hdr);
 	struct host_rxbuf *rb = &ctx->dev->rxbuf;
 	struct vmbus_xfer_range range = { .byte_count = len };
-	struct nvsp_rndis_pkt msg;
-	uint8_t ext[NVSP_XFER_EXT_BYTES];
-	uint32_t first, one = 1;
+	uint32_t first;
 
 	if (rb->base == NULL) {
 		ctx->cnt->n[HOST_CNT_RNDIS_NO_RXBUF]++;
@@ -325,23 +359,31 @@ nvsp_rndis_deliver(struct host_ctx *ctx, const uint8_t *reply, uint32_t len)
 	}
 	range.byte_offset = first * rb->slot_bytes;
 	memcpy(rb->base + range.byte_offset, reply, len);
-	memset(ext, 0, sizeof(ext));
-	memcpy(ext + offsetof(struct vmbus_chanpkt_rxbuf, xfer_pageset_id) - at, &rb->id,
-	       sizeof(rb->id));
-	memcpy(ext + offsetof(struct vmbus_chanpkt_rxbuf, range_count) - at, &one, sizeof(one));
-	memcpy(ext + offsetof(struct vmbus_chanpkt_rxbuf, range) - at, &range, sizeof(range));
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT;
-	msg.channel_type = NVSP_RNDIS_CHANNEL_CONTROL;
-	msg.section_index = NVSP_SECTION_NONE;
-	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_RXBUF, 0, first, ext, sizeof(ext),
-			    &msg, sizeof(msg));
+	host_nvsp_write_xfer(ctx, NVSP_RNDIS_CHANNEL_CONTROL, &range, 1);
 	ctx->cnt->n[HOST_CNT_RNDIS_REPLIES]++;
+}
+
+/* rndis.md 10: a data send, gathered and transmitted, then completed (after the read). */
+static enum host_verdict
+nvsp_rndis_data(struct host_ctx *ctx, const struct host_ring_pkt *pkt,
+		const struct nvsp_rndis_pkt *req)
+{
+	uint32_t total = 0, status = NVSP_STATUS_FAILURE;
+	int reason;
+
+	reason = host_nvsp_gather(ctx, pkt, req->section_index, req->section_bytes,
+				  ctx->dev->tx_gather, HOST_TX_GATHER_BYTES, &total);
+	if (reason >= 0)
+		ctx->cnt->n[reason]++;
+	else
+		status = host_tx_data(ctx, ctx->dev->tx_gather, total);
+	nvsp_rndis_complete(ctx, pkt, status);
+	return HOST_PKT_DONE;
 }
 
 /*
  * nvsp.md 3.10-3.11, 1.2: a guest 107. Control: gather the RNDIS message,
- * complete the 107, then deliver the answer. Data: not served yet, completed.
+ * complete the 107, then deliver the answer. Data: host_tx_data, completed.
  */
 static enum host_verdict
 nvsp_rndis(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const uint8_t *msg,
@@ -358,18 +400,14 @@ nvsp_rndis(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const uint8_t 
 		return nvsp_drop(ctx, HOST_CNT_NVSP_TRUNCATED);
 	memcpy(&req, msg, offsetof(struct nvsp_rndis_pkt, pad));
 	if (req.channel_type == NVSP_RNDIS_CHANNEL_CONTROL)
-		need += host_ring_pkt_bytes(NVSP_XFER_EXT_BYTES, sizeof(struct nvsp_rndis_pkt));
+		need += host_nvsp_xfer_bytes(1);
 	ret = host_reserve(ctx, need);
 	if (ret != 0)
 		return host_reserve_verdict(ret);
-	if (req.channel_type != NVSP_RNDIS_CHANNEL_CONTROL) {
-		ctx->cnt->n[HOST_CNT_DATA_NOT_YET]++;
-		nvsp_rndis_complete(ctx, pkt, NVSP_STATUS_SUCCESS);
-		return HOST_PKT_DONE;
-	}
-	reason = nvsp_gather_section(ctx, &req, req_bytes, &total);
-	if (reason < 0 && pkt->hdr.type == VMBUS_CHANPKT_TYPE_GPA)
-		reason = nvsp_gather_gpa(ctx, pkt, req_bytes, &total);
+	if (req.channel_type != NVSP_RNDIS_CHANNEL_CONTROL)
+		return nvsp_rndis_data(ctx, pkt, &req);
+	reason = host_nvsp_gather(ctx, pkt, req.section_index, req.section_bytes, req_bytes,
+				  HOST_RNDIS_MAX_REQ_BYTES, &total);
 	if (reason >= 0) {
 		ctx->cnt->n[reason]++;
 		nvsp_rndis_complete(ctx, pkt, NVSP_STATUS_FAILURE);

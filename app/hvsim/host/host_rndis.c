@@ -37,15 +37,14 @@ rndis_drop(struct host_ctx *ctx, enum host_count reason)
 	return -1;
 }
 
-/* 00:15:5d:00:00:<n + 1> for the n-th NIC of the simulation (0-based). */
-static void
-rndis_nic_mac(const struct host_ctx *ctx, uint8_t mac[RNDIS_MAC_BYTES])
+void
+host_rndis_mac(const struct hvsim *sim, const struct hvsim_device *dev,
+	       uint8_t mac[RNDIS_MAC_BYTES])
 {
-	const struct hvsim_device *dev = ctx->ch->dev;
 	unsigned int nic_idx = 0;
 
-	for (unsigned int d = 0; d < HVSIM_MAX_DEVICES && &ctx->sim->dev[d] != dev; d++) {
-		if (ctx->sim->dev[d].kind == HVSIM_DEV_NIC)
+	for (unsigned int d = 0; d < HVSIM_MAX_DEVICES && &sim->dev[d] != dev; d++) {
+		if (sim->dev[d].kind == HVSIM_DEV_NIC)
 			nic_idx++;
 	}
 	mac[0] = 0x00;
@@ -169,7 +168,7 @@ rndis_query_value(struct host_ctx *ctx, uint32_t oid, const uint8_t *in, uint32_
 	switch (oid) {
 	case RNDIS_OID_802_3_PERMANENT_ADDRESS:
 	case RNDIS_OID_802_3_CURRENT_ADDRESS:
-		rndis_nic_mac(ctx, data);
+		host_rndis_mac(ctx->sim, ctx->ch->dev, data);
 		*data_len = RNDIS_MAC_BYTES;
 		return true;
 	case RNDIS_OID_GEN_MAXIMUM_FRAME_SIZE:
@@ -181,7 +180,8 @@ rndis_query_value(struct host_ctx *ctx, uint32_t oid, const uint8_t *in, uint32_
 		*data_len = rndis_put_u32(data, RNDIS_HOST_LINK_SPEED);
 		return true;
 	case RNDIS_OID_GEN_MEDIA_CONNECT_STATUS:
-		*data_len = rndis_put_u32(data, RNDIS_MEDIA_CONNECTED);
+		*data_len = rndis_put_u32(data, ctx->ch->dev->link_up ? RNDIS_MEDIA_CONNECTED
+								     : RNDIS_MEDIA_DISCONNECTED);
 		return true;
 	case RNDIS_OID_GEN_CURRENT_PACKET_FILTER:
 		*data_len = rndis_put_u32(data, ctx->dev->rndis.packet_filter);

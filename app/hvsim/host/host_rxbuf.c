@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Receive-buffer slots (spec/rndis.md 9): which slots the guest owns, handed
- * out as runs of consecutive slots and freed by the guest's completion.
+ * out as runs of consecutive slots (one per RNDIS message), chained into
+ * transfers, and freed a transfer at a time by the guest's completion.
  * What goes in a slot and the packets that name it are host_nvsp.c's.
  */
 #include <stdlib.h>
@@ -23,8 +24,11 @@ host_rxbuf_connect(struct host_rxbuf *rb, uint8_t *base, uint64_t bytes, uint32_
 	if (nb > HOST_RXBUF_MAX_SLOTS)
 		nb = HOST_RXBUF_MAX_SLOTS;
 	rb->span = calloc(nb, sizeof(*rb->span));
-	if (rb->span == NULL)
+	rb->next = malloc(nb * sizeof(*rb->next));
+	if (rb->span == NULL || rb->next == NULL) {
+		host_rxbuf_disconnect(rb);
 		return -ENOMEM;
+	}
 	rb->base = base;
 	rb->slot_bytes = slot_bytes;
 	rb->nb_slots = (uint32_t)nb;
@@ -36,6 +40,7 @@ void
 host_rxbuf_disconnect(struct host_rxbuf *rb)
 {
 	free(rb->span);
+	free(rb->next);
 	*rb = (struct host_rxbuf){ 0 };
 }
 
@@ -69,6 +74,7 @@ host_rxbuf_alloc(struct host_rxbuf *rb, uint32_t bytes, uint32_t *first)
 		if (s > rb->nb_slots - n || !rxbuf_run_free(rb, s, n))
 			continue;
 		rb->span[s] = n;
+		rb->next[s] = HOST_RXBUF_NO_NEXT;
 		for (uint32_t i = 1; i < n; i++)
 			rb->span[s + i] = HOST_RXBUF_TAIL;
 		rb->nb_busy += n;
@@ -79,19 +85,39 @@ host_rxbuf_alloc(struct host_rxbuf *rb, uint32_t bytes, uint32_t *first)
 	return -ENOSPC;
 }
 
-bool
-host_rxbuf_release(struct host_rxbuf *rb, uint64_t xact_id)
+void
+host_rxbuf_link(struct host_rxbuf *rb, uint32_t prev, uint32_t first)
 {
-	uint32_t first, n;
+	rb->next[prev] = first;
+	rb->span[first] |= HOST_RXBUF_LINKED;
+}
 
-	if (rb->base == NULL || xact_id >= rb->nb_slots)
-		return false;
-	first = (uint32_t)xact_id;
-	n = rb->span[first];
-	if (n == 0 || n == HOST_RXBUF_TAIL)
-		return false;
+/* Free the run at first (n slots); returns the next run of its transfer. */
+static uint32_t
+rxbuf_free_run(struct host_rxbuf *rb, uint32_t first)
+{
+	uint32_t n = rb->span[first] & ~HOST_RXBUF_LINKED;
+
 	for (uint32_t i = 0; i < n; i++)
 		rb->span[first + i] = 0;
 	rb->nb_busy -= n;
+	return rb->next[first];
+}
+
+bool
+host_rxbuf_release(struct host_rxbuf *rb, uint64_t xact_id)
+{
+	uint32_t cur, n;
+
+	if (rb->base == NULL || xact_id >= rb->nb_slots)
+		return false;
+	cur = (uint32_t)xact_id;
+	n = rb->span[cur];
+	/* Only a transfer's first run names it; later runs are LINKED. */
+	if (n == 0 || n == HOST_RXBUF_TAIL || (n & HOST_RXBUF_LINKED) != 0)
+		return false;
+	/* The chain is ours (private memory); nb_slots bounds it anyway. */
+	for (uint32_t k = 0; k < rb->nb_slots && cur != HOST_RXBUF_NO_NEXT; k++)
+		cur = rxbuf_free_run(rb, cur);
 	return true;
 }

@@ -120,6 +120,7 @@ device_add(struct hvsim *sim, enum hvsim_dev_kind kind, const char *backend, boo
 	snprintf(dev->backend, sizeof(dev->backend), "%s", backend != NULL ? backend : "");
 	dev->uio_index = sim->nb_devices;
 	dev->has_monitor = has_monitor;
+	dev->link_up = true;
 	if (kind == HVSIM_DEV_NIC) {
 		dev->recv_gpadl = device_alloc_gpadl(sim);
 		dev->send_gpadl = dev->recv_gpadl + 1;

@@ -114,6 +114,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in;
 	struct hvsim_device *dev = &sim.dev[0];
+	struct hvsim_backend loop;
 	uint8_t *rings, *bufs;
 	struct vmbus_ring_hdr *tx, *rx;
 	size_t body;
@@ -150,9 +151,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dev->chan[0].ring_base = rings;
 	dev->chan[0].ring_bytes = 2 * FUZZ_HALF_BYTES;
 	host_device_open(&sim, dev);
+	/* The NIC's frames loop back, so guest data reaches the receive path too. */
+	if (dev->kind == HVSIM_DEV_NIC) {
+		check(hvsim_backend_open(&loop, &sim, dev, "loop") == 0);
+		dev->backend_state = &loop;
+		((struct host_dev *)dev->host)->rndis.packet_filter = RNDIS_FILTER_PROMISCUOUS;
+	}
 	for (unsigned int p = 0; p < FUZZ_POLLS; p++)
 		fuzz_poll(&in, p, tx, rx);
 	host_device_close(&sim, dev);
+	if (dev->backend_state != NULL)
+		hvsim_backend_close(&loop);
 	host_release(&sim);
 	free(guest_mem);
 	free(bufs);

@@ -52,6 +52,7 @@ fx_setup(enum hvsim_dev_kind kind)
 	fx_sim.nb_devices = 1;
 	dev->kind = kind;
 	dev->nb_channels = 1;
+	dev->link_up = true;			/* as device_add sets it */
 	dev->chan[0].dev = dev;
 	dev->chan[0].open = true;
 	dev->chan[0].ring_base = fx_rings;

@@ -360,18 +360,20 @@ test_rndis_in_send_section_answered_bad_index_counted(void)
 	fx_teardown();
 }
 
+/* rndis.md 10: a data send holds only PACKET messages; zeros are not one. */
 static void
-test_data_send_completed_and_counted(void)
+test_data_send_of_non_packet_failed_and_counted(void)
 {
 	uint8_t msg[40];
 
 	nic_setup_buffers();
+	memset(txbuf, 0, sizeof(txbuf));
 	nvsp_msg(msg, 107, 0, 0, 60);
 	fx_guest_send(VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, 0xabc, msg, 40);
 	EXPECT_EQ(host_poll(&fx_sim), 1);
-	EXPECT_EQ(comp_status_at(fx_rx->read_index, 0xabc), 1);
+	EXPECT_EQ(comp_status_at(fx_rx->read_index, 0xabc), 2);
 	EXPECT_EQ(fx_rx->write_index, fx_rx->read_index + 64);
-	EXPECT_EQ(fx_cnt()->n[HOST_CNT_DATA_NOT_YET], 1);
+	EXPECT_EQ(fx_cnt()->n[HOST_CNT_TX_BAD_MSG_TYPE], 1);
 	fx_teardown();
 }
 
@@ -473,6 +475,99 @@ test_reply_without_rxbuf_counted(void)
 	fx_teardown();
 }
 
+/* RNDIS INITIALIZE answered, read and its slot given back. */
+static void
+guest_rndis_init(void)
+{
+	static const uint32_t init[] = { 2, 24, 7, 1, 0, 0x4000 };
+
+	guest_send_words(0x99, init, 6);
+	EXPECT_EQ(host_poll(&fx_sim), 1);
+	guest_rx_drain();
+	guest_complete(0);
+	EXPECT_EQ(host_poll(&fx_sim), 1);
+}
+
+static void
+nic_setup_initialized(void)
+{
+	nic_setup_buffers();
+	guest_rndis_init();
+}
+
+static uint32_t
+query_media_status(void)
+{
+	static const uint32_t query[] = { 4, 28, 5, 0x00010114, 0, 20, 0 };
+	uint32_t at = fx_rx->write_index;
+	uint64_t slot;
+
+	guest_send_words(5, query, 7);
+	EXPECT_EQ(host_poll(&fx_sim), 1);
+	slot = xfer_at(at + 64, 28);
+	guest_rx_drain();
+	guest_complete(slot);
+	EXPECT_EQ(host_poll(&fx_sim), 1);
+	return rd32(rxbuf + slot * 1728 + 24);
+}
+
+static void
+test_link_down_before_init_is_queried_not_indicated(void)
+{
+	nic_setup_buffers();
+	EXPECT_EQ(host_link_set(&fx_sim, &fx_sim.dev[0], HVSIM_LINK_DOWN), 0);
+	EXPECT_EQ(host_poll(&fx_sim), 0);			/* nothing before INITIALIZE */
+	guest_rndis_init();
+	EXPECT_EQ(query_media_status(), 1);			/* rndis.md 4: disconnected */
+	EXPECT_EQ(fx_cnt()->n[HOST_CNT_LINK_INDICATIONS], 0);
+	EXPECT_EQ(host_link_set(&fx_sim, &fx_sim.dev[0], HVSIM_LINK_UP), 0);
+	fx_teardown();
+}
+
+static void
+test_link_indications_delivered_in_slots(void)
+{
+	static const uint32_t down[] = { 7, 20, 0x4001000c, 0, 0 };
+	static const uint32_t change[] = { 7, 24, 0x40010018, 4, 12, 2 };
+	uint32_t at;
+	uint64_t slot;
+
+	nic_setup_initialized();
+	at = fx_rx->write_index;
+	EXPECT_EQ(host_link_set(&fx_sim, &fx_sim.dev[0], HVSIM_LINK_DOWN), 0);
+	EXPECT_EQ(host_link_set(&fx_sim, &fx_sim.dev[0], HVSIM_LINK_CHANGE), 0);
+	EXPECT_EQ(host_poll(&fx_sim), 2);
+	slot = xfer_at(at, 20);
+	for (unsigned int i = 0; i < 5; i++)
+		EXPECT_EQ(rd32(rxbuf + slot * 1728 + 4 * i), down[i]);
+	slot = xfer_at(at + 80, 24);				/* 72 + 8-byte trailer */
+	for (unsigned int i = 0; i < 6; i++)
+		EXPECT_EQ(rd32(rxbuf + slot * 1728 + 4 * i), change[i]);
+	EXPECT_EQ(fx_cnt()->n[HOST_CNT_LINK_INDICATIONS], 2);
+	EXPECT_FALSE(fx_sim.dev[0].link_up);			/* change keeps it down */
+	EXPECT_EQ(host_link_set(&fx_sim, &fx_sim.dev[0], HVSIM_LINK_UP), 0);
+	fx_teardown();
+}
+
+static void
+test_link_indication_waits_for_a_free_slot(void)
+{
+	uint32_t at;
+
+	nic_setup_initialized();
+	for (int i = 0; i < (int)NB_SLOTS; i++)
+		EXPECT_TRUE(keepalive_slot() >= 0);
+	EXPECT_EQ(host_link_set(&fx_sim, &fx_sim.dev[0], HVSIM_LINK_DOWN), 0);
+	EXPECT_EQ(host_poll(&fx_sim), 0);			/* held, not dropped */
+	at = fx_rx->write_index;
+	guest_complete(1);
+	EXPECT_EQ(host_poll(&fx_sim), 2);			/* the completion, then it */
+	EXPECT_EQ(xfer_at(at, 20), 1);
+	EXPECT_EQ(fx_cnt()->n[HOST_CNT_LINK_INDICATIONS], 1);
+	EXPECT_EQ(host_link_set(&fx_sim, &fx_sim.dev[0], HVSIM_LINK_UP), 0);
+	fx_teardown();
+}
+
 int
 main(void)
 {
@@ -487,10 +582,13 @@ main(void)
 	RUN_TEST(test_truncated_rndis_message_counted_no_reply);
 	RUN_TEST(test_rndis_from_unmapped_page_counted);
 	RUN_TEST(test_rndis_in_send_section_answered_bad_index_counted);
-	RUN_TEST(test_data_send_completed_and_counted);
+	RUN_TEST(test_data_send_of_non_packet_failed_and_counted);
 	RUN_TEST(test_slots_not_reused_before_completion);
 	RUN_TEST(test_bad_completion_ids_counted_and_ignored);
 	RUN_TEST(test_control_waits_for_room_for_both_packets);
 	RUN_TEST(test_reply_without_rxbuf_counted);
+	RUN_TEST(test_link_down_before_init_is_queried_not_indicated);
+	RUN_TEST(test_link_indications_delivered_in_slots);
+	RUN_TEST(test_link_indication_waits_for_a_free_slot);
 	TEST_EXIT();
 }

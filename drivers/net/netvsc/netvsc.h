@@ -15,6 +15,7 @@
 #include <rte_memzone.h>
 #include <rte_spinlock.h>
 
+#include "netvsc_rx_parse.h"
 #include "rte_bus_vmbus.h"
 
 extern int netvsc_logtype_init;
@@ -52,23 +53,7 @@ struct netvsc_ctl {
 	const struct rte_memzone *req_mz;	/* request page, sent by GPA */
 };
 
-/* Host-data drops, each an xstat and a rate-limited NOTICE. */
-enum netvsc_drop {
-	NETVSC_DROP_NONE,
-	NETVSC_DROP_BAD_PACKET_TYPE,
-	NETVSC_DROP_SHORT_NVSP,
-	NETVSC_DROP_BAD_XFER_HEADER,
-	NETVSC_DROP_BAD_RANGE_COUNT,
-	NETVSC_DROP_RANGE_OUTSIDE_RXBUF,
-	NETVSC_DROP_BAD_RNDIS_MSG,
-	NETVSC_DROP_UNEXPECTED_COMPLETION,
-	NETVSC_DROP_DATA_WHILE_STOPPED,
-	NETVSC_DROP_MAX,
-};
-
 #define NETVSC_MAX_QUEUES	64
-/* Ranges one transfer may carry (the host batches up to this many packets). */
-#define NETVSC_MAX_RANGES	256u
 /* One inbound channel packet copied out: a transfer with the most ranges. */
 #define NETVSC_RX_PKT_BYTES	(24u + NETVSC_MAX_RANGES * 8u + 64u)
 #define NETVSC_TX_DESC_MAX	4096u
@@ -136,7 +121,15 @@ struct netvsc_dev {
 	uint32_t nb_sections;
 	bool rxbuf_connected, txbuf_connected, rndis_up;
 	uint32_t rndis_max_pkts, rndis_max_xfer_bytes, rndis_align;
-	uint32_t max_queues;
+	uint32_t max_queues;		/* host's RSS capabilities, at most 64 */
+	uint32_t rss_caps;		/* NDIS_RSS_CAP_*: hash types the host grants */
+	struct vmbus_channel *chan[NETVSC_MAX_QUEUES];	/* by subchannel index, 0 primary */
+	uint32_t nb_channels;
+	uint8_t rss_key[40];
+	bool rss_key_set;
+	uint32_t rss_reta[128];
+	uint64_t rss_hf;
+	uint32_t rss_hash_info;
 	struct rte_ether_addr mac;
 	struct netvsc_ctl ctl;
 	uint64_t drops[NETVSC_DROP_MAX];
@@ -148,6 +141,7 @@ struct netvsc_dev {
 	/* The primary channel's rings: held by a control exchange, tried by queue 0. */
 	rte_spinlock_t primary_lock;
 	bool link_up;
+	bool ctl_polling;		/* a control wait is reading the primary channel */
 	uint32_t link_speed_mbps;
 };
 
@@ -165,6 +159,14 @@ int netvsc_tx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t n
 			  unsigned int socket_id, const struct rte_eth_txconf *conf);
 void netvsc_rx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id);
 void netvsc_tx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id);
+
+/* netvsc_rss.c */
+int netvsc_rss_query_caps(struct netvsc_dev *dev);
+int netvsc_rss_setup_channels(struct netvsc_dev *dev, uint32_t nb_queues);
+int netvsc_rss_configure(struct netvsc_dev *dev, const struct rte_eth_rss_conf *conf,
+			 uint16_t nb_rxq);
+int netvsc_rss_apply(struct netvsc_dev *dev, bool enable);
+uint64_t netvsc_rss_offloads(const struct netvsc_dev *dev);
 
 /* netvsc_nvsp.c */
 int netvsc_nvsp_attach(struct netvsc_dev *dev);

@@ -21,8 +21,10 @@
 void
 netvsc_ctl_drop(struct netvsc_dev *dev, enum netvsc_drop why, const char *what)
 {
-	dev->drops[why]++;
-	NETVSC_DRV_LOG(NOTICE, dev, "dropped host message: %s (drop reason %d)", what, why);
+	/* Counted always; said once per power of two so a flood cannot drown the log. */
+	if (rte_is_power_of_2(++dev->drops[why]))
+		NETVSC_DRV_LOG(NOTICE, dev, "dropped host message: %s (%" PRIu64 " so far)",
+			       what, dev->drops[why]);
 }
 
 void
@@ -83,7 +85,9 @@ ctl_poll(struct netvsc_dev *dev)
 	struct netvsc_rxq *rxq = data->nb_rx_queues ? data->rx_queues[0] : NULL;
 	struct netvsc_txq *txq = data->nb_tx_queues ? data->tx_queues[0] : NULL;
 
+	dev->ctl_polling = true;
 	netvsc_chan_poll(dev, rxq, txq);
+	dev->ctl_polling = false;
 }
 
 static int

@@ -128,8 +128,11 @@ netvsc_dev_infos_get(struct rte_eth_dev *eth, struct rte_eth_dev_info *info)
 {
 	struct netvsc_dev *dev = eth->data->dev_private;
 
-	info->max_rx_queues = 1;
-	info->max_tx_queues = 1;
+	info->max_rx_queues = (uint16_t)dev->max_queues;
+	info->max_tx_queues = (uint16_t)dev->max_queues;
+	info->flow_type_rss_offloads = dev->max_queues > 1 ? netvsc_rss_offloads(dev) : 0;
+	info->reta_size = dev->max_queues > 1 ? NDIS_RSS_TABLE_MAX : 0;
+	info->hash_key_size = NDIS_RSS_KEY_BYTES;
 	info->max_rx_pktlen = NETVSC_MAX_MTU + RTE_ETHER_HDR_LEN;
 	info->min_mtu = RTE_ETHER_MIN_MTU;
 	info->max_mtu = NETVSC_MAX_MTU;
@@ -143,18 +146,88 @@ netvsc_dev_infos_get(struct rte_eth_dev *eth, struct rte_eth_dev_info *info)
 							.nb_align = 1 };
 	info->tx_desc_lim = (struct rte_eth_desc_lim){ .nb_max = NETVSC_TX_DESC_MAX,
 							.nb_min = 64, .nb_align = 1 };
+	/* Sends stay ours until the host completes them: room for its latency. */
+	info->default_txportconf.ring_size = 2048;
+	info->default_rxportconf.ring_size = 1024;
 	info->speed_capa = RTE_ETH_LINK_SPEED_100G;
-	RTE_SET_USED(dev);
+	return 0;
+}
+
+/* Queue i runs on channel i: open subchannels for the extra queues, set RSS. */
+static int
+netvsc_dev_configure(struct rte_eth_dev *eth)
+{
+	struct netvsc_dev *dev = eth->data->dev_private;
+	struct rte_eth_conf *conf = &eth->data->dev_conf;
+	uint16_t nb = RTE_MAX(eth->data->nb_rx_queues, eth->data->nb_tx_queues);
+	int ret;
+
+	if (conf->rxmode.mq_mode & RTE_ETH_MQ_RX_RSS_FLAG)
+		conf->rxmode.offloads |= RTE_ETH_RX_OFFLOAD_RSS_HASH;
+	ret = netvsc_rss_setup_channels(dev, nb);
+	if (ret < 0)
+		return ret;
+	return netvsc_rss_configure(dev, &conf->rx_adv_conf.rss_conf, eth->data->nb_rx_queues);
+}
+
+static int
+netvsc_rss_hash_update(struct rte_eth_dev *eth, struct rte_eth_rss_conf *conf)
+{
+	struct netvsc_dev *dev = eth->data->dev_private;
+
+	if (conf->rss_hf & ~netvsc_rss_offloads(dev))
+		return -EINVAL;		/* only what the host grants */
+	return netvsc_rss_configure(dev, conf, eth->data->nb_rx_queues);
+}
+
+static int
+netvsc_rss_hash_conf_get(struct rte_eth_dev *eth, struct rte_eth_rss_conf *conf)
+{
+	struct netvsc_dev *dev = eth->data->dev_private;
+
+	if (conf->rss_key != NULL && conf->rss_key_len >= NDIS_RSS_KEY_BYTES)
+		memcpy(conf->rss_key, dev->rss_key, NDIS_RSS_KEY_BYTES);
+	conf->rss_key_len = NDIS_RSS_KEY_BYTES;
+	conf->rss_hf = dev->rss_hf;
 	return 0;
 }
 
 static int
-netvsc_dev_configure(struct rte_eth_dev *eth)
+netvsc_reta_update(struct rte_eth_dev *eth, struct rte_eth_rss_reta_entry64 *reta,
+		   uint16_t size)
 {
-	struct rte_eth_conf *conf = &eth->data->dev_conf;
+	struct netvsc_dev *dev = eth->data->dev_private;
 
-	if (conf->rxmode.mq_mode & RTE_ETH_MQ_RX_RSS_FLAG)
-		conf->rxmode.offloads |= RTE_ETH_RX_OFFLOAD_RSS_HASH;
+	if (size != NDIS_RSS_TABLE_MAX)
+		return -EINVAL;
+	for (uint16_t i = 0; i < size; i++) {
+		struct rte_eth_rss_reta_entry64 *e = &reta[i / RTE_ETH_RETA_GROUP_SIZE];
+		uint16_t bit = i % RTE_ETH_RETA_GROUP_SIZE;
+
+		if (!(e->mask & (1ULL << bit)))
+			continue;
+		if (e->reta[bit] >= eth->data->nb_rx_queues)
+			return -EINVAL;
+		dev->rss_reta[i] = e->reta[bit];
+	}
+	return netvsc_rss_apply(dev, dev->rss_hf != 0);
+}
+
+static int
+netvsc_reta_query(struct rte_eth_dev *eth, struct rte_eth_rss_reta_entry64 *reta,
+		  uint16_t size)
+{
+	struct netvsc_dev *dev = eth->data->dev_private;
+
+	if (size != NDIS_RSS_TABLE_MAX)
+		return -EINVAL;
+	for (uint16_t i = 0; i < size; i++) {
+		struct rte_eth_rss_reta_entry64 *e = &reta[i / RTE_ETH_RETA_GROUP_SIZE];
+		uint16_t bit = i % RTE_ETH_RETA_GROUP_SIZE;
+
+		if (e->mask & (1ULL << bit))
+			e->reta[bit] = (uint16_t)dev->rss_reta[i];
+	}
 	return 0;
 }
 
@@ -304,8 +377,10 @@ netvsc_detach(struct netvsc_dev *dev)
 	netvsc_nvsp_detach(dev);
 	netvsc_ctl_fini(dev);
 	if (dev->primary != NULL)
-		rte_vmbus_chan_close(dev->primary);
+		rte_vmbus_chan_close(dev->primary);	/* subchannels go with it */
 	dev->primary = NULL;
+	memset(dev->chan, 0, sizeof(dev->chan));
+	dev->nb_channels = 0;
 }
 
 static int
@@ -343,6 +418,10 @@ static const struct eth_dev_ops netvsc_ops = {
 	.tx_queue_setup = netvsc_tx_queue_setup,
 	.rx_queue_release = netvsc_rx_queue_release,
 	.tx_queue_release = netvsc_tx_queue_release,
+	.rss_hash_update = netvsc_rss_hash_update,
+	.rss_hash_conf_get = netvsc_rss_hash_conf_get,
+	.reta_update = netvsc_reta_update,
+	.reta_query = netvsc_reta_query,
 };
 
 static int
@@ -350,6 +429,8 @@ netvsc_attach(struct netvsc_dev *dev)
 {
 	int ret = rte_vmbus_chan_open(dev->vmbus, &dev->primary);
 
+	dev->chan[0] = dev->primary;
+	dev->nb_channels = 1;
 	if (ret < 0) {
 		NETVSC_INIT_LOG(ERR, dev, "cannot open the primary channel: %d", ret);
 		return ret;
@@ -362,6 +443,8 @@ netvsc_attach(struct netvsc_dev *dev)
 		ret = netvsc_nvsp_attach(dev);
 	if (ret == 0)
 		ret = netvsc_rndis_attach(dev);
+	if (ret == 0)
+		ret = netvsc_rss_query_caps(dev);
 	if (ret < 0)
 		netvsc_detach(dev);
 	return ret;

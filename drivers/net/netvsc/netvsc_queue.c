@@ -15,7 +15,7 @@
 static struct vmbus_channel *
 queue_channel(struct netvsc_dev *dev, uint16_t queue_id)
 {
-	return queue_id == 0 ? dev->primary : NULL;	/* subchannels: multi-queue */
+	return queue_id < dev->nb_channels ? dev->chan[queue_id] : NULL;
 }
 
 static void

@@ -171,8 +171,13 @@ netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_t
 		uint32_t len = NETVSC_RX_PKT_BYTES;
 		int ret;
 
-		/* Back-pressure: leave the host's packets in the ring until frames drain. */
-		if (rxq != NULL && rxq->nb_pending > NETVSC_RX_PENDING_MAX - NETVSC_MAX_RANGES)
+		/*
+		 * Back-pressure for a burst: leave the host's packets in the ring until
+		 * frames drain. A control wait must read on (its reply may be behind
+		 * them); frames that find no room then are dropped and counted.
+		 */
+		if (!dev->ctl_polling && rxq != NULL &&
+		    rxq->nb_pending > NETVSC_RX_PENDING_MAX - NETVSC_MAX_RANGES)
 			return;
 		ret = rte_vmbus_chan_recv_raw(chan, pkt, &len);
 		if (ret < 0)

@@ -8,9 +8,25 @@
 #ifndef NETVSC_RX_PARSE_H
 #define NETVSC_RX_PARSE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
-#include "netvsc.h"
+/* Ranges one transfer may carry (the host batches up to this many packets). */
+#define NETVSC_MAX_RANGES	256u
+
+/* Host-data drops, each an xstat and a rate-limited NOTICE. */
+enum netvsc_drop {
+	NETVSC_DROP_NONE,
+	NETVSC_DROP_BAD_PACKET_TYPE,
+	NETVSC_DROP_SHORT_NVSP,
+	NETVSC_DROP_BAD_XFER_HEADER,
+	NETVSC_DROP_BAD_RANGE_COUNT,
+	NETVSC_DROP_RANGE_OUTSIDE_RXBUF,
+	NETVSC_DROP_BAD_RNDIS_MSG,
+	NETVSC_DROP_UNEXPECTED_COMPLETION,
+	NETVSC_DROP_DATA_WHILE_STOPPED,
+	NETVSC_DROP_MAX,
+};
 
 struct netvsc_range {
 	uint32_t offset;		/* in the receive buffer */

@@ -125,6 +125,15 @@ netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id)
 	d->in_flight = false;
 }
 
+static void
+tx_copy_segments(const struct rte_mbuf *m, uint8_t *dst)
+{
+	for (; m != NULL; m = m->next) {
+		rte_memcpy(dst, rte_pktmbuf_mtod(m, const void *), m->data_len);
+		dst += m->data_len;
+	}
+}
+
 static int
 tx_send_copy(struct netvsc_txq *txq, struct rte_mbuf *m, uint32_t idx, bool *need_sig)
 {
@@ -140,7 +149,7 @@ tx_send_copy(struct netvsc_txq *txq, struct rte_mbuf *m, uint32_t idx, bool *nee
 	};
 	int ret;
 
-	rte_pktmbuf_read(m, 0, m->pkt_len, dst + hdr_bytes);	/* copies every segment */
+	tx_copy_segments(m, dst + hdr_bytes);
 	ret = rte_vmbus_chan_send(txq->chan, VMBUS_CHANPKT_TYPE_INBAND, &msg, sizeof(msg),
 				  NETVSC_XACT_DATA_BASE + idx, VMBUS_CHANPKT_FLAG_RC, need_sig);
 	if (ret < 0)

@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The test traffic format (frame.h): templates patched per sequence number
+ * with precomputed pattern CRCs and sums (no per-frame pass over the pattern
+ * but a copy), the verifier of frames coming back, and the sequence tracker.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frame.h"
+
+#define ETHERTYPE_IPV4		0x0800u
+#define ETHERTYPE_VLAN		0x8100u
+#define IPPROTO_UDP_NUM		17u
+#define IPPROTO_TCP_NUM		6u
+#define IP_DF			0x4000u
+#define IP_MF_OR_OFFSET		0x3fffu
+#define FRAME_TTL		64u
+#define CRC32_POLY_REFLECTED	0xedb88320u
+
+static uint32_t crc32_table[256];
+static bool crc32_table_ready;
+
+static void
+put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void
+put_be32(uint8_t *p, uint32_t v)
+{
+	put_be16(p, (uint16_t)(v >> 16));
+	put_be16(p + 2, (uint16_t)v);
+}
+
+static uint16_t
+get_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t
+get_be32(const uint8_t *p)
+{
+	return (uint32_t)get_be16(p) << 16 | get_be16(p + 2);
+}
+
+static void
+crc32_build_table(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+
+		for (int k = 0; k < 8; k++)
+			c = (c & 1) ? (c >> 1) ^ CRC32_POLY_REFLECTED : c >> 1;
+		crc32_table[i] = c;
+	}
+	crc32_table_ready = true;
+}
+
+uint32_t
+frame_crc32(const uint8_t *data, uint32_t len)
+{
+	uint32_t c = UINT32_MAX;
+
+	if (!crc32_table_ready)
+		crc32_build_table();
+	for (uint32_t i = 0; i < len; i++)
+		c = crc32_table[(c ^ data[i]) & 0xff] ^ (c >> 8);
+	return ~c;
+}
+
+uint32_t
+frame_csum_add(uint32_t sum, const uint8_t *data, uint32_t len)
+{
+	uint32_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += get_be16(data + i);
+	if (i < len)
+		sum += (uint32_t)data[i] << 8;
+	return frame_csum_fold(sum);
+}
+
+uint16_t
+frame_csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+uint32_t
+frame_len_for(uint32_t size, bool vlan_inline)
+{
+	uint32_t least = FRAME_HEADERS_BYTES + (vlan_inline ? FRAME_VLAN_BYTES : 0);
+
+	if (size < FRAME_MIN_BYTES || size > FRAME_MAX_BYTES)
+		return 0;
+	return size < least ? least : size;
+}
+
+/* Pseudo header of IPv4 at ip for an L4 segment of l4_len bytes (RFC 768/793). */
+static uint32_t
+pseudo_sum(const uint8_t *ip, uint32_t l4_len)
+{
+	uint32_t sum = frame_csum_add(0, ip + 12, 8);
+
+	return sum + ip[9] + l4_len;
+}
+
+static void
+template_put_l2(struct frame_template *t, unsigned int nic_index, int vlan)
+{
+	static const uint8_t oui[3] = { 0x00, 0x15, 0x5d };	/* Hyper-V's */
+	uint8_t *b = t->buf;
+
+	memcpy(b, oui, 3);
+	b[3] = 0x00, b[4] = 0x00, b[5] = (uint8_t)(nic_index + 1);
+	memcpy(b + 6, oui, 3);
+	b[9] = 0xff, b[10] = 0xff, b[11] = (uint8_t)(nic_index + 1);
+	t->l3_off = FRAME_ETH_BYTES;
+	if (vlan >= 0) {
+		put_be16(b + 12, ETHERTYPE_VLAN);
+		put_be16(b + 14, (uint16_t)(vlan & 0xfff));
+		t->l3_off += FRAME_VLAN_BYTES;
+	}
+	put_be16(b + t->l3_off - 2, ETHERTYPE_IPV4);
+}
+
+/* IPv4 198.18.<nic>.1 -> 198.18.<nic>.2 (RFC 2544 benchmark range), UDP. */
+static void
+template_put_ip(struct frame_template *t, unsigned int nic_index)
+{
+	uint8_t *ip = t->buf + t->l3_off;
+	const uint8_t src[4] = { 198, 18, (uint8_t)nic_index, 1 };
+	const uint8_t dst[4] = { 198, 18, (uint8_t)nic_index, 2 };
+
+	memset(ip, 0, FRAME_IP_BYTES);
+	ip[0] = 0x45;
+	put_be16(ip + 2, (uint16_t)(t->len - t->l3_off));
+	put_be16(ip + 6, IP_DF);
+	ip[8] = FRAME_TTL;
+	ip[9] = IPPROTO_UDP_NUM;
+	memcpy(ip + 12, src, 4);
+	memcpy(ip + 16, dst, 4);
+	put_be16(ip + 10, (uint16_t)~frame_csum_add(0, ip, FRAME_IP_BYTES));
+}
+
+void
+frame_template_init(struct frame_template *t, uint8_t *buf, uint32_t len,
+		    unsigned int nic_index, uint32_t flow, int vlan)
+{
+	uint8_t *udp, *hdr;
+	uint32_t udp_len;
+
+	t->buf = buf;
+	t->len = len;
+	t->flow = flow;
+	memset(buf, 0, len);
+	template_put_l2(t, nic_index, vlan);
+	template_put_ip(t, nic_index);
+	udp = buf + t->l3_off + FRAME_IP_BYTES;
+	udp_len = len - t->l3_off - FRAME_IP_BYTES;
+	put_be16(udp, (uint16_t)(FRAME_UDP_SRC_BASE + flow));
+	put_be16(udp + 2, FRAME_UDP_DST_PORT);
+	put_be16(udp + 4, (uint16_t)udp_len);
+	hdr = udp + FRAME_UDP_BYTES;
+	put_be32(hdr, FRAME_MAGIC);
+	put_be32(hdr + 4, flow);
+	put_be32(hdr + 16, udp_len - FRAME_UDP_BYTES);
+	/* seq (8..15) and crc (20..23) are zero here: added per frame. */
+	t->udp_sum_base = pseudo_sum(buf + t->l3_off, udp_len) +
+			  frame_csum_add(0, udp, FRAME_UDP_BYTES + FRAME_HDR_BYTES);
+}
+
+int
+frame_pattern_init(struct frame_pattern *p, const struct frame_template *t)
+{
+	p->len = t->len - t->l3_off - FRAME_IP_BYTES - FRAME_UDP_BYTES - FRAME_HDR_BYTES;
+	p->bytes = malloc(p->len + 256);
+	if (p->bytes == NULL)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < p->len + 256; i++)
+		p->bytes[i] = (uint8_t)i;
+	for (uint32_t s = 0; s < 256; s++) {
+		p->crc[s] = frame_crc32(p->bytes + s, p->len);
+		p->sum[s] = frame_csum_add(0, p->bytes + s, p->len);
+	}
+	return 0;
+}
+
+void
+frame_pattern_free(struct frame_pattern *p)
+{
+	free(p->bytes);
+	p->bytes = NULL;
+}
+
+void
+frame_template_fill(struct frame_template *t, const struct frame_pattern *p, uint64_t seq,
+		    bool bad_csum)
+{
+	uint8_t *udp = t->buf + t->l3_off + FRAME_IP_BYTES;
+	uint8_t *hdr = udp + FRAME_UDP_BYTES;
+	uint32_t idx = (uint32_t)(seq & 0xff);
+	uint32_t sum;
+	uint16_t csum;
+
+	put_be32(hdr + 8, (uint32_t)(seq >> 32));
+	put_be32(hdr + 12, (uint32_t)seq);
+	put_be32(hdr + 20, p->crc[idx]);
+	memcpy(hdr + FRAME_HDR_BYTES, p->bytes + idx, p->len);
+	sum = t->udp_sum_base + frame_csum_add(0, hdr + 8, 8) +
+	      frame_csum_add(0, hdr + 20, 4) + p->sum[idx];
+	csum = (uint16_t)~frame_csum_fold(sum);
+	if (csum == 0)
+		csum = 0xffff;		/* RFC 768: 0 means "no checksum" */
+	if (bad_csum)
+		csum = csum == 0x1234 ? 0x4321 : 0x1234;
+	put_be16(udp + 6, csum);
+}
+
+/* Offset of the IPv4 header, or 0 when the frame is not IPv4 (one tag at most). */
+static uint32_t
+l3_offset(const uint8_t *data, uint32_t len)
+{
+	uint32_t off = FRAME_ETH_BYTES;
+
+	if (len < FRAME_ETH_BYTES + FRAME_VLAN_BYTES)
+		return 0;
+	if (get_be16(data + 12) == ETHERTYPE_VLAN)
+		off += FRAME_VLAN_BYTES;
+	if (get_be16(data + off - 2) != ETHERTYPE_IPV4 || len - off < FRAME_IP_BYTES)
+		return 0;
+	return off;
+}
+
+/* The L4 checksum (UDP or TCP) of the segment at ip + 20 is right. */
+static bool
+l4_csum_ok(const uint8_t *ip, uint32_t ihl, uint32_t l4_len)
+{
+	uint32_t sum = pseudo_sum(ip, l4_len) + frame_csum_add(0, ip + ihl, l4_len);
+
+	return frame_csum_fold(sum) == 0xffff;
+}
+
+/* Our header fields agree with the frame's lengths, and the pattern's CRC. */
+static bool
+ours_intact(const uint8_t *ip, uint32_t ip_len, uint32_t *flow, uint64_t *seq)
+{
+	const uint8_t *udp = ip + FRAME_IP_BYTES, *hdr = udp + FRAME_UDP_BYTES;
+	uint32_t udp_len = ip_len - FRAME_IP_BYTES;
+	uint32_t pattern_len = udp_len - FRAME_UDP_BYTES - FRAME_HDR_BYTES;
+
+	*flow = get_be32(hdr + 4);
+	*seq = (uint64_t)get_be32(hdr + 8) << 32 | get_be32(hdr + 12);
+	if (frame_csum_add(0, ip, FRAME_IP_BYTES) != 0xffff || get_be16(udp + 4) != udp_len)
+		return false;
+	if (get_be32(hdr + 16) != udp_len - FRAME_UDP_BYTES || *flow >= FRAME_MAX_FLOWS ||
+	    get_be16(udp) != FRAME_UDP_SRC_BASE + *flow)
+		return false;
+	return frame_crc32(hdr + FRAME_HDR_BYTES, pattern_len) == get_be32(hdr + 20);
+}
+
+enum frame_kind
+frame_verify(const uint8_t *data, uint32_t len, uint32_t *flow, uint64_t *seq)
+{
+	uint32_t l3 = l3_offset(data, len), least = FRAME_IP_BYTES + FRAME_UDP_BYTES +
+						   FRAME_HDR_BYTES;
+	const uint8_t *ip = data + l3, *udp = ip + FRAME_IP_BYTES;
+
+	if (l3 == 0 || len - l3 < least || ip[0] != 0x45 || ip[9] != IPPROTO_UDP_NUM ||
+	    get_be16(udp + 2) != FRAME_UDP_DST_PORT ||
+	    get_be32(udp + FRAME_UDP_BYTES) != FRAME_MAGIC)
+		return FRAME_FOREIGN;
+	*flow = 0;
+	*seq = 0;
+	if (get_be16(ip + 2) != len - l3 || !ours_intact(ip, len - l3, flow, seq))
+		return FRAME_OURS_CORRUPT;
+	if (get_be16(udp + 6) != 0 && !l4_csum_ok(ip, FRAME_IP_BYTES, len - l3 - FRAME_IP_BYTES))
+		return FRAME_OURS_BAD_L4_CSUM;
+	return FRAME_OURS_GOOD;
+}
+
+/* The UDP or TCP segment of l4_len bytes after the IPv4 header is sane. */
+static bool
+foreign_l4_ok(const uint8_t *ip, uint32_t ihl, uint32_t l4_len)
+{
+	const uint8_t *l4 = ip + ihl;
+
+	if (ip[9] == IPPROTO_UDP_NUM) {
+		if (l4_len < FRAME_UDP_BYTES || get_be16(l4 + 4) != l4_len)
+			return false;
+		return get_be16(l4 + 6) == 0 || l4_csum_ok(ip, ihl, l4_len);
+	}
+	if (ip[9] == IPPROTO_TCP_NUM) {
+		uint32_t data_off = (uint32_t)(l4[12] >> 4) * 4;
+
+		if (l4_len < 20 || data_off < 20 || data_off > l4_len)
+			return false;
+		return l4_csum_ok(ip, ihl, l4_len);
+	}
+	return true;
+}
+
+bool
+frame_foreign_ok(const uint8_t *data, uint32_t len)
+{
+	uint32_t l3 = l3_offset(data, len), ihl, total;
+	const uint8_t *ip = data + l3;
+
+	if (l3 == 0)
+		return true;
+	ihl = (uint32_t)(ip[0] & 0xf) * 4;
+	total = get_be16(ip + 2);
+	if ((ip[0] >> 4) != 4 || ihl < FRAME_IP_BYTES || total < ihl || total > len - l3)
+		return false;
+	if (frame_csum_add(0, ip, ihl) != 0xffff)
+		return false;
+	if ((get_be16(ip + 6) & IP_MF_OR_OFFSET) != 0)
+		return true;		/* a fragment: its L4 header may be elsewhere */
+	return foreign_l4_ok(ip, ihl, total - ihl);
+}
+
+void
+frame_track_seq(struct frame_track *tr, uint32_t flow, uint64_t seq)
+{
+	struct frame_flow_track *f = &tr->flow[flow % FRAME_MAX_FLOWS];
+	uint64_t shift, k;
+
+	if (seq >= f->next) {
+		shift = seq - f->next + 1;
+		tr->lost += seq - f->next;
+		f->seen = shift >= 64 ? 1 : f->seen << shift | 1;
+		f->next = seq + 1;
+		tr->back++;
+		return;
+	}
+	k = f->next - 1 - seq;
+	if (k < 64 && (f->seen & (1ull << k)) != 0) {
+		tr->dup++;
+		return;
+	}
+	if (k < 64)
+		f->seen |= 1ull << k;
+	tr->back++;
+	tr->reordered++;
+	if (tr->lost > 0)
+		tr->lost--;		/* counted lost when a later seq overtook it */
+}

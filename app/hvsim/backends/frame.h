@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * hvsim's test traffic format, shared by gen.c and sink.c: Ethernet (+802.1Q),
+ * IPv4, UDP, a sequenced and CRC-checked payload; building, verifying, the
+ * per-flow sequence tracker and a header/checksum check of foreign frames.
+ */
+#ifndef HVSIM_FRAME_H
+#define HVSIM_FRAME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define FRAME_MAGIC		0x48565349u	/* "HVSI", big-endian on the wire */
+#define FRAME_UDP_DST_PORT	5000u
+#define FRAME_UDP_SRC_BASE	1024u		/* source port = base + flow */
+#define FRAME_MAX_FLOWS		1024u
+#define FRAME_MIN_BYTES		64u		/* without FCS */
+#define FRAME_MAX_BYTES		9018u		/* jumbo, without FCS */
+#define FRAME_ETH_BYTES		14u
+#define FRAME_VLAN_BYTES	4u
+#define FRAME_IP_BYTES		20u
+#define FRAME_UDP_BYTES		8u
+#define FRAME_HDR_BYTES		24u		/* magic, flow, seq, payload_len, crc */
+/* Shortest frame carrying the test header (66, above the Ethernet minimum). */
+#define FRAME_HEADERS_BYTES \
+	(FRAME_ETH_BYTES + FRAME_IP_BYTES + FRAME_UDP_BYTES + FRAME_HDR_BYTES)
+
+/* One flow's frame, patched in place per sequence number (frame_template_fill). */
+struct frame_template {
+	uint8_t *buf;			/* len bytes, caller-owned */
+	uint32_t len;
+	uint32_t l3_off;		/* 14, or 18 with the tag inline */
+	uint32_t flow;
+	uint32_t udp_sum_base;		/* pseudo header + constant UDP bytes, unfolded */
+};
+
+/* Pattern bytes of every seq (byte i = seq + i), with their CRC and sum by seq & 0xff. */
+struct frame_pattern {
+	uint8_t *bytes;			/* len + 256 bytes */
+	uint32_t len;
+	uint32_t crc[256];
+	uint32_t sum[256];		/* ones'-complement sum, unfolded */
+};
+
+/* What a received frame is. */
+enum frame_kind {
+	FRAME_OURS_GOOD,
+	FRAME_OURS_BAD_L4_CSUM,		/* ours, intact except the UDP checksum */
+	FRAME_OURS_CORRUPT,		/* ours: bad CRC, length or IP checksum */
+	FRAME_FOREIGN,			/* not in our format */
+};
+
+/* Per-flow sequence accounting of frames coming back. */
+struct frame_flow_track {
+	uint64_t next;			/* next expected seq */
+	uint64_t seen;			/* bit k: seq next-1-k arrived */
+};
+
+struct frame_track {
+	struct frame_flow_track flow[FRAME_MAX_FLOWS];
+	uint64_t back, lost, reordered, dup;
+};
+
+uint32_t frame_crc32(const uint8_t *data, uint32_t len);
+/* Ones'-complement 16-bit sum of data (big-endian words) added to sum, unfolded. */
+uint32_t frame_csum_add(uint32_t sum, const uint8_t *data, uint32_t len);
+uint16_t frame_csum_fold(uint32_t sum);
+
+/*
+ * Frame length for a requested size: FRAME_MIN_BYTES..FRAME_MAX_BYTES, raised
+ * to fit the test header (and the inline tag); 0 if size is out of range.
+ */
+uint32_t frame_len_for(uint32_t size, bool vlan_inline);
+
+/* Build the constant part of flow's frame for NIC nic_index; vlan < 0: no inline tag. */
+void frame_template_init(struct frame_template *t, uint8_t *buf, uint32_t len,
+			 unsigned int nic_index, uint32_t flow, int vlan);
+/* Patch seq, pattern, CRC and UDP checksum; bad_csum: a wrong (non-zero) UDP checksum. */
+void frame_template_fill(struct frame_template *t, const struct frame_pattern *p,
+			 uint64_t seq, bool bad_csum);
+/* Patterns for frames of t's length: 0 or -ENOMEM. */
+int frame_pattern_init(struct frame_pattern *p, const struct frame_template *t);
+void frame_pattern_free(struct frame_pattern *p);
+
+/* Classify a frame the guest sent; flow and seq set for every FRAME_OURS_*. */
+enum frame_kind frame_verify(const uint8_t *data, uint32_t len, uint32_t *flow, uint64_t *seq);
+/* Foreign frame: IPv4 and its UDP/TCP headers sane, checksums right (non-IPv4: true). */
+bool frame_foreign_ok(const uint8_t *data, uint32_t len);
+
+/* Account for seq of flow arriving (flow < FRAME_MAX_FLOWS). */
+void frame_track_seq(struct frame_track *tr, uint32_t flow, uint64_t seq);
+
+#endif /* HVSIM_FRAME_H */

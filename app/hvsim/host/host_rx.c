@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Wire -> guest (rndis.md 9): frames waiting in the NIC's backend pass the
+ * packet filter, become RNDIS PACKET messages (checksum, VLAN, RSS hash PPIs)
+ * in receive slots, and leave in one transfer-page packet per pass.
+ */
+#include <string.h>
+
+#include "nvsp_wire.h"
+#include "host.h"
+#include "host_offload.h"
+
+#define RX_PPI_BYTES	(sizeof(struct rndis_ppi) + 4u)	/* every PPI we send: one u32 */
+#define RX_MAX_PPIS	4u
+
+/* The PPIs of one frame, in wire order. */
+struct rx_ppis {
+	uint32_t nb;
+	uint32_t type[RX_MAX_PPIS];
+	uint32_t value[RX_MAX_PPIS];
+};
+
+static inline uint16_t
+rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+bool
+host_rx_ready(const struct hvsim_device *dev)
+{
+	const struct host_dev *hd = dev->host;
+
+	return dev->kind == HVSIM_DEV_NIC && hd != NULL && hd->open &&
+	       dev->backend_state != NULL && hd->rndis.packet_filter != 0 &&
+	       hd->rxbuf.base != NULL;
+}
+
+/* rndis.md 8. The multicast list is not kept: MULTICAST alone passes no group. */
+static bool
+rx_filter_pass(uint32_t filter, const uint8_t mac[RNDIS_MAC_BYTES], const uint8_t *dst)
+{
+	static const uint8_t bcast[RNDIS_MAC_BYTES] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	if ((filter & RNDIS_FILTER_PROMISCUOUS) != 0)
+		return true;
+	if (memcmp(dst, bcast, RNDIS_MAC_BYTES) == 0)
+		return (filter & RNDIS_FILTER_BROADCAST) != 0;
+	if ((dst[0] & 1u) != 0)
+		return (filter & RNDIS_FILTER_ALL_MULTICAST) != 0;
+	return (filter & RNDIS_FILTER_DIRECTED) != 0 && memcmp(dst, mac, RNDIS_MAC_BYTES) == 0;
+}
+
+static void
+rx_ppi_add(struct rx_ppis *p, uint32_t type, uint32_t value)
+{
+	p->type[p->nb] = type;
+	p->value[p->nb] = value;
+	p->nb++;
+}
+
+/* The L4 protocol of an IP frame (IPv6: the fixed header's next header). */
+static uint8_t
+rx_l4_proto(const uint8_t *frame, struct host_l3 l3)
+{
+	return frame[l3.off + (l3.ipv6 ? 6 : 9)];
+}
+
+/* rndis.md 6.1: checksum result flags for the protocols present. */
+static uint32_t
+rx_csum_flags(const struct hvsim_frame *f, struct host_l3 l3)
+{
+	bool good = f->csum == HVSIM_CSUM_GOOD;
+	uint32_t flags = 0;
+	uint8_t proto;
+
+	if (!l3.ip)
+		return 0;
+	proto = rx_l4_proto(f->data, l3);
+	if (!l3.ipv6)
+		flags |= good ? RNDIS_RX_CSUM_IP_OK : RNDIS_RX_CSUM_IP_FAILED;
+	if (proto == HOST_IPPROTO_TCP)
+		flags |= good ? RNDIS_RX_CSUM_TCP_OK : RNDIS_RX_CSUM_TCP_FAILED;
+	else if (proto == HOST_IPPROTO_UDP)
+		flags |= good ? RNDIS_RX_CSUM_UDP_OK : RNDIS_RX_CSUM_UDP_FAILED;
+	return flags;
+}
+
+/* rndis.md 5.7: hash of addresses (and TCP ports) per the guest's hash types; 0: none. */
+static uint32_t
+rx_rss_type(const struct host_rndis *r, const struct hvsim_frame *f, struct host_l3 l3,
+	    uint32_t *hash)
+{
+	uint32_t addr_off = l3.ipv6 ? 8 : 12, addr_len = l3.ipv6 ? 32 : 8;
+	uint32_t l4 = l3.off + (l3.ipv6 ? 40u : (f->data[l3.off] & 0xfu) * 4u);
+	uint32_t tcp_type = l3.ipv6 ? NDIS_HASH_TCP_IPV6 : NDIS_HASH_TCP_IPV4;
+	uint32_t ip_type = l3.ipv6 ? NDIS_HASH_IPV6 : NDIS_HASH_IPV4;
+	uint8_t tuple[36];
+
+	if (!l3.ip)
+		return 0;
+	memcpy(tuple, f->data + l3.off + addr_off, addr_len);
+	if ((r->rss_hash_info & tcp_type) != 0 && rx_l4_proto(f->data, l3) == HOST_IPPROTO_TCP &&
+	    l4 <= f->len && f->len - l4 >= 4) {
+		memcpy(tuple + addr_len, f->data + l4, 4);
+		*hash = host_toeplitz(r->rss_key, NDIS_RSS_KEY_BYTES, tuple, addr_len + 4);
+		return tcp_type;
+	}
+	if ((r->rss_hash_info & ip_type) == 0)
+		return 0;
+	*hash = host_toeplitz(r->rss_key, NDIS_RSS_KEY_BYTES, tuple, addr_len);
+	return ip_type;
+}
+
+/* Which PPIs the frame gets; strip: a tag in the data moves to the VLAN PPI. */
+static void
+rx_plan(const struct host_dev *hd, const struct hvsim_frame *f, struct rx_ppis *p,
+	bool *strip)
+{
+	struct host_l3 l3 = host_l3_parse(f->data, f->len);
+	uint16_t tci = f->vlan_tci;
+	uint32_t hash = 0, type;
+
+	p->nb = 0;
+	*strip = !f->has_vlan && rd16(f->data + 12) == HOST_ETHERTYPE_VLAN &&
+		 f->len >= HOST_ETHER_HDR_BYTES + HOST_VLAN_TAG_BYTES;
+	if (f->csum != HVSIM_CSUM_UNKNOWN && rx_csum_flags(f, l3) != 0)
+		rx_ppi_add(p, RNDIS_PPI_CSUM, rx_csum_flags(f, l3));
+	if (*strip)
+		tci = rd16(f->data + 14);
+	if (f->has_vlan || *strip)
+		rx_ppi_add(p, RNDIS_PPI_VLAN, (uint32_t)(tci >> 13) |
+			   (uint32_t)(tci >> 12 & 1u) << RNDIS_VLAN_CFI_SHIFT |
+			   (uint32_t)(tci & RNDIS_VLAN_ID_MASK) << RNDIS_VLAN_ID_SHIFT);
+	if (hd->rndis.rss_enabled) {
+		type = rx_rss_type(&hd->rndis, f, l3, &hash);
+		if (type != 0) {
+			rx_ppi_add(p, RNDIS_PPI_HASH_VALUE, hash);
+			rx_ppi_add(p, RNDIS_PPI_HASH_INFO, NDIS_HASH_FUNC_TOEPLITZ | type);
+		}
+	}
+}
+
+/* rndis.md 6: header, PPI records (16 bytes each, 4-aligned), then the frame. */
+static void
+rx_write_msg(uint8_t *out, uint32_t msg_len, const struct hvsim_frame *f,
+	     const struct rx_ppis *p, bool strip)
+{
+	struct rndis_packet_msg hdr = {
+		.type = RNDIS_MSG_PACKET,
+		.length = msg_len,
+		.data_offset = RNDIS_PACKET_MIN_DATA_OFFSET + p->nb * RX_PPI_BYTES,
+		.data_length = f->len - (strip ? HOST_VLAN_TAG_BYTES : 0),
+		.ppi_offset = p->nb != 0 ? RNDIS_PACKET_MIN_DATA_OFFSET : 0,
+		.ppi_length = p->nb * RX_PPI_BYTES,
+	};
+	uint8_t *at = out + sizeof(hdr);
+
+	memcpy(out, &hdr, sizeof(hdr));
+	for (uint32_t i = 0; i < p->nb; i++, at += RX_PPI_BYTES) {
+		struct rndis_ppi rec = { RX_PPI_BYTES, p->type[i], sizeof(rec) };
+
+		memcpy(at, &rec, sizeof(rec));
+		memcpy(at + sizeof(rec), &p->value[i], 4);
+	}
+	if (strip) {
+		memcpy(at, f->data, 12);
+		memcpy(at + 12, f->data + 16, f->len - 16);
+	} else {
+		memcpy(at, f->data, f->len);
+	}
+}
+
+/*
+ * One frame into its own slot(s). 1: placed in *range; 0: consumed without
+ * delivery (counted); -1: no slot now, the frame stays in the backend.
+ */
+static int
+rx_place(struct host_ctx *ctx, const struct hvsim_frame *f, const uint8_t *mac,
+	 struct vmbus_xfer_range *range)
+{
+	struct host_dev *hd = ctx->dev;
+	struct host_rxbuf *rb = &hd->rxbuf;
+	struct rx_ppis ppis;
+	uint32_t msg_len, first;
+	bool strip;
+	int ret;
+
+	if (f->len < HOST_ETHER_HDR_BYTES || f->len > HVSIM_FRAME_MAX_BYTES) {
+		ctx->cnt->n[f->len < HOST_ETHER_HDR_BYTES ? HOST_CNT_RX_RUNT :
+			    HOST_CNT_RX_TOO_LONG]++;
+		return 0;
+	}
+	if (!rx_filter_pass(hd->rndis.packet_filter, mac, f->data)) {
+		ctx->cnt->n[HOST_CNT_RX_FILTERED]++;
+		return 0;
+	}
+	rx_plan(hd, f, &ppis, &strip);
+	msg_len = (uint32_t)sizeof(struct rndis_packet_msg) + ppis.nb * RX_PPI_BYTES + f->len -
+		  (strip ? HOST_VLAN_TAG_BYTES : 0);
+	ret = host_rxbuf_alloc(rb, msg_len, &first);
+	if (ret == -EMSGSIZE) {
+		ctx->cnt->n[HOST_CNT_RX_TOO_LONG]++;
+		return 0;
+	}
+	if (ret != 0)
+		return -1;
+	range->byte_count = msg_len;
+	range->byte_offset = first * rb->slot_bytes;
+	rx_write_msg(rb->base + range->byte_offset, msg_len, f, &ppis, strip);
+	return 1;
+}
+
+unsigned int
+host_rx_pass(struct host_ctx *ctx)
+{
+	struct hvsim_backend *be = ctx->ch->dev->backend_state;
+	struct host_rxbuf *rb = &ctx->dev->rxbuf;
+	struct vmbus_xfer_range range[HOST_RX_MAX_RANGES];
+	const struct hvsim_frame *f;
+	uint8_t mac[RNDIS_MAC_BYTES];
+	uint32_t nb = 0;
+	int ret;
+
+	host_rndis_mac(ctx->sim, ctx->ch->dev, mac);
+	while (nb < HOST_RX_MAX_RANGES && (f = hvsim_backend_peek(be)) != NULL) {
+		if (host_ring_write_room(ctx->wr, host_nvsp_xfer_bytes(nb + 1)) != 0) {
+			ctx->cnt->n[HOST_CNT_RX_RING_FULL]++;
+			break;
+		}
+		ret = rx_place(ctx, f, mac, &range[nb]);
+		if (ret < 0) {
+			ctx->cnt->n[HOST_CNT_RX_NO_SLOT]++;
+			break;
+		}
+		if (ret > 0 && nb > 0)
+			host_rxbuf_link(rb, range[nb - 1].byte_offset / rb->slot_bytes,
+					range[nb].byte_offset / rb->slot_bytes);
+		nb += (uint32_t)ret;
+		hvsim_backend_consume(be);
+	}
+	if (nb == 0)
+		return 0;
+	host_nvsp_write_xfer(ctx, NVSP_RNDIS_CHANNEL_DATA, range, nb);
+	ctx->cnt->n[HOST_CNT_RX_FRAMES] += nb;
+	ctx->cnt->n[HOST_CNT_RX_XFERS]++;
+	return nb;
+}

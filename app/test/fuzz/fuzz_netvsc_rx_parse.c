@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * libFuzzer target for the PMD's receive gate: arbitrary bytes as a
+ * transfer-page packet over a small receive buffer that also comes from the
+ * input, then every range through the RNDIS and PACKET parsers.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netvsc_rx_parse.h"
+
+#define RXBUF_BYTES	4096u
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct netvsc_xfer xfer;
+	uint8_t *rxbuf, *pkt;
+	size_t pkt_len;
+
+	if (size < 2)
+		return 0;
+	pkt_len = data[0] | (size_t)data[1] << 8;
+	data += 2;
+	size -= 2;
+	pkt_len = size ? pkt_len % (size + 1) : 0;
+	/* Exact-size copies so any overread is caught. */
+	pkt = malloc(pkt_len ? pkt_len : 1);
+	rxbuf = calloc(1, RXBUF_BYTES);
+	memcpy(pkt, data, pkt_len);
+	memcpy(rxbuf, data + pkt_len, (size - pkt_len < RXBUF_BYTES ? size - pkt_len : RXBUF_BYTES));
+	if (netvsc_rx_parse_xfer(pkt, (uint32_t)pkt_len, RXBUF_BYTES, &xfer) == NETVSC_DROP_NONE) {
+		for (uint32_t i = 0; i < xfer.nb_ranges; i++) {
+			const uint8_t *msg = rxbuf + xfer.range[i].offset;
+			struct netvsc_rx_info info;
+			uint32_t type, len;
+
+			if (netvsc_rx_parse_rndis(msg, xfer.range[i].bytes, &type, &len) ==
+			    NETVSC_DROP_NONE)
+				netvsc_rx_parse_packet(msg, len, &info);
+		}
+	}
+	free(rxbuf);
+	free(pkt);
+	return 0;
+}

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Tests of hvsim's test traffic format (backends/frame.c): built frames are
+ * checked against checksums and a CRC-32 computed here, independently, and
+ * the verifier's verdicts on good, corrupt and foreign frames.
+ */
+#include "test_harness.h"
+#include "frame.h"
+
+#define L3	14u
+#define UDP	(L3 + 20u)
+#define HDR	(UDP + 8u)
+#define PATTERN	(HDR + 24u)
+
+static uint8_t buf[FRAME_MAX_BYTES];
+
+/* RFC 1071, the slow and obvious way. */
+static uint16_t
+ref_sum(const uint8_t *p, uint32_t len, uint32_t sum)
+{
+	for (uint32_t i = 0; i < len; i++)
+		sum += (i % 2 == 0) ? (uint32_t)p[i] << 8 : p[i];
+	while (sum > 0xffff)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* CRC-32 (IEEE 802.3, reflected), bit by bit. */
+static uint32_t
+ref_crc32(const uint8_t *p, uint32_t len)
+{
+	uint32_t c = 0xffffffffu;
+
+	for (uint32_t i = 0; i < len; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
+	}
+	return ~c;
+}
+
+static uint32_t
+be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A frame of len bytes, flow, seq, no inline tag; its pattern is freed here. */
+static uint32_t
+build(uint32_t len, uint32_t flow, uint64_t seq, bool bad)
+{
+	struct frame_template t;
+	struct frame_pattern p;
+
+	frame_template_init(&t, buf, len, 0, flow, -1);
+	if (frame_pattern_init(&p, &t) != 0)
+		return 0;
+	frame_template_fill(&t, &p, seq, bad);
+	frame_pattern_free(&p);
+	return len;
+}
+
+/* Sum of the L4 segment after a 20-byte IPv4 header at l3, with its pseudo header. */
+static uint16_t
+ref_l4_sum(uint32_t l3, uint32_t len)
+{
+	uint32_t udp_len = len - l3 - 20;
+	uint8_t pseudo[12];
+
+	memcpy(pseudo, buf + l3 + 12, 8);
+	pseudo[8] = 0;
+	pseudo[9] = buf[l3 + 9];				/* UDP or TCP */
+	pseudo[10] = (uint8_t)(udp_len >> 8);
+	pseudo[11] = (uint8_t)udp_len;
+	return ref_sum(buf + l3 + 20, udp_len, ref_sum(pseudo, 12, 0));
+}
+
+static void
+test_len_for_bounds_and_header_room(void)
+{
+	EXPECT_EQ(frame_len_for(63, false), 0);
+	EXPECT_EQ(frame_len_for(64, false), 66);	/* 14 + 20 + 8 + 24 */
+	EXPECT_EQ(frame_len_for(64, true), 70);
+	EXPECT_EQ(frame_len_for(128, false), 128);
+	EXPECT_EQ(frame_len_for(9018, false), 9018);
+	EXPECT_EQ(frame_len_for(9019, false), 0);
+}
+
+static void
+test_built_frame_passes_independent_checks(void)
+{
+	uint32_t len = build(300, 3, 0x123456789ull, false), flow = 0;
+	uint64_t seq = 0;
+
+	EXPECT_EQ(buf[0], 0x00);
+	EXPECT_EQ(buf[5], 0x01);				/* NIC 0: ...:01 */
+	EXPECT_EQ(buf[11], 0x01);
+	EXPECT_EQ(ref_sum(buf + L3, 20, 0), 0xffff);		/* IPv4 header */
+	EXPECT_EQ(ref_l4_sum(L3, len), 0xffff);		/* UDP, pseudo header */
+	EXPECT_EQ(be32(buf + HDR), 0x48565349u);
+	EXPECT_EQ(be32(buf + HDR + 4), 3);
+	EXPECT_EQ(be32(buf + HDR + 12), 0x23456789u);
+	EXPECT_EQ(be32(buf + HDR + 16), len - UDP - 8);
+	EXPECT_EQ(be32(buf + HDR + 20), ref_crc32(buf + PATTERN, len - PATTERN));
+	EXPECT_EQ(buf[UDP] << 8 | buf[UDP + 1], 1024 + 3);
+	EXPECT_EQ(frame_verify(buf, len, &flow, &seq), FRAME_OURS_GOOD);
+	EXPECT_EQ(flow, 3);
+	EXPECT_EQ(seq, 0x123456789ull);
+}
+
+static void
+test_odd_and_jumbo_lengths_checksum_right(void)
+{
+	uint32_t lens[] = { 66, 67, 1514, 9017, 9018 };
+
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		uint32_t len = build(lens[i], 0, 255 + i, false);
+
+		EXPECT_EQ(ref_l4_sum(L3, len), 0xffff);
+		EXPECT_EQ(be32(buf + HDR + 20), ref_crc32(buf + PATTERN, len - PATTERN));
+	}
+}
+
+static void
+test_one_pattern_byte_changed_is_corrupt(void)
+{
+	uint32_t len = build(200, 0, 7, false), flow;
+	uint64_t seq;
+
+	buf[len - 1] ^= 0x01;
+	EXPECT_EQ(frame_verify(buf, len, &flow, &seq), FRAME_OURS_CORRUPT);
+}
+
+static void
+test_ip_checksum_or_lengths_wrong_is_corrupt(void)
+{
+	uint32_t len = build(200, 0, 7, false), flow;
+	uint64_t seq;
+
+	buf[L3 + 8] ^= 0x10;					/* TTL: IP checksum breaks */
+	EXPECT_EQ(frame_verify(buf, len, &flow, &seq), FRAME_OURS_CORRUPT);
+	build(200, 0, 7, false);
+	EXPECT_EQ(frame_verify(buf, len - 1, &flow, &seq), FRAME_OURS_CORRUPT); /* truncated */
+}
+
+static void
+test_bad_checksum_request_is_only_l4_bad(void)
+{
+	uint32_t len = build(100, 1, 9, true), flow;
+	uint64_t seq;
+
+	EXPECT_TRUE(ref_l4_sum(L3, len) != 0xffff);
+	EXPECT_TRUE((buf[UDP + 6] | buf[UDP + 7]) != 0);	/* not "no checksum" */
+	EXPECT_EQ(frame_verify(buf, len, &flow, &seq), FRAME_OURS_BAD_L4_CSUM);
+	EXPECT_EQ(seq, 9);
+}
+
+static void
+test_inline_vlan_tag_is_parsed(void)
+{
+	struct frame_template t;
+	struct frame_pattern p;
+	uint32_t flow;
+	uint64_t seq;
+
+	frame_template_init(&t, buf, 130, 1, 2, 100);
+	EXPECT_EQ(frame_pattern_init(&p, &t), 0);
+	frame_template_fill(&t, &p, 44, false);
+	frame_pattern_free(&p);
+	EXPECT_EQ(buf[12] << 8 | buf[13], 0x8100);
+	EXPECT_EQ(ref_l4_sum(L3 + 4, 130), 0xffff);
+	EXPECT_EQ(frame_verify(buf, 130, &flow, &seq), FRAME_OURS_GOOD);
+	EXPECT_EQ(seq, 44);
+}
+
+static void
+test_other_udp_traffic_is_foreign_and_checked(void)
+{
+	uint32_t len = build(120, 0, 1, false), flow;
+	uint64_t seq;
+
+	buf[HDR] = 'X';						/* no magic */
+	EXPECT_EQ(frame_verify(buf, len, &flow, &seq), FRAME_FOREIGN);
+	EXPECT_FALSE(frame_foreign_ok(buf, len));		/* UDP checksum now wrong */
+	buf[UDP + 6] = buf[UDP + 7] = 0;			/* "no checksum" */
+	EXPECT_TRUE(frame_foreign_ok(buf, len));
+	buf[L3 + 2] = 0xff;					/* IP length past the frame */
+	EXPECT_FALSE(frame_foreign_ok(buf, len));
+}
+
+static void
+test_tcp_segment_checked_by_its_checksum(void)
+{
+	uint32_t len = 14 + 20 + 20 + 10;
+	uint16_t sum;
+
+	memset(buf, 0, len);
+	buf[12] = 0x08;
+	buf[L3] = 0x45;
+	buf[L3 + 3] = (uint8_t)(len - L3);
+	buf[L3 + 8] = 64;
+	buf[L3 + 9] = 6;
+	buf[L3 + 12] = 10, buf[L3 + 19] = 2;
+	sum = (uint16_t)~ref_sum(buf + L3, 20, 0);
+	buf[L3 + 10] = (uint8_t)(sum >> 8), buf[L3 + 11] = (uint8_t)sum;
+	buf[UDP + 12] = 5 << 4;					/* data offset 20 */
+	sum = (uint16_t)~ref_l4_sum(L3, len);
+	buf[UDP + 16] = (uint8_t)(sum >> 8), buf[UDP + 17] = (uint8_t)sum;
+	EXPECT_TRUE(frame_foreign_ok(buf, len));
+	buf[len - 1] ^= 0xff;
+	EXPECT_FALSE(frame_foreign_ok(buf, len));
+}
+
+static void
+test_non_ip_frame_is_foreign_and_ok(void)
+{
+	uint32_t flow;
+	uint64_t seq;
+
+	memset(buf, 0, 60);
+	buf[12] = 0x08, buf[13] = 0x06;				/* ARP */
+	EXPECT_EQ(frame_verify(buf, 60, &flow, &seq), FRAME_FOREIGN);
+	EXPECT_TRUE(frame_foreign_ok(buf, 60));
+	EXPECT_EQ(frame_verify(buf, 10, &flow, &seq), FRAME_FOREIGN);	/* runt */
+}
+
+int
+main(void)
+{
+	RUN_TEST(test_len_for_bounds_and_header_room);
+	RUN_TEST(test_built_frame_passes_independent_checks);
+	RUN_TEST(test_odd_and_jumbo_lengths_checksum_right);
+	RUN_TEST(test_one_pattern_byte_changed_is_corrupt);
+	RUN_TEST(test_ip_checksum_or_lengths_wrong_is_corrupt);
+	RUN_TEST(test_bad_checksum_request_is_only_l4_bad);
+	RUN_TEST(test_inline_vlan_tag_is_parsed);
+	RUN_TEST(test_other_udp_traffic_is_foreign_and_checked);
+	RUN_TEST(test_tcp_segment_checked_by_its_checksum);
+	RUN_TEST(test_non_ip_frame_is_foreign_and_ok);
+	TEST_EXIT();
+}

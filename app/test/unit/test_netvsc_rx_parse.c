@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The PMD's receive gate (netvsc_rx_parse.c): transfer-page packets, RNDIS
+ * headers and RNDIS PACKET messages with PPIs, built byte by byte here from
+ * the spec's offsets; a happy path, each drop reason and the boundaries.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "netvsc_rx_parse.h"
+#include "test_harness.h"
+
+#define RXBUF_BYTES	65536u
+
+static uint8_t pkt[4096];
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	memcpy(p, &v, 2);
+}
+
+/* Transfer packet: 16-byte descriptor, pageset id @16, count @20, ranges @24, NVSP after. */
+static uint32_t
+make_xfer(uint16_t pageset, uint32_t nb, uint32_t declared_nb, uint32_t first_off,
+	  uint32_t nvsp_type)
+{
+	uint32_t hdr_bytes = 24 + 8 * nb, len = hdr_bytes + 40;
+
+	memset(pkt, 0, sizeof(pkt));
+	put16(pkt + 0, 7);				/* type: transfer pages */
+	put16(pkt + 2, (uint16_t)(hdr_bytes / 8));	/* data_offset8 */
+	put16(pkt + 4, (uint16_t)(len / 8));		/* total_len8 */
+	memcpy(pkt + 8, &(uint64_t){ 0x1234 }, 8);	/* xact id */
+	put16(pkt + 16, pageset);
+	put32(pkt + 20, declared_nb);
+	for (uint32_t i = 0; i < nb; i++) {
+		put32(pkt + 24 + 8 * i, 100);			/* byte_count */
+		put32(pkt + 28 + 8 * i, first_off + 128 * i);	/* byte_offset */
+	}
+	put32(pkt + hdr_bytes, nvsp_type);		/* NVSP 107 */
+	put32(pkt + hdr_bytes + 4, 0);			/* channel: data */
+	return len;
+}
+
+static void
+test_xfer_happy_path(void)
+{
+	static struct netvsc_xfer x;
+	uint32_t len = make_xfer(0xcafe, 3, 3, 0, 107);
+
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x), NETVSC_DROP_NONE);
+	EXPECT_EQ(x.nb_ranges, 3);
+	EXPECT_EQ(x.range[2].offset, 256);
+	EXPECT_EQ(x.range[2].bytes, 100);
+	EXPECT_EQ(x.xact_id, 0x1234);
+	EXPECT_EQ(x.channel_type, 0);
+}
+
+static void
+test_xfer_drop_reasons(void)
+{
+	static struct netvsc_xfer x;
+	uint32_t len;
+
+	len = make_xfer(0xbeef, 1, 1, 0, 107);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x), NETVSC_DROP_BAD_XFER_HEADER);
+	len = make_xfer(0xcafe, 1, 0, 0, 107);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x), NETVSC_DROP_BAD_RANGE_COUNT);
+	len = make_xfer(0xcafe, 1, 2, 0, 107);		/* more ranges than the header holds */
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x), NETVSC_DROP_BAD_RANGE_COUNT);
+	len = make_xfer(0xcafe, 1, 0xffffffffu, 0, 107);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x), NETVSC_DROP_BAD_RANGE_COUNT);
+	len = make_xfer(0xcafe, 1, 1, RXBUF_BYTES - 99, 107);	/* one byte past the end */
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x),
+		  NETVSC_DROP_RANGE_OUTSIDE_RXBUF);
+	len = make_xfer(0xcafe, 1, 1, RXBUF_BYTES - 100, 107);	/* exact fit */
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x), NETVSC_DROP_NONE);
+	len = make_xfer(0xcafe, 1, 1, 0xfffffff0u, 107);	/* offset + count wraps */
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x),
+		  NETVSC_DROP_RANGE_OUTSIDE_RXBUF);
+	len = make_xfer(0xcafe, 1, 1, 0, 108);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x), NETVSC_DROP_BAD_XFER_HEADER);
+	len = make_xfer(0xcafe, 1, 1, 0, 107);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, 32 + 4, RXBUF_BYTES, &x), NETVSC_DROP_SHORT_NVSP);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, 20, RXBUF_BYTES, &x), NETVSC_DROP_BAD_XFER_HEADER);
+	put16(pkt + 2, 200);				/* data_offset8 past the packet */
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x), NETVSC_DROP_BAD_XFER_HEADER);
+}
+
+static void
+test_rndis_header_checks_length(void)
+{
+	uint8_t msg[64] = { 0 };
+	uint32_t type, len;
+
+	put32(msg, 1);
+	put32(msg + 4, 64);
+	EXPECT_EQ(netvsc_rx_parse_rndis(msg, 64, &type, &len), NETVSC_DROP_NONE);
+	EXPECT_EQ(type, 1);
+	EXPECT_EQ(len, 64);
+	EXPECT_EQ(netvsc_rx_parse_rndis(msg, 63, &type, &len), NETVSC_DROP_BAD_RNDIS_MSG);
+	put32(msg + 4, 7);
+	EXPECT_EQ(netvsc_rx_parse_rndis(msg, 64, &type, &len), NETVSC_DROP_BAD_RNDIS_MSG);
+	EXPECT_EQ(netvsc_rx_parse_rndis(msg, 4, &type, &len), NETVSC_DROP_BAD_RNDIS_MSG);
+}
+
+/* RNDIS PACKET (rndis.md 6): 44-byte header, offsets from byte 8, PPIs of 12 + data. */
+static uint32_t
+make_packet(uint8_t *m, uint32_t nb_ppi, uint32_t frame_bytes)
+{
+	uint32_t ppi_bytes = 16 * nb_ppi, data_off = 44 + ppi_bytes;
+	static const uint32_t types[] = { 0, 6, 8 };		/* csum, VLAN, hash value */
+	static const uint32_t values[] = { 0x28, 0x64a, 0xdeadbeef };
+
+	memset(m, 0, 512);
+	put32(m, 1);
+	put32(m + 4, data_off + frame_bytes);
+	put32(m + 8, data_off - 8);
+	put32(m + 12, frame_bytes);
+	put32(m + 28, nb_ppi ? 36 : 0);
+	put32(m + 32, ppi_bytes);
+	for (uint32_t i = 0; i < nb_ppi; i++) {
+		put32(m + 44 + 16 * i, 16);
+		put32(m + 48 + 16 * i, types[i]);
+		put32(m + 52 + 16 * i, 12);
+		put32(m + 56 + 16 * i, values[i]);
+	}
+	memset(m + data_off, 0xab, frame_bytes);
+	return data_off + frame_bytes;
+}
+
+static void
+test_packet_with_ppis(void)
+{
+	uint8_t m[512];
+	struct netvsc_rx_info info;
+	uint32_t len = make_packet(m, 3, 60);
+
+	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_NONE);
+	EXPECT_EQ(info.data_offset, 44 + 48);
+	EXPECT_EQ(info.data_bytes, 60);
+	EXPECT_TRUE(info.has_csum && info.has_vlan && info.has_hash);
+	EXPECT_EQ(info.csum, 0x28);
+	EXPECT_EQ(info.vlan, 0x64a);
+	EXPECT_EQ(info.hash, 0xdeadbeef);
+	len = make_packet(m, 0, 60);
+	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_NONE);
+	EXPECT_FALSE(info.has_csum || info.has_vlan || info.has_hash);
+}
+
+static void
+test_packet_drop_reasons(void)
+{
+	uint8_t m[512];
+	struct netvsc_rx_info info;
+	uint32_t len;
+
+	len = make_packet(m, 1, 60);
+	EXPECT_EQ(netvsc_rx_parse_packet(m, len - 1, &info), NETVSC_DROP_BAD_RNDIS_MSG);
+	EXPECT_EQ(netvsc_rx_parse_packet(m, 40, &info), NETVSC_DROP_BAD_RNDIS_MSG);
+	put32(m + 8, 20);				/* data inside the header */
+	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_BAD_RNDIS_MSG);
+	len = make_packet(m, 1, 60);
+	put32(m + 12, 0);				/* empty frame */
+	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_BAD_RNDIS_MSG);
+	len = make_packet(m, 1, 60);
+	put32(m + 12, 0xfffffff0u);			/* offset + length wraps */
+	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_BAD_RNDIS_MSG);
+	len = make_packet(m, 1, 60);
+	put32(m + 44, 0);				/* PPI size 0: would loop forever */
+	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_BAD_RNDIS_MSG);
+	len = make_packet(m, 1, 60);
+	put32(m + 44, 18);				/* PPI size not a multiple of 4 */
+	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_BAD_RNDIS_MSG);
+	len = make_packet(m, 1, 60);
+	put32(m + 32, 1000);				/* PPI area past the message */
+	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_BAD_RNDIS_MSG);
+	len = make_packet(m, 1, 60);
+	put32(m + 52, 20);				/* PPI data past its record */
+	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_BAD_RNDIS_MSG);
+}
+
+int
+main(void)
+{
+	RUN_TEST(test_xfer_happy_path);
+	RUN_TEST(test_xfer_drop_reasons);
+	RUN_TEST(test_rndis_header_checks_length);
+	RUN_TEST(test_packet_with_ppis);
+	RUN_TEST(test_packet_drop_reasons);
+	TEST_EXIT();
+}

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Receive side scaling: the host's RSS capabilities (queue count, hash types
+ * it grants), subchannels for queues 1..n (NVSP 133), and the RSS parameters
+ * (Toeplitz key, 128-entry indirection table of channel indexes, hash types).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+
+#include "netvsc.h"
+#include "nvsp_wire.h"
+#include "rndis_wire.h"
+
+/* The well-known Toeplitz sample key (spec/rndis.md 5.7), our default. */
+static const uint8_t netvsc_default_key[NDIS_RSS_KEY_BYTES] = {
+	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
+	0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb,
+	0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30,
+	0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+};
+
+#define RSS_SUBCHAN_WAIT_MS	5000u
+
+int
+netvsc_rss_query_caps(struct netvsc_dev *dev)
+{
+	struct ndis_rss_caps caps = { .hdr = { .type = NDIS_OBJTYPE_RSS_CAPS,
+					       .revision = NDIS_RSS_CAPS_REV2,
+					       .size = NDIS_RSS_CAPS_SIZE_REV2 } };
+	uint32_t got = 0;
+	int ret;
+
+	dev->max_queues = 1;
+	if (dev->nvsp_version < NVSP_VERSION_5)
+		return 0;		/* vRSS needs NVSP 5 */
+	ret = netvsc_rndis_query(dev, RNDIS_OID_GEN_RSS_CAPABILITIES, &caps,
+				 NDIS_RSS_CAPS_SIZE_REV2, &caps, sizeof(caps), &got);
+	if (ret < 0 || got < 16 || caps.hdr.type != NDIS_OBJTYPE_RSS_CAPS ||
+	    caps.nb_rx_queues == 0) {
+		NETVSC_INIT_LOG(NOTICE, dev, "no usable RSS capabilities (%d): one queue", ret);
+		return 0;
+	}
+	dev->rss_caps = caps.caps;
+	dev->max_queues = RTE_MIN(caps.nb_rx_queues, (uint32_t)NETVSC_MAX_QUEUES);
+	if (got >= 18 && caps.nb_table_entries != 0 && caps.nb_table_entries < dev->max_queues)
+		dev->max_queues = caps.nb_table_entries;
+	if (rte_vmbus_max_channels(dev->vmbus) < 2)
+		dev->max_queues = 1;	/* kernel without subchannel support */
+	NETVSC_INIT_LOG(INFO, dev, "RSS: up to %u queues, host caps %#x", dev->max_queues,
+			dev->rss_caps);
+	return 0;
+}
+
+/* Ask the host for subchannels until there are nb - 1, then open them. */
+static int
+rss_request_subchannels(struct netvsc_dev *dev, uint32_t nb)
+{
+	struct nvsp_subchannel_req req = {
+		.msg_type = NVSP_MSG5_TYPE_SUBCHANNEL, .op = NVSP_SUBCHANNEL_OP_ALLOCATE,
+		.nb_subchannels = nb - 1,
+	};
+	struct nvsp_subchannel_complete reply;
+	int ret;
+
+	ret = netvsc_ctl_nvsp(dev, &req, sizeof(req), NVSP_MSG5_TYPE_SUBCHANNEL,
+			      offsetof(struct nvsp_subchannel_complete, pad));
+	if (ret < 0)
+		return ret;
+	memcpy(&reply, dev->ctl.nvsp_reply, sizeof(reply));
+	if (reply.status != NVSP_STATUS_SUCCESS || reply.nb_subchannels > nb - 1) {
+		NETVSC_INIT_LOG(ERR, dev, "subchannel request for %u: status %u, granted %u",
+				nb - 1, reply.status, reply.nb_subchannels);
+		return -EPROTO;
+	}
+	if (reply.nb_subchannels < nb - 1) {
+		NETVSC_INIT_LOG(ERR, dev, "host granted %u subchannels of %u",
+				reply.nb_subchannels, nb - 1);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+static int
+rss_open_subchannel(struct netvsc_dev *dev)
+{
+	uint64_t deadline = rte_get_timer_cycles() +
+			    rte_get_timer_hz() * RSS_SUBCHAN_WAIT_MS / 1000;
+	struct vmbus_channel *chan;
+	uint16_t idx;
+	int ret;
+
+	do {
+		ret = rte_vmbus_subchan_open(dev->primary, &chan);
+		if (ret != -ENOENT)
+			break;
+		rte_delay_us_sleep(1000);	/* the kernel opens offered ones shortly */
+	} while (rte_get_timer_cycles() < deadline);
+	if (ret < 0) {
+		NETVSC_INIT_LOG(ERR, dev, "subchannel did not appear: %d", ret);
+		return ret;
+	}
+	idx = rte_vmbus_sub_channel_index(chan);
+	if (idx == 0 || idx >= NETVSC_MAX_QUEUES || dev->chan[idx] != NULL) {
+		NETVSC_INIT_LOG(ERR, dev, "host offered subchannel index %u twice or out of range",
+				idx);
+		rte_vmbus_chan_close(chan);
+		return -EPROTO;
+	}
+	dev->chan[idx] = chan;
+	rte_vmbus_set_latency(dev->vmbus, chan, dev->latency_us * 1000);
+	return 0;
+}
+
+int
+netvsc_rss_setup_channels(struct netvsc_dev *dev, uint32_t nb_queues)
+{
+	int ret;
+
+	if (nb_queues <= dev->nb_channels)
+		return 0;		/* channels stay open across reconfiguration */
+	if (nb_queues > dev->max_queues) {
+		NETVSC_INIT_LOG(ERR, dev, "%u queues asked, the host allows %u", nb_queues,
+				dev->max_queues);
+		return -EINVAL;
+	}
+	ret = rss_request_subchannels(dev, nb_queues - dev->nb_channels + 1);
+	while (ret == 0 && dev->nb_channels < nb_queues) {
+		ret = rss_open_subchannel(dev);
+		if (ret == 0)
+			dev->nb_channels++;
+	}
+	return ret;
+}
+
+/* RTE_ETH_RSS_* to NDIS hash information, only with what the host grants. */
+static uint32_t
+rss_hash_info(const struct netvsc_dev *dev, uint64_t rss_hf)
+{
+	uint32_t info = NDIS_HASH_FUNC_TOEPLITZ;
+
+	if (rss_hf & (RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_FRAG_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_OTHER |
+		      RTE_ETH_RSS_NONFRAG_IPV4_UDP))
+		info |= NDIS_HASH_IPV4;
+	if ((rss_hf & RTE_ETH_RSS_NONFRAG_IPV4_TCP) && (dev->rss_caps & NDIS_RSS_CAP_TCP4))
+		info |= NDIS_HASH_TCP_IPV4;
+	if (rss_hf & (RTE_ETH_RSS_IPV6 | RTE_ETH_RSS_FRAG_IPV6 | RTE_ETH_RSS_NONFRAG_IPV6_OTHER |
+		      RTE_ETH_RSS_NONFRAG_IPV6_UDP))
+		info |= NDIS_HASH_IPV6;
+	if ((rss_hf & RTE_ETH_RSS_NONFRAG_IPV6_TCP) && (dev->rss_caps & NDIS_RSS_CAP_TCP6))
+		info |= NDIS_HASH_TCP_IPV6;
+	return info;
+}
+
+uint64_t
+netvsc_rss_offloads(const struct netvsc_dev *dev)
+{
+	uint64_t hf = RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_IPV6 | RTE_ETH_RSS_NONFRAG_IPV4_UDP |
+		      RTE_ETH_RSS_NONFRAG_IPV6_UDP;	/* UDP: hashed on the addresses */
+
+	if (dev->rss_caps & NDIS_RSS_CAP_TCP4)
+		hf |= RTE_ETH_RSS_NONFRAG_IPV4_TCP;
+	if (dev->rss_caps & NDIS_RSS_CAP_TCP6)
+		hf |= RTE_ETH_RSS_NONFRAG_IPV6_TCP;
+	return hf;
+}
+
+/* Send the parameters: table at 40 and key at 552, as DPDK and Linux place them. */
+int
+netvsc_rss_apply(struct netvsc_dev *dev, bool enable)
+{
+	struct {
+		struct ndis_rss_params p;
+		uint32_t table[NDIS_RSS_TABLE_MAX];
+		uint8_t key[NDIS_RSS_KEY_BYTES];
+	} __rte_packed prm = {
+		.p = {
+			.hdr = { .type = NDIS_OBJTYPE_RSS_PARAMS, .revision = 2,
+				 .size = sizeof(struct ndis_rss_params) },
+			.flags = enable ? 0 : NDIS_RSS_FLAG_DISABLE,
+			.hash_info = enable ? dev->rss_hash_info : 0,
+			.table_bytes = sizeof(prm.table),
+			.table_offset = offsetof(__typeof__(prm), table),
+			.key_bytes = NDIS_RSS_KEY_BYTES,
+			.key_offset = offsetof(__typeof__(prm), key),
+		},
+	};
+
+	memcpy(prm.table, dev->rss_reta, sizeof(prm.table));
+	memcpy(prm.key, dev->rss_key, sizeof(prm.key));
+	return netvsc_rndis_set(dev, RNDIS_OID_GEN_RSS_PARAMETERS, &prm, sizeof(prm));
+}
+
+int
+netvsc_rss_configure(struct netvsc_dev *dev, const struct rte_eth_rss_conf *conf,
+		     uint16_t nb_rxq)
+{
+	if (dev->rss_key_set == false)
+		memcpy(dev->rss_key, netvsc_default_key, sizeof(dev->rss_key));
+	if (conf->rss_key != NULL && conf->rss_key_len == NDIS_RSS_KEY_BYTES) {
+		memcpy(dev->rss_key, conf->rss_key, NDIS_RSS_KEY_BYTES);
+		dev->rss_key_set = true;
+	} else if (conf->rss_key != NULL) {
+		NETVSC_DRV_LOG(ERR, dev, "RSS key of %u bytes; the host takes %u",
+			       conf->rss_key_len, NDIS_RSS_KEY_BYTES);
+		return -EINVAL;
+	}
+	for (uint32_t i = 0; i < NDIS_RSS_TABLE_MAX; i++)
+		dev->rss_reta[i] = i % RTE_MAX(nb_rxq, (uint16_t)1);
+	dev->rss_hf = conf->rss_hf & netvsc_rss_offloads(dev);
+	dev->rss_hash_info = rss_hash_info(dev, dev->rss_hf);
+	if (nb_rxq < 2 || dev->max_queues < 2)
+		return 0;
+	return netvsc_rss_apply(dev, dev->rss_hf != 0);
+}
