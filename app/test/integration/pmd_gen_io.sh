@@ -13,14 +13,14 @@
 . "$(dirname "$0")/../lib/common.sh"
 
 run_case() {
-	local mode=$1 count=$2 size=$3 rate=$4
+	local mode=$1 count=$2 size=$3 rate=$4 extra=${5:-}
 	local run=/dev/shm/hvsim-pmdio.$$.$mode.$size out=$TMP/io-$mode-$size.log
 	plugin_build_dir
 	mkfifo "$TMP/in-$mode-$size"
 	"$HVSIM" run --run-dir "$run" --nic "gen:count=$count,size=$size,rate=$rate,hold" -- \
 		"$TESTPMD" $(eal_args "$mode") -d "$PLUGIN_BUILD/drivers" \
 		-d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so" \
-		-- --total-num-mbufs=16384 -i <"$TMP/in-$mode-$size" >"$out" 2>&1 &
+		-- --total-num-mbufs=16384 $extra -i <"$TMP/in-$mode-$size" >"$out" 2>&1 &
 	local hv=$!
 	at_exit "kill $hv"
 	exec 3>"$TMP/in-$mode-$size"
@@ -52,5 +52,7 @@ case $modes in *pa*) hugepages_reserve 512 ;; esac
 for m in $modes; do
 	run_case "$m" 200000 64 "$(pace 200000)"	# small frames: copied into send sections
 	run_case "$m" 50000 1518 "$(pace 50000)"	# large frames: sent by GPA page ranges
+	# Jumbo frames over 2 KiB mbufs: scattered rx chains, multi-segment GPA tx.
+	run_case "$m" 10000 9014 "$(pace 10000)" --max-pkt-len=9014
 done
-echo "our PMD forwarded 64 B and 1518 B frames intact in modes: $modes"
+echo "our PMD forwarded 64 B, 1518 B and 9014 B frames intact in modes: $modes"

@@ -57,6 +57,7 @@ struct netvsc_ctl {
 /* One inbound channel packet copied out: a transfer with the most ranges. */
 #define NETVSC_RX_PKT_BYTES	(24u + NETVSC_MAX_RANGES * 8u + 64u)
 #define NETVSC_TX_DESC_MAX	4096u
+#define NETVSC_MAX_MC_ADDRS	64u
 #define NETVSC_RX_PENDING_MAX	1024u	/* > the frames of one poll of 256 packets */
 /* RNDIS header + PPIs of one tx packet: 44 + csum/LSO, VLAN, hash (12 + 4 each). */
 #define NETVSC_TX_HDR_BYTES	128u
@@ -70,9 +71,24 @@ struct netvsc_tx_desc {
 	bool in_flight;
 };
 
+/* Frame size bins of the per-queue xstats: up to 64, 127, 255, 511, 1023, 1518, more. */
+#define NETVSC_NB_SIZE_BINS	7
+
 struct netvsc_queue_stats {
 	uint64_t packets, bytes, errors, nombuf;
+	uint64_t size_bins[NETVSC_NB_SIZE_BINS];
 };
+
+static inline void
+netvsc_count_size(struct netvsc_queue_stats *st, uint32_t len)
+{
+	static const uint32_t upper[NETVSC_NB_SIZE_BINS - 1] = { 64, 127, 255, 511, 1023, 1518 };
+	unsigned int b = 0;
+
+	while (b < NETVSC_NB_SIZE_BINS - 1 && len > upper[b])
+		b++;
+	st->size_bins[b]++;
+}
 
 struct netvsc_rxq {
 	struct netvsc_dev *dev;
@@ -80,6 +96,7 @@ struct netvsc_rxq {
 	struct rte_mempool *mp;
 	uint16_t queue_id;
 	uint16_t port_id;
+	bool vlan_strip;		/* else the host's VLAN PPI goes back into the frame */
 	struct netvsc_txq *txq;		/* same channel: its completions arrive here */
 	uint16_t nb_pending, pending_head;
 	struct rte_mbuf *pending[NETVSC_RX_PENDING_MAX];	/* frames for the next burst */
@@ -141,7 +158,8 @@ struct netvsc_dev {
 	/* The primary channel's rings: held by a control exchange, tried by queue 0. */
 	rte_spinlock_t primary_lock;
 	bool link_up;
-	bool ctl_polling;		/* a control wait is reading the primary channel */
+	bool ctl_polling;
+	uint32_t nb_mc_addrs;		/* a control wait is reading the primary channel */
 	uint32_t link_speed_mbps;
 };
 
@@ -167,6 +185,13 @@ int netvsc_rss_configure(struct netvsc_dev *dev, const struct rte_eth_rss_conf *
 			 uint16_t nb_rxq);
 int netvsc_rss_apply(struct netvsc_dev *dev, bool enable);
 uint64_t netvsc_rss_offloads(const struct netvsc_dev *dev);
+
+/* netvsc_stats.c */
+int netvsc_stats_get(struct rte_eth_dev *eth, struct rte_eth_stats *st);
+int netvsc_stats_reset(struct rte_eth_dev *eth);
+int netvsc_xstats_get(struct rte_eth_dev *eth, struct rte_eth_xstat *xstats, unsigned int n);
+int netvsc_xstats_get_names(struct rte_eth_dev *eth, struct rte_eth_xstat_name *names,
+			    unsigned int n);
 
 /* netvsc_nvsp.c */
 int netvsc_nvsp_attach(struct netvsc_dev *dev);

@@ -170,6 +170,68 @@ netvsc_dev_configure(struct rte_eth_dev *eth)
 	return netvsc_rss_configure(dev, &conf->rx_adv_conf.rss_conf, eth->data->nb_rx_queues);
 }
 
+static int netvsc_filter_apply(struct rte_eth_dev *eth);
+
+/* The MTU is part of NDIS config, sent once per NVSP session: start a new one. */
+static int
+netvsc_mtu_set(struct rte_eth_dev *eth, uint16_t mtu)
+{
+	struct netvsc_dev *dev = eth->data->dev_private;
+	uint32_t old = dev->mtu;
+	int ret;
+
+	if (dev->started)
+		return -EBUSY;
+	if (mtu < RTE_ETHER_MIN_MTU || mtu > NETVSC_MAX_MTU)
+		return -EINVAL;
+	if (mtu == dev->mtu)
+		return 0;
+	netvsc_rndis_detach(dev);
+	netvsc_nvsp_detach(dev);
+	dev->mtu = mtu;
+	ret = netvsc_nvsp_attach(dev);
+	if (ret == 0)
+		ret = netvsc_rndis_attach(dev);
+	if (ret < 0) {
+		NETVSC_DRV_LOG(ERR, dev, "MTU %u refused by the host (%d); was %u", mtu, ret, old);
+		dev->mtu = old;
+	}
+	return ret;
+}
+
+/* The host always strips tags into the VLAN PPI; with stripping off we put them back. */
+static int
+netvsc_vlan_offload_set(struct rte_eth_dev *eth, int mask)
+{
+	bool strip = (eth->data->dev_conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0;
+
+	if (!(mask & RTE_ETH_VLAN_STRIP_MASK))
+		return 0;
+	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++) {
+		struct netvsc_rxq *rxq = eth->data->rx_queues[i];
+
+		if (rxq != NULL)
+			rxq->vlan_strip = strip;
+	}
+	return 0;
+}
+
+static int
+netvsc_set_mc_addr_list(struct rte_eth_dev *eth, struct rte_ether_addr *list, uint32_t nb)
+{
+	struct netvsc_dev *dev = eth->data->dev_private;
+	int ret;
+
+	if (nb > NETVSC_MAX_MC_ADDRS)
+		return -ENOSPC;
+	ret = netvsc_rndis_set(dev, RNDIS_OID_802_3_MULTICAST_LIST, list,
+			       nb * RTE_ETHER_ADDR_LEN);
+	if (ret < 0)
+		return ret;
+	dev->nb_mc_addrs = nb;
+	return netvsc_filter_apply(eth);
+}
+
 static int
 netvsc_rss_hash_update(struct rte_eth_dev *eth, struct rte_eth_rss_conf *conf)
 {
@@ -234,10 +296,13 @@ netvsc_reta_query(struct rte_eth_dev *eth, struct rte_eth_rss_reta_entry64 *reta
 static uint32_t
 netvsc_filter_for(const struct rte_eth_dev *eth)
 {
+	const struct netvsc_dev *dev = eth->data->dev_private;
+
 	if (eth->data->promiscuous)
 		return RNDIS_FILTER_PROMISCUOUS;
 	return RNDIS_FILTER_DIRECTED | RNDIS_FILTER_BROADCAST |
-	       (eth->data->all_multicast ? RNDIS_FILTER_ALL_MULTICAST : 0);
+	       (eth->data->all_multicast ? RNDIS_FILTER_ALL_MULTICAST : 0) |
+	       (dev->nb_mc_addrs ? RNDIS_FILTER_MULTICAST : 0);
 }
 
 static void
@@ -318,57 +383,6 @@ netvsc_allmulti_disable(struct rte_eth_dev *eth)
 	return netvsc_filter_apply(eth);
 }
 
-static int
-netvsc_stats_get(struct rte_eth_dev *eth, struct rte_eth_stats *st)
-{
-	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++) {
-		struct netvsc_rxq *rxq = eth->data->rx_queues[i];
-
-		if (rxq == NULL)
-			continue;
-		st->ipackets += rxq->stats.packets;
-		st->ibytes += rxq->stats.bytes;
-		st->ierrors += rxq->stats.errors;
-		st->rx_nombuf += rxq->stats.nombuf;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[i] = rxq->stats.packets;
-			st->q_ibytes[i] = rxq->stats.bytes;
-		}
-	}
-	for (uint16_t i = 0; i < eth->data->nb_tx_queues; i++) {
-		struct netvsc_txq *txq = eth->data->tx_queues[i];
-
-		if (txq == NULL)
-			continue;
-		st->opackets += txq->stats.packets;
-		st->obytes += txq->stats.bytes;
-		st->oerrors += txq->stats.errors;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_opackets[i] = txq->stats.packets;
-			st->q_obytes[i] = txq->stats.bytes;
-		}
-	}
-	return 0;
-}
-
-static int
-netvsc_stats_reset(struct rte_eth_dev *eth)
-{
-	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++) {
-		struct netvsc_rxq *rxq = eth->data->rx_queues[i];
-
-		if (rxq != NULL)
-			memset(&rxq->stats, 0, sizeof(rxq->stats));
-	}
-	for (uint16_t i = 0; i < eth->data->nb_tx_queues; i++) {
-		struct netvsc_txq *txq = eth->data->tx_queues[i];
-
-		if (txq != NULL)
-			memset(&txq->stats, 0, sizeof(txq->stats));
-	}
-	return 0;
-}
-
 /* Leave the host clean: RNDIS halt, buffers revoked, channel closed. */
 static void
 netvsc_detach(struct netvsc_dev *dev)
@@ -414,10 +428,16 @@ static const struct eth_dev_ops netvsc_ops = {
 	.allmulticast_disable = netvsc_allmulti_disable,
 	.stats_get = netvsc_stats_get,
 	.stats_reset = netvsc_stats_reset,
+	.xstats_get = netvsc_xstats_get,
+	.xstats_get_names = netvsc_xstats_get_names,
+	.xstats_reset = netvsc_stats_reset,
 	.rx_queue_setup = netvsc_rx_queue_setup,
 	.tx_queue_setup = netvsc_tx_queue_setup,
 	.rx_queue_release = netvsc_rx_queue_release,
 	.tx_queue_release = netvsc_tx_queue_release,
+	.mtu_set = netvsc_mtu_set,
+	.vlan_offload_set = netvsc_vlan_offload_set,
+	.set_mc_addr_list = netvsc_set_mc_addr_list,
 	.rss_hash_update = netvsc_rss_hash_update,
 	.rss_hash_conf_get = netvsc_rss_hash_conf_get,
 	.reta_update = netvsc_reta_update,

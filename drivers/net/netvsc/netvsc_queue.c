@@ -41,7 +41,6 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	struct netvsc_rxq *rxq;
 
 	RTE_SET_USED(nb_desc);
-	RTE_SET_USED(conf);
 	if (queue_channel(dev, queue_id) == NULL)
 		return -EINVAL;
 	netvsc_rx_queue_release(eth, queue_id);
@@ -60,6 +59,8 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	rxq->mp = mp;
 	rxq->queue_id = queue_id;
 	rxq->port_id = eth->data->port_id;
+	rxq->vlan_strip = ((eth->data->dev_conf.rxmode.offloads |
+			    (conf ? conf->offloads : 0)) & RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0;
 	eth->data->rx_queues[queue_id] = rxq;
 	queue_pair(eth, queue_id);
 	return 0;

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include <rte_ether.h>
 #include <rte_mbuf.h>
 
 #include "netvsc.h"
@@ -98,9 +99,13 @@ rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes)
 	if (m == NULL)
 		return;
 	rx_set_offloads(m, &info, rxq->port_id);
+	if ((m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED) && !rxq->vlan_strip &&
+	    rte_vlan_insert(&m) == 0)
+		m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED);
 	rxq->pending[(rxq->pending_head + rxq->nb_pending++) % NETVSC_RX_PENDING_MAX] = m;
 	rxq->stats.packets++;
 	rxq->stats.bytes += info.data_bytes;
+	netvsc_count_size(&rxq->stats, info.data_bytes);
 }
 
 /* Give the host its slots back; retried briefly if our tx ring is full. */

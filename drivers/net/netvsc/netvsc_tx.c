@@ -248,6 +248,7 @@ netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		} else {
 			txq->stats.packets++;
 			txq->stats.bytes += len;
+			netvsc_count_size(&txq->stats, len);
 		}
 		nb_tx++;
 	}

@@ -208,6 +208,17 @@ static_assert(offsetof(struct nvsp_subchannel_complete, nb_subchannels) == 8,
 static_assert(sizeof(struct nvsp_subchannel_complete) == NVSP_MSG_BYTES,
 	      "NVSP subchannel complete");
 
+/* nvsp.md 3.15: host -> guest, NVSP >= 5; the table follows at table_offset. */
+#define NVSP_INDIRECTION_TABLE_ENTRIES	16u
+struct nvsp_indirection_table {
+	uint32_t msg_type;		/* NVSP_MSG5_TYPE_SEND_INDIRECTION_TABLE */
+	uint32_t nb_entries;		/* NVSP_INDIRECTION_TABLE_ENTRIES */
+	uint32_t table_offset;		/* from the start of the message: 12 */
+	uint32_t entry[NVSP_INDIRECTION_TABLE_ENTRIES];	/* channel index per tx bucket */
+} NVSP_PACKED;
+static_assert(offsetof(struct nvsp_indirection_table, entry) == 12, "NVSP indirection table");
+static_assert(sizeof(struct nvsp_indirection_table) == 76, "NVSP indirection table");
+
 /*
  * Shortest guest message that holds the fields a reader needs: nvsp.md 1.1
  * asks hosts to accept any length covering them (FreeBSD sends 32, old Linux 28).

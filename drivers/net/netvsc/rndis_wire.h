@@ -250,6 +250,8 @@ static_assert(sizeof(struct ndis_offload) == NDIS_OFFLOAD_SIZE_REV3, "NDIS offlo
 #define NDIS_RSS_CAP_TOEPLITZ		0x00000001u
 #define NDIS_RSS_CAP_TCP4		0x00000100u
 #define NDIS_RSS_CAP_TCP6		0x00000200u
+#define NDIS_RSS_CAP_UDP4		0x00000800u	/* NDIS 6.80 UDP hash types */
+#define NDIS_RSS_CAP_UDP6		0x00001000u
 
 struct ndis_rss_caps {
 	struct ndis_obj_hdr hdr;	/* NDIS_OBJTYPE_RSS_CAPS */
@@ -363,5 +365,7 @@ static_assert(sizeof(struct rndis_ppi) == 12, "RNDIS PPI");
 #define NDIS_HASH_TCP_IPV4		0x00000200u
 #define NDIS_HASH_IPV6			0x00000400u
 #define NDIS_HASH_TCP_IPV6		0x00001000u
+#define NDIS_HASH_UDP_IPV4		0x00004000u
+#define NDIS_HASH_UDP_IPV6		0x00008000u
 
 #endif /* RNDIS_WIRE_H */
