@@ -29,7 +29,8 @@ mkfifo "$tmp/in"
 hv=$!
 exec 3>"$tmp/in"
 for _ in $(seq 1 100); do grep -q 'testpmd>' "$tmp/out" && break; sleep 0.2; done
-echo "set fwd io" >&3
+echo "set fwd io retry" >&3
+echo "set burst tx delay 20 retry 5000" >&3
 echo "start" >&3
 sleep 1
 "$hvsim" ctl --run-dir "$run" gen 0 start >/dev/null

@@ -52,6 +52,7 @@ hvsim_usage(FILE *out)
 		"  --subchannels N        most subchannels a device grants (NIC 63, echo 0;\n"
 		"                         an echo device offers them all at first open)\n"
 		"  --queues N             same as --subchannels N-1\n"
+		"  --rss-udp              NICs offer UDP 4-tuple RSS hash types (default off, as Azure)\n"
 		"  --uio-abi 6.1|6.10|2025  uio_hv_generic generation to play (6.1)\n"
 		"  --no-monitor           channels without monitor id (no monitor_id files)\n"
 		"  --busy-poll            spin instead of sleeping between host passes\n"
@@ -169,6 +170,9 @@ hvsim_apply_option(struct hvsim *sim, struct hvsim_options *opt, int c, const ch
 			return -1;
 		sim->cfg.echo_delay_us = (uint32_t)v * 1000;
 		return 0;
+	case 'U':
+		sim->cfg.rss_udp = true;
+		return 0;
 	case 'v':
 		sim->verbose = true;
 		return 0;
@@ -189,6 +193,7 @@ hvsim_parse(int argc, char **argv, struct hvsim *sim, struct hvsim_options *opt)
 		{ "echo", no_argument, NULL, 'e' },
 		{ "subchannels", required_argument, NULL, 's' },
 		{ "queues", required_argument, NULL, 'q' },
+		{ "rss-udp", no_argument, NULL, 'U' },
 		{ "uio-abi", required_argument, NULL, 'a' },
 		{ "no-monitor", no_argument, NULL, 'm' },
 		{ "busy-poll", no_argument, NULL, 'b' },

@@ -87,6 +87,7 @@ struct hvsim_config {
 	uint32_t poll_latency_us;	/* host scan period when not busy polling */
 	uint64_t recv_buf_bytes, send_buf_bytes;
 	uint32_t echo_delay_us;		/* echo device holds each packet this long */
+	bool rss_udp;			/* NICs offer UDP 4-tuple RSS hash types (--rss-udp) */
 };
 
 struct hvsim {

@@ -2,7 +2,7 @@
 /*
  * Backend selection by the --nic word before ':' and the wrappers the host
  * data path calls, which count frames and bytes each way. What a backend does
- * with frames is its own file's (loop.c, gen.c, sink.c).
+ * with frames is its own file's (loop.c, gen.c, sink.c, pair.c, tap.c, pcap.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,6 +14,10 @@
 /* gen.c and sink.c may not be linked yet: weak, NULL when absent. */
 extern const struct hvsim_backend_ops hvsim_backend_gen __attribute__((weak));
 extern const struct hvsim_backend_ops hvsim_backend_sink __attribute__((weak));
+/* pair.c, tap.c, pcap.c: weak too, so a test may link backend.c without them. */
+extern const struct hvsim_backend_ops hvsim_backend_pair __attribute__((weak));
+extern const struct hvsim_backend_ops hvsim_backend_tap __attribute__((weak));
+extern const struct hvsim_backend_ops hvsim_backend_pcap __attribute__((weak));
 
 static const struct hvsim_backend_ops *
 backend_ops_by_index(unsigned int i)
@@ -25,12 +29,18 @@ backend_ops_by_index(unsigned int i)
 		return &hvsim_backend_gen;
 	case 2:
 		return &hvsim_backend_sink;
+	case 3:
+		return &hvsim_backend_pair;
+	case 4:
+		return &hvsim_backend_tap;
+	case 5:
+		return &hvsim_backend_pcap;
 	default:
 		return NULL;
 	}
 }
 
-#define BACKEND_NB_KINDS	3u
+#define BACKEND_NB_KINDS	6u
 
 static void
 backend_print_known(FILE *out)

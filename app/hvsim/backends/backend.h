@@ -85,5 +85,8 @@ int hvsim_backend_gen_run(struct hvsim_backend *be, bool run);
 extern const struct hvsim_backend_ops hvsim_backend_loop;
 extern const struct hvsim_backend_ops hvsim_backend_gen;
 extern const struct hvsim_backend_ops hvsim_backend_sink;
+extern const struct hvsim_backend_ops hvsim_backend_pair;
+extern const struct hvsim_backend_ops hvsim_backend_tap;
+extern const struct hvsim_backend_ops hvsim_backend_pcap;
 
 #endif /* HVSIM_BACKEND_H */

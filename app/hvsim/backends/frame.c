@@ -177,6 +177,20 @@ frame_template_init(struct frame_template *t, uint8_t *buf, uint32_t len,
 			  frame_csum_add(0, udp, FRAME_UDP_BYTES + FRAME_HDR_BYTES);
 }
 
+void
+frame_template_set_src(struct frame_template *t, const uint8_t src[4])
+{
+	uint8_t *ip = t->buf + t->l3_off;
+	uint8_t *udp = ip + FRAME_IP_BYTES;
+	uint32_t udp_len = t->len - t->l3_off - FRAME_IP_BYTES;
+
+	memcpy(ip + 12, src, 4);
+	put_be16(ip + 10, 0);
+	put_be16(ip + 10, (uint16_t)~frame_csum_add(0, ip, FRAME_IP_BYTES));
+	t->udp_sum_base = pseudo_sum(ip, udp_len) +
+			  frame_csum_add(0, udp, FRAME_UDP_BYTES + FRAME_HDR_BYTES);
+}
+
 int
 frame_pattern_init(struct frame_pattern *p, const struct frame_template *t)
 {

@@ -75,6 +75,8 @@ uint32_t frame_len_for(uint32_t size, bool vlan_inline);
 /* Build the constant part of flow's frame for NIC nic_index; vlan < 0: no inline tag. */
 void frame_template_init(struct frame_template *t, uint8_t *buf, uint32_t len,
 			 unsigned int nic_index, uint32_t flow, int vlan);
+/* Give the template another IPv4 source address (header checksum and UDP base redone). */
+void frame_template_set_src(struct frame_template *t, const uint8_t src[4]);
 /* Patch seq, pattern, CRC and UDP checksum; bad_csum: a wrong (non-zero) UDP checksum. */
 void frame_template_fill(struct frame_template *t, const struct frame_pattern *p,
 			 uint64_t seq, bool bad_csum);

@@ -41,6 +41,7 @@ struct gen {
 	uint64_t corrupt, foreign;
 	struct frame_track track;
 	bool held;			/* "hold": idle until `hvsim ctl gen NIC start` */
+	bool srcip;			/* "srcip": flow f from 198.19.<nic*4 + f/256>.<f%256> */
 };
 
 static uint64_t
@@ -98,6 +99,12 @@ gen_parse_pair(struct gen *g, const char *key, const char *val)
 		g->held = v != 0;
 		return 0;
 	}
+	if (strcmp(key, "srcip") == 0) {
+		if (gen_parse_value(key, val, 0, 1, &v) != 0)
+			return -EINVAL;
+		g->srcip = v != 0;
+		return 0;
+	}
 	if (strcmp(key, "vlan") == 0) {
 		if (gen_parse_value(key, val, 0, 4095, &v) != 0)
 			return -EINVAL;
@@ -105,7 +112,7 @@ gen_parse_pair(struct gen *g, const char *key, const char *val)
 		return 0;
 	}
 	fprintf(stderr, "hvsim: gen: unknown option '%s' (rate, size, flows, vlan, badcsum, "
-		"count, hold)\n", key);
+		"count, hold, srcip)\n", key);
 	return -EINVAL;
 }
 
@@ -127,6 +134,10 @@ gen_parse(struct gen *g, const char *args)
 
 		if (eq == NULL && strcmp(tok, "hold") == 0) {
 			g->held = true;
+			continue;
+		}
+		if (eq == NULL && strcmp(tok, "srcip") == 0) {
+			g->srcip = true;
 			continue;
 		}
 		if (eq == NULL) {
@@ -151,9 +162,16 @@ gen_build_flows(struct gen *g, unsigned int nic_index)
 	if (g->bufs == NULL || g->flow == NULL)
 		return -ENOMEM;
 	/* The tag, if any, travels beside the frame (VLAN PPI), as Hyper-V delivers it. */
-	for (uint32_t f = 0; f < g->nb_flows; f++)
+	for (uint32_t f = 0; f < g->nb_flows; f++) {
+		const uint8_t src[4] = { 198, 19, (uint8_t)(nic_index * 4 + f / 256),
+					 (uint8_t)(f % 256) };
+
 		frame_template_init(&g->flow[f].tmpl, g->bufs + (size_t)len * f, len, nic_index,
 				    f, -1);
+		/* RSS over addresses alone (what DPDK 22.11 asks) spreads only these. */
+		if (g->srcip)
+			frame_template_set_src(&g->flow[f].tmpl, src);
+	}
 	return frame_pattern_init(&g->pattern, &g->flow[0].tmpl);
 }
 

@@ -52,6 +52,10 @@ struct host_rxbuf {
 	uint32_t nb_busy;
 };
 #define HOST_RXBUF_TAIL		UINT32_MAX
+/* Receive slots data frames leave free for control replies and indications
+ * (a sixteenth of them on small buffers). */
+#define HOST_RXBUF_CONTROL_SLOTS	16u
+#define HOST_MIN_U32(a, b)		((a) < (b) ? (a) : (b))
 #define HOST_RXBUF_LINKED	0x40000000u	/* span flag: run is not its transfer's first */
 #define HOST_RXBUF_NO_NEXT	UINT32_MAX
 
@@ -93,6 +97,8 @@ struct host_dev {
 	struct host_rxbuf rxbuf;
 	struct host_txbuf txbuf;
 	struct host_rndis rndis;
+	/* host_rx_pass: one batch's ranges per channel (host_rss.c picks the channel). */
+	struct vmbus_xfer_range rx_range[HVSIM_MAX_CHANNELS][HOST_RX_MAX_RANGES];
 };
 
 struct host_chan {
@@ -177,6 +183,24 @@ uint32_t host_tx_data(struct host_ctx *ctx, uint8_t *bytes, uint32_t len);
 unsigned int host_rx_pass(struct host_ctx *ctx);
 /* Does this device have frames to deliver now (filter set, buffer connected)? */
 bool host_rx_ready(const struct hvsim_device *dev);
+
+/*
+ * Multi-queue (host_rss.c). subchannel: a guest NVSP 133 (nvsp.md 3.12),
+ * answered, then subchannels offered and the indirection table sent (3.15).
+ * max_queues: channels the RSS caps report (rndis.md 5.4). grant: how many of
+ * asked more subchannels dev may still have. hash: rndis.md 5.7, the hash of
+ * frame's tuple per the guest's hash types; returns the hash type used (0:
+ * none, no hash). channel: the channel index hash selects.
+ */
+enum host_verdict host_rss_subchannel(struct host_ctx *ctx, const struct host_ring_pkt *pkt,
+				      const uint8_t *msg, uint32_t len);
+uint32_t host_rss_max_queues(const struct hvsim_device *dev);
+uint32_t host_rss_grant(const struct hvsim_device *dev, uint32_t asked);
+uint32_t host_rss_hash(const struct host_rndis *r, bool udp_offered, const uint8_t *frame,
+		       uint32_t len, uint32_t *hash);
+uint32_t host_rss_channel(const struct host_rndis *r, uint32_t hash);
+/* ch's host state, attached (host_channel.c); NULL if it cannot be served. */
+struct host_chan *host_channel_get(struct hvsim_channel *ch);
 
 /* 00:15:5d:00:00:<n + 1> for the n-th NIC of the simulation (host_rndis.c). */
 void host_rndis_mac(const struct hvsim *sim, const struct hvsim_device *dev,

@@ -131,6 +131,17 @@ host_channel_attach(struct hvsim_channel *ch)
 	return hc;
 }
 
+struct host_chan *
+host_channel_get(struct hvsim_channel *ch)
+{
+	struct host_chan *hc;
+
+	if (!ch->open)
+		return NULL;
+	hc = host_channel_attach(ch);
+	return hc != NULL && hc->usable ? hc : NULL;
+}
+
 int
 host_reserve(struct host_ctx *ctx, uint64_t bytes)
 {

@@ -51,6 +51,8 @@ static const char *const host_counter_names[HOST_CNT_MAX] = {
 	[HOST_CNT_RX_TOO_LONG] = "rx_too_long",
 	[HOST_CNT_RX_RUNT] = "rx_runt",
 	[HOST_CNT_LINK_INDICATIONS] = "link_indications",
+	[HOST_CNT_SUBCHANNELS_OFFERED] = "subchannels_offered",
+	[HOST_CNT_SUBCHANNEL_OFFER_FAILED] = "subchannel_offer_failed",
 };
 
 const char *

@@ -55,6 +55,8 @@ enum host_count {
 	HOST_CNT_RX_TOO_LONG,		/* frames dropped: larger than the receive buffer allows */
 	HOST_CNT_RX_RUNT,		/* frames dropped: shorter than an Ethernet header */
 	HOST_CNT_LINK_INDICATIONS,	/* link status indications delivered (host_link.c) */
+	HOST_CNT_SUBCHANNELS_OFFERED,	/* subchannels granted and offered (host_rss.c) */
+	HOST_CNT_SUBCHANNEL_OFFER_FAILED,	/* granted subchannels the kernel layer could not offer */
 	HOST_CNT_MAX
 };
 

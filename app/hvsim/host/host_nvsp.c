@@ -498,6 +498,8 @@ host_nvsp_packet(struct host_ctx *ctx, const struct host_ring_pkt *pkt)
 		return nvsp_revoke(ctx, pkt, type);
 	case NVSP_MSG1_TYPE_SEND_RNDIS_PKT:
 		return nvsp_rndis(ctx, pkt, msg, len);
+	case NVSP_MSG5_TYPE_SUBCHANNEL:
+		return host_rss_subchannel(ctx, pkt, msg, len);
 	default:
 		return nvsp_unsupported(ctx, pkt, type);
 	}

@@ -138,7 +138,6 @@ rndis_offload_caps(const struct host_ctx *ctx, const uint8_t *in, uint32_t in_le
 static uint32_t
 rndis_rss_caps(const struct host_ctx *ctx, uint8_t *data)
 {
-	uint32_t queues = ctx->ch->dev->max_subchannels + 1;
 	struct ndis_rss_caps caps = {
 		.hdr = { NDIS_OBJTYPE_RSS_CAPS, NDIS_RSS_CAPS_REV2, NDIS_RSS_CAPS_SIZE_REV2 },
 		.caps = NDIS_RSS_CAP_TOEPLITZ | NDIS_RSS_CAP_TCP4 | NDIS_RSS_CAP_TCP6,
@@ -146,7 +145,9 @@ rndis_rss_caps(const struct host_ctx *ctx, uint8_t *data)
 		.nb_table_entries = NDIS_RSS_TABLE_MAX,
 	};
 
-	caps.nb_rx_queues = queues > HVSIM_MAX_CHANNELS ? HVSIM_MAX_CHANNELS : queues;
+	caps.nb_rx_queues = host_rss_max_queues(ctx->ch->dev);
+	if (ctx->sim->cfg.rss_udp)
+		caps.caps |= NDIS_RSS_CAP_UDP4 | NDIS_RSS_CAP_UDP6;
 	memcpy(data, &caps, NDIS_RSS_CAPS_SIZE_REV2);
 	return NDIS_RSS_CAPS_SIZE_REV2;
 }

@@ -86,42 +86,22 @@ rx_csum_flags(const struct hvsim_frame *f, struct host_l3 l3)
 	return flags;
 }
 
-/* rndis.md 5.7: hash of addresses (and TCP ports) per the guest's hash types; 0: none. */
-static uint32_t
-rx_rss_type(const struct host_rndis *r, const struct hvsim_frame *f, struct host_l3 l3,
-	    uint32_t *hash)
-{
-	uint32_t addr_off = l3.ipv6 ? 8 : 12, addr_len = l3.ipv6 ? 32 : 8;
-	uint32_t l4 = l3.off + (l3.ipv6 ? 40u : (f->data[l3.off] & 0xfu) * 4u);
-	uint32_t tcp_type = l3.ipv6 ? NDIS_HASH_TCP_IPV6 : NDIS_HASH_TCP_IPV4;
-	uint32_t ip_type = l3.ipv6 ? NDIS_HASH_IPV6 : NDIS_HASH_IPV4;
-	uint8_t tuple[36];
-
-	if (!l3.ip)
-		return 0;
-	memcpy(tuple, f->data + l3.off + addr_off, addr_len);
-	if ((r->rss_hash_info & tcp_type) != 0 && rx_l4_proto(f->data, l3) == HOST_IPPROTO_TCP &&
-	    l4 <= f->len && f->len - l4 >= 4) {
-		memcpy(tuple + addr_len, f->data + l4, 4);
-		*hash = host_toeplitz(r->rss_key, NDIS_RSS_KEY_BYTES, tuple, addr_len + 4);
-		return tcp_type;
-	}
-	if ((r->rss_hash_info & ip_type) == 0)
-		return 0;
-	*hash = host_toeplitz(r->rss_key, NDIS_RSS_KEY_BYTES, tuple, addr_len);
-	return ip_type;
-}
-
-/* Which PPIs the frame gets; strip: a tag in the data moves to the VLAN PPI. */
+/*
+ * Which PPIs the frame gets and the channel it goes to (rndis.md 5.7: the hash
+ * PPIs and a channel other than the primary only under the guest's RSS);
+ * strip: a tag in the data moves to the VLAN PPI.
+ */
 static void
-rx_plan(const struct host_dev *hd, const struct hvsim_frame *f, struct rx_ppis *p,
-	bool *strip)
+rx_plan(const struct host_ctx *ctx, const struct hvsim_frame *f, struct rx_ppis *p,
+	bool *strip, uint32_t *chan)
 {
+	const struct host_rndis *r = &ctx->dev->rndis;
 	struct host_l3 l3 = host_l3_parse(f->data, f->len);
 	uint16_t tci = f->vlan_tci;
 	uint32_t hash = 0, type;
 
 	p->nb = 0;
+	*chan = 0;
 	*strip = !f->has_vlan && rd16(f->data + 12) == HOST_ETHERTYPE_VLAN &&
 		 f->len >= HOST_ETHER_HDR_BYTES + HOST_VLAN_TAG_BYTES;
 	if (f->csum != HVSIM_CSUM_UNKNOWN && rx_csum_flags(f, l3) != 0)
@@ -132,12 +112,11 @@ rx_plan(const struct host_dev *hd, const struct hvsim_frame *f, struct rx_ppis *
 		rx_ppi_add(p, RNDIS_PPI_VLAN, (uint32_t)(tci >> 13) |
 			   (uint32_t)(tci >> 12 & 1u) << RNDIS_VLAN_CFI_SHIFT |
 			   (uint32_t)(tci & RNDIS_VLAN_ID_MASK) << RNDIS_VLAN_ID_SHIFT);
-	if (hd->rndis.rss_enabled) {
-		type = rx_rss_type(&hd->rndis, f, l3, &hash);
-		if (type != 0) {
-			rx_ppi_add(p, RNDIS_PPI_HASH_VALUE, hash);
-			rx_ppi_add(p, RNDIS_PPI_HASH_INFO, NDIS_HASH_FUNC_TOEPLITZ | type);
-		}
+	type = host_rss_hash(r, ctx->sim->cfg.rss_udp, f->data, f->len, &hash);
+	if (type != 0) {
+		rx_ppi_add(p, RNDIS_PPI_HASH_VALUE, hash);
+		rx_ppi_add(p, RNDIS_PPI_HASH_INFO, NDIS_HASH_FUNC_TOEPLITZ | type);
+		*chan = host_rss_channel(r, hash);
 	}
 }
 
@@ -172,17 +151,51 @@ rx_write_msg(uint8_t *out, uint32_t msg_len, const struct hvsim_frame *f,
 }
 
 /*
- * One frame into its own slot(s). 1: placed in *range; 0: consumed without
- * delivery (counted); -1: no slot now, the frame stays in the backend.
+ * One channel's share of a pass: its write batch (the primary's is the
+ * caller's) and its ranges, sent as one transfer-page packet at the end.
+ */
+struct rx_lane {
+	struct host_ring_writer own;
+	struct host_ring_writer *wr;	/* NULL: not begun */
+	struct host_counters *cnt;
+	struct vmbus_xfer_range *range;
+	uint32_t nb;
+};
+
+/* The lane for channel idx, begun on first use; the primary's when idx cannot take it. */
+static struct rx_lane *
+rx_lane_get(struct host_ctx *ctx, struct rx_lane *lane, uint32_t idx)
+{
+	struct hvsim_device *vdev = ctx->ch->dev;
+	struct rx_lane *l = &lane[idx];
+	struct host_chan *hc;
+
+	if (l->wr != NULL)
+		return l;		/* the primary's is always begun */
+	if (idx >= vdev->nb_channels || idx >= HVSIM_MAX_CHANNELS)
+		return &lane[0];
+	hc = host_channel_get(&vdev->chan[idx]);
+	if (hc == NULL || host_ring_write_begin(&hc->ring, &l->own) != 0)
+		return &lane[0];
+	l->wr = &l->own;
+	l->cnt = &hc->cnt;
+	return l;
+}
+
+/*
+ * One frame into its own slot(s) and its channel's lane. 1: placed; 0:
+ * consumed without delivery (counted); -1: no room now, it stays in the backend.
  */
 static int
 rx_place(struct host_ctx *ctx, const struct hvsim_frame *f, const uint8_t *mac,
-	 struct vmbus_xfer_range *range)
+	 struct rx_lane *lanes)
 {
 	struct host_dev *hd = ctx->dev;
 	struct host_rxbuf *rb = &hd->rxbuf;
+	struct vmbus_xfer_range *range;
+	struct rx_lane *lane;
 	struct rx_ppis ppis;
-	uint32_t msg_len, first;
+	uint32_t msg_len, first, chan;
 	bool strip;
 	int ret;
 
@@ -195,54 +208,98 @@ rx_place(struct host_ctx *ctx, const struct hvsim_frame *f, const uint8_t *mac,
 		ctx->cnt->n[HOST_CNT_RX_FILTERED]++;
 		return 0;
 	}
-	rx_plan(hd, f, &ppis, &strip);
+	rx_plan(ctx, f, &ppis, &strip, &chan);
+	lane = rx_lane_get(ctx, lanes, chan);
+	if (lane->nb == HOST_RX_MAX_RANGES)
+		return -1;		/* this batch's transfer is full: the next pass */
+	if (host_ring_write_room(lane->wr, host_nvsp_xfer_bytes(lane->nb + 1)) != 0) {
+		lane->cnt->n[HOST_CNT_RX_RING_FULL]++;
+		return -1;
+	}
 	msg_len = (uint32_t)sizeof(struct rndis_packet_msg) + ppis.nb * RX_PPI_BYTES + f->len -
 		  (strip ? HOST_VLAN_TAG_BYTES : 0);
+	/*
+	 * Frames never take the last slots: control replies and indications
+	 * must find room while a guest that waits for one keeps freeing slots.
+	 */
+	if (rb->nb_slots - rb->nb_busy <
+	    msg_len / rb->slot_bytes + 1 + HOST_MIN_U32(HOST_RXBUF_CONTROL_SLOTS, rb->nb_slots / 16)) {
+		ctx->cnt->n[HOST_CNT_RX_NO_SLOT]++;
+		return -1;
+	}
 	ret = host_rxbuf_alloc(rb, msg_len, &first);
 	if (ret == -EMSGSIZE) {
 		ctx->cnt->n[HOST_CNT_RX_TOO_LONG]++;
 		return 0;
 	}
-	if (ret != 0)
+	if (ret != 0) {
+		ctx->cnt->n[HOST_CNT_RX_NO_SLOT]++;
 		return -1;
+	}
+	range = &lane->range[lane->nb];
 	range->byte_count = msg_len;
 	range->byte_offset = first * rb->slot_bytes;
 	rx_write_msg(rb->base + range->byte_offset, msg_len, f, &ppis, strip);
+	if (lane->nb > 0)
+		host_rxbuf_link(rb, range[-1].byte_offset / rb->slot_bytes, first);
+	lane->nb++;
 	return 1;
+}
+
+/* Each begun lane's transfer, then its batch published (subchannels: signalled). */
+static void
+rx_lanes_flush(struct host_ctx *ctx, struct rx_lane *lanes, uint32_t nb_lanes)
+{
+	struct hvsim_device *vdev = ctx->ch->dev;
+
+	for (uint32_t c = 0; c < nb_lanes; c++) {
+		struct rx_lane *l = &lanes[c];
+		struct host_ctx lctx = { ctx->sim, &vdev->chan[c], ctx->dev, l->wr, l->cnt };
+
+		if (l->wr == NULL)
+			continue;
+		if (l->nb != 0) {
+			host_nvsp_write_xfer(&lctx, NVSP_RNDIS_CHANNEL_DATA, l->range, l->nb);
+			l->cnt->n[HOST_CNT_RX_FRAMES] += l->nb;
+			l->cnt->n[HOST_CNT_RX_XFERS]++;
+		}
+		if (c != 0 && host_ring_write_end(l->wr)) {
+			l->cnt->n[HOST_CNT_INTERRUPTS]++;
+			hvsim_kernel_interrupt(ctx->sim, &vdev->chan[c]);
+		}
+	}
 }
 
 unsigned int
 host_rx_pass(struct host_ctx *ctx)
 {
-	struct hvsim_backend *be = ctx->ch->dev->backend_state;
-	struct host_rxbuf *rb = &ctx->dev->rxbuf;
-	struct vmbus_xfer_range range[HOST_RX_MAX_RANGES];
+	struct hvsim_device *vdev = ctx->ch->dev;
+	struct hvsim_backend *be = vdev->backend_state;
+	struct rx_lane lanes[HVSIM_MAX_CHANNELS];
+	uint32_t nb_lanes = vdev->nb_channels < HVSIM_MAX_CHANNELS ? vdev->nb_channels :
+			    HVSIM_MAX_CHANNELS;
 	const struct hvsim_frame *f;
 	uint8_t mac[RNDIS_MAC_BYTES];
-	uint32_t nb = 0;
+	unsigned int nb = 0;
 	int ret;
 
-	host_rndis_mac(ctx->sim, ctx->ch->dev, mac);
-	while (nb < HOST_RX_MAX_RANGES && (f = hvsim_backend_peek(be)) != NULL) {
-		if (host_ring_write_room(ctx->wr, host_nvsp_xfer_bytes(nb + 1)) != 0) {
-			ctx->cnt->n[HOST_CNT_RX_RING_FULL]++;
+	if (nb_lanes == 0)
+		nb_lanes = 1;
+	for (uint32_t c = 0; c < nb_lanes; c++) {
+		lanes[c].wr = NULL;
+		lanes[c].nb = 0;
+		lanes[c].range = ctx->dev->rx_range[c];
+	}
+	lanes[0].wr = ctx->wr;
+	lanes[0].cnt = ctx->cnt;
+	host_rndis_mac(ctx->sim, vdev, mac);
+	while ((f = hvsim_backend_peek(be)) != NULL) {
+		ret = rx_place(ctx, f, mac, lanes);
+		if (ret < 0)
 			break;
-		}
-		ret = rx_place(ctx, f, mac, &range[nb]);
-		if (ret < 0) {
-			ctx->cnt->n[HOST_CNT_RX_NO_SLOT]++;
-			break;
-		}
-		if (ret > 0 && nb > 0)
-			host_rxbuf_link(rb, range[nb - 1].byte_offset / rb->slot_bytes,
-					range[nb].byte_offset / rb->slot_bytes);
-		nb += (uint32_t)ret;
+		nb += (unsigned int)ret;
 		hvsim_backend_consume(be);
 	}
-	if (nb == 0)
-		return 0;
-	host_nvsp_write_xfer(ctx, NVSP_RNDIS_CHANNEL_DATA, range, nb);
-	ctx->cnt->n[HOST_CNT_RX_FRAMES] += nb;
-	ctx->cnt->n[HOST_CNT_RX_XFERS]++;
+	rx_lanes_flush(ctx, lanes, nb_lanes);
 	return nb;
 }
