@@ -103,9 +103,6 @@ rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes)
 	    rte_vlan_insert(&m) == 0)
 		m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED);
 	rxq->pending[(rxq->pending_head + rxq->nb_pending++) % NETVSC_RX_PENDING_MAX] = m;
-	rxq->stats.packets++;
-	rxq->stats.bytes += info.data_bytes;
-	netvsc_count_size(&rxq->stats, info.data_bytes);
 }
 
 /* Give the host its slots back; retried briefly if our tx ring is full. */
@@ -207,8 +204,14 @@ rx_take_pending(struct netvsc_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts
 {
 	uint16_t n = 0;
 
+	/* Counted when the application gets them, as other PMDs count. */
 	while (n < nb_pkts && rxq->nb_pending > 0) {
-		pkts[n++] = rxq->pending[rxq->pending_head];
+		struct rte_mbuf *m = rxq->pending[rxq->pending_head];
+
+		rxq->stats.packets++;
+		rxq->stats.bytes += m->pkt_len;
+		netvsc_count_size(&rxq->stats, m->pkt_len);
+		pkts[n++] = m;
 		rxq->pending_head = (uint16_t)((rxq->pending_head + 1) % NETVSC_RX_PENDING_MAX);
 		rxq->nb_pending--;
 	}
