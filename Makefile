@@ -4,7 +4,7 @@ MESON_OPTS ?=
 
 SAN_BUILD ?= build-asan
 
-.PHONY: all setup build build-asan demo test fuzz clean
+.PHONY: all setup build build-asan demo test fuzz clean bench-hvsim
 
 all: build
 
@@ -44,3 +44,8 @@ fuzz: setup
 		build-fuzz/app/test/fuzz/$$t -max_total_time=$${FUZZ_SECONDS:-600} \
 			-print_final_stats=1 app/test/fuzz/corpus/$$t || exit 1; \
 	done
+
+# hvsim NIC throughput (gen -> rxonly, txonly -> sink; distro and our PMD) and
+# hvsim's cost per packet; BENCH_SECONDS=2 for a quick look (doc/hvsim.md).
+bench-hvsim: build
+	@bash devtools/bench-hvsim.sh

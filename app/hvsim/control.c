@@ -48,6 +48,12 @@ control_usage(FILE *out)
 		"                         guest MEDIA_CONNECT, MEDIA_DISCONNECT or NETWORK_CHANGE\n"
 		"  counters               per NIC backend frames/bytes and report; per channel\n"
 		"                         host counters (\"dev0.relid14 pkts_in 57\")\n"
+		"  rescind NIC|echoN      withdraw the device: its /dev/uioN fds fail with EIO,\n"
+		"                         its channels are not served, its sysfs directory goes\n"
+		"  fault NIC KIND [ARG]   arm a fault (KIND: withhold-completions, late-completions MS,\n"
+		"                         withhold-control, late-control MS, malformed-rx N, oversized,\n"
+		"                         bad-ring-index, bad-completion-id, revoke-buffers)\n"
+		"  fault NIC clear        disarm all of NIC's faults (withheld packets go out)\n"
 		"  help                   this list\n"
 		"Replies end with a line \"ok\" or \"error: ...\" (exit status 0 or 1).\n");
 }
@@ -74,6 +80,74 @@ control_find_nic(struct hvsim *sim, const char *text, unsigned int *index)
 		}
 	}
 	return NULL;
+}
+
+/* "echoN": the N-th echo device; anything else names a NIC. */
+static struct hvsim_device *
+control_find_dev(struct hvsim *sim, const char *text)
+{
+	unsigned long want;
+	unsigned int nic;
+	char *end;
+
+	if (strncmp(text, "echo", 4) != 0)
+		return control_find_nic(sim, text, &nic);
+	want = strtoul(text + 4, &end, 10);
+	if (end == text + 4 || *end != '\0')
+		return NULL;
+	for (unsigned int d = 0, n = 0; d < sim->nb_devices; d++)
+		if (sim->dev[d].kind == HVSIM_DEV_ECHO && n++ == want)
+			return &sim->dev[d];
+	return NULL;
+}
+
+static void
+control_cmd_rescind(struct hvsim *sim, int argc, char **argv, FILE *out)
+{
+	struct hvsim_device *dev = argc == 2 ? control_find_dev(sim, argv[1]) : NULL;
+
+	if (argc != 2) {
+		fprintf(out, "error: usage: rescind NIC|echoN\n");
+		return;
+	}
+	if (dev == NULL) {
+		fprintf(out, "error: no device '%s'\n", argv[1]);
+		return;
+	}
+	if (hvsim_kernel_rescind(sim, dev) != 0) {
+		fprintf(out, "error: %s already rescinded\n", argv[1]);
+		return;
+	}
+	fprintf(out, "%s rescinded\nok\n", argv[1]);
+}
+
+static void
+control_cmd_fault(struct hvsim *sim, int argc, char **argv, FILE *out)
+{
+	struct hvsim_device *dev;
+	char err[128];
+	unsigned int nic;
+
+	if (argc < 3 || argc > 4) {
+		fprintf(out, "error: usage: fault NIC KIND [ARG] | fault NIC clear\n");
+		return;
+	}
+	dev = control_find_nic(sim, argv[1], &nic);
+	if (dev == NULL) {
+		fprintf(out, "error: no NIC '%s'\n", argv[1]);
+		return;
+	}
+	if (argc == 3 && strcmp(argv[2], "clear") == 0) {
+		host_fault_clear(&dev->fault);
+		fprintf(out, "nic%u faults cleared\nok\n", nic);
+		return;
+	}
+	if (host_fault_set(&dev->fault, argv[2], argc == 4 ? argv[3] : NULL, err,
+			   sizeof(err)) != 0) {
+		fprintf(out, "error: %s\n", err);
+		return;
+	}
+	fprintf(out, "nic%u fault %s armed\nok\n", nic, argv[2]);
 }
 
 static void
@@ -136,7 +210,7 @@ control_cmd_devices(struct hvsim *sim, FILE *out)
 		if (nic)
 			fprintf(out, " backend %s link %s", dev->backend,
 				dev->link_up ? "up" : "down");
-		fprintf(out, "\n");
+		fprintf(out, "%s\n", dev->rescinded ? " rescinded" : "");
 	}
 	fprintf(out, "ok\n");
 }
@@ -146,9 +220,12 @@ control_cmd_counters(struct hvsim *sim, FILE *out)
 {
 	for (unsigned int d = 0, nb_nic = 0; d < sim->nb_devices; d++) {
 		struct hvsim_backend *be = sim->dev[d].backend_state;
+		char prefix[16];
 
 		if (sim->dev[d].kind != HVSIM_DEV_NIC)
 			continue;
+		snprintf(prefix, sizeof(prefix), "nic%u", nb_nic);
+		host_fault_write(&sim->dev[d].fault, prefix, out);
 		if (be == NULL || be->ops == NULL) {
 			fprintf(out, "nic%u backend none\n", nb_nic++);
 			continue;
@@ -200,6 +277,10 @@ control_execute(struct hvsim *sim, const char *line, FILE *out)
 		control_cmd_link(sim, argc, argv, out);
 	else if (strcmp(argv[0], "gen") == 0)
 		control_cmd_gen(sim, argc, argv, out);
+	else if (strcmp(argv[0], "rescind") == 0)
+		control_cmd_rescind(sim, argc, argv, out);
+	else if (strcmp(argv[0], "fault") == 0)
+		control_cmd_fault(sim, argc, argv, out);
 	else if (strcmp(argv[0], "devices") == 0 && argc == 1)
 		control_cmd_devices(sim, out);
 	else if (strcmp(argv[0], "counters") == 0 && argc == 1)

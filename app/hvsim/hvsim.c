@@ -26,6 +26,7 @@
 #define HVSIM_PRELOAD_NAME	"libhvsim_uio.so"
 #define HVSIM_KILL_AFTER_S	10	/* a forwarded signal ignored this long: SIGKILL */
 #define HVSIM_BUSY_POLL_PASSES	64	/* busy-poll: look at sockets once per this many */
+#define HVSIM_MAX_FAULT_OPTIONS	32
 #define HVSIM_BACKEND_BYTES	sizeof(((struct hvsim_device *)0)->backend)
 
 static volatile sig_atomic_t hvsim_child_exited;
@@ -37,6 +38,8 @@ struct hvsim_options {
 	const char *run_dir;
 	struct { enum hvsim_dev_kind kind; const char *backend; } dev[HVSIM_MAX_DEVICES];
 	unsigned int nb_devices;
+	const char *fault[HVSIM_MAX_FAULT_OPTIONS];	/* --fault NIC:KIND[:ARG] as given */
+	unsigned int nb_faults;
 };
 
 static void
@@ -61,6 +64,7 @@ hvsim_usage(FILE *out)
 		"  --send-buf-bytes N     NIC send buffer, map 4 (16777216)\n"
 		"  --run-dir DIR          run directory to create (default: mkdtemp in /dev/shm)\n"
 		"  --echo-delay-ms N      echo devices answer each packet N ms late (0)\n"
+		"  --fault NIC:KIND[:ARG] arm a fault from the start (repeatable; KINDs: hvsim ctl help)\n"
 		"  -v, --verbose          log opens, closes, offers and memory registrations\n"
 		"  -h, --help             this text\n");
 }
@@ -173,6 +177,13 @@ hvsim_apply_option(struct hvsim *sim, struct hvsim_options *opt, int c, const ch
 	case 'U':
 		sim->cfg.rss_udp = true;
 		return 0;
+	case 'F':
+		if (opt->nb_faults == HVSIM_MAX_FAULT_OPTIONS) {
+			fprintf(stderr, "hvsim: at most %d --fault\n", HVSIM_MAX_FAULT_OPTIONS);
+			return -1;
+		}
+		opt->fault[opt->nb_faults++] = arg;
+		return 0;
 	case 'v':
 		sim->verbose = true;
 		return 0;
@@ -202,6 +213,7 @@ hvsim_parse(int argc, char **argv, struct hvsim *sim, struct hvsim_options *opt)
 		{ "send-buf-bytes", required_argument, NULL, 'S' },
 		{ "run-dir", required_argument, NULL, 'd' },
 		{ "echo-delay-ms", required_argument, NULL, 'D' },
+		{ "fault", required_argument, NULL, 'F' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -220,6 +232,38 @@ hvsim_parse(int argc, char **argv, struct hvsim *sim, struct hvsim_options *opt)
 	return 0;
 }
 
+/* --fault NIC:KIND[:ARG]: NIC is its number among the NICs. */
+static int
+hvsim_apply_fault(struct hvsim *sim, const char *text)
+{
+	char copy[128], err[128], *kind, *arg, *end;
+	unsigned long want;
+
+	snprintf(copy, sizeof(copy), "%s", text);
+	kind = strchr(copy, ':');
+	if (kind == NULL)
+		goto err_usage;
+	*kind++ = '\0';
+	arg = strchr(kind, ':');
+	if (arg != NULL)
+		*arg++ = '\0';
+	want = strtoul(copy + (strncmp(copy, "nic", 3) == 0 ? 3 : 0), &end, 10);
+	if (*end != '\0')
+		goto err_usage;
+	for (unsigned int d = 0, n = 0; d < sim->nb_devices; d++) {
+		if (sim->dev[d].kind != HVSIM_DEV_NIC || n++ != want)
+			continue;
+		if (host_fault_set(&sim->dev[d].fault, kind, arg, err, sizeof(err)) == 0)
+			return 0;
+		fprintf(stderr, "hvsim: --fault %s: %s\n", text, err);
+		return -1;
+	}
+err_usage:
+	fprintf(stderr, "hvsim: --fault %s: expected NIC:KIND[:ARG] naming one of the NICs\n",
+		text);
+	return -1;
+}
+
 static int
 hvsim_build_devices(struct hvsim *sim, const struct hvsim_options *opt)
 {
@@ -235,6 +279,9 @@ hvsim_build_devices(struct hvsim *sim, const struct hvsim_options *opt)
 		else if (dev->kind == HVSIM_DEV_NIC)
 			dev->max_subchannels = HVSIM_MAX_CHANNELS - 1;
 	}
+	for (unsigned int i = 0; i < opt->nb_faults; i++)
+		if (hvsim_apply_fault(sim, opt->fault[i]) != 0)
+			return -1;
 	return 0;
 }
 

@@ -46,6 +46,34 @@ enum hvsim_dev_kind {
 struct hvsim_device;
 struct hvsim_backend;
 
+/* Faults a test arms on a NIC (host/host_fault.c; doc/hvsim.md "Faults"). */
+enum hvsim_fault {
+	HVSIM_FAULT_WITHHOLD_COMPLETIONS,	/* data 107s are not completed until cleared */
+	HVSIM_FAULT_LATE_COMPLETIONS,		/* data 107s completed arg ms late */
+	HVSIM_FAULT_WITHHOLD_CONTROL,		/* NVSP/RNDIS control requests held until cleared */
+	HVSIM_FAULT_LATE_CONTROL,		/* control requests answered arg ms late */
+	HVSIM_FAULT_MALFORMED_RX,		/* the next arg receive transfers are malformed */
+	HVSIM_FAULT_OVERSIZED,			/* one receive transfer of a 64 KiB frame */
+	HVSIM_FAULT_BAD_RING_INDEX,		/* one bad write index in the primary's guest rx */
+	HVSIM_FAULT_BAD_COMPLETION_ID,		/* one unknown and one duplicate completion */
+	HVSIM_FAULT_REVOKE_BUFFERS,		/* receive/send buffers treated as revoked */
+	HVSIM_FAULT_MAX
+};
+
+/* Longest delay late-completions and late-control take (ms). */
+#define HVSIM_FAULT_MAX_DELAY_MS	15000u
+
+/* A NIC's faults: armed ones, their argument, and how often each fired. */
+struct hvsim_faults {
+	bool armed[HVSIM_FAULT_MAX];
+	uint32_t arg[HVSIM_FAULT_MAX];
+	uint64_t fired[HVSIM_FAULT_MAX];
+	uint32_t malformed_next;		/* which malformed variant comes next */
+	uint64_t hold_since_ns[HVSIM_MAX_CHANNELS];	/* control request held at the head */
+	uint32_t ring_saved_idx;		/* bad-ring-index: the sane index to restore */
+	uint64_t ring_restore_ns;		/* 0: the ring is not corrupted */
+};
+
 struct hvsim_channel {
 	struct hvsim_device *dev;
 	uint32_t relid;
@@ -78,6 +106,8 @@ struct hvsim_device {
 	unsigned int nb_openers;	/* open fds of /dev/uioN */
 	uint32_t event_count;		/* uio interrupt count */
 	bool link_up;			/* NIC media state the host reports (default up) */
+	bool rescinded;			/* offer withdrawn: not served, not in sysfs, no opens */
+	struct hvsim_faults fault;	/* NIC: faults armed by --fault or `ctl fault` */
 	void *host;			/* host/ private per-device state */
 };
 
@@ -116,6 +146,17 @@ void host_print_counters(struct hvsim *sim);
 /* The same lines to out (the control socket's `counters`). */
 void host_write_counters(struct hvsim *sim, FILE *out);
 
+/*
+ * Faults (host_fault.c). set: arm KIND ("late-completions", ...) with its
+ * argument text (NULL if none); 0, or -EINVAL (said why in err, errlen).
+ * clear: disarm all; withheld completions and requests go out. write: one
+ * line per fault armed or fired ("nic0 fault late_completions armed 200 fired 12").
+ */
+int host_fault_set(struct hvsim_faults *f, const char *kind, const char *arg, char *err,
+		   size_t errlen);
+void host_fault_clear(struct hvsim_faults *f);
+void host_fault_write(const struct hvsim_faults *f, const char *prefix, FILE *out);
+
 /* Link events a test can raise on a NIC (spec/rndis.md 7). */
 enum hvsim_link_event {
 	HVSIM_LINK_UP,			/* MEDIA_CONNECT */
@@ -141,5 +182,15 @@ unsigned int hvsim_kernel_offer_subchannels(struct hvsim *sim, struct hvsim_devi
  * not wholly inside one registered region (never follow it then).
  */
 void *hvsim_guest_mem(struct hvsim *sim, uint64_t gpa, uint32_t len);
+
+/* ---- kernel/ : called by the control socket ---- */
+
+/*
+ * Withdraw dev's offer as the host does on rescind (spec/uio-hv-generic.md 5):
+ * its /dev/uioN connections closed (guest reads and writes fail with EIO),
+ * its channels no longer served, its sysfs directory removed. Counters stay.
+ * 0, or -EALREADY.
+ */
+int hvsim_kernel_rescind(struct hvsim *sim, struct hvsim_device *dev);
 
 #endif /* HVSIM_H */

@@ -85,6 +85,16 @@ struct host_rndis {
 /* Most RNDIS messages (ranges) in one transfer-page packet of frames. */
 #define HOST_RX_MAX_RANGES	64u
 
+/* A data 107 completion held back by a fault (host_fault.c). */
+struct host_deferred {
+	uint64_t xact_id;
+	uint64_t due_ns;		/* late-completions: when it goes out */
+	uint32_t status;
+	uint16_t chan_idx;
+	bool withheld;			/* withhold-completions: out when that is cleared */
+};
+#define HOST_FAULT_MAX_DEFERRED	4096u
+
 /* Kept from first open to host_release, so counters outlive the guest. */
 struct host_dev {
 	bool open;
@@ -99,6 +109,8 @@ struct host_dev {
 	struct host_rndis rndis;
 	/* host_rx_pass: one batch's ranges per channel (host_rss.c picks the channel). */
 	struct vmbus_xfer_range rx_range[HVSIM_MAX_CHANNELS][HOST_RX_MAX_RANGES];
+	struct host_deferred *deferred;	/* HOST_FAULT_MAX_DEFERRED, allocated at open */
+	uint32_t nb_deferred;
 };
 
 struct host_chan {
@@ -234,6 +246,26 @@ host_reserve_verdict(int ret)
  */
 bool host_link_pending(const struct hvsim *sim, const struct hvsim_device *dev);
 unsigned int host_link_flush(struct host_ctx *ctx);
+
+/*
+ * Fault hooks (host_fault.c), each a no-op unless its fault is armed on the
+ * NIC. ring_skip: bad-ring-index on the primary, true while the ring is
+ * corrupted (skip the pass). pending: deferred completions wait for ch.
+ * flush: write ch's due ones; returns how many. hold_control: true while a
+ * control request must stay at the head (HOST_PKT_LATER). complete_data:
+ * true if the fault took over a data 107's completion (room for one is
+ * reserved). revoked: buffers are treated as revoked (fire: count it).
+ * rx_inject: a malformed or oversized transfer on the primary, batch open.
+ */
+bool host_fault_ring_skip(struct host_ctx *ctx, struct host_ring *ring);
+bool host_fault_pending(const struct host_ctx *ctx);
+unsigned int host_fault_flush(struct host_ctx *ctx);
+bool host_fault_hold_control(struct host_ctx *ctx);
+bool host_fault_complete_data(struct host_ctx *ctx, const struct host_ring_pkt *pkt,
+			      const void *reply, uint32_t len);
+bool host_fault_revoked(const struct hvsim_device *dev);
+bool host_fault_revoked_fire(struct host_ctx *ctx);
+unsigned int host_fault_rx_inject(struct host_ctx *ctx);
 
 /* Payload of a guest packet: after data_offset8 * 8, up to total_len8 * 8. */
 static inline const uint8_t *

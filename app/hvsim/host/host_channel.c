@@ -25,9 +25,11 @@ host_dev_free_scratch(struct host_dev *hd)
 	free(hd->pkt_scratch);
 	free(hd->reply_scratch);
 	free(hd->tx_gather);
+	free(hd->deferred);
 	hd->pkt_scratch = NULL;
 	hd->reply_scratch = NULL;
 	hd->tx_gather = NULL;
+	hd->deferred = NULL;
 }
 
 /* Forget protocol and ring state; counters stay for host_print_counters. */
@@ -40,6 +42,7 @@ host_dev_reset(struct hvsim_device *dev)
 	host_rxbuf_disconnect(&hd->rxbuf);
 	memset(&hd->txbuf, 0, sizeof(hd->txbuf));
 	memset(&hd->rndis, 0, sizeof(hd->rndis));
+	hd->nb_deferred = 0;		/* the next guest's xact ids mean other things */
 	hd->open = false;
 	for (unsigned int i = 0; i < HVSIM_MAX_CHANNELS; i++) {
 		struct host_chan *hc = dev->chan[i].host;
@@ -68,7 +71,10 @@ host_device_open(struct hvsim *sim, struct hvsim_device *dev)
 		hd->reply_scratch = malloc(HOST_ECHO_MAX_PAYLOAD);
 	if (hd->tx_gather == NULL)
 		hd->tx_gather = malloc(HOST_TX_GATHER_BYTES);
-	if (hd->pkt_scratch == NULL || hd->reply_scratch == NULL || hd->tx_gather == NULL)
+	if (hd->deferred == NULL)
+		hd->deferred = calloc(HOST_FAULT_MAX_DEFERRED, sizeof(*hd->deferred));
+	if (hd->pkt_scratch == NULL || hd->reply_scratch == NULL || hd->tx_gather == NULL ||
+	    hd->deferred == NULL)
 		goto err_free_scratch;
 	hd->open = true;
 	return;
@@ -195,22 +201,27 @@ host_channel_pass(struct hvsim *sim, struct hvsim_device *dev, struct hvsim_chan
 	struct host_ring_writer wr;
 	struct host_ctx ctx = { sim, ch, hd, &wr, NULL };
 	unsigned int nb;
-	bool signal, rx, link;
+	bool signal, rx, link, late;
 
-	if (hd == NULL || !hd->open)
+	if (hd == NULL || !hd->open || dev->rescinded)
 		return 0;
 	hc = host_channel_attach(ch);
 	if (hc == NULL || !hc->usable)
 		return 0;
 	ctx.cnt = &hc->cnt;
+	if (host_fault_ring_skip(&ctx, &hc->ring))
+		return 0;
 	rx = ch->subchannel_id == 0 && host_rx_ready(dev);
 	link = ch->subchannel_id == 0 && host_link_pending(sim, dev);
+	late = host_fault_pending(&ctx);
 	if (host_ring_read_begin(&hc->ring, &rd, hd->pkt_scratch) != 0 ||
-	    (rd.avail == 0 && !rx && !link))
+	    (rd.avail == 0 && !rx && !link && !late))
 		return 0;
 	if (host_ring_write_begin(&hc->ring, &wr) != 0)
 		return 0;
 	nb = host_channel_dispatch(&ctx, host_handler(dev->kind), &rd);
+	if (late)
+		nb += host_fault_flush(&ctx);
 	/* After the guest's completions of this pass freed their slots. */
 	if (link)
 		nb += host_link_flush(&ctx);	/* before frames that follow the change */
@@ -267,8 +278,10 @@ host_write_counters(struct hvsim *sim, FILE *out)
 		struct host_dev *hd = dev->host;
 
 		if (hd != NULL && dev->kind == HVSIM_DEV_NIC)
-			fprintf(out, "hvsim host: %s nvsp_version %#x\n", dev->uuid,
-				hd->nvsp.version);
+			fprintf(out, "hvsim host: %s nvsp_version %#x rxbuf_slots_busy %u of %u"
+				" completions_deferred %u%s\n", dev->uuid, hd->nvsp.version,
+				hd->rxbuf.nb_busy, hd->rxbuf.nb_slots, hd->nb_deferred,
+				dev->rescinded ? " rescinded" : "");
 		for (unsigned int c = 0; c < HVSIM_MAX_CHANNELS; c++) {
 			struct host_chan *hc = dev->chan[c].host;
 

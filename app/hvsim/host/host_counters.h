@@ -40,6 +40,7 @@ enum host_count {
 	HOST_CNT_RNDIS_NOT_SUPPORTED,	/* QUERY/SET of an OID answered NOT_SUPPORTED */
 	HOST_CNT_RNDIS_REPLIES,		/* RNDIS control replies delivered */
 	HOST_CNT_TX_FRAMES,		/* frames handed to the backend (after segmentation) */
+	HOST_CNT_TX_BYTES,		/* bytes of those frames */
 	HOST_CNT_TX_DATA_SENDS,		/* data 107s completed with success */
 	HOST_CNT_TX_BAD_MSG_TYPE,	/* data send holding a message other than PACKET */
 	HOST_CNT_TX_BAD_MSG_LENGTH,	/* PACKET length < 44 or past the gathered bytes */
@@ -49,6 +50,7 @@ enum host_count {
 	HOST_CNT_TX_TOO_LONG,		/* frame (or LSO segment) above HVSIM_FRAME_MAX_BYTES */
 	HOST_CNT_TX_NO_BACKEND,		/* frames dropped: the NIC has no backend */
 	HOST_CNT_RX_FRAMES,		/* frames delivered to the guest */
+	HOST_CNT_RX_BYTES,		/* bytes of those frames, as the guest receives them */
 	HOST_CNT_RX_XFERS,		/* transfer-page packets carrying frames */
 	HOST_CNT_RX_FILTERED,		/* frames consumed and dropped by the packet filter */
 	HOST_CNT_RX_NO_SLOT,		/* passes stopped: no free receive slot (no drop) */

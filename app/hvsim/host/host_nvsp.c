@@ -212,7 +212,8 @@ nvsp_gather_section(struct host_ctx *ctx, uint32_t index, uint32_t bytes, uint8_
 
 	if (index == NVSP_SECTION_NONE)
 		return -1;
-	if (tb->base == NULL || index >= tb->nb_sections || bytes > tb->section_bytes)
+	if (tb->base == NULL || index >= tb->nb_sections || bytes > tb->section_bytes ||
+	    host_fault_revoked_fire(ctx))
 		return HOST_CNT_NVSP_BAD_SECTION;
 	if (bytes > cap - *total)
 		return HOST_CNT_TOO_LONG;
@@ -295,9 +296,13 @@ host_nvsp_gather(struct host_ctx *ctx, const struct host_ring_pkt *pkt,
 	return reason;
 }
 
-/* Completion of a guest 107 (nvsp.md 3.11), if it asked for one; room is reserved. */
+/*
+ * Completion of a guest 107 (nvsp.md 3.11), if it asked for one; room is
+ * reserved. A data send's may be taken over by a fault (late, withheld, ...).
+ */
 static void
-nvsp_rndis_complete(struct host_ctx *ctx, const struct host_ring_pkt *pkt, uint32_t status)
+nvsp_rndis_complete(struct host_ctx *ctx, const struct host_ring_pkt *pkt, uint32_t status,
+		    bool data)
 {
 	struct nvsp_rndis_pkt_complete reply;
 
@@ -306,6 +311,8 @@ nvsp_rndis_complete(struct host_ctx *ctx, const struct host_ring_pkt *pkt, uint3
 	memset(&reply, 0, sizeof(reply));
 	reply.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT_COMPLETE;
 	reply.status = status;
+	if (data && host_fault_complete_data(ctx, pkt, &reply, sizeof(reply)))
+		return;
 	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_COMP, 0, pkt->hdr.xact_id, NULL, 0,
 			    &reply, sizeof(reply));
 }
@@ -349,7 +356,7 @@ nvsp_rndis_deliver(struct host_ctx *ctx, const uint8_t *reply, uint32_t len)
 	struct vmbus_xfer_range range = { .byte_count = len };
 	uint32_t first;
 
-	if (rb->base == NULL) {
+	if (rb->base == NULL || host_fault_revoked_fire(ctx)) {
 		ctx->cnt->n[HOST_CNT_RNDIS_NO_RXBUF]++;
 		return;
 	}
@@ -377,7 +384,7 @@ nvsp_rndis_data(struct host_ctx *ctx, const struct host_ring_pkt *pkt,
 		ctx->cnt->n[reason]++;
 	else
 		status = host_tx_data(ctx, ctx->dev->tx_gather, total);
-	nvsp_rndis_complete(ctx, pkt, status);
+	nvsp_rndis_complete(ctx, pkt, status, true);
 	return HOST_PKT_DONE;
 }
 
@@ -399,6 +406,8 @@ nvsp_rndis(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const uint8_t 
 	if (len < offsetof(struct nvsp_rndis_pkt, pad))
 		return nvsp_drop(ctx, HOST_CNT_NVSP_TRUNCATED);
 	memcpy(&req, msg, offsetof(struct nvsp_rndis_pkt, pad));
+	if (req.channel_type == NVSP_RNDIS_CHANNEL_CONTROL && host_fault_hold_control(ctx))
+		return HOST_PKT_LATER;
 	if (req.channel_type == NVSP_RNDIS_CHANNEL_CONTROL)
 		need += host_nvsp_xfer_bytes(1);
 	ret = host_reserve(ctx, need);
@@ -410,12 +419,12 @@ nvsp_rndis(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const uint8_t 
 				  HOST_RNDIS_MAX_REQ_BYTES, &total);
 	if (reason >= 0) {
 		ctx->cnt->n[reason]++;
-		nvsp_rndis_complete(ctx, pkt, NVSP_STATUS_FAILURE);
+		nvsp_rndis_complete(ctx, pkt, NVSP_STATUS_FAILURE, false);
 		return HOST_PKT_DONE;
 	}
 	ret = host_rndis_answer(ctx, req_bytes, total, reply);
 	/* Completion before the reply: a late 108 breaks DPDK's next NVSP request. */
-	nvsp_rndis_complete(ctx, pkt, ret < 0 ? NVSP_STATUS_FAILURE : NVSP_STATUS_SUCCESS);
+	nvsp_rndis_complete(ctx, pkt, ret < 0 ? NVSP_STATUS_FAILURE : NVSP_STATUS_SUCCESS, false);
 	if (ret > 0)
 		nvsp_rndis_deliver(ctx, reply, (uint32_t)ret);
 	return HOST_PKT_DONE;
@@ -483,6 +492,8 @@ host_nvsp_packet(struct host_ctx *ctx, const struct host_ring_pkt *pkt)
 	if (len < sizeof(struct nvsp_hdr))
 		return nvsp_drop(ctx, HOST_CNT_NVSP_TRUNCATED);
 	memcpy(&type, msg, sizeof(type));
+	if (type != NVSP_MSG1_TYPE_SEND_RNDIS_PKT && host_fault_hold_control(ctx))
+		return HOST_PKT_LATER;
 	switch (type) {
 	case NVSP_MSG_TYPE_INIT:
 		return nvsp_init(ctx, pkt, msg, len);

@@ -33,7 +33,7 @@ host_rx_ready(const struct hvsim_device *dev)
 
 	return dev->kind == HVSIM_DEV_NIC && hd != NULL && hd->open &&
 	       dev->backend_state != NULL && hd->rndis.packet_filter != 0 &&
-	       hd->rxbuf.base != NULL;
+	       hd->rxbuf.base != NULL && !host_fault_revoked(dev);
 }
 
 /* rndis.md 8. The multicast list is not kept: MULTICAST alone passes no group. */
@@ -240,6 +240,7 @@ rx_place(struct host_ctx *ctx, const struct hvsim_frame *f, const uint8_t *mac,
 	range->byte_count = msg_len;
 	range->byte_offset = first * rb->slot_bytes;
 	rx_write_msg(rb->base + range->byte_offset, msg_len, f, &ppis, strip);
+	lane->cnt->n[HOST_CNT_RX_BYTES] += f->len - (strip ? HOST_VLAN_TAG_BYTES : 0);
 	if (lane->nb > 0)
 		host_rxbuf_link(rb, range[-1].byte_offset / rb->slot_bytes, first);
 	lane->nb++;
@@ -283,6 +284,9 @@ host_rx_pass(struct host_ctx *ctx)
 	unsigned int nb = 0;
 	int ret;
 
+	/* The pass may have just handled the guest's revoke of the buffer. */
+	if (!host_rx_ready(vdev))
+		return 0;
 	if (nb_lanes == 0)
 		nb_lanes = 1;
 	for (uint32_t c = 0; c < nb_lanes; c++) {
@@ -293,6 +297,7 @@ host_rx_pass(struct host_ctx *ctx)
 	lanes[0].wr = ctx->wr;
 	lanes[0].cnt = ctx->cnt;
 	host_rndis_mac(ctx->sim, vdev, mac);
+	nb += host_fault_rx_inject(ctx);
 	while ((f = hvsim_backend_peek(be)) != NULL) {
 		ret = rx_place(ctx, f, mac, lanes);
 		if (ret < 0)

@@ -52,6 +52,7 @@ tx_emit(void *arg, const uint8_t *frame, uint32_t len)
 		frame = hd->tx_vlan;
 	}
 	sink->ctx->cnt->n[HOST_CNT_TX_FRAMES]++;
+	sink->ctx->cnt->n[HOST_CNT_TX_BYTES] += len;
 	hvsim_backend_transmit(sink->be, frame, len);
 }
 

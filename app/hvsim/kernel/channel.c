@@ -183,3 +183,16 @@ channel_scan_doorbells(struct hvsim *sim)
 	}
 	return nb_signals;
 }
+
+/* spec/uio-hv-generic.md 5: fds first (the close path still writes state), then sysfs. */
+int
+hvsim_kernel_rescind(struct hvsim *sim, struct hvsim_device *dev)
+{
+	if (dev->rescinded)
+		return -EALREADY;
+	dev->rescinded = true;
+	uio_server_rescind(sim, dev);
+	sysfs_tree_remove_device(sim, dev);
+	KERNEL_LOG(sim, "%s uio%u rescinded", dev->uuid, dev->uio_index);
+	return 0;
+}

@@ -32,6 +32,7 @@ void sysfs_tree_set_state(const struct hvsim *sim, const struct hvsim_device *de
 int sysfs_tree_subchannel_prepare(struct hvsim *sim, struct hvsim_channel *ch);
 int sysfs_tree_subchannel_publish(struct hvsim *sim, struct hvsim_channel *ch);
 void sysfs_tree_subchannel_remove(struct hvsim *sim, struct hvsim_channel *ch);
+void sysfs_tree_remove_device(struct hvsim *sim, const struct hvsim_device *dev);
 
 /* channel.c: opening and closing channels, irqcontrol, doorbells. */
 void channel_device_open(struct hvsim *sim, struct hvsim_device *dev);
@@ -44,6 +45,7 @@ int uio_server_start(struct hvsim *sim);
 int uio_server_wait(struct hvsim *sim, const struct timespec *timeout, const sigset_t *sigmask);
 void uio_server_notify(struct hvsim *sim, struct hvsim_device *dev);
 void uio_server_stop(struct hvsim *sim);
+void uio_server_rescind(struct hvsim *sim, struct hvsim_device *dev);
 
 /* guest_mem.c: guest memory regions registered by the preload. */
 int guest_mem_map(uint64_t owner, pid_t pid, int fd, uint64_t va, uint64_t len,

@@ -356,6 +356,18 @@ tree_remove_entry(const char *path, const struct stat *st, int type, struct FTW 
 	return 0;
 }
 
+/* Rescind: the device directory and its uio class link go; the map files stay mapped. */
+void
+sysfs_tree_remove_device(struct hvsim *sim, const struct hvsim_device *dev)
+{
+	char path[PATH_MAX];
+
+	tree_pathf(path, sizeof(path), "%s/sys/class/uio/uio%u", sim->run_dir, dev->uio_index);
+	unlink(path);
+	tree_pathf(path, sizeof(path), "%s/" TREE_DEVICES_DIR "/%s", sim->run_dir, dev->uuid);
+	nftw(path, tree_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 void
 sysfs_tree_destroy(struct hvsim *sim)
 {

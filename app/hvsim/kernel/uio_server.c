@@ -43,6 +43,7 @@ static struct {
 	struct server_conn conn[SERVER_MAX_CONNS];
 	struct server_ctl ctl[SERVER_MAX_CTL];
 	uint64_t next_owner;
+	bool started;			/* stop undoes only what start did */
 	struct pollfd pfd[SERVER_MAX_POLL];
 	struct { enum server_slot_kind kind; unsigned int idx; } slot[SERVER_MAX_POLL];
 } server;
@@ -78,6 +79,7 @@ uio_server_start(struct hvsim *sim)
 		server.conn[i].fd = -1;
 	for (unsigned int i = 0; i < SERVER_MAX_CTL; i++)
 		server.ctl[i].fd = -1;
+	server.started = true;
 	snprintf(path, sizeof(path), "%s/%s", sim->run_dir, UIO_PROTO_CTL_SOCK);
 	server.ctl_listen = server_listen(path, SOCK_SEQPACKET);
 	if (server.ctl_listen < 0)
@@ -359,10 +361,31 @@ uio_server_wait(struct hvsim *sim, const struct timespec *timeout, const sigset_
 	return ret;
 }
 
+/* Rescind: no more opens of dev, and every open fd of it sees EOF (EIO in the guest). */
+void
+uio_server_rescind(struct hvsim *sim, struct hvsim_device *dev)
+{
+	unsigned int d = (unsigned int)(dev - sim->dev);
+	char path[sizeof(sim->run_dir) + 32];
+
+	if (server.dev_listen[d] > 0)
+		close(server.dev_listen[d]);
+	server.dev_listen[d] = -1;
+	snprintf(path, sizeof(path), "%s%s%u", sim->run_dir, UIO_PROTO_DEV_PREFIX,
+		 dev->uio_index);
+	unlink(path);
+	for (unsigned int i = 0; i < SERVER_MAX_CONNS; i++)
+		if (server.conn[i].fd >= 0 && server.conn[i].dev == dev)
+			server_close_conn(sim, &server.conn[i]);
+}
+
 /* Everyone's fds close as the guest's would at exit: devices close, memory goes. */
 void
 uio_server_stop(struct hvsim *sim)
 {
+	if (!server.started)
+		return;
+	server.started = false;
 	for (unsigned int i = 0; i < SERVER_MAX_CONNS; i++)
 		if (server.conn[i].fd >= 0)
 			server_close_conn(sim, &server.conn[i]);

@@ -785,6 +785,24 @@ test_rx_waits_for_slots_until_completion(void)
 	fx_teardown();
 }
 
+/* Regression: frames waiting while the pass handles the guest's revoke (hvsim died of SIGFPE). */
+static void
+test_rx_revoke_in_the_same_pass_delivers_nothing(void)
+{
+	uint8_t f[128], msg[40];
+	uint32_t l = make_udp4(f, 30);
+
+	nic_setup();
+	queue_frame(f, l, HVSIM_CSUM_UNKNOWN);
+	nic_dev()->rndis.packet_filter = 0x0d;
+	nvsp_msg(msg, 103, 0xcafe, 0, 0);			/* REVOKE_RXBUF */
+	fx_guest_send(VMBUS_CHANPKT_TYPE_INBAND, 0, 0, msg, 40);
+	EXPECT_EQ(host_poll(&fx_sim), 1);			/* the revoke only */
+	EXPECT_EQ(fx_cnt()->n[HOST_CNT_RX_FRAMES], 0);
+	EXPECT_TRUE(cap_peek(&cap_be) != NULL);			/* still in the backend */
+	fx_teardown();
+}
+
 static void
 test_rx_completion_of_a_later_range_refused(void)
 {
@@ -855,6 +873,7 @@ main(void)
 	RUN_TEST(test_rx_vlan_in_data_moves_to_ppi);
 	RUN_TEST(test_rx_waits_for_slots_until_completion);
 	RUN_TEST(test_rx_completion_of_a_later_range_refused);
+	RUN_TEST(test_rx_revoke_in_the_same_pass_delivers_nothing);
 	RUN_TEST(test_loop_backend_returns_guest_frames);
 	TEST_EXIT();
 }

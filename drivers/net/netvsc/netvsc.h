@@ -152,6 +152,8 @@ struct netvsc_dev {
 	uint64_t drops[NETVSC_DROP_MAX];
 	uint32_t latency_us;		/* devarg: host doorbell scan latency */
 	uint32_t tx_copybreak;		/* devarg: frames up to this go by send section */
+	uint32_t rx_copybreak;		/* devarg: parsed; every frame is copied for now */
+	bool rx_extmbuf_enable;		/* devarg: parsed; zero-copy rx not implemented */
 	uint32_t packet_filter;
 	bool started;
 	uint16_t nb_rxq, nb_txq;
@@ -192,6 +194,16 @@ int netvsc_stats_reset(struct rte_eth_dev *eth);
 int netvsc_xstats_get(struct rte_eth_dev *eth, struct rte_eth_xstat *xstats, unsigned int n);
 int netvsc_xstats_get_names(struct rte_eth_dev *eth, struct rte_eth_xstat_name *names,
 			    unsigned int n);
+
+/* netvsc_devargs.c: names as DPDK's own netvsc PMD takes them. */
+#define NETVSC_ARG_LATENCY		"latency"
+#define NETVSC_ARG_RX_COPYBREAK		"rx_copybreak"
+#define NETVSC_ARG_TX_COPYBREAK		"tx_copybreak"
+#define NETVSC_ARG_RX_EXTMBUF_ENABLE	"rx_extmbuf_enable"
+#define NETVSC_DEFAULT_LATENCY_US	50u
+#define NETVSC_DEFAULT_RX_COPYBREAK	256u
+#define NETVSC_DEFAULT_TX_COPYBREAK	512u
+int netvsc_devargs_parse(struct netvsc_dev *dev, const struct rte_devargs *da);
 
 /* netvsc_nvsp.c */
 int netvsc_nvsp_attach(struct netvsc_dev *dev);

@@ -2,14 +2,13 @@
 /*
  * net_netvsc: probe and remove on our vmbus bus, the eth_dev_ops table,
  * start/stop/close, link state and LSC events, promiscuous and multicast
- * filters, statistics and devargs. Sessions are netvsc_nvsp.c/netvsc_rndis.c's.
+ * filters and statistics. Devargs are netvsc_devargs.c's; sessions are netvsc_nvsp.c/netvsc_rndis.c's.
  */
 #include <errno.h>
 #include <string.h>
 
 #include <ethdev_driver.h>
 #include <rte_alarm.h>
-#include <rte_kvargs.h>
 #include <rte_malloc.h>
 
 #include "netvsc.h"
@@ -20,55 +19,6 @@ RTE_LOG_REGISTER(netvsc_logtype_driver, pmd.net.netvsc.driver, NOTICE);
 
 #define NETVSC_DEFAULT_MTU	RTE_ETHER_MTU
 #define NETVSC_MAX_MTU		9000u
-#define NETVSC_DEFAULT_LATENCY_US 50u
-#define NETVSC_DEFAULT_TX_COPYBREAK 512u
-#define NETVSC_ARG_LATENCY	"latency"
-#define NETVSC_ARG_TX_COPYBREAK	"tx_copybreak"
-
-static const char *const netvsc_valid_args[] = {
-	NETVSC_ARG_LATENCY, NETVSC_ARG_TX_COPYBREAK, NULL,
-};
-
-static int
-netvsc_arg_u32(const char *key, const char *value, void *opaque)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(value, &end, 0);
-	if (errno != 0 || *end != '\0' || v > UINT32_MAX) {
-		RTE_LOG(ERR, PMD, "netvsc: devarg %s=%s is not a number\n", key, value);
-		return -EINVAL;
-	}
-	*(uint32_t *)opaque = (uint32_t)v;
-	return 0;
-}
-
-static int
-netvsc_parse_devargs(struct netvsc_dev *dev, const struct rte_devargs *da)
-{
-	struct rte_kvargs *kv;
-	int ret = 0;
-
-	dev->latency_us = NETVSC_DEFAULT_LATENCY_US;
-	dev->tx_copybreak = NETVSC_DEFAULT_TX_COPYBREAK;
-	if (da == NULL || da->args == NULL || da->args[0] == '\0')
-		return 0;
-	kv = rte_kvargs_parse(da->args, netvsc_valid_args);
-	if (kv == NULL) {
-		NETVSC_INIT_LOG(ERR, dev, "unknown devargs '%s' (known: %s, %s)", da->args,
-				NETVSC_ARG_LATENCY, NETVSC_ARG_TX_COPYBREAK);
-		return -EINVAL;
-	}
-	if (rte_kvargs_process(kv, NETVSC_ARG_LATENCY, netvsc_arg_u32, &dev->latency_us) < 0 ||
-	    rte_kvargs_process(kv, NETVSC_ARG_TX_COPYBREAK, netvsc_arg_u32,
-			       &dev->tx_copybreak) < 0)
-		ret = -EINVAL;
-	rte_kvargs_free(kv);
-	return ret;
-}
-
 static void
 netvsc_lsc_alarm(void *arg)
 {
@@ -496,7 +446,7 @@ netvsc_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vmbus)
 	if (rte_eal_iova_mode() == RTE_IOVA_VA)
 		NETVSC_INIT_LOG(NOTICE, dev, "IOVA as VA: on Hyper-V the host needs physical "
 				"addresses (use hugepages and --iova-mode=pa)");
-	ret = netvsc_parse_devargs(dev, vmbus->device.devargs);
+	ret = netvsc_devargs_parse(dev, vmbus->device.devargs);
 	if (ret == 0)
 		ret = netvsc_attach(dev);
 	if (ret < 0) {
@@ -547,4 +497,6 @@ static struct rte_vmbus_driver netvsc_driver = {
 
 RTE_PMD_REGISTER_VMBUS(net_netvsc, netvsc_driver);
 RTE_PMD_REGISTER_PARAM_STRING(net_netvsc, NETVSC_ARG_LATENCY "=<us> "
-			      NETVSC_ARG_TX_COPYBREAK "=<bytes>");
+			      NETVSC_ARG_RX_COPYBREAK "=<bytes> "
+			      NETVSC_ARG_TX_COPYBREAK "=<bytes> "
+			      NETVSC_ARG_RX_EXTMBUF_ENABLE "=<0|1>");

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Transmit: each packet becomes an RNDIS PACKET (header and per-packet info
- * for checksum, TSO, VLAN and queue hash) sent as NVSP 107, copied into a
- * send-buffer section when small, else by GPA page ranges computed from the
- * mbufs' IOVAs. The host completes each send; netvsc_chan_poll hands those
+ * for checksum, TSO, VLAN and queue hash) sent as NVSP 107: small ones of a
+ * burst copied together into one send-buffer section (one message set),
+ * large ones by GPA page ranges computed from the mbufs' IOVAs. The host completes each send; netvsc_chan_poll hands those
  * completions back here, where the section and mbuf are released.
  */
 #include <string.h>
@@ -134,30 +134,110 @@ tx_copy_segments(const struct rte_mbuf *m, uint8_t *dst)
 	}
 }
 
-static int
-tx_send_copy(struct netvsc_txq *txq, struct rte_mbuf *m, uint32_t idx, bool *need_sig)
+/*
+ * The send section a burst is filling: small frames of one burst are copied
+ * into it back to back, each RNDIS PACKET padded to the host's alignment
+ * (RNDIS init's pkt_align; the padding counts in the previous message's
+ * length, as Linux and DPDK's PMD send it), and sent as one NVSP 107.
+ */
+struct tx_agg {
+	bool open;
+	uint32_t section;
+	uint32_t bytes;			/* end of the last message */
+	uint32_t last_msg;		/* offset of the last message, which takes padding */
+	uint32_t nb_pkts;
+	uint16_t first;			/* index in the burst of its first frame */
+};
+
+static bool
+tx_agg_fits(const struct netvsc_dev *dev, const struct tx_agg *agg, const struct rte_mbuf *m)
+{
+	uint32_t start = RTE_ALIGN_CEIL(agg->bytes, dev->rndis_align);
+	uint32_t max_pkts = RTE_MAX(dev->rndis_max_pkts, 1u);
+	uint32_t end = start + NETVSC_TX_HDR_BYTES + m->pkt_len;
+
+	return agg->nb_pkts < max_pkts && end <= dev->section_bytes &&
+	       (dev->rndis_max_xfer_bytes == 0 || end <= dev->rndis_max_xfer_bytes);
+}
+
+static void
+tx_agg_append(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf *m)
 {
 	struct netvsc_dev *dev = txq->dev;
-	uint32_t section = txq->free_sections[txq->nb_free_sections - 1];
-	uint8_t *dst = dev->txbuf + (size_t)section * dev->section_bytes;
-	uint32_t hdr_bytes = tx_build_header(txq, m, dst);
+	uint8_t *sec = dev->txbuf + (size_t)agg->section * dev->section_bytes;
+	uint32_t start = RTE_ALIGN_CEIL(agg->bytes, dev->rndis_align);
+	uint32_t pad = start - agg->bytes;
+
+	if (pad != 0) {
+		struct rndis_packet_msg *prev = (void *)(sec + agg->last_msg);
+
+		memset(sec + agg->bytes, 0, pad);
+		prev->length += pad;
+	}
+	agg->last_msg = start;
+	agg->bytes = start + tx_build_header(txq, m, sec + start);
+	tx_copy_segments(m, sec + agg->bytes);
+	agg->bytes += m->pkt_len;
+	agg->nb_pkts++;
+}
+
+static void
+tx_count(struct netvsc_txq *txq, const struct rte_mbuf *m)
+{
+	txq->stats.packets++;
+	txq->stats.bytes += m->pkt_len;
+	netvsc_count_size(&txq->stats, m->pkt_len);
+}
+
+/*
+ * Send the open section as one message set: one descriptor for the section.
+ * Its frames are the application's until then; on -EAGAIN (ring or
+ * descriptors full) nothing is sent and they are left to the next burst.
+ */
+static int
+tx_agg_flush(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf **pkts,
+	     bool *need_sig)
+{
 	struct nvsp_rndis_pkt msg = {
 		.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT,
 		.channel_type = NVSP_RNDIS_CHANNEL_DATA,
-		.section_index = section,
-		.section_bytes = hdr_bytes + m->pkt_len,
+		.section_index = agg->section,
+		.section_bytes = agg->bytes,
 	};
+	uint32_t idx;
 	int ret;
 
-	tx_copy_segments(m, dst + hdr_bytes);
+	agg->open = false;
+	if (tx_desc_get(txq, &idx) < 0)
+		return -EAGAIN;
 	ret = rte_vmbus_chan_send(txq->chan, VMBUS_CHANPKT_TYPE_INBAND, &msg, sizeof(msg),
 				  NETVSC_XACT_DATA_BASE + idx, VMBUS_CHANPKT_FLAG_RC, need_sig);
-	if (ret < 0)
+	if (ret == -EAGAIN)
 		return ret;
+	for (uint32_t i = 0; i < agg->nb_pkts; i++) {
+		struct rte_mbuf *m = pkts[agg->first + i];
+
+		if (ret < 0)
+			txq->stats.errors++;	/* cannot ever be sent: counted, dropped */
+		else
+			tx_count(txq, m);
+		rte_pktmbuf_free(m);
+	}
+	if (ret < 0)
+		return 0;
 	txq->nb_free_sections--;
-	txq->desc[idx] = (struct netvsc_tx_desc){ .section = section, .in_flight = true };
-	rte_pktmbuf_free(m);
+	txq->desc[idx] = (struct netvsc_tx_desc){ .section = agg->section, .in_flight = true };
 	return 0;
+}
+
+static void
+tx_agg_open(struct netvsc_txq *txq, struct tx_agg *agg, uint16_t first)
+{
+	*agg = (struct tx_agg){
+		.open = true,
+		.section = txq->free_sections[txq->nb_free_sections - 1],
+		.first = first,
+	};
 }
 
 /* Page ranges of the frame: every segment split at 4 KiB Hyper-V pages, by IOVA. */
@@ -211,17 +291,20 @@ tx_send_gpa(struct netvsc_txq *txq, struct rte_mbuf *m, uint32_t idx, bool *need
 }
 
 static int
-tx_one(struct netvsc_txq *txq, struct rte_mbuf *m, bool *need_sig)
+tx_one_gpa(struct netvsc_txq *txq, struct rte_mbuf *m, bool *need_sig)
 {
-	struct netvsc_dev *dev = txq->dev;
 	uint32_t idx;
 
 	if (tx_desc_get(txq, &idx) < 0)
 		return -EAGAIN;
-	if (m->pkt_len <= dev->tx_copybreak && txq->nb_free_sections > 0 &&
-	    m->pkt_len + NETVSC_TX_HDR_BYTES <= dev->section_bytes)
-		return tx_send_copy(txq, m, idx, need_sig);
 	return tx_send_gpa(txq, m, idx, need_sig);
+}
+
+static bool
+tx_by_copy(const struct netvsc_dev *dev, const struct rte_mbuf *m)
+{
+	return m->pkt_len <= dev->tx_copybreak &&
+	       m->pkt_len + NETVSC_TX_HDR_BYTES <= dev->section_bytes;
 }
 
 uint16_t
@@ -230,6 +313,7 @@ netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	struct netvsc_txq *txq = queue;
 	struct netvsc_dev *dev = txq->dev;
 	bool primary = txq->queue_id == 0, need_sig = false;
+	struct tx_agg agg = { .open = false };
 	uint16_t nb_tx = 0;
 
 	if (primary && !rte_spinlock_trylock(&dev->primary_lock))
@@ -237,21 +321,34 @@ netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	netvsc_chan_poll(dev, txq->rxq, txq);	/* reap completions first */
 	while (nb_tx < nb_pkts) {
 		struct rte_mbuf *m = pkts[nb_tx];
-		uint32_t len = m->pkt_len;
-		int ret = tx_one(txq, m, &need_sig);
+		bool copy = tx_by_copy(dev, m);
+		int ret;
 
+		if (agg.open && !(copy && tx_agg_fits(dev, &agg, m)) &&
+		    tx_agg_flush(txq, &agg, pkts, &need_sig) == -EAGAIN) {
+			nb_tx = agg.first;	/* ring or descriptors full: retry later */
+			break;
+		}
+		if (copy && (agg.open || txq->nb_free_sections > 0)) {
+			if (!agg.open)
+				tx_agg_open(txq, &agg, nb_tx);
+			tx_agg_append(txq, &agg, m);
+			nb_tx++;
+			continue;
+		}
+		ret = tx_one_gpa(txq, m, &need_sig);
 		if (ret == -EAGAIN)
-			break;			/* ring or descriptors full: retry later */
+			break;
 		if (ret < 0) {
 			txq->stats.errors++;
 			rte_pktmbuf_free(m);	/* cannot ever be sent: counted, dropped */
 		} else {
-			txq->stats.packets++;
-			txq->stats.bytes += len;
-			netvsc_count_size(&txq->stats, len);
+			tx_count(txq, m);
 		}
 		nb_tx++;
 	}
+	if (agg.open && tx_agg_flush(txq, &agg, pkts, &need_sig) == -EAGAIN)
+		nb_tx = agg.first;
 	if (need_sig)
 		rte_vmbus_chan_signal_tx(txq->chan);
 	if (primary)

@@ -15,7 +15,10 @@
 #                              exist; reserve hugepages for PA mode (root)
 #   tp_start MODE NIC [testpmd args...]   start hvsim + testpmd, wait for the
 #                              first prompt (hvsim gets --run-dir TP_DIR/run).
+#                              NIC may list several backends, space-separated
+#                              ("gen:count=9 pair:2 pair:1"): NICs 0, 1, ...
 #                              TP_HVSIM_OPTS (array): extra hvsim options
+#                              TP_EAL_ARGS (array): extra EAL arguments
 #   tp_cmd "CMD" [SECS]        send a command, wait for the next prompt; sets
 #                              TP_OUT to (and prints) what testpmd printed
 #   tp_quit [SECS]             host counters, "quit", wait for hvsim's exit
@@ -39,6 +42,7 @@ TP_PROMPT='testpmd> '
 TP_MBUFS=${TP_MBUFS:-16384}
 TP_HVSIM_OPTS=()
 TP_ARGS=()	# more testpmd arguments for tp_gen_fwd
+TP_EAL_ARGS=()	# more EAL arguments for tp_start (--log-level=...)
 TP_AFTER=()	# testpmd commands tp_gen_fwd runs after the traffic
 TP_N=0
 GEN_HELD=0
@@ -91,7 +95,8 @@ tp_start() {
 	mkfifo "$TP_DIR/in"
 	: >"$TP_DIR/out"
 	: >"$TP_DIR/err"
-	nics=(--run-dir "$TP_DIR/run" --nic "$nic")
+	nics=(--run-dir "$TP_DIR/run")
+	for w in $nic; do nics+=(--nic "$w"); done	# "gen:... pair:2 pair:1": NICs 0, 1, 2
 	# read-write open: never blocks, and testpmd sees no EOF until we close
 	exec {TP_FD}<>"$TP_DIR/in"
 	TP_EAL=$(eal_args "$mode")
@@ -102,7 +107,7 @@ tp_start() {
 		# stdbuf: testpmd's printf output must reach the file before the
 		# prompt (written unbuffered by cmdline) does
 		LD_PRELOAD=$QSTATE_FIX timeout --kill-after=5 "$secs" "$HVSIM" run "${TP_HVSIM_OPTS[@]}" "${nics[@]}" -- \
-			stdbuf -o0 "$DISTRO_TESTPMD" $TP_EAL -- -i --total-num-mbufs="$TP_MBUFS" "$@" \
+			stdbuf -o0 "$DISTRO_TESTPMD" $TP_EAL "${TP_EAL_ARGS[@]}" -- -i --total-num-mbufs="$TP_MBUFS" "$@" \
 			<"$TP_DIR/in" >"$TP_DIR/out" 2>"$TP_DIR/err" &
 	fi
 	TP_PID=$!	# timeout's own pid (not a subshell's): _tp_kill relies on it
@@ -342,3 +347,22 @@ tp_judge_gen_fwd() {
 		expect_eq "$mode: gen lost" "$(gen_num lost)" 0
 	fi
 }
+
+# tp_port_of_nic I: testpmd's port id for hvsim NIC I, found by MAC
+# (00:15:5D:00:00:<I+1>) in testpmd's start-up lines "Port N: MAC"; DPDK
+# numbers ports in probe order, which need not be NIC order.
+tp_port_of_nic() {
+	sed -n "s/^Port \([0-9]*\): 00:15:5D:00:00:$(printf %02X $(($1 + 1)))\r*\$/\1/p" "$TP_DIR/out" | head -1
+}
+
+# tp_port_stat TEXT PORT FIELD: FIELD of port PORT from `show port stats all`
+# output TEXT.
+tp_port_stat() {
+	printf '%s\n' "$1" | sed -n "/statistics for port $2 /,/####*\$/p" |
+		grep -oE "$3: *[0-9]+" | head -1 | grep -oE '[0-9]+$'
+}
+
+# The hvsim exit report line of NIC I's backend ("hvsim: nicI KIND: ..."),
+# and a number from it: hv_nic_num I "guest tx" / "pair_full" ...
+hv_nic_lines() { grep -E "^hvsim: nic$1 " "$TP_DIR/err"; }
+hv_nic_num() { hv_nic_lines "$1" | grep -oE "$2 [0-9]+" | head -1 | grep -oE '[0-9]+$'; }
