@@ -2,7 +2,7 @@
 /*
  * Test fixture for hvsim's host side: one device with one channel whose ring
  * pair has 4 KiB data areas, a guest that frames packets by hand, and byte
- * readers for guest rx. The test files define the hvsim_kernel_* stubs.
+ * readers for guest rx. host_stubs.c has the hvsim_kernel_* stubs.
  */
 #ifndef HOST_FIXTURE_H
 #define HOST_FIXTURE_H
@@ -21,7 +21,7 @@ static struct hvsim fx_sim;
 static uint8_t *fx_rings;
 static struct vmbus_ring_hdr *fx_tx;		/* guest tx: the test writes */
 static struct vmbus_ring_hdr *fx_rx;		/* guest rx: the test reads */
-static unsigned int fx_interrupts;		/* hvsim_kernel_interrupt calls */
+extern unsigned int fx_interrupts;		/* hvsim_kernel_interrupt calls (host_stubs.c) */
 
 static struct hvsim_channel *
 fx_chan(void)

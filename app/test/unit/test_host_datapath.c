@@ -20,24 +20,6 @@ static uint8_t rxbuf[NB_SLOTS * 1728u];
 static uint8_t txbuf[TXBUF_BYTES];
 static const uint8_t nic_mac[6] = { 0x00, 0x15, 0x5d, 0x00, 0x00, 0x01 };
 
-void
-hvsim_kernel_interrupt(struct hvsim *sim, struct hvsim_channel *ch)
-{
-	(void)sim;
-	(void)ch;
-	fx_interrupts++;
-}
-
-/* No subchannels here (test_host_rss.c offers them). */
-unsigned int
-hvsim_kernel_offer_subchannels(struct hvsim *sim, struct hvsim_device *dev, unsigned int nb)
-{
-	(void)sim;
-	(void)dev;
-	(void)nb;
-	return 0;
-}
-
 void *
 hvsim_guest_mem(struct hvsim *sim, uint64_t gpa, uint32_t len)
 {

@@ -18,32 +18,6 @@
 static uint8_t rxbuf[NB_SLOTS * 1728u];
 static uint8_t txbuf[TXBUF_BYTES];
 
-void
-hvsim_kernel_interrupt(struct hvsim *sim, struct hvsim_channel *ch)
-{
-	(void)sim;
-	(void)ch;
-	fx_interrupts++;
-}
-
-unsigned int
-hvsim_kernel_offer_subchannels(struct hvsim *sim, struct hvsim_device *dev, unsigned int nb)
-{
-	(void)sim;
-	(void)dev;
-	(void)nb;
-	return 0;
-}
-
-void *
-hvsim_guest_mem(struct hvsim *sim, uint64_t gpa, uint32_t len)
-{
-	(void)sim;
-	(void)gpa;
-	(void)len;
-	return NULL;
-}
-
 /* A backend with nothing to send: receive passes carry injected transfers only. */
 static const struct hvsim_frame *
 idle_peek(struct hvsim_backend *be)

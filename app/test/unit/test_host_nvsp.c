@@ -7,33 +7,6 @@
 #include "test_harness.h"
 #include "host_fixture.h"
 
-void
-hvsim_kernel_interrupt(struct hvsim *sim, struct hvsim_channel *ch)
-{
-	(void)sim;
-	(void)ch;
-	fx_interrupts++;
-}
-
-/* No subchannels here (test_host_rss.c offers them). */
-unsigned int
-hvsim_kernel_offer_subchannels(struct hvsim *sim, struct hvsim_device *dev, unsigned int nb)
-{
-	(void)sim;
-	(void)dev;
-	(void)nb;
-	return 0;
-}
-
-void *
-hvsim_guest_mem(struct hvsim *sim, uint64_t gpa, uint32_t len)
-{
-	(void)sim;
-	(void)gpa;
-	(void)len;
-	return NULL;
-}
-
 /* A 40-byte NVSP request, as DPDK pads them (nvsp.md 1.1): u32 words at 0, 4, 8. */
 static void
 nvsp_msg(uint8_t msg[40], uint32_t type, uint32_t w1, uint32_t w2)

@@ -16,24 +16,6 @@
 static uint8_t mem[MEM_BYTES];
 static unsigned int mem_calls, mem_page_crossings;
 
-void
-hvsim_kernel_interrupt(struct hvsim *sim, struct hvsim_channel *ch)
-{
-	(void)sim;
-	(void)ch;
-	fx_interrupts++;
-}
-
-/* No subchannels here (test_host_rss.c offers them). */
-unsigned int
-hvsim_kernel_offer_subchannels(struct hvsim *sim, struct hvsim_device *dev, unsigned int nb)
-{
-	(void)sim;
-	(void)dev;
-	(void)nb;
-	return 0;
-}
-
 void *
 hvsim_guest_mem(struct hvsim *sim, uint64_t gpa, uint32_t len)
 {

@@ -18,24 +18,6 @@ static uint8_t guest_page[4096];
 static uint8_t rxbuf[RXBUF_BYTES];
 static uint8_t txbuf[TXBUF_BYTES];
 
-void
-hvsim_kernel_interrupt(struct hvsim *sim, struct hvsim_channel *ch)
-{
-	(void)sim;
-	(void)ch;
-	fx_interrupts++;
-}
-
-/* No subchannels here (test_host_rss.c offers them). */
-unsigned int
-hvsim_kernel_offer_subchannels(struct hvsim *sim, struct hvsim_device *dev, unsigned int nb)
-{
-	(void)sim;
-	(void)dev;
-	(void)nb;
-	return 0;
-}
-
 /* One page of guest memory at GUEST_GPA; everything else is unmapped. */
 void *
 hvsim_guest_mem(struct hvsim *sim, uint64_t gpa, uint32_t len)

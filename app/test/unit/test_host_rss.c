@@ -14,14 +14,6 @@
 
 static unsigned int offer_calls;
 
-void
-hvsim_kernel_interrupt(struct hvsim *sim, struct hvsim_channel *ch)
-{
-	(void)sim;
-	(void)ch;
-	fx_interrupts++;
-}
-
 /* The kernel layer's part, as far as the host sees it: nb more channels. */
 unsigned int
 hvsim_kernel_offer_subchannels(struct hvsim *sim, struct hvsim_device *dev, unsigned int nb)
@@ -30,15 +22,6 @@ hvsim_kernel_offer_subchannels(struct hvsim *sim, struct hvsim_device *dev, unsi
 	offer_calls++;
 	dev->nb_channels += nb;
 	return nb;
-}
-
-void *
-hvsim_guest_mem(struct hvsim *sim, uint64_t gpa, uint32_t len)
-{
-	(void)sim;
-	(void)gpa;
-	(void)len;
-	return NULL;
 }
 
 /* spec/rss-vectors.md, the key and the table, as published. */
