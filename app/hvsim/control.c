@@ -43,7 +43,7 @@ control_usage(FILE *out)
 		"usage: hvsim ctl [--run-dir DIR] COMMAND...   (DIR defaults to $HVSIM_RUN_DIR)\n"
 		"Talks to a running hvsim through DIR/ctl.sock. Commands:\n"
 		"  devices                every device: kind, index, uuid, uio, relid, backend, link\n"
-		"  gen NIC start|stop     start or hold a gen backend (see gen's hold option)\n"
+		"  gen NIC start|stop     start or hold a gen or pcap backend (their hold option)\n"
 		"  link NIC up|down|change  set NIC's link (NIC: 0, 1, ... or nic0) and send the\n"
 		"                         guest MEDIA_CONNECT, MEDIA_DISCONNECT or NETWORK_CHANGE\n"
 		"  counters               per NIC backend frames/bytes and report; per channel\n"
@@ -190,8 +190,8 @@ control_cmd_gen(struct hvsim *sim, int argc, char **argv, FILE *out)
 	}
 	run = strcmp(argv[2], "start") == 0;
 	dev = control_find_nic(sim, argv[1], &nic);
-	if (dev == NULL || hvsim_backend_gen_run(dev->backend_state, run) != 0) {
-		fprintf(out, "error: no NIC '%s' with a gen backend\n", argv[1]);
+	if (dev == NULL || hvsim_backend_hold(dev->backend_state, !run) != 0) {
+		fprintf(out, "error: no NIC '%s' with a gen or pcap backend\n", argv[1]);
 		return;
 	}
 	fprintf(out, "nic%u gen %s\nok\n", nic, run ? "started" : "held");

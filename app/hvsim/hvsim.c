@@ -56,6 +56,8 @@ hvsim_usage(FILE *out)
 		"                         an echo device offers them all at first open)\n"
 		"  --queues N             same as --subchannels N-1\n"
 		"  --rss-udp              NICs offer UDP 4-tuple RSS hash types (default off, as Azure)\n"
+		"  --rsc                  NICs coalesce in-sequence TCP segments (NVSP 6.1 RSC) for\n"
+		"                         guests that enable it (default off; DPDK never does)\n"
 		"  --uio-abi 6.1|6.10|2025  uio_hv_generic generation to play (6.1)\n"
 		"  --no-monitor           channels without monitor id (no monitor_id files)\n"
 		"  --busy-poll            spin instead of sleeping between host passes\n"
@@ -177,6 +179,9 @@ hvsim_apply_option(struct hvsim *sim, struct hvsim_options *opt, int c, const ch
 	case 'U':
 		sim->cfg.rss_udp = true;
 		return 0;
+	case 'C':
+		sim->cfg.rsc = true;
+		return 0;
 	case 'F':
 		if (opt->nb_faults == HVSIM_MAX_FAULT_OPTIONS) {
 			fprintf(stderr, "hvsim: at most %d --fault\n", HVSIM_MAX_FAULT_OPTIONS);
@@ -205,6 +210,7 @@ hvsim_parse(int argc, char **argv, struct hvsim *sim, struct hvsim_options *opt)
 		{ "subchannels", required_argument, NULL, 's' },
 		{ "queues", required_argument, NULL, 'q' },
 		{ "rss-udp", no_argument, NULL, 'U' },
+		{ "rsc", no_argument, NULL, 'C' },
 		{ "uio-abi", required_argument, NULL, 'a' },
 		{ "no-monitor", no_argument, NULL, 'm' },
 		{ "busy-poll", no_argument, NULL, 'b' },

@@ -118,6 +118,7 @@ struct hvsim_config {
 	uint64_t recv_buf_bytes, send_buf_bytes;
 	uint32_t echo_delay_us;		/* echo device holds each packet this long */
 	bool rss_udp;			/* NICs offer UDP 4-tuple RSS hash types (--rss-udp) */
+	bool rsc;			/* NICs coalesce TCP segments for guests enabling RSC (--rsc) */
 };
 
 struct hvsim {

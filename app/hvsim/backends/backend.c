@@ -180,3 +180,12 @@ hvsim_backends_close(struct hvsim *sim, FILE *out)
 		sim->dev[d].backend_state = NULL;
 	}
 }
+
+int
+hvsim_backend_hold(struct hvsim_backend *be, bool held)
+{
+	if (be == NULL || be->ops->hold == NULL)
+		return -EINVAL;
+	be->ops->hold(be, held);
+	return 0;
+}

@@ -50,6 +50,8 @@ struct hvsim_backend_ops {
 	 */
 	const struct hvsim_frame *(*peek)(struct hvsim_backend *be);
 	void (*consume)(struct hvsim_backend *be);
+	/* Optional: stop or resume sending to the guest (gen, pcap: "hold" option). */
+	void (*hold)(struct hvsim_backend *be, bool held);
 	/* One line (or a few) of what it saw, for hvsim's exit report. */
 	void (*report)(struct hvsim_backend *be, FILE *out);
 	void (*close)(struct hvsim_backend *be);
@@ -79,8 +81,9 @@ int hvsim_backends_open(struct hvsim *sim);
 /* Report (one line per NIC, and the backend's own) to out, close and free them. */
 void hvsim_backends_close(struct hvsim *sim, FILE *out);
 
-/* gen only: start or hold its generator (`hvsim ctl gen NIC start|stop`). */
-int hvsim_backend_gen_run(struct hvsim_backend *be, bool run);
+/* Start or hold what a backend sends the guest (`hvsim ctl gen NIC start|stop`);
+ * -EINVAL for a backend that cannot be held. */
+int hvsim_backend_hold(struct hvsim_backend *be, bool held);
 
 extern const struct hvsim_backend_ops hvsim_backend_loop;
 extern const struct hvsim_backend_ops hvsim_backend_gen;

@@ -318,25 +318,24 @@ gen_close(struct hvsim_backend *be)
 	be->priv = NULL;
 }
 
+static void
+gen_hold(struct hvsim_backend *be, bool held)
+{
+	struct gen *g = be->priv;
+
+	g->held = held;
+	g->last_ns = gen_now_ns();	/* no burst of saved-up tokens */
+}
+
 const struct hvsim_backend_ops hvsim_backend_gen = {
 	.name = "gen",
 	.open = gen_open,
 	.transmit = gen_transmit,
 	.peek = gen_peek,
 	.consume = gen_consume,
+	.hold = gen_hold,
 	.report = gen_report,
 	.close = gen_close,
 };
 
-int
-hvsim_backend_gen_run(struct hvsim_backend *be, bool run)
-{
-	struct gen *g;
 
-	if (be == NULL || be->ops != &hvsim_backend_gen)
-		return -EINVAL;
-	g = be->priv;
-	g->held = !run;
-	g->last_ns = gen_now_ns();	/* no burst of saved-up tokens */
-	return 0;
-}

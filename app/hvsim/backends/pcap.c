@@ -24,19 +24,38 @@ struct pcap_backend {
 	char in_path[256], out_path[256];
 	struct hvsim_frame next;
 	bool ready;			/* next holds the frame peek handed out */
+	bool held;			/* ",hold": replay waits for `hvsim ctl gen NIC start` */
 	uint64_t replayed;
 	uint64_t skipped;		/* records that are no frame the NIC could carry */
 };
 
+static int pcap_split_files(struct pcap_backend *pb, const char *args);
+
+/* "IN[,OUT][,hold]": a trailing ",hold" word, then the file names. */
 static int
 pcap_split_args(struct pcap_backend *pb, const char *args)
+{
+	size_t len = args != NULL ? strlen(args) : 0;
+	char files[600];
+
+	if (len >= 5 && strcmp(args + len - 5, ",hold") == 0 && len - 5 < sizeof(files)) {
+		memcpy(files, args, len - 5);
+		files[len - 5] = '\0';
+		pb->held = true;
+		return pcap_split_files(pb, files);
+	}
+	return pcap_split_files(pb, args);
+}
+
+static int
+pcap_split_files(struct pcap_backend *pb, const char *args)
 {
 	const char *comma = args != NULL ? strchr(args, ',') : NULL;
 	size_t in_len = comma != NULL ? (size_t)(comma - args) : (args != NULL ? strlen(args) : 0);
 	const char *out = comma != NULL ? comma + 1 : "";
 
 	if (in_len == 0 && out[0] == '\0') {
-		fprintf(stderr, "hvsim: pcap needs files: pcap:IN[,OUT] or pcap:,OUT\n");
+		fprintf(stderr, "hvsim: pcap needs files: pcap:IN[,OUT][,hold] or pcap:,OUT\n");
 		return -EINVAL;
 	}
 	if (in_len >= sizeof(pb->in_path) || strlen(out) >= sizeof(pb->out_path) ||
@@ -99,7 +118,7 @@ pcap_peek(struct hvsim_backend *be)
 
 	if (pb->ready)
 		return &pb->next;
-	if (!pb->has_in)
+	if (!pb->has_in || pb->held)
 		return NULL;
 	while (pcap_reader_next(&pb->in, &data, &len)) {
 		if (len < PCAP_MIN_FRAME_BYTES || len > HVSIM_FRAME_MAX_BYTES) {
@@ -155,12 +174,21 @@ pcap_close(struct hvsim_backend *be)
 	be->priv = NULL;
 }
 
+static void
+pcap_hold(struct hvsim_backend *be, bool held)
+{
+	struct pcap_backend *pb = be->priv;
+
+	pb->held = held;
+}
+
 const struct hvsim_backend_ops hvsim_backend_pcap = {
 	.name = "pcap",
 	.open = pcap_open,
 	.transmit = pcap_transmit,
 	.peek = pcap_peek,
 	.consume = pcap_consume,
+	.hold = pcap_hold,
 	.report = pcap_report,
 	.close = pcap_close,
 };

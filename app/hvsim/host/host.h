@@ -76,6 +76,7 @@ struct host_rndis {
 	uint32_t rss_nb_entries;
 	uint32_t rss_table[NDIS_RSS_TABLE_MAX];
 	uint8_t rss_key[NDIS_RSS_KEY_BYTES];
+	bool rsc_ip4, rsc_ip6;		/* rndis.md 5.3: offload parameters rsc_* = 2 (on) */
 };
 
 /* Bytes one data 107 may gather: an LSO send of 64 KiB plus its RNDIS headers. */
@@ -84,6 +85,23 @@ struct host_rndis {
 #define HOST_TX_FRAME_BYTES	(HVSIM_FRAME_MAX_BYTES + 4u)
 /* Most RNDIS messages (ranges) in one transfer-page packet of frames. */
 #define HOST_RX_MAX_RANGES	64u
+
+/* RSC (host_rsc.c): the largest coalesced frame, an IP length of 65535 behind Ethernet. */
+#define HOST_RSC_FRAME_BYTES	(14u + 65535u)
+/* rndis.md 6.1: the internal "packet id" PPI (type word 0x80000001), version 1. */
+#define HOST_RSC_PPI_TYPE	0x80000001u
+#define HOST_RSC_PPI_VERSION	1u
+/* Its flags: sub-allocation, first fragment, last fragment (one whole frame). */
+#define HOST_RSC_PPI_FLAGS	0x7u
+
+/* A frame taken from the backend by RSC, coalesced or not, until it is placed. */
+struct host_rsc {
+	uint8_t buf[HOST_RSC_FRAME_BYTES];
+	struct hvsim_frame frame;	/* data: buf */
+	uint32_t nb_segs;		/* segments in it (1: not coalesced) */
+	bool pending;			/* taken, not yet placed */
+	uint16_t next_id;		/* the packet-id PPI's next id */
+};
 
 /* A data 107 completion held back by a fault (host_fault.c). */
 struct host_deferred {
@@ -107,6 +125,7 @@ struct host_dev {
 	struct host_rxbuf rxbuf;
 	struct host_txbuf txbuf;
 	struct host_rndis rndis;
+	struct host_rsc rsc;
 	/* host_rx_pass: one batch's ranges per channel (host_rss.c picks the channel). */
 	struct vmbus_xfer_range rx_range[HVSIM_MAX_CHANNELS][HOST_RX_MAX_RANGES];
 	struct host_deferred *deferred;	/* HOST_FAULT_MAX_DEFERRED, allocated at open */
@@ -193,6 +212,18 @@ uint32_t host_tx_data(struct host_ctx *ctx, uint8_t *bytes, uint32_t len);
  * write batch. Returns frames delivered.
  */
 unsigned int host_rx_pass(struct host_ctx *ctx);
+/*
+ * RSC (host_rsc.c). active: --rsc, the guest's NDIS config RSC capability
+ * and its offload parameters turned RSC on. next: the frame to deliver next
+ * (NULL: none): a held one, the backend's head (owned false: consume it once
+ * placed), or segments taken from the backend and coalesced (owned: call
+ * done with rx_place's result). ppi: the packet-id PPI word of a coalesced frame.
+ */
+bool host_rsc_active(const struct host_ctx *ctx);
+const struct hvsim_frame *host_rsc_next(struct host_ctx *ctx, struct hvsim_backend *be,
+					uint32_t *segs, bool *owned);
+void host_rsc_done(struct host_ctx *ctx, int placed);
+uint32_t host_rsc_ppi(struct host_ctx *ctx);
 /* Does this device have frames to deliver now (filter set, buffer connected)? */
 bool host_rx_ready(const struct hvsim_device *dev);
 

@@ -42,6 +42,7 @@ host_dev_reset(struct hvsim_device *dev)
 	host_rxbuf_disconnect(&hd->rxbuf);
 	memset(&hd->txbuf, 0, sizeof(hd->txbuf));
 	memset(&hd->rndis, 0, sizeof(hd->rndis));
+	hd->rsc.pending = false;	/* a held frame was the last guest's */
 	hd->nb_deferred = 0;		/* the next guest's xact ids mean other things */
 	hd->open = false;
 	for (unsigned int i = 0; i < HVSIM_MAX_CHANNELS; i++) {

@@ -56,6 +56,8 @@ enum host_count {
 	HOST_CNT_RX_NO_SLOT,		/* passes stopped: no free receive slot (no drop) */
 	HOST_CNT_RX_TOO_LONG,		/* frames dropped: larger than the receive buffer allows */
 	HOST_CNT_RX_RUNT,		/* frames dropped: shorter than an Ethernet header */
+	HOST_CNT_RSC_COALESCED_FRAMES,	/* frames delivered coalesced from several (host_rsc.c) */
+	HOST_CNT_RSC_SEGMENTS_MERGED,	/* segments those frames were coalesced from */
 	HOST_CNT_LINK_INDICATIONS,	/* link status indications delivered (host_link.c) */
 	HOST_CNT_SUBCHANNELS_OFFERED,	/* subchannels granted and offered (host_rss.c) */
 	HOST_CNT_SUBCHANNEL_OFFER_FAILED,	/* granted subchannels the kernel layer could not offer */

@@ -254,9 +254,12 @@ rndis_query(struct host_ctx *ctx, const uint8_t *req, uint32_t msg_len, uint8_t 
 	return (int)out.length;
 }
 
-/* rndis.md 5.3: any revision's header with a size that fits what was sent. */
+/*
+ * rndis.md 5.3: any revision's header with a size that fits what was sent.
+ * rsc_ip4/rsc_ip6 (offsets 22, 23, in objects of 24 bytes or more): 1 off, 2 on.
+ */
 static uint32_t
-rndis_set_offload(const uint8_t *data, uint32_t len)
+rndis_set_offload(struct host_rndis *r, const uint8_t *data, uint32_t len)
 {
 	struct ndis_obj_hdr hdr;
 
@@ -266,6 +269,12 @@ rndis_set_offload(const uint8_t *data, uint32_t len)
 	if (hdr.type != NDIS_OBJTYPE_DEFAULT || hdr.size < NDIS_OFFLOAD_PARAMS_SIZE_REV1 ||
 	    hdr.size > len)
 		return RNDIS_STATUS_INVALID_DATA;
+	if (hdr.size >= 24) {
+		if (data[22] == 1 || data[22] == 2)
+			r->rsc_ip4 = data[22] == 2;
+		if (data[23] == 1 || data[23] == 2)
+			r->rsc_ip6 = data[23] == 2;
+	}
 	return RNDIS_STATUS_SUCCESS;
 }
 
@@ -322,7 +331,7 @@ rndis_set_value(struct host_ctx *ctx, uint32_t oid, const uint8_t *data, uint32_
 		memcpy(&ctx->dev->rndis.packet_filter, data, sizeof(uint32_t));
 		return RNDIS_STATUS_SUCCESS;
 	case RNDIS_OID_TCP_OFFLOAD_PARAMETERS:
-		return rndis_set_offload(data, len);
+		return rndis_set_offload(&ctx->dev->rndis, data, len);
 	case RNDIS_OID_GEN_RSS_PARAMETERS:
 		return rndis_set_rss(ctx, data, len);
 	case RNDIS_OID_802_3_MULTICAST_LIST:

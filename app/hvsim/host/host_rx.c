@@ -11,7 +11,7 @@
 #include "host_offload.h"
 
 #define RX_PPI_BYTES	(sizeof(struct rndis_ppi) + 4u)	/* every PPI we send: one u32 */
-#define RX_MAX_PPIS	4u
+#define RX_MAX_PPIS	5u
 
 /* The PPIs of one frame, in wire order. */
 struct rx_ppis {
@@ -92,7 +92,7 @@ rx_csum_flags(const struct hvsim_frame *f, struct host_l3 l3)
  * strip: a tag in the data moves to the VLAN PPI.
  */
 static void
-rx_plan(const struct host_ctx *ctx, const struct hvsim_frame *f, struct rx_ppis *p,
+rx_plan(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, struct rx_ppis *p,
 	bool *strip, uint32_t *chan)
 {
 	const struct host_rndis *r = &ctx->dev->rndis;
@@ -118,6 +118,8 @@ rx_plan(const struct host_ctx *ctx, const struct hvsim_frame *f, struct rx_ppis 
 		rx_ppi_add(p, RNDIS_PPI_HASH_INFO, NDIS_HASH_FUNC_TOEPLITZ | type);
 		*chan = host_rss_channel(r, hash);
 	}
+	if (segs > 1)
+		rx_ppi_add(p, HOST_RSC_PPI_TYPE, host_rsc_ppi(ctx));
 }
 
 /* rndis.md 6: header, PPI records (16 bytes each, 4-aligned), then the frame. */
@@ -183,11 +185,12 @@ rx_lane_get(struct host_ctx *ctx, struct rx_lane *lane, uint32_t idx)
 }
 
 /*
- * One frame into its own slot(s) and its channel's lane. 1: placed; 0:
- * consumed without delivery (counted); -1: no room now, it stays in the backend.
+ * One frame (segs > 1: coalesced by host_rsc.c) into its own slot(s) and its
+ * channel's lane. 1: placed; 0: consumed without delivery (counted); -1: no
+ * room now, it stays in the backend.
  */
 static int
-rx_place(struct host_ctx *ctx, const struct hvsim_frame *f, const uint8_t *mac,
+rx_place(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, const uint8_t *mac,
 	 struct rx_lane *lanes)
 {
 	struct host_dev *hd = ctx->dev;
@@ -199,7 +202,8 @@ rx_place(struct host_ctx *ctx, const struct hvsim_frame *f, const uint8_t *mac,
 	bool strip;
 	int ret;
 
-	if (f->len < HOST_ETHER_HDR_BYTES || f->len > HVSIM_FRAME_MAX_BYTES) {
+	if (f->len < HOST_ETHER_HDR_BYTES ||
+	    f->len > (segs > 1 ? HOST_RSC_FRAME_BYTES : HVSIM_FRAME_MAX_BYTES)) {
 		ctx->cnt->n[f->len < HOST_ETHER_HDR_BYTES ? HOST_CNT_RX_RUNT :
 			    HOST_CNT_RX_TOO_LONG]++;
 		return 0;
@@ -208,7 +212,7 @@ rx_place(struct host_ctx *ctx, const struct hvsim_frame *f, const uint8_t *mac,
 		ctx->cnt->n[HOST_CNT_RX_FILTERED]++;
 		return 0;
 	}
-	rx_plan(ctx, f, &ppis, &strip, &chan);
+	rx_plan(ctx, f, segs, &ppis, &strip, &chan);
 	lane = rx_lane_get(ctx, lanes, chan);
 	if (lane->nb == HOST_RX_MAX_RANGES)
 		return -1;		/* this batch's transfer is full: the next pass */
@@ -282,6 +286,8 @@ host_rx_pass(struct host_ctx *ctx)
 	const struct hvsim_frame *f;
 	uint8_t mac[RNDIS_MAC_BYTES];
 	unsigned int nb = 0;
+	uint32_t segs;
+	bool owned;
 	int ret;
 
 	/* The pass may have just handled the guest's revoke of the buffer. */
@@ -298,12 +304,15 @@ host_rx_pass(struct host_ctx *ctx)
 	lanes[0].cnt = ctx->cnt;
 	host_rndis_mac(ctx->sim, vdev, mac);
 	nb += host_fault_rx_inject(ctx);
-	while ((f = hvsim_backend_peek(be)) != NULL) {
-		ret = rx_place(ctx, f, mac, lanes);
+	while ((f = host_rsc_next(ctx, be, &segs, &owned)) != NULL) {
+		ret = rx_place(ctx, f, segs, mac, lanes);
+		if (owned)
+			host_rsc_done(ctx, ret);
 		if (ret < 0)
 			break;
 		nb += (unsigned int)ret;
-		hvsim_backend_consume(be);
+		if (!owned)
+			hvsim_backend_consume(be);
 	}
 	rx_lanes_flush(ctx, lanes, nb_lanes);
 	return nb;
