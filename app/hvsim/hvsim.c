@@ -66,6 +66,8 @@ hvsim_usage(FILE *out)
 		"  --send-buf-bytes N     NIC send buffer, map 4 (16777216)\n"
 		"  --run-dir DIR          run directory to create (default: mkdtemp in /dev/shm)\n"
 		"  --echo-delay-ms N      echo devices answer each packet N ms late (0)\n"
+		"  --mtu N                largest MTU a guest may configure (1500..9202, 9202);\n"
+		"                         a larger NDIS config falls back to 1500, as Hyper-V's\n"
 		"  --fault NIC:KIND[:ARG] arm a fault from the start (repeatable; KINDs: hvsim ctl help)\n"
 		"  -v, --verbose          log opens, closes, offers and memory registrations\n"
 		"  -h, --help             this text\n");
@@ -171,6 +173,11 @@ hvsim_apply_option(struct hvsim *sim, struct hvsim_options *opt, int c, const ch
 	case 'd':
 		opt->run_dir = arg;
 		return 0;
+	case 'M':
+		if (hvsim_parse_u64(arg, HVSIM_MIN_MTU, HVSIM_MAX_MTU, &v) != 0)
+			return -1;
+		sim->cfg.max_mtu = (uint32_t)v;
+		return 0;
 	case 'D':
 		if (hvsim_parse_u64(arg, 0, 60000, &v) != 0)
 			return -1;
@@ -219,6 +226,7 @@ hvsim_parse(int argc, char **argv, struct hvsim *sim, struct hvsim_options *opt)
 		{ "send-buf-bytes", required_argument, NULL, 'S' },
 		{ "run-dir", required_argument, NULL, 'd' },
 		{ "echo-delay-ms", required_argument, NULL, 'D' },
+		{ "mtu", required_argument, NULL, 'M' },
 		{ "fault", required_argument, NULL, 'F' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -525,6 +533,7 @@ main(int argc, char **argv)
 	sim.cfg = (struct hvsim_config){
 		.abi = HVSIM_ABI_6_1,
 		.poll_latency_us = 50,
+		.max_mtu = HVSIM_MAX_MTU,
 		.recv_buf_bytes = 31ull << 20,
 		.send_buf_bytes = 16ull << 20,
 	};

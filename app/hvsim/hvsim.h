@@ -111,12 +111,17 @@ struct hvsim_device {
 	void *host;			/* host/ private per-device state */
 };
 
+/* MTU bounds (payload bytes; the L2 frame adds 14): OpenVMM takes 1514..9216. */
+#define HVSIM_MIN_MTU		1500u
+#define HVSIM_MAX_MTU		9202u
+
 struct hvsim_config {
 	enum hvsim_uio_abi abi;
 	bool busy_poll;			/* spin; else sleep the monitor latency */
 	uint32_t poll_latency_us;	/* host scan period when not busy polling */
 	uint64_t recv_buf_bytes, send_buf_bytes;
 	uint32_t echo_delay_us;		/* echo device holds each packet this long */
+	uint32_t max_mtu;		/* largest MTU a guest's NDIS config may set */
 	bool rss_udp;			/* NICs offer UDP 4-tuple RSS hash types (--rss-udp) */
 	bool rsc;			/* NICs coalesce TCP segments for guests enabling RSC (--rsc) */
 };

@@ -21,7 +21,6 @@
 #define RNDIS_HOST_LSO_MIN_SEGS		2u
 /* nvsp.md 3.4: MTU (Ethernet header included) when the guest sent none or a bad one. */
 #define RNDIS_HOST_DEFAULT_L2_MTU	1514u
-#define RNDIS_HOST_MAX_L2_MTU		9216u
 #define RNDIS_ETHER_HDR_BYTES		14u
 
 static inline bool
@@ -173,8 +172,9 @@ rndis_query_value(struct host_ctx *ctx, uint32_t oid, const uint8_t *in, uint32_
 		*data_len = RNDIS_MAC_BYTES;
 		return true;
 	case RNDIS_OID_GEN_MAXIMUM_FRAME_SIZE:
-		if (mtu < RNDIS_HOST_DEFAULT_L2_MTU || mtu > RNDIS_HOST_MAX_L2_MTU)
-			mtu = RNDIS_HOST_DEFAULT_L2_MTU;
+		if (mtu < RNDIS_HOST_DEFAULT_L2_MTU ||
+		    mtu > ctx->sim->cfg.max_mtu + RNDIS_ETHER_HDR_BYTES)
+			mtu = RNDIS_HOST_DEFAULT_L2_MTU;	/* nvsp.md 3.4: out of range */
 		*data_len = rndis_put_u32(data, mtu - RNDIS_ETHER_HDR_BYTES);
 		return true;
 	case RNDIS_OID_GEN_LINK_SPEED:

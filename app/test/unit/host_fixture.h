@@ -50,6 +50,7 @@ fx_setup(enum hvsim_dev_kind kind)
 	fx_rx->feature_bits = 1;
 	fx_interrupts = 0;
 	fx_sim.nb_devices = 1;
+	fx_sim.cfg.max_mtu = HVSIM_MAX_MTU;		/* hvsim's default */
 	dev->kind = kind;
 	dev->nb_channels = 1;
 	dev->link_up = true;			/* as device_add sets it */

@@ -246,6 +246,32 @@ test_query_mac_reply_is_30_bytes(void)
 	fx_teardown();
 }
 
+/* Max frame size (OID 0x00010106) answers the NDIS config MTU, within hvsim's --mtu. */
+static uint32_t
+query_max_frame(uint32_t guest_l2_mtu, uint32_t host_max_mtu)
+{
+	static const uint32_t query[] = { 4, 28, 11, 0x00010106, 0, 20, 0 };
+
+	nic_setup_buffers();
+	fx_sim.cfg.max_mtu = host_max_mtu;
+	((struct host_dev *)fx_sim.dev[0].host)->nvsp.mtu = guest_l2_mtu; /* NDIS config */
+	guest_send_words(0, query, 7);
+	EXPECT_EQ(host_poll(&fx_sim), 1);
+	EXPECT_EQ(rd32(rxbuf + 12), 0);			/* success */
+	return rd32(rxbuf + 24);
+}
+
+static void
+test_query_max_frame_size_within_host_mtu(void)
+{
+	EXPECT_EQ(query_max_frame(9014, 9202), 9000);
+	fx_teardown();
+	EXPECT_EQ(query_max_frame(9014, 4000), 1500);	/* above --mtu: falls back */
+	fx_teardown();
+	EXPECT_EQ(query_max_frame(4014, 4000), 4000);	/* exactly --mtu */
+	fx_teardown();
+}
+
 static void
 test_query_unknown_oid_is_not_supported(void)
 {
@@ -568,6 +594,7 @@ main(void)
 	RUN_TEST(test_txbuf_reply_has_6144_byte_sections);
 	RUN_TEST(test_initialize_completes_107_then_replies_in_slot);
 	RUN_TEST(test_query_mac_reply_is_30_bytes);
+	RUN_TEST(test_query_max_frame_size_within_host_mtu);
 	RUN_TEST(test_query_unknown_oid_is_not_supported);
 	RUN_TEST(test_query_offload_caps_matches_request_revision);
 	RUN_TEST(test_set_packet_filter_recorded);
