@@ -5,6 +5,7 @@
  * frames to the guest in receive slots (host_rx.c). Checksums, segments and
  * hashes are judged by this file's own arithmetic, not the host's.
  */
+#include "test_bytes.h"
 #include "test_harness.h"
 #include "host_fixture.h"
 
@@ -78,51 +79,6 @@ static const struct hvsim_backend_ops cap_ops = {
 static struct hvsim_backend cap_be = { .ops = &cap_ops };
 
 /* ---- the test's own arithmetic ---- */
-
-static uint16_t
-be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)be16(p) << 16 | be16(p + 2);
-}
-
-static void
-put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint32_t
-rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-/* RFC 1071 by the book: 16-bit big-endian words, carries folded at the end. */
-static uint32_t
-sum16(const uint8_t *p, uint32_t len, uint32_t sum)
-{
-	for (uint32_t i = 0; i < len; i++)
-		sum += (i % 2 == 0) ? (uint32_t)p[i] << 8 : p[i];
-	return sum;
-}
-
-static uint16_t
-fold(uint32_t sum)
-{
-	while (sum > 0xffff)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
 
 /* Verifies to 0 when the checksum inside is right. */
 static uint16_t

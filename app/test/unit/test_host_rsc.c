@@ -5,6 +5,7 @@
  * packet-id PPI (rndis.md 6.1, 6.3); lengths and checksums are judged by this
  * file's own arithmetic.
  */
+#include "test_bytes.h"
 #include "test_harness.h"
 #include "host_fixture.h"
 
@@ -68,44 +69,6 @@ static const struct hvsim_backend_ops q_ops = {
 static struct hvsim_backend q_be = { .ops = &q_ops };
 
 /* ---- the test's own arithmetic ---- */
-
-static uint16_t
-be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void
-put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint32_t
-rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint32_t
-sum16(const uint8_t *p, uint32_t len, uint32_t sum)
-{
-	for (uint32_t i = 0; i < len; i++)
-		sum += (i % 2 == 0) ? (uint32_t)p[i] << 8 : p[i];
-	return sum;
-}
-
-static uint16_t
-fold(uint32_t sum)
-{
-	while (sum > 0xffff)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
 
 /* TCP/IPv4 10.0.0.1:4000 -> 10.0.0.2:5000, ACK, payload bytes from byte seq on. */
 static uint32_t
