@@ -41,7 +41,8 @@ hugepages_reserve() {
 	need_root "hugepages"
 	before=$(cat $sys)
 	echo $((before + n)) > $sys
-	at_exit "echo $before > $sys"
+	# Give back our n, not "before": other tests may hold pages meanwhile.
+	at_exit "echo \$((\$(cat $sys) - $n)) > $sys"
 	[ "$(cat $sys)" -ge $((before + n)) ] || fail "could not reserve $n hugepages"
 	HUGE_DIR=$TMP/huge
 	mkdir -p "$HUGE_DIR"
