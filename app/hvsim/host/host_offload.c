@@ -168,14 +168,14 @@ host_offload_csum(uint8_t *frame, uint32_t len, uint32_t req)
 	if (!l3.ipv6 && (req & RNDIS_TX_CSUM_IP_HDR) != 0)
 		ipv4_hdr_csum(frame + l3.off);
 	if (!tcp && !udp)
-		return 0;
+		return 1;
 	l4 = l4_offset(frame, l3, given);
 	end = ip_end(frame, len, l3);
 	if (l4 < l3.off + min_ip || end == 0 || l4 > end ||
 	    end - l4 < (tcp ? TCP_MIN_HDR_BYTES : UDP_HDR_BYTES))
 		return -1;
 	l4_csum(frame + l3.off, l3.ipv6, frame + l4, end - l4, tcp);
-	return 0;
+	return 1;
 }
 
 /* Headers of an LSO frame, checked. */
@@ -191,7 +191,9 @@ lso_plan(const uint8_t *frame, uint32_t len, uint32_t word, struct lso_plan *p)
 
 	p->l3 = host_l3_parse(frame, len);
 	p->mss = word & RNDIS_LSO_MSS_MASK;
-	if (!p->l3.ip || p->l3.ipv6 != ((word & RNDIS_LSO_IPV6) != 0) || p->mss == 0)
+	/* bit 30 clear would be LSO v1, which this host does not implement */
+	if ((word & RNDIS_LSO_V2) == 0 || !p->l3.ip ||
+	    p->l3.ipv6 != ((word & RNDIS_LSO_IPV6) != 0) || p->mss == 0)
 		return -1;
 	if (!p->l3.ipv6 && frame[p->l3.off + 9] != HOST_IPPROTO_TCP)
 		return -1;

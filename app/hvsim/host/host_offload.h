@@ -33,7 +33,10 @@ uint16_t host_csum_fold(uint32_t sum);
 /* The L3 header of frame (len bytes): IPv4 with a whole header, or IPv6's 40 bytes. */
 struct host_l3 host_l3_parse(const uint8_t *frame, uint32_t len);
 
-/* Fill in the checksums req (checksum PPI word) asks for, in place. 0, or -1: impossible. */
+/*
+ * Fill in the checksums req (checksum PPI word) asks for, in place.
+ * 1: filled, 0: req asks for none, -1: impossible.
+ */
 int host_offload_csum(uint8_t *frame, uint32_t len, uint32_t req);
 
 typedef void (*host_emit_fn)(void *arg, const uint8_t *frame, uint32_t len);
@@ -41,7 +44,8 @@ typedef void (*host_emit_fn)(void *arg, const uint8_t *frame, uint32_t len);
  * LSOv2 (word: the LSO PPI): cut the TCP payload into MSS-sized segments in
  * seg (seg_cap bytes), each with lengths, IPv4 id, TCP seq/flags and checksums
  * fixed, and emit each. Everything is checked before the first emit.
- * Returns segments emitted, -1: headers unusable, -2: a segment exceeds seg_cap.
+ * Returns segments emitted, -1: not LSO v2 or headers unusable, -2: a segment
+ * exceeds seg_cap.
  */
 int host_offload_lso(const uint8_t *frame, uint32_t len, uint32_t word, uint8_t *seg,
 		     uint32_t seg_cap, host_emit_fn emit, void *arg);

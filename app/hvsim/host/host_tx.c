@@ -134,17 +134,25 @@ tx_frame(struct host_ctx *ctx, uint8_t *frame, uint32_t len, const struct tx_ppi
 	if (ppis->has_lso) {
 		ret = host_offload_lso(frame, len, ppis->lso, ctx->dev->tx_seg, max, tx_emit,
 				       &sink);
-		if (ret < 0)
+		if (ret < 0) {
 			ctx->cnt->n[ret == -1 ? HOST_CNT_TX_BAD_OFFLOAD : HOST_CNT_TX_TOO_LONG]++;
-		return ret < 0 ? -1 : 0;
+			return -1;
+		}
+		ctx->cnt->n[HOST_CNT_TX_LSO_SENDS]++;
+		ctx->cnt->n[HOST_CNT_TX_LSO_SEGMENTS] += (uint64_t)ret;
+		return 0;
 	}
 	if (len > max) {
 		ctx->cnt->n[HOST_CNT_TX_TOO_LONG]++;
 		return -1;
 	}
-	if (ppis->has_csum && host_offload_csum(frame, len, ppis->csum) != 0) {
-		ctx->cnt->n[HOST_CNT_TX_BAD_OFFLOAD]++;
-		return -1;
+	if (ppis->has_csum) {
+		ret = host_offload_csum(frame, len, ppis->csum);
+		if (ret < 0) {
+			ctx->cnt->n[HOST_CNT_TX_BAD_OFFLOAD]++;
+			return -1;
+		}
+		ctx->cnt->n[HOST_CNT_TX_CSUM_FILLED] += (uint64_t)ret;
 	}
 	tx_emit(&sink, frame, len);
 	return 0;

@@ -156,12 +156,13 @@ struct netvsc_dev {
 	bool rx_extmbuf_enable;		/* devarg: parsed; zero-copy rx not implemented */
 	uint32_t packet_filter;
 	bool started;
-	uint16_t nb_rxq, nb_txq;
+	uint16_t nb_rxq, nb_txq;	/* the queue counts of the last configure */
 	/* The primary channel's rings: held by a control exchange, tried by queue 0. */
 	rte_spinlock_t primary_lock;
 	bool link_up;
-	bool ctl_polling;
-	uint32_t nb_mc_addrs;		/* a control wait is reading the primary channel */
+	bool ctl_polling;		/* a control wait is reading the primary channel */
+	uint32_t nb_mc_addrs;
+	struct rte_ether_addr mc_addrs[NETVSC_MAX_MC_ADDRS];	/* sent again at start */
 	uint32_t link_speed_mbps;
 };
 

@@ -20,10 +20,25 @@ RTE_LOG_REGISTER(netvsc_logtype_driver, pmd.net.netvsc.driver, NOTICE);
 #define NETVSC_DEFAULT_MTU	RTE_ETHER_MTU
 #define NETVSC_MAX_MTU		9000u
 static void
+netvsc_link_publish(struct netvsc_dev *dev)
+{
+	struct rte_eth_link link = {
+		.link_status = dev->link_up ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN,
+		.link_speed = dev->link_up ? dev->link_speed_mbps : RTE_ETH_SPEED_NUM_NONE,
+		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
+		.link_autoneg = RTE_ETH_LINK_FIXED,
+	};
+
+	rte_eth_linkstatus_set(dev->eth, &link);
+}
+
+/* With LSC on, ethdev answers link queries from data->dev_link: set it first. */
+static void
 netvsc_lsc_alarm(void *arg)
 {
 	struct netvsc_dev *dev = arg;
 
+	netvsc_link_publish(dev);
 	rte_eth_dev_callback_process(dev->eth, RTE_ETH_EVENT_INTR_LSC, NULL);
 }
 
@@ -57,7 +72,7 @@ static int
 netvsc_link_update(struct rte_eth_dev *eth, int wait)
 {
 	struct netvsc_dev *dev = eth->data->dev_private;
-	struct rte_eth_link link = { 0 };
+	int old = eth->data->dev_link.link_status;
 	bool up = false;
 	uint32_t mbps = 0;
 
@@ -66,11 +81,8 @@ netvsc_link_update(struct rte_eth_dev *eth, int wait)
 		dev->link_up = up;
 		dev->link_speed_mbps = mbps;
 	}
-	link.link_status = dev->link_up ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN;
-	link.link_speed = dev->link_up ? dev->link_speed_mbps : RTE_ETH_SPEED_NUM_NONE;
-	link.link_duplex = RTE_ETH_LINK_FULL_DUPLEX;
-	link.link_autoneg = RTE_ETH_LINK_FIXED;
-	return rte_eth_linkstatus_set(eth, &link);
+	netvsc_link_publish(dev);
+	return old == eth->data->dev_link.link_status ? -1 : 0;	/* ethdev: -1 unchanged */
 }
 
 static int
@@ -103,50 +115,118 @@ netvsc_dev_infos_get(struct rte_eth_dev *eth, struct rte_eth_dev_info *info)
 	return 0;
 }
 
-/* Queue i runs on channel i: open subchannels for the extra queues, set RSS. */
+static int netvsc_change_mtu(struct netvsc_dev *dev, uint32_t mtu);
+
+/* Queues set up for another queue count hold that count's channels and send-section shares. */
+static void
+netvsc_queues_release(struct rte_eth_dev *eth)
+{
+	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++)
+		netvsc_rx_queue_release(eth, i);
+	for (uint16_t i = 0; i < eth->data->nb_tx_queues; i++)
+		netvsc_tx_queue_release(eth, i);
+}
+
+/*
+ * Queue i runs on channel i: open subchannels for the extra queues, set RSS.
+ * Subchannels stay open until close (uio_hv_generic keeps them while the
+ * device is open): more queues ask the host for the missing ones only, fewer
+ * leave the rest idle, as the indirection table names only the first ones.
+ */
 static int
 netvsc_dev_configure(struct rte_eth_dev *eth)
 {
 	struct netvsc_dev *dev = eth->data->dev_private;
 	struct rte_eth_conf *conf = &eth->data->dev_conf;
-	uint16_t nb = RTE_MAX(eth->data->nb_rx_queues, eth->data->nb_tx_queues);
+	uint16_t nb_rxq = eth->data->nb_rx_queues, nb_txq = eth->data->nb_tx_queues;
+	uint16_t nb = RTE_MAX(nb_rxq, nb_txq);
 	int ret;
 
+	if (nb > dev->max_queues) {
+		NETVSC_DRV_LOG(ERR, dev, "%u queues asked, the host allows %u", nb,
+			       dev->max_queues);
+		return -EINVAL;
+	}
 	if (conf->rxmode.mq_mode & RTE_ETH_MQ_RX_RSS_FLAG)
 		conf->rxmode.offloads |= RTE_ETH_RX_OFFLOAD_RSS_HASH;
+	/* ethdev takes rxmode.mtu into data->mtu itself, without mtu_set. */
+	if (eth->data->mtu > NETVSC_MAX_MTU)
+		return -EINVAL;
+	ret = netvsc_change_mtu(dev, eth->data->mtu);
+	if (ret < 0)
+		return ret;
+	if (nb_rxq != dev->nb_rxq || nb_txq != dev->nb_txq) {
+		netvsc_queues_release(eth);
+		NETVSC_DRV_LOG(INFO, dev, "queues %u/%u -> %u/%u", dev->nb_rxq, dev->nb_txq,
+			       nb_rxq, nb_txq);
+	}
+	dev->nb_rxq = nb_rxq;
+	dev->nb_txq = nb_txq;
 	ret = netvsc_rss_setup_channels(dev, nb);
 	if (ret < 0)
 		return ret;
-	return netvsc_rss_configure(dev, &conf->rx_adv_conf.rss_conf, eth->data->nb_rx_queues);
+	ret = netvsc_rss_configure(dev, &conf->rx_adv_conf.rss_conf, nb_rxq);
+	if (ret == 0 && nb_rxq < 2 && dev->nb_channels > 1)
+		ret = netvsc_rss_apply(dev, false);	/* everything to the primary again */
+	return ret;
 }
 
 static int netvsc_filter_apply(struct rte_eth_dev *eth);
 
-/* The MTU is part of NDIS config, sent once per NVSP session: start a new one. */
+/*
+ * The MTU is part of NDIS config, sent once per NVSP session: start a new one
+ * and read back what the host granted (it falls back to 1500 for an MTU it
+ * refuses, nvsp.md 3.4).
+ */
 static int
-netvsc_mtu_set(struct rte_eth_dev *eth, uint16_t mtu)
+netvsc_session_mtu(struct netvsc_dev *dev, uint32_t mtu)
 {
-	struct netvsc_dev *dev = eth->data->dev_private;
-	uint32_t old = dev->mtu;
+	uint32_t granted = 0, got = 0;
 	int ret;
 
-	if (dev->started)
-		return -EBUSY;
-	if (mtu < RTE_ETHER_MIN_MTU || mtu > NETVSC_MAX_MTU)
-		return -EINVAL;
-	if (mtu == dev->mtu)
-		return 0;
 	netvsc_rndis_detach(dev);
 	netvsc_nvsp_detach(dev);
 	dev->mtu = mtu;
 	ret = netvsc_nvsp_attach(dev);
 	if (ret == 0)
 		ret = netvsc_rndis_attach(dev);
-	if (ret < 0) {
-		NETVSC_DRV_LOG(ERR, dev, "MTU %u refused by the host (%d); was %u", mtu, ret, old);
-		dev->mtu = old;
+	if (ret == 0)
+		ret = netvsc_rndis_query(dev, RNDIS_OID_GEN_MAXIMUM_FRAME_SIZE, NULL, 0, &granted,
+					 sizeof(granted), &got);
+	if (ret == 0 && (got < sizeof(granted) || granted < mtu)) {
+		NETVSC_DRV_LOG(ERR, dev, "host granted MTU %u of %u", got < sizeof(granted) ?
+			       0 : granted, mtu);
+		ret = -EINVAL;
 	}
 	return ret;
+}
+
+static int
+netvsc_change_mtu(struct netvsc_dev *dev, uint32_t mtu)
+{
+	uint32_t old = dev->mtu;
+	int ret;
+
+	if (mtu == dev->mtu)
+		return 0;
+	ret = netvsc_session_mtu(dev, mtu);
+	if (ret < 0 && netvsc_session_mtu(dev, old) < 0)
+		NETVSC_DRV_LOG(ERR, dev, "MTU %u refused, and MTU %u not restored", mtu, old);
+	else if (ret < 0)
+		NETVSC_DRV_LOG(ERR, dev, "MTU %u refused (%d); still %u", mtu, ret, old);
+	return ret;
+}
+
+static int
+netvsc_mtu_set(struct rte_eth_dev *eth, uint16_t mtu)
+{
+	struct netvsc_dev *dev = eth->data->dev_private;
+
+	if (dev->started)
+		return -EBUSY;
+	if (mtu < RTE_ETHER_MIN_MTU || mtu > NETVSC_MAX_MTU)
+		return -EINVAL;
+	return netvsc_change_mtu(dev, mtu);
 }
 
 /* The host always strips tags into the VLAN PPI; with stripping off we put them back. */
@@ -178,6 +258,7 @@ netvsc_set_mc_addr_list(struct rte_eth_dev *eth, struct rte_ether_addr *list, ui
 			       nb * RTE_ETHER_ADDR_LEN);
 	if (ret < 0)
 		return ret;
+	memcpy(dev->mc_addrs, list, nb * sizeof(*list));
 	dev->nb_mc_addrs = nb;
 	return netvsc_filter_apply(eth);
 }
@@ -270,6 +351,19 @@ netvsc_dev_start(struct rte_eth_dev *eth)
 	struct netvsc_dev *dev = eth->data->dev_private;
 	int ret;
 
+	for (uint16_t i = 0; i < RTE_MAX(eth->data->nb_rx_queues, eth->data->nb_tx_queues); i++) {
+		if ((i < eth->data->nb_rx_queues && eth->data->rx_queues[i] == NULL) ||
+		    (i < eth->data->nb_tx_queues && eth->data->tx_queues[i] == NULL)) {
+			NETVSC_DRV_LOG(ERR, dev, "queue %u not set up since the last configure", i);
+			return -EINVAL;
+		}
+	}
+	if (dev->nb_mc_addrs > 0) {		/* a new session forgot it */
+		ret = netvsc_rndis_set(dev, RNDIS_OID_802_3_MULTICAST_LIST, dev->mc_addrs,
+				       dev->nb_mc_addrs * RTE_ETHER_ADDR_LEN);
+		if (ret < 0)
+			return ret;
+	}
 	dev->started = true;
 	dev->packet_filter = netvsc_filter_for(eth);
 	ret = netvsc_rndis_set_filter(dev, dev->packet_filter);
@@ -357,10 +451,7 @@ netvsc_dev_close(struct rte_eth_dev *eth)
 	if (dev->started)
 		netvsc_dev_stop(eth);
 	rte_eal_alarm_cancel(netvsc_lsc_alarm, dev);
-	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++)
-		netvsc_rx_queue_release(eth, i);
-	for (uint16_t i = 0; i < eth->data->nb_tx_queues; i++)
-		netvsc_tx_queue_release(eth, i);
+	netvsc_queues_release(eth);
 	netvsc_detach(dev);
 	return 0;
 }

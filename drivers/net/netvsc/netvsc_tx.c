@@ -54,7 +54,7 @@ tx_csum_word(const struct rte_mbuf *m)
 static uint32_t
 tx_lso_word(const struct rte_mbuf *m)
 {
-	uint32_t w = (m->tso_segsz & RNDIS_LSO_MSS_MASK) |
+	uint32_t w = (m->tso_segsz & RNDIS_LSO_MSS_MASK) | RNDIS_LSO_V2 |
 		     ((uint32_t)(m->l2_len + m->l3_len) << RNDIS_LSO_TCP_OFFSET_SHIFT);
 
 	return (m->ol_flags & RTE_MBUF_F_TX_IPV6) ? w | RNDIS_LSO_IPV6 : w;

@@ -344,6 +344,7 @@ static_assert(sizeof(struct rndis_ppi) == 12, "RNDIS PPI");
 #define RNDIS_LSO_MSS_MASK		0xfffffu
 #define RNDIS_LSO_TCP_OFFSET_SHIFT	20
 #define RNDIS_LSO_TCP_OFFSET_MASK	0x3ffu
+#define RNDIS_LSO_V2			0x40000000u	/* type 1: LSO v2 */
 #define RNDIS_LSO_IPV6			0x80000000u
 
 /* 802.1Q PPI word (rndis.md 6.1): priority 0-2, CFI 3, VLAN id 4-15. */

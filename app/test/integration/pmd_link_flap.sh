@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Link flaps and network changes through our netvsc PMD while it forwards,
+# PA mode (as root) and VA mode:
+#
+#   test --hvsim ctl link 0 down|up|change--> hvsim NIC 0 --RNDIS indication-->
+#        net_netvsc --LSC alarm--> testpmd "Port 0: link state change event"
+#   hvsim gen --> net_netvsc --testpmd io fwd--> net_netvsc --> hvsim gen
+#
+# FLAPS times: `link 0 down`, `up`, `change` (NETWORK_CHANGE: the PMD tells
+# the application the link bounced, and the link stays up). After each, the
+# application must have heard exactly one more LSC event (not fewer, and no
+# more later: the count is read again at the end) and `show port info 0` must
+# say down/up/up. gen runs through it all at a paced rate, then is held; every
+# frame must come back intact (gen: sequence + CRC, lost 0), including those
+# sent after the final `up`, and testpmd's counters must equal gen's.
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../conformance/lib/testpmd.sh"
+
+[ -x "$TESTPMD" ] || skip "our testpmd is not built"
+[ -x "$HVSIM" ] || skip "hvsim is not built"
+need_ctl link
+plugin_build_dir
+DISTRO_TESTPMD=$TESTPMD		# the harness drives the subproject's testpmd here
+QSTATE_FIX=			# with our PMD: no queue-state shim
+TP_EAL_ARGS=(-d "$PLUGIN_BUILD/drivers"
+	     -d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so")
+TP_RUN_SECS=60
+MODES=${MODES:-$(test_modes)}
+case $MODES in *pa*) hugepages_reserve 256 ;; esac
+
+FLAPS=${FLAPS:-3}
+RATE=$(pace 2000)
+
+lsc_events() { grep -c '^Port 0: link state change event' "$TP_DIR/out"; }
+gen_now() { hv_ctl counters | grep -m1 -E '^gen: sent' | grep -oE "$1 [0-9]+" | grep -oE '[0-9]+$'; }
+
+# until testpmd printed N LSC events (5 s)
+wait_events() {
+	local i
+	for i in $(seq 50); do [ "$(lsc_events)" -ge "$1" ] && return 0; sleep 0.1; done
+	return 1
+}
+
+# link_shows up|down: `show port info 0` (the PMD asks the host) says so
+link_shows() {
+	tp_cmd "show port info 0" >/dev/null
+	printf '%s\n' "$TP_OUT" | grep -q "^Link status: $1"
+}
+
+# transition WHAT STATE: `hvsim ctl link 0 WHAT`; one more event, link STATE
+transition() {
+	local what=$1 state=$2
+	hv_ctl link 0 "$what" >/dev/null || fail "$m: hvsim ctl link 0 $what"
+	NB_EVENTS=$((NB_EVENTS + 1))
+	wait_events $NB_EVENTS || { tp_dump; fail "$m: flap $i: no LSC event for '$what' (have $(lsc_events), want $NB_EVENTS)"; }
+	link_shows "$state" || { tp_dump; fail "$m: flap $i: after '$what' show port info does not say $state"; }
+}
+
+# until gen's frames are all back, twice in a row (10 s)
+gen_settle() {
+	local i s b prev=
+	for i in $(seq 100); do
+		s=$(gen_now sent); b=$(gen_now back)
+		[ -n "$s" ] && [ "$s" = "$b" ] && [ "$s" = "$prev" ] && return 0
+		prev=$s
+		sleep 0.1
+	done
+	return 1
+}
+
+for m in $MODES; do
+	start=$SECONDS
+	NB_EVENTS=0
+	tp_start "$m" "gen:rate=$RATE,hold" --rxd=2048 --txd=2048
+	link_shows up || { tp_dump; fail "$m: link not up at start"; }
+	expect_eq "$m: LSC events before any flap" "$(lsc_events)" 0
+	tp_cmd "set fwd io" >/dev/null
+	tp_cmd "start" >/dev/null
+	hv_ctl gen 0 start >/dev/null || fail "$m: hvsim ctl gen 0 start"
+	for i in $(seq "$FLAPS"); do
+		transition down down
+		transition up up
+		transition change up
+	done
+	echo "ok: $m: $FLAPS x (down, up, change): $NB_EVENTS LSC events, link state followed"
+	# traffic after the final transition: at least a second's worth more
+	after=$(gen_now sent)
+	end=$((SECONDS + 20))
+	while [ "$(gen_now sent)" -lt $((after + RATE)) ] && [ $SECONDS -lt $end ]; do sleep 0.1; done
+	hv_ctl gen 0 stop >/dev/null || fail "$m: hvsim ctl gen 0 stop"
+	gen_settle || { tp_dump; hv_ctl counters; fail "$m: gen's frames did not all come back"; }
+	tp_cmd "stop" >/dev/null
+	tp_cmd "show port stats 0" >/dev/null
+	stats=$TP_OUT
+	tp_quit
+	gen_line
+	expect_eq "$m: LSC events in all (one per transition, none late)" "$(lsc_events)" \
+		$((3 * FLAPS))
+	sent=$(gen_num sent)
+	[ "${sent:-0}" -ge $((after + RATE)) ] ||
+		fail "$m: gen sent $sent frames, < $after at the final transition + $RATE"
+	expect_eq "$m: gen lost" "$(gen_num lost)" 0
+	expect_eq "$m: gen reordered" "$(gen_num reordered)" 0
+	expect_eq "$m: gen dup" "$(gen_num dup)" 0
+	expect_eq "$m: gen corrupt" "$(gen_num corrupt)" 0
+	expect_eq "$m: gen back = sent ($((sent - after)) after the final transition)" \
+		"$(gen_num back)" "$sent"
+	expect_eq "$m: PMD RX-packets = gen sent" "$(tp_stat "$stats" RX-packets)" "$sent"
+	expect_eq "$m: PMD TX-packets = gen sent" "$(tp_stat "$stats" TX-packets)" "$sent"
+	echo "$m: done in $((SECONDS - start)) s"
+done
+echo "our PMD raised one LSC event per link transition and kept forwarding in modes: $MODES"
