@@ -13,8 +13,8 @@ filter=${1:-}
 per_test_timeout=${TEST_TIMEOUT:-300}
 passed=0 failed=0 skipped=0 failed_names=()
 
-rm -rf "$logs"
 mkdir -p "$logs"
+[ -z "$filter" ] && rm -f "$logs"/*.log	# a filtered run keeps the others' logs
 
 run_one() {
 	local name=$1 bdir=$build; shift

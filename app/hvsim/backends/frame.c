@@ -17,6 +17,9 @@
 #define IP_DF			0x4000u
 #define IP_MF_OR_OFFSET		0x3fffu
 #define FRAME_TTL		64u
+#define TCP_DATA_OFF_5		0x50u		/* 20-byte header, no options */
+#define TCP_FLAGS_PSH_ACK	0x18u
+#define TCP_WINDOW		0xffffu
 #define CRC32_POLY_REFLECTED	0xedb88320u
 
 static uint32_t crc32_table[256];
@@ -94,9 +97,10 @@ frame_csum_fold(uint32_t sum)
 }
 
 uint32_t
-frame_len_for(uint32_t size, bool vlan_inline)
+frame_len_for(uint32_t size, bool vlan_inline, bool tcp)
 {
-	uint32_t least = FRAME_HEADERS_BYTES + (vlan_inline ? FRAME_VLAN_BYTES : 0);
+	uint32_t least = (tcp ? FRAME_TCP_HEADERS_BYTES : FRAME_HEADERS_BYTES) +
+			 (vlan_inline ? FRAME_VLAN_BYTES : 0);
 
 	if (size < FRAME_MIN_BYTES || size > FRAME_MAX_BYTES)
 		return 0;
@@ -131,9 +135,9 @@ template_put_l2(struct frame_template *t, unsigned int nic_index, int vlan)
 	put_be16(b + t->l3_off - 2, ETHERTYPE_IPV4);
 }
 
-/* IPv4 198.18.<nic>.1 -> 198.18.<nic>.2 (RFC 2544 benchmark range), UDP. */
+/* IPv4 198.18.<nic>.1 -> 198.18.<nic>.2 (RFC 2544 benchmark range), UDP or TCP. */
 static void
-template_put_ip(struct frame_template *t, unsigned int nic_index)
+template_put_ip(struct frame_template *t, unsigned int nic_index, uint8_t proto)
 {
 	uint8_t *ip = t->buf + t->l3_off;
 	const uint8_t src[4] = { 198, 18, (uint8_t)nic_index, 1 };
@@ -144,57 +148,72 @@ template_put_ip(struct frame_template *t, unsigned int nic_index)
 	put_be16(ip + 2, (uint16_t)(t->len - t->l3_off));
 	put_be16(ip + 6, IP_DF);
 	ip[8] = FRAME_TTL;
-	ip[9] = IPPROTO_UDP_NUM;
+	ip[9] = proto;
 	memcpy(ip + 12, src, 4);
 	memcpy(ip + 16, dst, 4);
 	put_be16(ip + 10, (uint16_t)~frame_csum_add(0, ip, FRAME_IP_BYTES));
 }
 
+/* Pseudo header, L4 header and test header with the per-frame fields still zero. */
+static uint32_t
+template_l4_sum_base(const struct frame_template *t)
+{
+	const uint8_t *ip = t->buf + t->l3_off;
+	uint32_t l4_len = t->len - t->l3_off - FRAME_IP_BYTES;
+
+	return pseudo_sum(ip, l4_len) +
+	       frame_csum_add(0, ip + FRAME_IP_BYTES, t->l4_bytes + FRAME_HDR_BYTES);
+}
+
 void
 frame_template_init(struct frame_template *t, uint8_t *buf, uint32_t len,
-		    unsigned int nic_index, uint32_t flow, int vlan)
+		    unsigned int nic_index, uint32_t flow, int vlan, bool tcp)
 {
-	uint8_t *udp, *hdr;
-	uint32_t udp_len;
+	uint8_t *l4, *hdr;
+	uint32_t l4_len;
 
 	t->buf = buf;
 	t->len = len;
 	t->flow = flow;
+	t->l4_bytes = tcp ? FRAME_TCP_BYTES : FRAME_UDP_BYTES;
 	memset(buf, 0, len);
 	template_put_l2(t, nic_index, vlan);
-	template_put_ip(t, nic_index);
-	udp = buf + t->l3_off + FRAME_IP_BYTES;
-	udp_len = len - t->l3_off - FRAME_IP_BYTES;
-	put_be16(udp, (uint16_t)(FRAME_UDP_SRC_BASE + flow));
-	put_be16(udp + 2, FRAME_UDP_DST_PORT);
-	put_be16(udp + 4, (uint16_t)udp_len);
-	hdr = udp + FRAME_UDP_BYTES;
+	template_put_ip(t, nic_index, tcp ? IPPROTO_TCP_NUM : IPPROTO_UDP_NUM);
+	l4 = buf + t->l3_off + FRAME_IP_BYTES;
+	l4_len = len - t->l3_off - FRAME_IP_BYTES;
+	put_be16(l4, (uint16_t)(FRAME_SRC_PORT_BASE + flow));
+	put_be16(l4 + 2, FRAME_DST_PORT);
+	if (tcp) {
+		/* sequence number (4..7) per frame; no ACK number, though ACK is set */
+		l4[12] = TCP_DATA_OFF_5;
+		l4[13] = TCP_FLAGS_PSH_ACK;
+		put_be16(l4 + 14, TCP_WINDOW);
+	} else {
+		put_be16(l4 + 4, (uint16_t)l4_len);
+	}
+	hdr = l4 + t->l4_bytes;
 	put_be32(hdr, FRAME_MAGIC);
 	put_be32(hdr + 4, flow);
-	put_be32(hdr + 16, udp_len - FRAME_UDP_BYTES);
+	put_be32(hdr + 16, l4_len - t->l4_bytes);
 	/* seq (8..15) and crc (20..23) are zero here: added per frame. */
-	t->udp_sum_base = pseudo_sum(buf + t->l3_off, udp_len) +
-			  frame_csum_add(0, udp, FRAME_UDP_BYTES + FRAME_HDR_BYTES);
+	t->l4_sum_base = template_l4_sum_base(t);
 }
 
 void
 frame_template_set_src(struct frame_template *t, const uint8_t src[4])
 {
 	uint8_t *ip = t->buf + t->l3_off;
-	uint8_t *udp = ip + FRAME_IP_BYTES;
-	uint32_t udp_len = t->len - t->l3_off - FRAME_IP_BYTES;
 
 	memcpy(ip + 12, src, 4);
 	put_be16(ip + 10, 0);
 	put_be16(ip + 10, (uint16_t)~frame_csum_add(0, ip, FRAME_IP_BYTES));
-	t->udp_sum_base = pseudo_sum(ip, udp_len) +
-			  frame_csum_add(0, udp, FRAME_UDP_BYTES + FRAME_HDR_BYTES);
+	t->l4_sum_base = template_l4_sum_base(t);
 }
 
 int
 frame_pattern_init(struct frame_pattern *p, const struct frame_template *t)
 {
-	p->len = t->len - t->l3_off - FRAME_IP_BYTES - FRAME_UDP_BYTES - FRAME_HDR_BYTES;
+	p->len = t->len - t->l3_off - FRAME_IP_BYTES - t->l4_bytes - FRAME_HDR_BYTES;
 	p->bytes = malloc(p->len + 256);
 	if (p->bytes == NULL)
 		return -ENOMEM;
@@ -218,8 +237,9 @@ void
 frame_template_fill(struct frame_template *t, const struct frame_pattern *p, uint64_t seq,
 		    bool bad_csum)
 {
-	uint8_t *udp = t->buf + t->l3_off + FRAME_IP_BYTES;
-	uint8_t *hdr = udp + FRAME_UDP_BYTES;
+	bool tcp = t->l4_bytes == FRAME_TCP_BYTES;
+	uint8_t *l4 = t->buf + t->l3_off + FRAME_IP_BYTES;
+	uint8_t *hdr = l4 + t->l4_bytes;
 	uint32_t idx = (uint32_t)(seq & 0xff);
 	uint32_t sum;
 	uint16_t csum;
@@ -228,14 +248,19 @@ frame_template_fill(struct frame_template *t, const struct frame_pattern *p, uin
 	put_be32(hdr + 12, (uint32_t)seq);
 	put_be32(hdr + 20, p->crc[idx]);
 	memcpy(hdr + FRAME_HDR_BYTES, p->bytes + idx, p->len);
-	sum = t->udp_sum_base + frame_csum_add(0, hdr + 8, 8) +
+	sum = t->l4_sum_base + frame_csum_add(0, hdr + 8, 8) +
 	      frame_csum_add(0, hdr + 20, 4) + p->sum[idx];
+	if (tcp) {
+		/* One stream per flow: each frame's payload follows the previous one's. */
+		put_be32(l4 + 4, (uint32_t)(seq * (FRAME_HDR_BYTES + p->len)));
+		sum += frame_csum_add(0, l4 + 4, 4);
+	}
 	csum = (uint16_t)~frame_csum_fold(sum);
 	if (csum == 0)
-		csum = 0xffff;		/* RFC 768: 0 means "no checksum" */
+		csum = 0xffff;		/* RFC 768: 0 means "no checksum"; same sum for TCP */
 	if (bad_csum)
 		csum = csum == 0x1234 ? 0x4321 : 0x1234;
-	put_be16(udp + 6, csum);
+	put_be16(l4 + (tcp ? 16 : 6), csum);
 }
 
 /* Offset of the IPv4 header, or 0 when the frame is not IPv4 (one tag at most). */
@@ -264,38 +289,57 @@ l4_csum_ok(const uint8_t *ip, uint32_t ihl, uint32_t l4_len)
 
 /* Our header fields agree with the frame's lengths, and the pattern's CRC. */
 static bool
-ours_intact(const uint8_t *ip, uint32_t ip_len, uint32_t *flow, uint64_t *seq)
+ours_intact(const uint8_t *ip, uint32_t ip_len, uint32_t l4_bytes, uint32_t *flow,
+	    uint64_t *seq)
 {
-	const uint8_t *udp = ip + FRAME_IP_BYTES, *hdr = udp + FRAME_UDP_BYTES;
-	uint32_t udp_len = ip_len - FRAME_IP_BYTES;
-	uint32_t pattern_len = udp_len - FRAME_UDP_BYTES - FRAME_HDR_BYTES;
+	const uint8_t *l4 = ip + FRAME_IP_BYTES, *hdr = l4 + l4_bytes;
+	uint32_t l4_len = ip_len - FRAME_IP_BYTES;
+	uint32_t pattern_len = l4_len - l4_bytes - FRAME_HDR_BYTES;
 
 	*flow = get_be32(hdr + 4);
 	*seq = (uint64_t)get_be32(hdr + 8) << 32 | get_be32(hdr + 12);
-	if (frame_csum_add(0, ip, FRAME_IP_BYTES) != 0xffff || get_be16(udp + 4) != udp_len)
+	if (frame_csum_add(0, ip, FRAME_IP_BYTES) != 0xffff)
 		return false;
-	if (get_be32(hdr + 16) != udp_len - FRAME_UDP_BYTES || *flow >= FRAME_MAX_FLOWS ||
-	    get_be16(udp) != FRAME_UDP_SRC_BASE + *flow)
+	if (l4_bytes == FRAME_TCP_BYTES ? l4[12] != TCP_DATA_OFF_5 : get_be16(l4 + 4) != l4_len)
+		return false;
+	if (get_be32(hdr + 16) != l4_len - l4_bytes || *flow >= FRAME_MAX_FLOWS ||
+	    get_be16(l4) != FRAME_SRC_PORT_BASE + *flow)
 		return false;
 	return frame_crc32(hdr + FRAME_HDR_BYTES, pattern_len) == get_be32(hdr + 20);
+}
+
+/* Header bytes of our frame's L4 protocol, 0 for any other protocol. */
+static uint32_t
+ours_l4_bytes(uint8_t proto)
+{
+	if (proto == IPPROTO_UDP_NUM)
+		return FRAME_UDP_BYTES;
+	if (proto == IPPROTO_TCP_NUM)
+		return FRAME_TCP_BYTES;
+	return 0;
 }
 
 enum frame_kind
 frame_verify(const uint8_t *data, uint32_t len, uint32_t *flow, uint64_t *seq)
 {
-	uint32_t l3 = l3_offset(data, len), least = FRAME_IP_BYTES + FRAME_UDP_BYTES +
-						   FRAME_HDR_BYTES;
-	const uint8_t *ip = data + l3, *udp = ip + FRAME_IP_BYTES;
+	uint32_t l3 = l3_offset(data, len), l4_bytes;
+	const uint8_t *ip = data + l3, *l4 = ip + FRAME_IP_BYTES;
+	bool tcp;
 
-	if (l3 == 0 || len - l3 < least || ip[0] != 0x45 || ip[9] != IPPROTO_UDP_NUM ||
-	    get_be16(udp + 2) != FRAME_UDP_DST_PORT ||
-	    get_be32(udp + FRAME_UDP_BYTES) != FRAME_MAGIC)
+	if (l3 == 0 || ip[0] != 0x45)
+		return FRAME_FOREIGN;
+	l4_bytes = ours_l4_bytes(ip[9]);
+	tcp = l4_bytes == FRAME_TCP_BYTES;
+	if (l4_bytes == 0 || len - l3 < FRAME_IP_BYTES + l4_bytes + FRAME_HDR_BYTES ||
+	    get_be16(l4 + 2) != FRAME_DST_PORT || get_be32(l4 + l4_bytes) != FRAME_MAGIC)
 		return FRAME_FOREIGN;
 	*flow = 0;
 	*seq = 0;
-	if (get_be16(ip + 2) != len - l3 || !ours_intact(ip, len - l3, flow, seq))
+	if (get_be16(ip + 2) != len - l3 || !ours_intact(ip, len - l3, l4_bytes, flow, seq))
 		return FRAME_OURS_CORRUPT;
-	if (get_be16(udp + 6) != 0 && !l4_csum_ok(ip, FRAME_IP_BYTES, len - l3 - FRAME_IP_BYTES))
+	/* UDP's 0 means "no checksum"; TCP's is always there */
+	if ((tcp || get_be16(l4 + 6) != 0) &&
+	    !l4_csum_ok(ip, FRAME_IP_BYTES, len - l3 - FRAME_IP_BYTES))
 		return FRAME_OURS_BAD_L4_CSUM;
 	return FRAME_OURS_GOOD;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * hvsim's test traffic format, shared by gen.c and sink.c: Ethernet (+802.1Q),
- * IPv4, UDP, a sequenced and CRC-checked payload; building, verifying, the
- * per-flow sequence tracker and a header/checksum check of foreign frames.
+ * IPv4, UDP or TCP, a sequenced and CRC-checked payload; building, verifying,
+ * the per-flow sequence tracker and a header/checksum check of foreign frames.
  */
 #ifndef HVSIM_FRAME_H
 #define HVSIM_FRAME_H
@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 #define FRAME_MAGIC		0x48565349u	/* "HVSI", big-endian on the wire */
-#define FRAME_UDP_DST_PORT	5000u
-#define FRAME_UDP_SRC_BASE	1024u		/* source port = base + flow */
+#define FRAME_DST_PORT		5000u		/* UDP or TCP */
+#define FRAME_SRC_PORT_BASE	1024u		/* source port = base + flow */
 #define FRAME_MAX_FLOWS		1024u
 #define FRAME_MIN_BYTES		64u		/* without FCS */
 #define FRAME_MAX_BYTES		9018u		/* jumbo, without FCS */
@@ -20,10 +20,13 @@
 #define FRAME_VLAN_BYTES	4u
 #define FRAME_IP_BYTES		20u
 #define FRAME_UDP_BYTES		8u
+#define FRAME_TCP_BYTES		20u		/* no options */
 #define FRAME_HDR_BYTES		24u		/* magic, flow, seq, payload_len, crc */
 /* Shortest frame carrying the test header (66, above the Ethernet minimum). */
 #define FRAME_HEADERS_BYTES \
 	(FRAME_ETH_BYTES + FRAME_IP_BYTES + FRAME_UDP_BYTES + FRAME_HDR_BYTES)
+/* The same over TCP (78). */
+#define FRAME_TCP_HEADERS_BYTES	(FRAME_HEADERS_BYTES - FRAME_UDP_BYTES + FRAME_TCP_BYTES)
 
 /* One flow's frame, patched in place per sequence number (frame_template_fill). */
 struct frame_template {
@@ -31,7 +34,8 @@ struct frame_template {
 	uint32_t len;
 	uint32_t l3_off;		/* 14, or 18 with the tag inline */
 	uint32_t flow;
-	uint32_t udp_sum_base;		/* pseudo header + constant UDP bytes, unfolded */
+	uint32_t l4_bytes;		/* FRAME_UDP_BYTES or FRAME_TCP_BYTES */
+	uint32_t l4_sum_base;		/* pseudo header + constant L4 bytes, unfolded */
 };
 
 /* Pattern bytes of every seq (byte i = seq + i), with their CRC and sum by seq & 0xff. */
@@ -45,7 +49,7 @@ struct frame_pattern {
 /* What a received frame is. */
 enum frame_kind {
 	FRAME_OURS_GOOD,
-	FRAME_OURS_BAD_L4_CSUM,		/* ours, intact except the UDP checksum */
+	FRAME_OURS_BAD_L4_CSUM,		/* ours, intact except the UDP or TCP checksum */
 	FRAME_OURS_CORRUPT,		/* ours: bad CRC, length or IP checksum */
 	FRAME_FOREIGN,			/* not in our format */
 };
@@ -68,16 +72,22 @@ uint16_t frame_csum_fold(uint32_t sum);
 
 /*
  * Frame length for a requested size: FRAME_MIN_BYTES..FRAME_MAX_BYTES, raised
- * to fit the test header (and the inline tag); 0 if size is out of range.
+ * to fit the test header over UDP or TCP (and the inline tag); 0 if size is
+ * out of range.
  */
-uint32_t frame_len_for(uint32_t size, bool vlan_inline);
+uint32_t frame_len_for(uint32_t size, bool vlan_inline, bool tcp);
 
-/* Build the constant part of flow's frame for NIC nic_index; vlan < 0: no inline tag. */
+/*
+ * Build the constant part of flow's frame for NIC nic_index; vlan < 0: no
+ * inline tag. Ports: FRAME_SRC_PORT_BASE + flow -> FRAME_DST_PORT, over UDP,
+ * or with tcp over TCP (PSH|ACK, no options, sequence number advancing by
+ * the payload per frame).
+ */
 void frame_template_init(struct frame_template *t, uint8_t *buf, uint32_t len,
-			 unsigned int nic_index, uint32_t flow, int vlan);
-/* Give the template another IPv4 source address (header checksum and UDP base redone). */
+			 unsigned int nic_index, uint32_t flow, int vlan, bool tcp);
+/* Give the template another IPv4 source address (header checksum and L4 base redone). */
 void frame_template_set_src(struct frame_template *t, const uint8_t src[4]);
-/* Patch seq, pattern, CRC and UDP checksum; bad_csum: a wrong (non-zero) UDP checksum. */
+/* Patch seq, pattern, CRC and L4 checksum; bad_csum: a wrong (non-zero) L4 checksum. */
 void frame_template_fill(struct frame_template *t, const struct frame_pattern *p,
 			 uint64_t seq, bool bad_csum);
 /* Patterns for frames of t's length: 0 or -ENOMEM. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The `gen` backend: generates frame.h test frames towards the guest (rate,
- * size, flows, VLAN, bad checksums, count) and verifies what the guest sends
- * back, so gen plus a forwarding guest is an end-to-end check.
+ * size, flows, VLAN, bad checksums, count, UDP or TCP) and verifies what the
+ * guest sends back, so gen plus a forwarding guest is an end-to-end check.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -42,6 +42,7 @@ struct gen {
 	struct frame_track track;
 	bool held;			/* "hold": idle until `hvsim ctl gen NIC start` */
 	bool srcip;			/* "srcip": flow f from 198.19.<nic*4 + f/256>.<f%256> */
+	bool tcp;			/* "tcp": TCP segments instead of UDP datagrams */
 };
 
 static uint64_t
@@ -105,6 +106,12 @@ gen_parse_pair(struct gen *g, const char *key, const char *val)
 		g->srcip = v != 0;
 		return 0;
 	}
+	if (strcmp(key, "tcp") == 0) {
+		if (gen_parse_value(key, val, 0, 1, &v) != 0)
+			return -EINVAL;
+		g->tcp = v != 0;
+		return 0;
+	}
 	if (strcmp(key, "vlan") == 0) {
 		if (gen_parse_value(key, val, 0, 4095, &v) != 0)
 			return -EINVAL;
@@ -112,7 +119,7 @@ gen_parse_pair(struct gen *g, const char *key, const char *val)
 		return 0;
 	}
 	fprintf(stderr, "hvsim: gen: unknown option '%s' (rate, size, flows, vlan, badcsum, "
-		"count, hold, srcip)\n", key);
+		"count, hold, srcip, tcp)\n", key);
 	return -EINVAL;
 }
 
@@ -140,6 +147,10 @@ gen_parse(struct gen *g, const char *args)
 			g->srcip = true;
 			continue;
 		}
+		if (eq == NULL && strcmp(tok, "tcp") == 0) {
+			g->tcp = true;
+			continue;
+		}
 		if (eq == NULL) {
 			fprintf(stderr, "hvsim: gen: '%s' is not key=value\n", tok);
 			ret = -EINVAL;
@@ -155,7 +166,7 @@ gen_parse(struct gen *g, const char *args)
 static int
 gen_build_flows(struct gen *g, unsigned int nic_index)
 {
-	uint32_t len = frame_len_for(g->size, false);
+	uint32_t len = frame_len_for(g->size, false, g->tcp);
 
 	g->bufs = malloc((size_t)len * g->nb_flows);
 	g->flow = calloc(g->nb_flows, sizeof(*g->flow));
@@ -167,7 +178,7 @@ gen_build_flows(struct gen *g, unsigned int nic_index)
 					 (uint8_t)(f % 256) };
 
 		frame_template_init(&g->flow[f].tmpl, g->bufs + (size_t)len * f, len, nic_index,
-				    f, -1);
+				    f, -1, g->tcp);
 		/* RSS over addresses alone (what DPDK 22.11 asks) spreads only these. */
 		if (g->srcip)
 			frame_template_set_src(&g->flow[f].tmpl, src);

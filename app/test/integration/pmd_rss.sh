@@ -1,56 +1,112 @@
 #!/usr/bin/env bash
 # Receive-side scaling into our netvsc PMD (the distro's: conformance/
-# distro_rss.sh): hvsim grants the subchannels, hashes gen's 64 flows
-# (`srcip`: flow f from 198.19.0.f) by address with the key our PMD sends
-# by default (6d 5a 56 da ..., rndis.md 5.7) and delivers each frame on
-# channel table[hash % 128]. testpmd rxonly, `set verbose 1`, 1, 4 and 8
-# queues. Judge (app/test/lib/rss_judge.py): every queue received frames;
-# every printed hash is one of the 64 flows' Toeplitz hashes, on queue
-# reta[hash % 128] = (hash % 128) % queues.
+# distro_rss.sh): hvsim grants the subchannels and delivers each of gen's
+# 64 flows (`srcip`: flow f from 198.19.0.f port 1024+f to 198.18.0.2 port
+# 5000) on channel table[hash % 128], hashed with the key our PMD sends by
+# default (6d 5a 56 da ..., rndis.md 5.7). testpmd asks for every hash type
+# the port offers (`port config all rss all`), then rxonly, `set verbose 1`.
+#
+#   case      hvsim        port offers (show port 0 rss-hash)  hashed on
+#   tcp       -            ipv4-tcp, no ipv4-udp               4-tuple
+#   udp       -            ipv4-tcp, no ipv4-udp               address pair
+#   udp-host  --rss-udp    ipv4-tcp and ipv4-udp               4-tuple
+#
+# each over 4 and 8 queues, and udp over 1 queue, in PA and VA mode. Judge
+# (app/test/lib/rss_judge.py, its own Toeplitz): every queue received
+# frames, all of them TCP or UDP as sent; every printed hash is one of the
+# 64 flows' Toeplitz hashes over the tuple above, on queue
+# reta[hash % 128] = (hash % 128) % queues; all 64 flows seen.
 . "$(dirname "$0")/../lib/common.sh"
 
 N=${N:-512}
 MS_KEY=6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa
 
+# wait_count PATTERN FILE MIN SECONDS: until FILE has MIN lines matching.
+wait_count() {
+	local end=$((SECONDS + $4))
+	while [ "$(grep -c -- "$1" "$2")" -lt "$3" ] && [ $SECONDS -lt $end ]; do
+		sleep 0.2
+	done
+	[ "$(grep -c -- "$1" "$2")" -ge "$3" ]
+}
+
+# check_offered NAME OUT HOST_UDP: the hash types testpmd's port reports.
+check_offered() {
+	local name=$1 out=$2 host_udp=$3 types
+	wait_count 'RSS functions:' "$out" 1 20 || { tail -20 "$out"; fail "$name: no rss-hash"; }
+	sleep 0.3
+	# one type name a line
+	types=$(sed -n '/RSS functions:/,/testpmd>/p' "$out" | grep -v 'RSS functions:\|testpmd>' |
+		tr -s ' \t' '\n\n' | grep .)
+	echo "$name: port 0 hashes:" $types
+	grep -qx 'ipv4-tcp' <<<"$types" || fail "$name: no ipv4-tcp (the host offers it)"
+	grep -qx 'ipv4' <<<"$types" || fail "$name: no ipv4 (the address pair)"
+	if [ "$host_udp" = 1 ]; then
+		grep -qx 'ipv4-udp' <<<"$types" || fail "$name: host offers UDP types, no ipv4-udp"
+	else
+		grep -qx 'ipv4-udp\|ipv6-udp\|udp' <<<"$types" &&
+			fail "$name: UDP 4-tuple claimed; the host offers no UDP hash types"
+	fi
+	return 0
+}
+
+# run_case MODE QUEUES tcp|udp|udp-host
 run_case() {
-	local mode=$1 q=$2 run=/dev/shm/hvsim-pmdrss.$$.$1.$2 out=$TMP/rss-$1-$2.log i
-	mkfifo "$TMP/in-$mode-$q"
-	timeout --kill-after=5 60 "$HVSIM" run --run-dir "$run" --queues "$q" \
-		--nic "gen:flows=64,srcip,count=$N,hold" -- \
+	local mode=$1 q=$2 kind=$3 start=$SECONDS
+	local name="$mode: $kind: $q queues" out=$TMP/rss-$1-$2-$3.log
+	local run=/dev/shm/hvsim-pmdrss.$$.$1.$2.$3
+	local nic="gen:flows=64,srcip,count=$N,hold" hv_opts=(--queues "$q") tuple=2 l4=udp
+	case $kind in
+	tcp) nic+=",tcp"; tuple=4; l4=tcp ;;
+	udp-host) hv_opts+=(--rss-udp); tuple=4 ;;
+	esac
+	mkfifo "$TMP/in-$mode-$q-$kind"
+	timeout --kill-after=5 60 "$HVSIM" run --run-dir "$run" "${hv_opts[@]}" --nic "$nic" -- \
 		stdbuf -o0 "$TESTPMD" $(eal_args "$mode") -d "$PLUGIN_BUILD/drivers" \
 		-d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so" \
 		-- --total-num-mbufs=16384 --rxq="$q" --txq="$q" -i \
-		<"$TMP/in-$mode-$q" >"$out" 2>&1 &
+		<"$TMP/in-$mode-$q-$kind" >"$out" 2>&1 &
 	local hv=$!
 	at_exit "kill $hv 2>/dev/null"
-	exec 3>"$TMP/in-$mode-$q"
-	for i in $(seq 1 100); do grep -q 'testpmd>' "$out" && break; sleep 0.2; done
-	grep -q 'testpmd>' "$out" || { cat "$out"; fail "$mode: testpmd did not come up"; }
+	at_exit "rm -rf $run"
+	exec 3>"$TMP/in-$mode-$q-$kind"
+	wait_count 'testpmd>' "$out" 1 30 || { cat "$out"; fail "$name: testpmd did not come up"; }
+	if [ "$q" -gt 1 ]; then
+		echo "port config all rss all" >&3
+		echo "show port 0 rss-hash" >&3
+		check_offered "$name" "$out" "$([ "$kind" = udp-host ] && echo 1 || echo 0)"
+	fi
 	echo "set verbose 1" >&3
 	echo "set fwd rxonly" >&3
 	echo "start" >&3
-	sleep 1
-	"$HVSIM" ctl --run-dir "$run" gen 0 start >/dev/null || fail "$mode: gen start"
-	for i in $(seq 1 40); do
-		[ "$(grep -c 'src=' "$out")" -ge "$N" ] && break
-		sleep 0.25
-	done
+	wait_count 'packet forwarding.* - ports=' "$out" 1 10 || true
+	sleep 0.5
+	"$HVSIM" ctl --run-dir "$run" gen 0 start >/dev/null || fail "$name: gen start"
+	wait_count 'src=' "$out" "$N" 20 ||
+		echo "$name: only $(grep -c 'src=' "$out") of $N printed"
 	echo "stop" >&3
 	echo "quit" >&3
 	exec 3>&-
-	wait $hv || { tail -40 "$out"; fail "$mode: $q queues: hvsim/testpmd exited with an error"; }
-	python3 "$TOP/app/test/lib/rss_judge.py" "$q" "$out" "$MS_KEY" ||
-		{ tail -40 "$out"; fail "$mode: $q queues: RSS judge"; }
-	echo "ok: $mode: $q queues: every queue got frames, hash and queue as the spec says"
+	wait $hv || { tail -40 "$out"; fail "$name: hvsim/testpmd exited with an error"; }
+	python3 "$TOP/app/test/lib/rss_judge.py" "$q" "$out" "$MS_KEY" \
+		--tuple "$tuple" --l4 "$l4" || { tail -40 "$out"; fail "$name: RSS judge"; }
+	echo "ok: $name: every queue got frames, $tuple-tuple hash and queue as the" \
+	     "spec says ($((SECONDS - start)) s)"
 }
 
 [ -x "$TESTPMD" ] || skip "our testpmd is not built"
+python3 "$TOP/app/test/lib/toeplitz.py" --self-test >/dev/null ||
+	fail "the judge's Toeplitz does not match the published vectors"
 plugin_build_dir
 modes=$(test_modes)
 case $modes in *pa*) hugepages_reserve 256 ;; esac
 for m in $modes; do
-	for q in 1 4 8; do
-		run_case "$m" "$q"
+	run_case "$m" 1 udp
+	for kind in tcp udp udp-host; do
+		for q in 4 8; do
+			run_case "$m" "$q" "$kind"
+		done
 	done
 done
-echo "our PMD: hvsim spread gen's 64 flows over 1, 4 and 8 queues by Toeplitz hash ($modes)"
+echo "our PMD: hvsim spread gen's 64 TCP and UDP flows over 1, 4 and 8 queues by Toeplitz" \
+     "hash on the tuple the host grants ($modes)"

@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
 """Judge of a testpmd `set verbose 1` rxonly log of hvsim's
-gen:flows=64,srcip traffic (flow f: 198.19.0.f -> 198.18.0.2, UDP).
+gen:flows=64,srcip traffic (flow f: 198.19.0.f -> 198.18.0.2, source port
+1024 + f -> 5000, UDP, or TCP with gen's `tcp`).
 
-  rss_judge.py QUEUES LOG KEY_HEX
+  rss_judge.py QUEUES LOG KEY_HEX [--tuple 2|4] [--l4 udp|tcp]
 
-Every queue 0..QUEUES-1 received packets, at least 200 were printed, and,
-with more than one queue, each printed `RSS hash=0x.. - RSS queue=0x..` is
-the Toeplitz hash (toeplitz.py, key KEY_HEX) of one of the 64 flows' address
-pair, received on queue reta[hash % 128] with the default table (i % QUEUES);
-all 64 flows were seen. Exit 0 when all holds.
+Every queue 0..QUEUES-1 received packets and at least 200 were printed.
+With more than one queue, each printed `RSS hash=0x.. - RSS queue=0x..` is
+the Toeplitz hash (toeplitz.py, key KEY_HEX) of one of the 64 flows over
+the expected tuple: --tuple 2 (default) the address pair, --tuple 4 the
+addresses and ports; it was received on queue reta[hash % 128] with the
+default table (i % QUEUES); all 64 flows were seen. A hash over the other
+tuple is reported as such (the host hashed, or the PMD asked for, the wrong
+tuple). With --l4, every packet's testpmd sw ptype names that protocol.
+Exit 0 when all holds.
 """
+import argparse
 import os
 import re
 import sys
@@ -18,14 +24,40 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from toeplitz import toeplitz, hash_input  # noqa: E402
 
 NB_FLOWS = 64
+SRC_PORT_BASE = 1024
+DST_PORT = 5000
+RETA_SIZE = 128
+
+
+def flow_hashes(key, tuple_len):
+    """Hash -> flow for gen's 64 flows over the 2- or 4-tuple."""
+    out = {}
+    for f in range(NB_FLOWS):
+        ports = (SRC_PORT_BASE + f, DST_PORT) if tuple_len == 4 else ()
+        out[toeplitz(key, hash_input("198.19.0.%d" % f, "198.18.0.2", *ports))] = f
+    return out
 
 
 def main():
-    nbq, path, key = int(sys.argv[1]), sys.argv[2], bytes.fromhex(sys.argv[3])
-    flows = {toeplitz(key, hash_input("198.19.0.%d" % f, "198.18.0.2")): f
-             for f in range(NB_FLOWS)}
-    seen_q, flows_seen, checked, bad, queue = set(), set(), 0, 0, None
-    for line in open(path, errors="replace").read().splitlines():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("queues", type=int)
+    ap.add_argument("log")
+    ap.add_argument("key")
+    ap.add_argument("--tuple", type=int, choices=(2, 4), default=2)
+    ap.add_argument("--l4", choices=("udp", "tcp"))
+    args = ap.parse_args()
+    nbq, key = args.queues, bytes.fromhex(args.key)
+    want = flow_hashes(key, args.tuple)
+    other = flow_hashes(key, 6 - args.tuple)
+    ptype = "L4_" + args.l4.upper() if args.l4 else None
+
+    seen_q, flows_seen, checked, bad, wrong_tuple, queue = set(), set(), 0, 0, 0, None
+
+    def complain(msg):
+        if bad <= 5:
+            print(msg)
+
+    for line in open(args.log, errors="replace").read().splitlines():
         m = re.search(r"port 0/queue (\d+): received", line)
         if m:
             queue = int(m.group(1))
@@ -34,25 +66,37 @@ def main():
             continue
         seen_q.add(queue)
         checked += 1
+        if ptype and (" " + ptype) not in line:
+            bad += 1
+            complain("not %s: %s" % (args.l4, line.strip()))
+            continue
         if nbq == 1:
             continue
         h = re.search(r"RSS hash=0x([0-9a-fA-F]+) - RSS queue=0x([0-9a-fA-F]+)", line)
         if h is None:
             bad += 1
-            if bad < 5:
-                print("no RSS hash:", line.strip())
+            complain("no RSS hash: " + line.strip())
             continue
         hv, rq = int(h.group(1), 16), int(h.group(2), 16)
-        want_q = (hv % 128) % nbq
-        if hv not in flows or rq != queue or queue != want_q:
+        want_q = (hv % RETA_SIZE) % nbq
+        if hv not in want:
             bad += 1
-            if bad < 5:
-                print("bad: hash %#x (flow %s) on queue %d (RSS queue %d), expected %d"
-                      % (hv, flows.get(hv), queue, rq, want_q))
+            if hv in other:
+                wrong_tuple += 1
+                complain("bad: hash %#x is flow %d's %d-tuple hash, expected its %d-tuple"
+                         % (hv, other[hv], 6 - args.tuple, args.tuple))
+            else:
+                complain("bad: hash %#x is no flow's hash (queue %d)" % (hv, queue))
+        elif rq != queue or queue != want_q:
+            bad += 1
+            complain("bad: hash %#x (flow %d) on queue %d (RSS queue %d), expected %d"
+                     % (hv, want[hv], queue, rq, want_q))
         else:
-            flows_seen.add(flows[hv])
-    print("queues %d: %d packets checked, %d bad, queues seen %s, flows seen %d"
-          % (nbq, checked, bad, sorted(seen_q), len(flows_seen)))
+            flows_seen.add(want[hv])
+    print("queues %d, %d-tuple%s: %d packets checked, %d bad (%d on the other tuple), "
+          "queues seen %s, flows seen %d"
+          % (nbq, args.tuple, " " + args.l4 if args.l4 else "", checked, bad, wrong_tuple,
+             sorted(seen_q), len(flows_seen)))
     ok = bad == 0 and checked >= 200 and seen_q == set(range(nbq))
     ok = ok and (nbq == 1 or len(flows_seen) == NB_FLOWS)
     return 0 if ok else 1

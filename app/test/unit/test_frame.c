@@ -11,6 +11,8 @@
 #define UDP	(L3 + 20u)
 #define HDR	(UDP + 8u)
 #define PATTERN	(HDR + 24u)
+#define TCP_HDR	(UDP + 20u)		/* test header after a 20-byte TCP header */
+#define TCP_PATTERN	(TCP_HDR + 24u)
 
 static uint8_t buf[FRAME_MAX_BYTES];
 
@@ -45,19 +47,31 @@ be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* A frame of len bytes, flow, seq, no inline tag; its pattern is freed here. */
+/* A UDP or TCP frame of len bytes, flow, seq, no inline tag; its pattern is freed here. */
 static uint32_t
-build(uint32_t len, uint32_t flow, uint64_t seq, bool bad)
+build_l4(uint32_t len, uint32_t flow, uint64_t seq, bool bad, bool tcp)
 {
 	struct frame_template t;
 	struct frame_pattern p;
 
-	frame_template_init(&t, buf, len, 0, flow, -1);
+	frame_template_init(&t, buf, len, 0, flow, -1, tcp);
 	if (frame_pattern_init(&p, &t) != 0)
 		return 0;
 	frame_template_fill(&t, &p, seq, bad);
 	frame_pattern_free(&p);
 	return len;
+}
+
+static uint32_t
+build(uint32_t len, uint32_t flow, uint64_t seq, bool bad)
+{
+	return build_l4(len, flow, seq, bad, false);
+}
+
+static uint16_t
+be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 /* Sum of the L4 segment after a 20-byte IPv4 header at l3, with its pseudo header. */
@@ -78,12 +92,16 @@ ref_l4_sum(uint32_t l3, uint32_t len)
 static void
 test_len_for_bounds_and_header_room(void)
 {
-	EXPECT_EQ(frame_len_for(63, false), 0);
-	EXPECT_EQ(frame_len_for(64, false), 66);	/* 14 + 20 + 8 + 24 */
-	EXPECT_EQ(frame_len_for(64, true), 70);
-	EXPECT_EQ(frame_len_for(128, false), 128);
-	EXPECT_EQ(frame_len_for(9018, false), 9018);
-	EXPECT_EQ(frame_len_for(9019, false), 0);
+	EXPECT_EQ(frame_len_for(63, false, false), 0);
+	EXPECT_EQ(frame_len_for(64, false, false), 66);	/* 14 + 20 + 8 + 24 */
+	EXPECT_EQ(frame_len_for(64, true, false), 70);
+	EXPECT_EQ(frame_len_for(64, false, true), 78);	/* 14 + 20 + 20 + 24 */
+	EXPECT_EQ(frame_len_for(64, true, true), 82);
+	EXPECT_EQ(frame_len_for(128, false, false), 128);
+	EXPECT_EQ(frame_len_for(128, false, true), 128);
+	EXPECT_EQ(frame_len_for(9018, false, false), 9018);
+	EXPECT_EQ(frame_len_for(9019, false, false), 0);
+	EXPECT_EQ(frame_len_for(9019, false, true), 0);
 }
 
 static void
@@ -163,7 +181,7 @@ test_inline_vlan_tag_is_parsed(void)
 	uint32_t flow;
 	uint64_t seq;
 
-	frame_template_init(&t, buf, 130, 1, 2, 100);
+	frame_template_init(&t, buf, 130, 1, 2, 100, false);
 	EXPECT_EQ(frame_pattern_init(&p, &t), 0);
 	frame_template_fill(&t, &p, 44, false);
 	frame_pattern_free(&p);
@@ -212,6 +230,117 @@ test_tcp_segment_checked_by_its_checksum(void)
 }
 
 static void
+test_tcp_frame_passes_independent_checks(void)
+{
+	uint32_t len = build_l4(300, 5, 0x100000002ull, false, true), flow = 0;
+	uint64_t seq = 0;
+
+	EXPECT_EQ(buf[L3 + 9], 6);				/* TCP */
+	EXPECT_EQ(be16(buf + L3 + 2), len - L3);
+	EXPECT_EQ(ref_sum(buf + L3, 20, 0), 0xffff);
+	EXPECT_EQ(ref_l4_sum(L3, len), 0xffff);		/* TCP, pseudo header */
+	EXPECT_EQ(be16(buf + UDP), 1024 + 5);			/* source port */
+	EXPECT_EQ(be16(buf + UDP + 2), 5000);
+	/* sequence number: seq times the payload (test header + pattern), mod 2^32 */
+	EXPECT_EQ(be32(buf + UDP + 4), (uint32_t)(0x100000002ull * (len - TCP_HDR)));
+	EXPECT_EQ(buf[UDP + 12], 0x50);			/* 20 bytes, no options */
+	EXPECT_EQ(buf[UDP + 13], 0x18);			/* PSH | ACK */
+	EXPECT_TRUE(be16(buf + UDP + 14) != 0);		/* a window */
+	EXPECT_EQ(be32(buf + TCP_HDR), 0x48565349u);
+	EXPECT_EQ(be32(buf + TCP_HDR + 4), 5);
+	EXPECT_EQ(be32(buf + TCP_HDR + 8), 1);
+	EXPECT_EQ(be32(buf + TCP_HDR + 12), 2);
+	EXPECT_EQ(be32(buf + TCP_HDR + 16), len - TCP_HDR);
+	EXPECT_EQ(be32(buf + TCP_HDR + 20), ref_crc32(buf + TCP_PATTERN, len - TCP_PATTERN));
+	EXPECT_TRUE(frame_foreign_ok(buf, len));		/* sane as any TCP segment */
+	EXPECT_EQ(frame_verify(buf, len, &flow, &seq), FRAME_OURS_GOOD);
+	EXPECT_EQ(flow, 5);
+	EXPECT_EQ(seq, 0x100000002ull);
+}
+
+static void
+test_tcp_odd_lengths_and_every_seq_checksum_right(void)
+{
+	uint32_t lens[] = { 78, 79, 1514, 9017 };
+
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		for (uint64_t seq = 0; seq < 300; seq += 37) {
+			uint32_t len = build_l4(lens[i], 1, seq, false, true);
+
+			EXPECT_EQ(ref_l4_sum(L3, len), 0xffff);
+			EXPECT_EQ(be32(buf + TCP_HDR + 20),
+				  ref_crc32(buf + TCP_PATTERN, len - TCP_PATTERN));
+		}
+	}
+}
+
+static void
+test_tcp_damage_is_told_apart(void)
+{
+	uint32_t len = build_l4(150, 2, 11, true, true), flow;
+	uint64_t seq;
+
+	EXPECT_TRUE(ref_l4_sum(L3, len) != 0xffff);		/* badcsum spoils TCP's */
+	EXPECT_EQ(frame_verify(buf, len, &flow, &seq), FRAME_OURS_BAD_L4_CSUM);
+	EXPECT_EQ(seq, 11);
+	build_l4(150, 2, 11, false, true);
+	buf[UDP + 16] = buf[UDP + 17] = 0;			/* TCP has no "no checksum" */
+	EXPECT_EQ(frame_verify(buf, len, &flow, &seq), FRAME_OURS_BAD_L4_CSUM);
+	build_l4(150, 2, 11, false, true);
+	buf[len - 1] ^= 0x01;					/* pattern */
+	EXPECT_EQ(frame_verify(buf, len, &flow, &seq), FRAME_OURS_CORRUPT);
+	build_l4(150, 2, 11, false, true);
+	buf[UDP + 1] ^= 0x01;					/* not 1024 + flow */
+	EXPECT_EQ(frame_verify(buf, len, &flow, &seq), FRAME_OURS_CORRUPT);
+	build_l4(150, 2, 11, false, true);
+	buf[UDP + 12] = 0x60;					/* data offset: not ours */
+	EXPECT_EQ(frame_verify(buf, len, &flow, &seq), FRAME_OURS_CORRUPT);
+	build_l4(150, 2, 11, false, true);
+	EXPECT_EQ(frame_verify(buf, TCP_HDR + 23, &flow, &seq), FRAME_FOREIGN); /* too short */
+	buf[L3 + 9] = 1;					/* ICMP: not ours */
+	EXPECT_EQ(frame_verify(buf, len, &flow, &seq), FRAME_FOREIGN);
+}
+
+static void
+test_srcip_keeps_tcp_checksum_right(void)
+{
+	const uint8_t src[4] = { 198, 19, 0, 42 };
+	struct frame_template t;
+	struct frame_pattern p;
+	uint32_t flow;
+	uint64_t seq;
+
+	frame_template_init(&t, buf, 200, 0, 42, -1, true);
+	frame_template_set_src(&t, src);
+	EXPECT_EQ(frame_pattern_init(&p, &t), 0);
+	frame_template_fill(&t, &p, 3, false);
+	frame_pattern_free(&p);
+	EXPECT_EQ(buf[L3 + 15], 42);
+	EXPECT_EQ(ref_sum(buf + L3, 20, 0), 0xffff);
+	EXPECT_EQ(ref_l4_sum(L3, 200), 0xffff);
+	EXPECT_EQ(frame_verify(buf, 200, &flow, &seq), FRAME_OURS_GOOD);
+	EXPECT_EQ(flow, 42);
+}
+
+static void
+test_tcp_with_inline_vlan_tag(void)
+{
+	struct frame_template t;
+	struct frame_pattern p;
+	uint32_t flow;
+	uint64_t seq;
+
+	frame_template_init(&t, buf, 82, 1, 2, 7, true);
+	EXPECT_EQ(frame_pattern_init(&p, &t), 0);
+	EXPECT_EQ(p.len, 0);					/* header only */
+	frame_template_fill(&t, &p, 9, false);
+	frame_pattern_free(&p);
+	EXPECT_EQ(ref_l4_sum(L3 + 4, 82), 0xffff);
+	EXPECT_EQ(frame_verify(buf, 82, &flow, &seq), FRAME_OURS_GOOD);
+	EXPECT_EQ(seq, 9);
+}
+
+static void
 test_non_ip_frame_is_foreign_and_ok(void)
 {
 	uint32_t flow;
@@ -236,6 +365,11 @@ main(void)
 	RUN_TEST(test_inline_vlan_tag_is_parsed);
 	RUN_TEST(test_other_udp_traffic_is_foreign_and_checked);
 	RUN_TEST(test_tcp_segment_checked_by_its_checksum);
+	RUN_TEST(test_tcp_frame_passes_independent_checks);
+	RUN_TEST(test_tcp_odd_lengths_and_every_seq_checksum_right);
+	RUN_TEST(test_tcp_damage_is_told_apart);
+	RUN_TEST(test_srcip_keeps_tcp_checksum_right);
+	RUN_TEST(test_tcp_with_inline_vlan_tag);
 	RUN_TEST(test_non_ip_frame_is_foreign_and_ok);
 	TEST_EXIT();
 }

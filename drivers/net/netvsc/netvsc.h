@@ -64,6 +64,10 @@ struct netvsc_ctl {
 
 struct netvsc_txq;
 
+struct netvsc_chan_lock {
+	rte_spinlock_t lock;
+} __rte_cache_aligned;
+
 /* One tx packet the host has not completed yet; the index is its xact id. */
 struct netvsc_tx_desc {
 	struct rte_mbuf *mbuf;		/* GPA sends: freed on completion */
@@ -75,7 +79,7 @@ struct netvsc_tx_desc {
 #define NETVSC_NB_SIZE_BINS	7
 
 struct netvsc_queue_stats {
-	uint64_t packets, bytes, errors, nombuf;
+	uint64_t packets, bytes, errors, nombuf, missed;
 	uint64_t size_bins[NETVSC_NB_SIZE_BINS];
 };
 
@@ -98,6 +102,7 @@ struct netvsc_rxq {
 	uint16_t port_id;
 	bool vlan_strip;		/* else the host's VLAN PPI goes back into the frame */
 	struct netvsc_txq *txq;		/* same channel: its completions arrive here */
+	rte_spinlock_t *lock;		/* the channel's */
 	uint16_t nb_pending, pending_head;
 	struct rte_mbuf *pending[NETVSC_RX_PENDING_MAX];	/* frames for the next burst */
 	uint8_t *pkt;			/* one channel packet, copied out of the ring */
@@ -109,6 +114,8 @@ struct netvsc_txq {
 	struct netvsc_dev *dev;
 	struct vmbus_channel *chan;
 	struct netvsc_rxq *rxq;		/* same channel: where its completions are read */
+	rte_spinlock_t *lock;		/* the channel's */
+	uint8_t *pkt;			/* for polling without an rx queue on the channel */
 	uint16_t queue_id;
 	uint16_t port_id;
 	uint32_t nb_desc;
@@ -157,10 +164,14 @@ struct netvsc_dev {
 	uint32_t packet_filter;
 	bool started;
 	uint16_t nb_rxq, nb_txq;	/* the queue counts of the last configure */
-	/* The primary channel's rings: held by a control exchange, tried by queue 0. */
-	rte_spinlock_t primary_lock;
+	/*
+	 * A channel's rings and the queue pair on it, held for one burst or one
+	 * control step: rx queue i and tx queue i may be polled by different lcores
+	 * (testpmd and l3fwd do), and both read the inbound ring for completions.
+	 */
+	struct netvsc_chan_lock chan_lock[NETVSC_MAX_QUEUES];
+	rte_spinlock_t ctl_lock;	/* one control exchange at a time */
 	bool link_up;
-	bool ctl_polling;		/* a control wait is reading the primary channel */
 	uint32_t nb_mc_addrs;
 	struct rte_ether_addr mc_addrs[NETVSC_MAX_MC_ADDRS];	/* sent again at start */
 	uint32_t link_speed_mbps;
@@ -179,6 +190,7 @@ int netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t n
 int netvsc_tx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_desc,
 			  unsigned int socket_id, const struct rte_eth_txconf *conf);
 void netvsc_rx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id);
+void netvsc_rxq_drain(struct netvsc_rxq *rxq);
 void netvsc_tx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id);
 
 /* netvsc_rss.c */

@@ -77,17 +77,24 @@ netvsc_ctl_on_completion(struct netvsc_dev *dev, uint64_t xact_id, const uint8_t
 	ctl->nvsp_done = true;
 }
 
-/* Read the primary channel: with queue 0 set up, through its own path. */
-static void
-ctl_poll(struct netvsc_dev *dev)
+/*
+ * Read the primary channel once, with queue 0 set up through its own path,
+ * and say whether the awaited reply came (from this read or queue 0's burst).
+ */
+static bool
+ctl_poll(struct netvsc_dev *dev, const bool *done)
 {
 	struct rte_eth_dev_data *data = dev->eth->data;
 	struct netvsc_rxq *rxq = data->nb_rx_queues ? data->rx_queues[0] : NULL;
 	struct netvsc_txq *txq = data->nb_tx_queues ? data->tx_queues[0] : NULL;
+	bool got;
 
-	dev->ctl_polling = true;
-	netvsc_chan_poll(dev, rxq, txq);
-	dev->ctl_polling = false;
+	rte_spinlock_lock(&dev->chan_lock[0].lock);
+	if (!*done)
+		netvsc_chan_poll(dev, rxq, txq);
+	got = *done;
+	rte_spinlock_unlock(&dev->chan_lock[0].lock);
+	return got;
 }
 
 static int
@@ -96,10 +103,7 @@ ctl_wait(struct netvsc_dev *dev, const bool *done, const char *what)
 	uint64_t deadline = rte_get_timer_cycles() +
 			    rte_get_timer_hz() * NETVSC_CTL_TIMEOUT_MS / 1000;
 
-	while (!*done) {
-		ctl_poll(dev);
-		if (*done)
-			break;
+	while (!ctl_poll(dev, done)) {
 		if (rte_get_timer_cycles() > deadline) {
 			NETVSC_DRV_LOG(ERR, dev, "host did not answer %s within %u ms", what,
 				       NETVSC_CTL_TIMEOUT_MS);
@@ -115,10 +119,14 @@ ctl_send_inband(struct netvsc_dev *dev, const void *req, uint32_t bytes, uint64_
 		uint32_t flags)
 {
 	uint8_t msg[NVSP_MSG_BYTES] = { 0 };		/* requests are padded to 40 bytes */
+	int ret;
 
 	memcpy(msg, req, RTE_MIN(bytes, (uint32_t)sizeof(msg)));
-	return rte_vmbus_chan_send(dev->primary, VMBUS_CHANPKT_TYPE_INBAND, msg, sizeof(msg),
-				   xact, flags, NULL);
+	rte_spinlock_lock(&dev->chan_lock[0].lock);
+	ret = rte_vmbus_chan_send(dev->primary, VMBUS_CHANPKT_TYPE_INBAND, msg, sizeof(msg),
+				  xact, flags, NULL);
+	rte_spinlock_unlock(&dev->chan_lock[0].lock);
+	return ret;
 }
 
 int
@@ -128,14 +136,14 @@ netvsc_ctl_nvsp(struct netvsc_dev *dev, const void *req, uint32_t req_bytes,
 	struct netvsc_ctl *ctl = &dev->ctl;
 	int ret;
 
-	rte_spinlock_lock(&dev->primary_lock);
+	rte_spinlock_lock(&dev->ctl_lock);
 	ctl->nvsp_want = reply_type;
 	ctl->nvsp_done = false;
 	ret = ctl_send_inband(dev, req, req_bytes, NETVSC_XACT_NVSP, VMBUS_CHANPKT_FLAG_RC);
 	if (ret == 0)
 		ret = ctl_wait(dev, &ctl->nvsp_done, "an NVSP request");
 	ctl->nvsp_want = 0;
-	rte_spinlock_unlock(&dev->primary_lock);
+	rte_spinlock_unlock(&dev->ctl_lock);
 	if (ret == 0 && ctl->nvsp_reply_bytes < reply_min_bytes) {
 		NETVSC_DRV_LOG(ERR, dev, "NVSP reply %u is %u bytes, expected %u", reply_type,
 			       ctl->nvsp_reply_bytes, reply_min_bytes);
@@ -149,9 +157,9 @@ netvsc_ctl_nvsp_oneway(struct netvsc_dev *dev, const void *req, uint32_t req_byt
 {
 	int ret;
 
-	rte_spinlock_lock(&dev->primary_lock);
+	rte_spinlock_lock(&dev->ctl_lock);
 	ret = ctl_send_inband(dev, req, req_bytes, NETVSC_XACT_NONE, 0);
-	rte_spinlock_unlock(&dev->primary_lock);
+	rte_spinlock_unlock(&dev->ctl_lock);
 	return ret;
 }
 
@@ -177,13 +185,17 @@ ctl_send_rndis(struct netvsc_dev *dev, const void *req, uint32_t bytes)
 		.len = bytes, .ofs = (uint32_t)(mz->iova % VMBUS_PAGE_BYTES),
 		.page = mz->iova / VMBUS_PAGE_BYTES,
 	};
+	int ret;
 
 	if (bytes > NETVSC_CTL_MSG_BYTES)
 		return -EMSGSIZE;
 	memcpy(mz->addr, req, bytes);
 	dev->ctl.rndis_sent = false;
-	return rte_vmbus_chan_send_sglist(dev->primary, &sg, 1, &msg, sizeof(msg),
-					  NETVSC_XACT_RNDIS, NULL);
+	rte_spinlock_lock(&dev->chan_lock[0].lock);
+	ret = rte_vmbus_chan_send_sglist(dev->primary, &sg, 1, &msg, sizeof(msg),
+					 NETVSC_XACT_RNDIS, NULL);
+	rte_spinlock_unlock(&dev->chan_lock[0].lock);
+	return ret;
 }
 
 int
@@ -194,7 +206,7 @@ netvsc_ctl_rndis(struct netvsc_dev *dev, void *req, uint32_t req_bytes, uint32_t
 	uint32_t got_type;
 	int ret;
 
-	rte_spinlock_lock(&dev->primary_lock);
+	rte_spinlock_lock(&dev->ctl_lock);
 	memcpy(&ctl->rndis_rid, (uint8_t *)req + 8, sizeof(ctl->rndis_rid));
 	ctl->rndis_done = false;
 	ret = ctl_send_rndis(dev, req, req_bytes);
@@ -203,7 +215,7 @@ netvsc_ctl_rndis(struct netvsc_dev *dev, void *req, uint32_t req_bytes, uint32_t
 	if (ret == 0)
 		ret = ctl_wait(dev, &ctl->rndis_sent, "the completion of an RNDIS request");
 	ctl->rndis_rid = 0;
-	rte_spinlock_unlock(&dev->primary_lock);
+	rte_spinlock_unlock(&dev->ctl_lock);
 	if (ret < 0)
 		return ret;
 	memcpy(&got_type, ctl->rndis_reply, sizeof(got_type));
@@ -220,11 +232,11 @@ netvsc_ctl_rndis_oneway(struct netvsc_dev *dev, void *req, uint32_t req_bytes)
 {
 	int ret;
 
-	rte_spinlock_lock(&dev->primary_lock);
+	rte_spinlock_lock(&dev->ctl_lock);
 	ret = ctl_send_rndis(dev, req, req_bytes);
 	if (ret == 0)
 		ret = ctl_wait(dev, &dev->ctl.rndis_sent, "the completion of an RNDIS message");
-	rte_spinlock_unlock(&dev->primary_lock);
+	rte_spinlock_unlock(&dev->ctl_lock);
 	return ret;
 }
 

@@ -380,9 +380,13 @@ static int
 netvsc_dev_stop(struct rte_eth_dev *eth)
 {
 	struct netvsc_dev *dev = eth->data->dev_private;
-	int ret = netvsc_rndis_set_filter(dev, 0);
+	int ret;
 
-	dev->started = false;
+	dev->started = false;		/* frames from now on are dropped, not queued */
+	ret = netvsc_rndis_set_filter(dev, 0);
+	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++)
+		if (eth->data->rx_queues[i] != NULL)
+			netvsc_rxq_drain(eth->data->rx_queues[i]);
 	netvsc_set_queue_states(eth, RTE_ETH_QUEUE_STATE_STOPPED);
 	eth->data->dev_started = 0;
 	return ret;
@@ -533,7 +537,9 @@ netvsc_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vmbus)
 	dev->vmbus = vmbus;
 	dev->eth = eth;
 	dev->mtu = NETVSC_DEFAULT_MTU;
-	rte_spinlock_init(&dev->primary_lock);
+	rte_spinlock_init(&dev->ctl_lock);
+	for (unsigned int i = 0; i < NETVSC_MAX_QUEUES; i++)
+		rte_spinlock_init(&dev->chan_lock[i].lock);
 	if (rte_eal_iova_mode() == RTE_IOVA_VA)
 		NETVSC_INIT_LOG(NOTICE, dev, "IOVA as VA: on Hyper-V the host needs physical "
 				"addresses (use hugepages and --iova-mode=pa)");

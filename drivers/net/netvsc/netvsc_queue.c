@@ -56,6 +56,7 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	}
 	rxq->dev = dev;
 	rxq->chan = queue_channel(dev, queue_id);
+	rxq->lock = &dev->chan_lock[queue_id].lock;
 	rxq->mp = mp;
 	rxq->queue_id = queue_id;
 	rxq->port_id = eth->data->port_id;
@@ -66,6 +67,19 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	return 0;
 }
 
+/* Frames received but not taken: freed at stop, so a stopped port holds no mbufs. */
+void
+netvsc_rxq_drain(struct netvsc_rxq *rxq)
+{
+	rte_spinlock_lock(rxq->lock);
+	while (rxq->nb_pending > 0) {
+		rte_pktmbuf_free(rxq->pending[rxq->pending_head]);
+		rxq->pending_head = (uint16_t)((rxq->pending_head + 1) % NETVSC_RX_PENDING_MAX);
+		rxq->nb_pending--;
+	}
+	rte_spinlock_unlock(rxq->lock);
+}
+
 void
 netvsc_rx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
 {
@@ -73,11 +87,7 @@ netvsc_rx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
 
 	if (rxq == NULL)
 		return;
-	while (rxq->nb_pending > 0) {
-		rte_pktmbuf_free(rxq->pending[rxq->pending_head]);
-		rxq->pending_head = (uint16_t)((rxq->pending_head + 1) % NETVSC_RX_PENDING_MAX);
-		rxq->nb_pending--;
-	}
+	netvsc_rxq_drain(rxq);
 	if (rxq->txq != NULL)
 		rxq->txq->rxq = NULL;
 	rte_free(rxq->pkt);
@@ -119,6 +129,9 @@ netvsc_tx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 		return -ENOMEM;
 	txq->dev = dev;
 	txq->chan = queue_channel(dev, queue_id);
+	txq->lock = &dev->chan_lock[queue_id].lock;
+	txq->pkt = rte_malloc_socket("netvsc_tx_pkt", NETVSC_RX_PKT_BYTES, RTE_CACHE_LINE_SIZE,
+				     (int)socket_id);
 	txq->queue_id = queue_id;
 	txq->port_id = eth->data->port_id;
 	txq->nb_desc = RTE_MIN(RTE_MAX((uint32_t)nb_desc, 64u), NETVSC_TX_DESC_MAX);
@@ -128,7 +141,7 @@ netvsc_tx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	txq->hdr_mz = rte_memzone_reserve_aligned(name, (size_t)txq->nb_desc * NETVSC_TX_HDR_BYTES,
 						  (int)socket_id, RTE_MEMZONE_IOVA_CONTIG,
 						  VMBUS_PAGE_BYTES);
-	if (txq->desc == NULL || txq->hdr_mz == NULL ||
+	if (txq->desc == NULL || txq->hdr_mz == NULL || txq->pkt == NULL ||
 	    txq_sections(dev, txq, eth->data->nb_tx_queues) < 0) {
 		eth->data->tx_queues[queue_id] = txq;
 		netvsc_tx_queue_release(eth, queue_id);
@@ -152,6 +165,7 @@ netvsc_tx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
 		txq->rxq->txq = NULL;
 	rte_memzone_free(txq->hdr_mz);
 	rte_free(txq->free_sections);
+	rte_free(txq->pkt);
 	rte_free(txq->desc);
 	rte_free(txq);
 	eth->data->tx_queues[queue_id] = NULL;

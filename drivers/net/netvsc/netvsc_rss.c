@@ -134,35 +134,48 @@ netvsc_rss_setup_channels(struct netvsc_dev *dev, uint32_t nb_queues)
 	return ret;
 }
 
-/* RTE_ETH_RSS_* to NDIS hash information, only with what the host grants. */
+/*
+ * RTE_ETH_RSS_* to NDIS hash information, only with what the host grants:
+ * TCP and UDP 4-tuples by the host's caps; the address pair for the rest.
+ */
 static uint32_t
 rss_hash_info(const struct netvsc_dev *dev, uint64_t rss_hf)
 {
 	uint32_t info = NDIS_HASH_FUNC_TOEPLITZ;
 
-	if (rss_hf & (RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_FRAG_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_OTHER |
-		      RTE_ETH_RSS_NONFRAG_IPV4_UDP))
+	if (rss_hf & (RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_FRAG_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_OTHER))
 		info |= NDIS_HASH_IPV4;
 	if ((rss_hf & RTE_ETH_RSS_NONFRAG_IPV4_TCP) && (dev->rss_caps & NDIS_RSS_CAP_TCP4))
 		info |= NDIS_HASH_TCP_IPV4;
-	if (rss_hf & (RTE_ETH_RSS_IPV6 | RTE_ETH_RSS_FRAG_IPV6 | RTE_ETH_RSS_NONFRAG_IPV6_OTHER |
-		      RTE_ETH_RSS_NONFRAG_IPV6_UDP))
+	if ((rss_hf & RTE_ETH_RSS_NONFRAG_IPV4_UDP) && (dev->rss_caps & NDIS_RSS_CAP_UDP4))
+		info |= NDIS_HASH_UDP_IPV4;
+	if (rss_hf & (RTE_ETH_RSS_IPV6 | RTE_ETH_RSS_FRAG_IPV6 | RTE_ETH_RSS_NONFRAG_IPV6_OTHER))
 		info |= NDIS_HASH_IPV6;
 	if ((rss_hf & RTE_ETH_RSS_NONFRAG_IPV6_TCP) && (dev->rss_caps & NDIS_RSS_CAP_TCP6))
 		info |= NDIS_HASH_TCP_IPV6;
+	if ((rss_hf & RTE_ETH_RSS_NONFRAG_IPV6_UDP) && (dev->rss_caps & NDIS_RSS_CAP_UDP6))
+		info |= NDIS_HASH_UDP_IPV6;
 	return info;
 }
 
+/*
+ * What the host can hash. UDP 4-tuples only with its UDP caps (NDIS 6.80,
+ * not Azure's); otherwise UDP is hashed on the address pair, which is what
+ * RTE_ETH_RSS_IPV4/IPV6 say, so no UDP type is claimed.
+ */
 uint64_t
 netvsc_rss_offloads(const struct netvsc_dev *dev)
 {
-	uint64_t hf = RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_IPV6 | RTE_ETH_RSS_NONFRAG_IPV4_UDP |
-		      RTE_ETH_RSS_NONFRAG_IPV6_UDP;	/* UDP: hashed on the addresses */
+	uint64_t hf = RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_IPV6;
 
 	if (dev->rss_caps & NDIS_RSS_CAP_TCP4)
 		hf |= RTE_ETH_RSS_NONFRAG_IPV4_TCP;
 	if (dev->rss_caps & NDIS_RSS_CAP_TCP6)
 		hf |= RTE_ETH_RSS_NONFRAG_IPV6_TCP;
+	if (dev->rss_caps & NDIS_RSS_CAP_UDP4)
+		hf |= RTE_ETH_RSS_NONFRAG_IPV4_UDP;
+	if (dev->rss_caps & NDIS_RSS_CAP_UDP6)
+		hf |= RTE_ETH_RSS_NONFRAG_IPV6_UDP;
 	return hf;
 }
 

@@ -92,7 +92,7 @@ rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes)
 		return;
 	}
 	if (rxq->nb_pending == NETVSC_RX_PENDING_MAX) {
-		rxq->stats.nombuf++;
+		rxq->stats.missed++;		/* the application is behind */
 		return;
 	}
 	m = rx_copy_frame(rxq, msg + info.data_offset, info.data_bytes);
@@ -166,21 +166,20 @@ void
 netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_txq *txq)
 {
 	static uint8_t ctl_pkt[NETVSC_RX_PKT_BYTES];	/* before queues exist: control only */
-	struct vmbus_channel *chan = rxq != NULL ? rxq->chan : dev->primary;
-	uint8_t *pkt = rxq != NULL ? rxq->pkt : ctl_pkt;
+	struct vmbus_channel *chan = rxq != NULL ? rxq->chan :
+				     txq != NULL ? txq->chan : dev->primary;
+	uint8_t *pkt = rxq != NULL ? rxq->pkt : txq != NULL ? txq->pkt : ctl_pkt;
 	const struct vmbus_chanpkt_hdr *hdr = (const void *)pkt;
+
+	/*
+	 * Called with the channel's lock held: one reader, one writer per ring.
+	 * Always reads on, even with the rx queue full: send completions and
+	 * control replies may be behind the frames (those find no room: missed).
+	 */
 	for (int n = 0; n < 256; n++) {
 		uint32_t len = NETVSC_RX_PKT_BYTES;
 		int ret;
 
-		/*
-		 * Back-pressure for a burst: leave the host's packets in the ring until
-		 * frames drain. A control wait must read on (its reply may be behind
-		 * them); frames that find no room then are dropped and counted.
-		 */
-		if (!dev->ctl_polling && rxq != NULL &&
-		    rxq->nb_pending > NETVSC_RX_PENDING_MAX - NETVSC_MAX_RANGES)
-			return;
 		ret = rte_vmbus_chan_recv_raw(chan, pkt, &len);
 		if (ret < 0)
 			return;
@@ -222,15 +221,12 @@ uint16_t
 netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct netvsc_rxq *rxq = queue;
-	struct netvsc_dev *dev = rxq->dev;
-	bool primary = rxq->queue_id == 0;
+	uint16_t n;
 
-	if (rxq->nb_pending < nb_pkts) {
-		if (primary && !rte_spinlock_trylock(&dev->primary_lock))
-			return rx_take_pending(rxq, pkts, nb_pkts);	/* control exchange */
-		netvsc_chan_poll(dev, rxq, rxq->txq);
-		if (primary)
-			rte_spinlock_unlock(&dev->primary_lock);
-	}
-	return rx_take_pending(rxq, pkts, nb_pkts);
+	rte_spinlock_lock(rxq->lock);
+	if (rxq->nb_pending < nb_pkts)
+		netvsc_chan_poll(rxq->dev, rxq, rxq->txq);
+	n = rx_take_pending(rxq, pkts, nb_pkts);
+	rte_spinlock_unlock(rxq->lock);
+	return n;
 }

@@ -38,6 +38,7 @@ netvsc_stats_get(struct rte_eth_dev *eth, struct rte_eth_stats *st)
 		st->ibytes += rxq->stats.bytes;
 		st->ierrors += rxq->stats.errors;
 		st->rx_nombuf += rxq->stats.nombuf;
+		st->imissed += rxq->stats.missed;
 		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
 			st->q_ipackets[i] = rxq->stats.packets;
 			st->q_ibytes[i] = rxq->stats.bytes;

@@ -312,12 +312,11 @@ netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct netvsc_txq *txq = queue;
 	struct netvsc_dev *dev = txq->dev;
-	bool primary = txq->queue_id == 0, need_sig = false;
+	bool need_sig = false;
 	struct tx_agg agg = { .open = false };
 	uint16_t nb_tx = 0;
 
-	if (primary && !rte_spinlock_trylock(&dev->primary_lock))
-		return 0;			/* a control exchange holds the ring */
+	rte_spinlock_lock(txq->lock);
 	netvsc_chan_poll(dev, txq->rxq, txq);	/* reap completions first */
 	while (nb_tx < nb_pkts) {
 		struct rte_mbuf *m = pkts[nb_tx];
@@ -351,7 +350,6 @@ netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		nb_tx = agg.first;
 	if (need_sig)
 		rte_vmbus_chan_signal_tx(txq->chan);
-	if (primary)
-		rte_spinlock_unlock(&dev->primary_lock);
+	rte_spinlock_unlock(txq->lock);
 	return nb_tx;
 }
