@@ -3,8 +3,11 @@ BUILD ?= build
 MESON_OPTS ?=
 
 SAN_BUILD ?= build-asan
+# DPDK 22.11's own vmbus bus and netvsc PMD, built from the same source with
+# build/'s DPDK options: the reference of `make bench` (and its smoke test).
+REF_BUILD ?= build-ref
 
-.PHONY: all setup build build-asan demo test fuzz clean bench-hvsim
+.PHONY: all setup build build-asan build-ref demo test fuzz clean bench bench-hvsim
 
 all: build
 
@@ -27,14 +30,17 @@ build-asan: setup $(SAN_BUILD)/build.ninja
 	@ninja -C $(SAN_BUILD) >$(SAN_BUILD)/ninja.log 2>&1 || { tail -40 $(SAN_BUILD)/ninja.log; exit 1; }
 	@echo "build-asan: ok"
 
+build-ref: build
+	@BUILD=$(abspath $(BUILD)) REF_BUILD=$(abspath $(REF_BUILD)) bash devtools/bench.sh --build-ref
+
 demo: build
 	@bash devtools/demo.sh
 
-test: build build-asan
+test: build build-asan build-ref
 	@bash devtools/run-tests.sh
 
 clean:
-	rm -rf $(BUILD) $(SAN_BUILD) build-fuzz
+	rm -rf $(BUILD) $(SAN_BUILD) $(REF_BUILD) build-fuzz
 
 # Long fuzz campaigns (FUZZ_SECONDS each, default 600) that grow the kept corpus.
 fuzz: setup
@@ -49,3 +55,8 @@ fuzz: setup
 # hvsim's cost per packet; BENCH_SECONDS=2 for a quick look (doc/hvsim.md).
 bench-hvsim: build
 	@bash devtools/bench-hvsim.sh
+
+# A/B against DPDK's own netvsc over hvsim (devtools/bench.sh): writes
+# doc/performance.md and its plots. Wants a quiet machine; ~25 minutes.
+bench: build build-ref
+	@BUILD=$(abspath $(BUILD)) REF_BUILD=$(abspath $(REF_BUILD)) bash devtools/bench.sh --doc doc/performance.md

@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 stamp_dir="$top/subprojects/.setup"
 packages=(meson ninja-build pkg-config libnuma-dev python3-pyelftools gcc
 	clang llvm libclang-rt-14-dev dpdk dpdk-dev dpkg-dev iproute2
-	procps util-linux psmisc zlib1g-dev iputils-ping)
+	procps util-linux psmisc zlib1g-dev iputils-ping valgrind)
 
 log() { printf 'setup: %s\n' "$*"; }
 

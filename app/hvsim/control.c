@@ -14,6 +14,7 @@
 
 #include "control.h"
 #include "backend.h"
+#include "host/host_vf.h"
 #include "kernel/uio_proto.h"
 
 #define CONTROL_MAX_CONNS	8
@@ -52,8 +53,13 @@ control_usage(FILE *out)
 		"                         its channels are not served, its sysfs directory goes\n"
 		"  fault NIC KIND [ARG]   arm a fault (KIND: withhold-completions, late-completions MS,\n"
 		"                         withhold-control, late-control MS, malformed-rx N, oversized,\n"
-		"                         bad-ring-index, bad-completion-id, revoke-buffers)\n"
+		"                         bad-ring-index, bad-completion-id, revoke-buffers,\n"
+		"                         bad-xfer SHAPE, complete-id ID, short-completion ID,\n"
+		"                         short-reply, txbuf-section BYTES, bad-query-info)\n"
 		"  fault NIC clear        disarm all of NIC's faults (withheld packets go out)\n"
+		"  vf NIC add|remove      plug NIC's VF stand-in in (NVSP 128 allocated, new serial)\n"
+		"                         or surprise-remove it (data path back to synthetic, the\n"
+		"                         guest's VF port raises RMV, NVSP 128 not allocated)\n"
 		"  help                   this list\n"
 		"Replies end with a line \"ok\" or \"error: ...\" (exit status 0 or 1).\n");
 }
@@ -198,6 +204,36 @@ control_cmd_gen(struct hvsim *sim, int argc, char **argv, FILE *out)
 }
 
 static void
+control_cmd_vf(struct hvsim *sim, int argc, char **argv, FILE *out)
+{
+	struct hvsim_device *dev;
+	unsigned int nic;
+	bool add;
+	int ret;
+
+	if (argc != 3 || (strcmp(argv[2], "add") != 0 && strcmp(argv[2], "remove") != 0)) {
+		fprintf(out, "error: usage: vf NIC add|remove\n");
+		return;
+	}
+	add = strcmp(argv[2], "add") == 0;
+	dev = control_find_nic(sim, argv[1], &nic);
+	if (dev == NULL) {
+		fprintf(out, "error: no NIC '%s'\n", argv[1]);
+		return;
+	}
+	ret = add ? host_vf_add(sim, dev) : host_vf_remove(sim, dev);
+	if (ret == -EALREADY) {
+		fprintf(out, "error: nic%u VF already %s\n", nic, add ? "present" : "absent");
+		return;
+	}
+	if (ret != 0) {
+		fprintf(out, "error: nic%u VF: %s\n", nic, strerror(-ret));
+		return;
+	}
+	fprintf(out, "nic%u vf %s\nok\n", nic, add ? "added" : "removed");
+}
+
+static void
 control_cmd_devices(struct hvsim *sim, FILE *out)
 {
 	for (unsigned int d = 0, nb_nic = 0, nb_echo = 0; d < sim->nb_devices; d++) {
@@ -238,6 +274,7 @@ control_cmd_counters(struct hvsim *sim, FILE *out)
 			be->ops->report(be, out);
 	}
 	host_write_counters(sim, out);
+	host_vf_write_counters(sim, out);
 	fprintf(out, "ok\n");
 }
 
@@ -281,6 +318,8 @@ control_execute(struct hvsim *sim, const char *line, FILE *out)
 		control_cmd_rescind(sim, argc, argv, out);
 	else if (strcmp(argv[0], "fault") == 0)
 		control_cmd_fault(sim, argc, argv, out);
+	else if (strcmp(argv[0], "vf") == 0)
+		control_cmd_vf(sim, argc, argv, out);
 	else if (strcmp(argv[0], "devices") == 0 && argc == 1)
 		control_cmd_devices(sim, out);
 	else if (strcmp(argv[0], "counters") == 0 && argc == 1)

@@ -19,6 +19,7 @@
 #include "hvsim.h"
 #include "control.h"
 #include "host.h"
+#include "host_vf.h"
 #include "backend.h"
 #include "kernel/kernel.h"
 #include "kernel/uio_proto.h"
@@ -40,6 +41,8 @@ struct hvsim_options {
 	unsigned int nb_devices;
 	const char *fault[HVSIM_MAX_FAULT_OPTIONS];	/* --fault NIC:KIND[:ARG] as given */
 	unsigned int nb_faults;
+	const char *vf[HVSIM_MAX_DEVICES];	/* --vf NIC: a VF plugged in from the start */
+	unsigned int nb_vfs;
 };
 
 static void
@@ -69,6 +72,8 @@ hvsim_usage(FILE *out)
 		"  --mtu N                largest MTU a guest may configure (1500..9202, 9202);\n"
 		"                         a larger NDIS config falls back to 1500, as Hyper-V's\n"
 		"  --fault NIC:KIND[:ARG] arm a fault from the start (repeatable; KINDs: hvsim ctl help)\n"
+		"  --vf NIC               NIC has a VF (accelerated networking) from the start\n"
+		"                         (repeatable; the guest loads net_hvsim_vf, doc/hvsim.md)\n"
 		"  -v, --verbose          log opens, closes, offers and memory registrations\n"
 		"  -h, --help             this text\n");
 }
@@ -196,6 +201,11 @@ hvsim_apply_option(struct hvsim *sim, struct hvsim_options *opt, int c, const ch
 		}
 		opt->fault[opt->nb_faults++] = arg;
 		return 0;
+	case 'V':
+		if (opt->nb_vfs == HVSIM_MAX_DEVICES)
+			return -1;
+		opt->vf[opt->nb_vfs++] = arg;
+		return 0;
 	case 'v':
 		sim->verbose = true;
 		return 0;
@@ -228,6 +238,7 @@ hvsim_parse(int argc, char **argv, struct hvsim *sim, struct hvsim_options *opt)
 		{ "echo-delay-ms", required_argument, NULL, 'D' },
 		{ "mtu", required_argument, NULL, 'M' },
 		{ "fault", required_argument, NULL, 'F' },
+		{ "vf", required_argument, NULL, 'V' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -296,6 +307,29 @@ hvsim_build_devices(struct hvsim *sim, const struct hvsim_options *opt)
 	for (unsigned int i = 0; i < opt->nb_faults; i++)
 		if (hvsim_apply_fault(sim, opt->fault[i]) != 0)
 			return -1;
+	return 0;
+}
+
+/* --vf NIC (0, 1, ... or nic0): once the run dir exists, where the VF files go. */
+static int
+hvsim_plug_vfs(struct hvsim *sim, const struct hvsim_options *opt)
+{
+	for (unsigned int i = 0; i < opt->nb_vfs; i++) {
+		const char *text = opt->vf[i];
+		unsigned long want;
+		char *end;
+		int ret = -ENODEV;
+
+		want = strtoul(text + (strncmp(text, "nic", 3) == 0 ? 3 : 0), &end, 10);
+		for (unsigned int d = 0, n = 0; *end == '\0' && d < sim->nb_devices; d++)
+			if (sim->dev[d].kind == HVSIM_DEV_NIC && n++ == want)
+				ret = host_vf_add(sim, &sim->dev[d]);
+		if (ret != 0) {
+			fprintf(stderr, "hvsim: --vf %s: %s\n", text, ret == -ENODEV ?
+				"no such NIC" : strerror(-ret));
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -455,6 +489,7 @@ hvsim_run_loop(struct hvsim *sim, pid_t child, const sigset_t *wait_mask)
 		unsigned int work = channel_scan_doorbells(sim);
 
 		work += host_poll(sim);
+		work += host_vf_poll(sim);
 		if (!sim->cfg.busy_poll) {
 			uio_server_wait(sim, work != 0 ? &zero : &idle, wait_mask);
 			control_poll(sim);
@@ -484,6 +519,7 @@ hvsim_teardown(struct hvsim *sim)
 {
 	if (sim->verbose)
 		host_print_counters(sim);
+	host_vf_release(sim);
 	host_release(sim);
 	hvsim_backends_close(sim, stderr);
 	control_stop(sim);
@@ -554,5 +590,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "hvsim: note: 6.1 kernels refuse channels without monitor\n");
 	if (hvsim_build_devices(&sim, &opt) != 0 || hvsim_make_run_dir(&sim, opt.run_dir) != 0)
 		return 1;
+	if (hvsim_plug_vfs(&sim, &opt) != 0) {
+		host_vf_release(&sim);
+		rmdir(sim.run_dir);
+		return 1;
+	}
 	return hvsim_run(&sim, argv + 1 + optind);
 }

@@ -57,6 +57,12 @@ enum hvsim_fault {
 	HVSIM_FAULT_BAD_RING_INDEX,		/* one bad write index in the primary's guest rx */
 	HVSIM_FAULT_BAD_COMPLETION_ID,		/* one unknown and one duplicate completion */
 	HVSIM_FAULT_REVOKE_BUFFERS,		/* receive/send buffers treated as revoked */
+	HVSIM_FAULT_BAD_XFER,			/* one receive transfer of the shape arg names */
+	HVSIM_FAULT_COMPLETE_ID,		/* one completion for xact id arg, never asked */
+	HVSIM_FAULT_SHORT_COMPLETION,		/* one completion for arg with no payload */
+	HVSIM_FAULT_SHORT_REPLY,		/* the next NVSP reply cut to its type word */
+	HVSIM_FAULT_TXBUF_SECTION,		/* send-buffer replies report arg-byte sections */
+	HVSIM_FAULT_BAD_QUERY_INFO,		/* the next query reply's info lies outside it */
 	HVSIM_FAULT_MAX
 };
 
@@ -66,7 +72,7 @@ enum hvsim_fault {
 /* A NIC's faults: armed ones, their argument, and how often each fired. */
 struct hvsim_faults {
 	bool armed[HVSIM_FAULT_MAX];
-	uint32_t arg[HVSIM_FAULT_MAX];
+	uint64_t arg[HVSIM_FAULT_MAX];
 	uint64_t fired[HVSIM_FAULT_MAX];
 	uint32_t malformed_next;		/* which malformed variant comes next */
 	uint64_t hold_since_ns[HVSIM_MAX_CHANNELS];	/* control request held at the head */
@@ -109,6 +115,7 @@ struct hvsim_device {
 	bool rescinded;			/* offer withdrawn: not served, not in sysfs, no opens */
 	struct hvsim_faults fault;	/* NIC: faults armed by --fault or `ctl fault` */
 	void *host;			/* host/ private per-device state */
+	void *vf;			/* NIC: its VF stand-in (host/host_vf.c); NULL: never had one */
 };
 
 /* MTU bounds (payload bytes; the L2 frame adds 14): OpenVMM takes 1514..9216. */

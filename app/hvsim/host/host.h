@@ -297,6 +297,15 @@ bool host_fault_complete_data(struct host_ctx *ctx, const struct host_ring_pkt *
 bool host_fault_revoked(const struct hvsim_device *dev);
 bool host_fault_revoked_fire(struct host_ctx *ctx);
 unsigned int host_fault_rx_inject(struct host_ctx *ctx);
+/*
+ * An NVSP reply about to go out as msg, *len bytes: the same, or shortened
+ * (*len), or copy (HOST_FAULT_REPLY_BYTES) changed. An RNDIS reply of len
+ * bytes is changed in place.
+ */
+#define HOST_FAULT_REPLY_BYTES	64u
+const void *host_fault_nvsp_reply(struct host_ctx *ctx, const void *msg, uint32_t *len,
+				  uint8_t *copy);
+void host_fault_rndis_reply(struct host_ctx *ctx, uint8_t *reply, uint32_t len);
 
 /* Payload of a guest packet: after data_offset8 * 8, up to total_len8 * 8. */
 static inline const uint8_t *

@@ -4,6 +4,8 @@
  * does when it fires, behind the few hooks host.h lists. Everything else in
  * host/ behaves as the spec says; this file is where hvsim misbehaves.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,19 +21,34 @@
 #define FAULT_FRAME_BYTES	60u
 #define FAULT_MAX_COUNT		1000000u
 
-static const char *const fault_names[HVSIM_FAULT_MAX] = {
-	[HVSIM_FAULT_WITHHOLD_COMPLETIONS] = "withhold-completions",
-	[HVSIM_FAULT_LATE_COMPLETIONS] = "late-completions",
-	[HVSIM_FAULT_WITHHOLD_CONTROL] = "withhold-control",
-	[HVSIM_FAULT_LATE_CONTROL] = "late-control",
-	[HVSIM_FAULT_MALFORMED_RX] = "malformed-rx",
-	[HVSIM_FAULT_OVERSIZED] = "oversized",
-	[HVSIM_FAULT_BAD_RING_INDEX] = "bad-ring-index",
-	[HVSIM_FAULT_BAD_COMPLETION_ID] = "bad-completion-id",
-	[HVSIM_FAULT_REVOKE_BUFFERS] = "revoke-buffers",
+/* What a kind's argument is: none, a delay, a count, a transaction id, bytes, a shape. */
+enum fault_arg { ARG_NONE, ARG_MS, ARG_COUNT, ARG_ID, ARG_BYTES, ARG_SHAPE };
+
+static const struct {
+	const char *name;
+	enum fault_arg arg;
+} fault_kinds[HVSIM_FAULT_MAX] = {
+	[HVSIM_FAULT_WITHHOLD_COMPLETIONS] = { "withhold-completions", ARG_NONE },
+	[HVSIM_FAULT_LATE_COMPLETIONS] = { "late-completions", ARG_MS },
+	[HVSIM_FAULT_WITHHOLD_CONTROL] = { "withhold-control", ARG_NONE },
+	[HVSIM_FAULT_LATE_CONTROL] = { "late-control", ARG_MS },
+	[HVSIM_FAULT_MALFORMED_RX] = { "malformed-rx", ARG_COUNT },
+	[HVSIM_FAULT_OVERSIZED] = { "oversized", ARG_NONE },
+	[HVSIM_FAULT_BAD_RING_INDEX] = { "bad-ring-index", ARG_NONE },
+	[HVSIM_FAULT_BAD_COMPLETION_ID] = { "bad-completion-id", ARG_NONE },
+	[HVSIM_FAULT_REVOKE_BUFFERS] = { "revoke-buffers", ARG_NONE },
+	[HVSIM_FAULT_BAD_XFER] = { "bad-xfer", ARG_SHAPE },
+	[HVSIM_FAULT_COMPLETE_ID] = { "complete-id", ARG_ID },
+	[HVSIM_FAULT_SHORT_COMPLETION] = { "short-completion", ARG_ID },
+	[HVSIM_FAULT_SHORT_REPLY] = { "short-reply", ARG_NONE },
+	[HVSIM_FAULT_TXBUF_SECTION] = { "txbuf-section", ARG_BYTES },
+	[HVSIM_FAULT_BAD_QUERY_INFO] = { "bad-query-info", ARG_NONE },
 };
 
-/* The malformed-rx variants, in the order they rotate. */
+/*
+ * Shapes of a bad receive transfer: malformed-rx rotates through the first
+ * MALFORMED_ROTATE, bad-xfer SHAPE sends any one by name.
+ */
 enum fault_malformed {
 	MALFORMED_RANGE_OUTSIDE,	/* range past the end of the receive buffer */
 	MALFORMED_RANGE_COUNT_ZERO,
@@ -39,8 +56,39 @@ enum fault_malformed {
 	MALFORMED_RNDIS_LENGTH,		/* RNDIS length past the range */
 	MALFORMED_PPI_OFFSET,		/* PPI area past the RNDIS message */
 	MALFORMED_PAGESET_ID,		/* not the id the guest gave its buffer */
+	MALFORMED_ROTATE,
+	MALFORMED_RANGE_WRAP = MALFORMED_ROTATE,	/* offset + count wraps to inside */
+	MALFORMED_RANGES_MANY,		/* FAULT_MANY_RANGES ranges, all in the packet */
+	MALFORMED_RANGES_HUGE_PKT,	/* FAULT_HUGE_RANGES ranges: a packet of 2.4 KiB */
+	MALFORMED_RANGES_OVERLAP,	/* two ranges naming the same message (well formed) */
+	MALFORMED_PPI_WRAP,		/* PPI offset + length wraps to inside the message */
+	MALFORMED_DATA_WRAP,		/* data offset + length wraps to inside the message */
 	MALFORMED_MAX
 };
+
+static const char *const malformed_names[MALFORMED_MAX] = {
+	[MALFORMED_RANGE_OUTSIDE] = "range-outside",
+	[MALFORMED_RANGE_COUNT_ZERO] = "ranges-zero",
+	[MALFORMED_RANGE_COUNT_HUGE] = "ranges-huge-count",
+	[MALFORMED_RNDIS_LENGTH] = "rndis-length",
+	[MALFORMED_PPI_OFFSET] = "ppi-outside",
+	[MALFORMED_PAGESET_ID] = "pageset",
+	[MALFORMED_RANGE_WRAP] = "range-wrap",
+	[MALFORMED_RANGES_MANY] = "ranges-many",
+	[MALFORMED_RANGES_HUGE_PKT] = "ranges-huge-packet",
+	[MALFORMED_RANGES_OVERLAP] = "ranges-overlap",
+	[MALFORMED_PPI_WRAP] = "ppi-wrap",
+	[MALFORMED_DATA_WRAP] = "data-wrap",
+};
+
+/* ranges-many: past a guest table of 256, in a packet of 2128 bytes (ours reads 2136). */
+#define FAULT_MANY_RANGES	258u
+/* ranges-huge-packet: a packet larger than a guest that reads 2.1 KiB at most. */
+#define FAULT_HUGE_RANGES	300u
+/* bad-query-info: an info buffer offset far past any reply. */
+#define FAULT_QUERY_INFO_OFFSET	0x7ffffff0u
+/* An offset that, added to a small length, wraps past 2^32 to a small number. */
+#define FAULT_WRAP_OFFSET	0xfffffff0u
 
 static uint64_t
 fault_now_ns(void)
@@ -59,40 +107,61 @@ fault_of(const struct host_ctx *ctx)
 
 /* ---- selection ---- */
 
+/* Parse arg for a kind taking t; 0 or -EINVAL with err set. */
+static int
+fault_parse_arg(const char *kind, enum fault_arg t, const char *arg, uint64_t *v, char *err,
+		size_t errlen)
+{
+	unsigned long long max = t == ARG_MS ? HVSIM_FAULT_MAX_DELAY_MS :
+				 t == ARG_COUNT ? FAULT_MAX_COUNT :
+				 t == ARG_BYTES ? UINT32_MAX : ULLONG_MAX;
+	unsigned long long n;
+	char *end;
+
+	if (t == ARG_SHAPE) {
+		for (unsigned int m = 0; m < MALFORMED_MAX; m++)
+			if (strcmp(arg, malformed_names[m]) == 0) {
+				*v = m;
+				return 0;
+			}
+		snprintf(err, errlen, "%s: unknown shape '%s'", kind, arg);
+		return -EINVAL;
+	}
+	errno = 0;
+	n = strtoull(arg, &end, t == ARG_ID || t == ARG_BYTES ? 0 : 10);
+	if (end == arg || *end != '\0' || errno != 0 || arg[0] == '-' || n > max ||
+	    (n == 0 && (t == ARG_MS || t == ARG_COUNT))) {
+		snprintf(err, errlen, "%s: bad argument '%s' (%s..%llu)", kind, arg,
+			 t == ARG_MS || t == ARG_COUNT ? "1" : "0", max);
+		return -EINVAL;
+	}
+	*v = n;
+	return 0;
+}
+
 int
 host_fault_set(struct hvsim_faults *f, const char *kind, const char *arg, char *err,
 	       size_t errlen)
 {
-	bool needs_ms, needs_count;
-	unsigned long long v = 0;
-	char *end;
+	uint64_t v = 0;
 	int k;
 
 	for (k = 0; k < HVSIM_FAULT_MAX; k++)
-		if (strcmp(kind, fault_names[k]) == 0)
+		if (strcmp(kind, fault_kinds[k].name) == 0)
 			break;
 	if (k == HVSIM_FAULT_MAX) {
 		snprintf(err, errlen, "unknown fault '%s'", kind);
 		return -EINVAL;
 	}
-	needs_ms = k == HVSIM_FAULT_LATE_COMPLETIONS || k == HVSIM_FAULT_LATE_CONTROL;
-	needs_count = k == HVSIM_FAULT_MALFORMED_RX;
-	if ((needs_ms || needs_count) != (arg != NULL)) {
+	if ((fault_kinds[k].arg != ARG_NONE) != (arg != NULL)) {
 		snprintf(err, errlen, "%s %s", kind, arg == NULL ? "needs an argument" :
 			 "takes no argument");
 		return -EINVAL;
 	}
-	if (arg != NULL) {
-		v = strtoull(arg, &end, 10);
-		if (end == arg || *end != '\0' || v == 0 ||
-		    v > (needs_ms ? HVSIM_FAULT_MAX_DELAY_MS : FAULT_MAX_COUNT)) {
-			snprintf(err, errlen, "%s: bad argument '%s' (1..%u)", kind, arg,
-				 needs_ms ? HVSIM_FAULT_MAX_DELAY_MS : FAULT_MAX_COUNT);
-			return -EINVAL;
-		}
-	}
+	if (arg != NULL && fault_parse_arg(kind, fault_kinds[k].arg, arg, &v, err, errlen) != 0)
+		return -EINVAL;
 	f->armed[k] = true;
-	f->arg[k] = (uint32_t)v;
+	f->arg[k] = v;
 	return 0;
 }
 
@@ -109,9 +178,14 @@ host_fault_write(const struct hvsim_faults *f, const char *prefix, FILE *out)
 	for (unsigned int k = 0; k < HVSIM_FAULT_MAX; k++) {
 		if (!f->armed[k] && f->fired[k] == 0)
 			continue;
-		fprintf(out, "%s fault %s %s %u fired %llu\n", prefix, fault_names[k],
-			f->armed[k] ? "armed" : "cleared", f->arg[k],
-			(unsigned long long)f->fired[k]);
+		if (fault_kinds[k].arg == ARG_SHAPE)
+			fprintf(out, "%s fault %s %s %s fired %llu\n", prefix, fault_kinds[k].name,
+				f->armed[k] ? "armed" : "cleared", malformed_names[f->arg[k]],
+				(unsigned long long)f->fired[k]);
+		else
+			fprintf(out, "%s fault %s %s %llu fired %llu\n", prefix,
+				fault_kinds[k].name, f->armed[k] ? "armed" : "cleared",
+				(unsigned long long)f->arg[k], (unsigned long long)f->fired[k]);
 	}
 }
 
@@ -313,13 +387,16 @@ fault_write_rndis(uint8_t *msg, uint32_t frame_bytes, uint32_t written)
 	return hdr.length;
 }
 
-/* A transfer-page packet with the given set id and range count, one range written. */
+/*
+ * A transfer-page packet with the given set id and range count field, its
+ * first nb_written ranges all a copy of range.
+ */
 static void
 fault_write_xfer(struct host_ctx *ctx, uint16_t id, uint32_t count,
-		 const struct vmbus_xfer_range *range, uint64_t xact_id)
+		 const struct vmbus_xfer_range *range, uint32_t nb_written, uint64_t xact_id)
 {
 	const size_t at = sizeof(struct vmbus_chanpkt_hdr);
-	uint8_t ext[HOST_XFER_EXT_BYTES(1)];
+	uint8_t ext[HOST_XFER_EXT_BYTES(FAULT_HUGE_RANGES)];
 	struct nvsp_rndis_pkt msg;
 
 	memset(ext, 0, sizeof(ext));
@@ -327,13 +404,31 @@ fault_write_xfer(struct host_ctx *ctx, uint16_t id, uint32_t count,
 	       sizeof(id));
 	memcpy(ext + offsetof(struct vmbus_chanpkt_rxbuf, range_count) - at, &count,
 	       sizeof(count));
-	memcpy(ext + offsetof(struct vmbus_chanpkt_rxbuf, range) - at, range, sizeof(*range));
+	for (uint32_t i = 0; i < nb_written; i++)
+		memcpy(ext + offsetof(struct vmbus_chanpkt_rxbuf, range) - at + i * sizeof(*range),
+		       range, sizeof(*range));
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT;
 	msg.channel_type = NVSP_RNDIS_CHANNEL_DATA;
 	msg.section_index = NVSP_SECTION_NONE;
-	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_RXBUF, 0, xact_id, ext, sizeof(ext),
-			    &msg, sizeof(msg));
+	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_RXBUF, 0, xact_id, ext,
+			    (uint32_t)HOST_XFER_EXT_BYTES(nb_written), &msg, sizeof(msg));
+}
+
+/* Ranges a transfer of shape v writes into its packet. */
+static uint32_t
+fault_nb_written(enum fault_malformed v)
+{
+	switch (v) {
+	case MALFORMED_RANGES_MANY:
+		return FAULT_MANY_RANGES;
+	case MALFORMED_RANGES_HUGE_PKT:
+		return FAULT_HUGE_RANGES;
+	case MALFORMED_RANGES_OVERLAP:
+		return 2;
+	default:
+		return 1;
+	}
 }
 
 /* One transfer of variant v; false when there is no slot or ring room now. */
@@ -343,13 +438,14 @@ fault_inject_one(struct host_ctx *ctx, bool oversized, enum fault_malformed v)
 	struct host_rxbuf *rb = &ctx->dev->rxbuf;
 	uint32_t bytes = oversized ? FAULT_OVERSIZED_BYTES :
 			 (uint32_t)sizeof(struct rndis_packet_msg) + FAULT_FRAME_BYTES;
+	uint32_t nb_written = oversized ? 1 : fault_nb_written(v);
 	struct vmbus_xfer_range range;
 	struct rndis_packet_msg hdr;
-	uint32_t first, count = 1;
+	uint32_t first, count = nb_written;
 	uint16_t id = rb->id;
 	uint8_t *msg;
 
-	if (host_ring_write_room(ctx->wr, host_nvsp_xfer_bytes(1)) != 0 ||
+	if (host_ring_write_room(ctx->wr, host_nvsp_xfer_bytes(nb_written)) != 0 ||
 	    host_rxbuf_alloc(rb, bytes, &first) != 0)
 		return false;
 	range.byte_offset = first * rb->slot_bytes;
@@ -359,7 +455,8 @@ fault_inject_one(struct host_ctx *ctx, bool oversized, enum fault_malformed v)
 	memcpy(&hdr, msg, sizeof(hdr));
 	switch (oversized ? MALFORMED_MAX : v) {
 	case MALFORMED_RANGE_OUTSIDE:
-		range.byte_offset = rb->nb_slots * rb->slot_bytes;
+		/* The buffer's end, not the slots' (a partial slot may follow them). */
+		range.byte_offset = (uint32_t)ctx->ch->dev->map_bytes[HVSIM_MAP_RECV_BUF];
 		break;
 	case MALFORMED_RANGE_COUNT_ZERO:
 		count = 0;
@@ -370,19 +467,65 @@ fault_inject_one(struct host_ctx *ctx, bool oversized, enum fault_malformed v)
 	case MALFORMED_RNDIS_LENGTH:
 		hdr.length = range.byte_count + 64;
 		break;
-	case MALFORMED_PPI_OFFSET:
+	case MALFORMED_PPI_OFFSET: {
+		/* A well-formed VLAN PPI, but past the message's end (same slot). */
+		struct rndis_ppi ppi = { .size = sizeof(ppi) + 4, .type = RNDIS_PPI_VLAN,
+					 .data_offset = sizeof(ppi) };
+
 		hdr.ppi_offset = range.byte_count + 8;
-		hdr.ppi_length = (uint32_t)sizeof(struct rndis_ppi) + 4;
+		hdr.ppi_length = ppi.size;
+		memcpy(msg + RNDIS_PACKET_OFFSET_BASE + hdr.ppi_offset, &ppi, sizeof(ppi));
+		memset(msg + RNDIS_PACKET_OFFSET_BASE + hdr.ppi_offset + sizeof(ppi), 0, 4);
 		break;
+	}
 	case MALFORMED_PAGESET_ID:
 		id = (uint16_t)(rb->id ^ 0x5555u);
+		break;
+	case MALFORMED_RANGE_WRAP:
+		range.byte_offset = FAULT_WRAP_OFFSET;	/* + 104 bytes = 0x58 */
+		break;
+	case MALFORMED_PPI_WRAP:
+		hdr.ppi_offset = FAULT_WRAP_OFFSET;
+		hdr.ppi_length = 0x20;
+		break;
+	case MALFORMED_DATA_WRAP:
+		hdr.data_offset = FAULT_WRAP_OFFSET;
+		hdr.data_length = 0x20;
 		break;
 	default:
 		break;
 	}
 	memcpy(msg, &hdr, sizeof(hdr));
-	fault_write_xfer(ctx, id, count, &range, first);
+	fault_write_xfer(ctx, id, count, &range, nb_written, first);
 	return true;
+}
+
+/* complete-id, short-completion: one completion nobody asked for; false if no room now. */
+static bool
+fault_stray_completion(struct host_ctx *ctx, uint64_t xact_id, bool empty)
+{
+	struct nvsp_rndis_pkt_complete reply;
+	uint32_t len = empty ? 0 : (uint32_t)sizeof(reply);
+
+	if (host_ring_write_room(ctx->wr, host_ring_pkt_bytes(0, len)) != 0)
+		return false;
+	memset(&reply, 0, sizeof(reply));
+	reply.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT_COMPLETE;
+	reply.status = NVSP_STATUS_SUCCESS;
+	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_COMP, 0, xact_id, NULL, 0,
+			    empty ? NULL : &reply, len);
+	return true;
+}
+
+/* Fire the one-shot fault k if done says it went out. */
+static unsigned int
+fault_once(struct hvsim_faults *f, enum hvsim_fault k, bool done)
+{
+	if (!done)
+		return 0;
+	f->armed[k] = false;
+	f->fired[k]++;
+	return 1;
 }
 
 unsigned int
@@ -391,18 +534,72 @@ host_fault_rx_inject(struct host_ctx *ctx)
 	struct hvsim_faults *f = fault_of(ctx);
 	unsigned int nb = 0;
 
-	if (f->armed[HVSIM_FAULT_OVERSIZED] && fault_inject_one(ctx, true, MALFORMED_MAX)) {
-		f->armed[HVSIM_FAULT_OVERSIZED] = false;
-		f->fired[HVSIM_FAULT_OVERSIZED]++;
-		nb++;
-	}
+	if (f->armed[HVSIM_FAULT_OVERSIZED])
+		nb += fault_once(f, HVSIM_FAULT_OVERSIZED,
+				 fault_inject_one(ctx, true, MALFORMED_MAX));
+	if (f->armed[HVSIM_FAULT_BAD_XFER])
+		nb += fault_once(f, HVSIM_FAULT_BAD_XFER,
+				 fault_inject_one(ctx, false,
+						  (enum fault_malformed)f->arg[HVSIM_FAULT_BAD_XFER]));
+	if (f->armed[HVSIM_FAULT_COMPLETE_ID])
+		nb += fault_once(f, HVSIM_FAULT_COMPLETE_ID,
+				 fault_stray_completion(ctx, f->arg[HVSIM_FAULT_COMPLETE_ID],
+							false));
+	if (f->armed[HVSIM_FAULT_SHORT_COMPLETION])
+		nb += fault_once(f, HVSIM_FAULT_SHORT_COMPLETION,
+				 fault_stray_completion(ctx, f->arg[HVSIM_FAULT_SHORT_COMPLETION],
+							true));
 	if (f->armed[HVSIM_FAULT_MALFORMED_RX] &&
 	    fault_inject_one(ctx, false, (enum fault_malformed)f->malformed_next)) {
-		f->malformed_next = (f->malformed_next + 1) % MALFORMED_MAX;
+		f->malformed_next = (f->malformed_next + 1) % MALFORMED_ROTATE;
 		f->fired[HVSIM_FAULT_MALFORMED_RX]++;
 		if (--f->arg[HVSIM_FAULT_MALFORMED_RX] == 0)
 			f->armed[HVSIM_FAULT_MALFORMED_RX] = false;
 		nb++;
 	}
 	return nb;
+}
+
+/* ---- control replies: short, a bad send-section size, a query info outside ---- */
+
+const void *
+host_fault_nvsp_reply(struct host_ctx *ctx, const void *msg, uint32_t *len, uint8_t *copy)
+{
+	struct hvsim_faults *f = fault_of(ctx);
+	uint32_t type, bytes;
+
+	if (*len < sizeof(type) || *len > HOST_FAULT_REPLY_BYTES)
+		return msg;
+	memcpy(&type, msg, sizeof(type));
+	if (f->armed[HVSIM_FAULT_SHORT_REPLY] && type != NVSP_MSG1_TYPE_SEND_RNDIS_PKT_COMPLETE) {
+		fault_once(f, HVSIM_FAULT_SHORT_REPLY, true);
+		*len = sizeof(type);		/* the type word and nothing after it */
+		return msg;
+	}
+	if (f->armed[HVSIM_FAULT_TXBUF_SECTION] && type == NVSP_MSG1_TYPE_SEND_TXBUF_COMPLETE &&
+	    *len >= offsetof(struct nvsp_send_txbuf_complete, pad)) {
+		f->fired[HVSIM_FAULT_TXBUF_SECTION]++;	/* stays armed: every reply */
+		bytes = (uint32_t)f->arg[HVSIM_FAULT_TXBUF_SECTION];
+		memcpy(copy, msg, *len);
+		memcpy(copy + offsetof(struct nvsp_send_txbuf_complete, section_bytes), &bytes,
+		       sizeof(bytes));
+		return copy;
+	}
+	return msg;
+}
+
+void
+host_fault_rndis_reply(struct host_ctx *ctx, uint8_t *reply, uint32_t len)
+{
+	struct hvsim_faults *f = fault_of(ctx);
+	struct rndis_query_comp c;
+
+	if (!f->armed[HVSIM_FAULT_BAD_QUERY_INFO] || len < sizeof(c))
+		return;
+	memcpy(&c, reply, sizeof(c));
+	if (c.type != RNDIS_MSG_QUERY_CMPLT || c.status != RNDIS_STATUS_SUCCESS)
+		return;
+	c.info_buffer_offset = FAULT_QUERY_INFO_OFFSET;
+	memcpy(reply, &c, sizeof(c));
+	fault_once(f, HVSIM_FAULT_BAD_QUERY_INFO, true);
 }

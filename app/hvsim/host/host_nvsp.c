@@ -9,6 +9,7 @@
 
 #include "nvsp_wire.h"
 #include "host.h"
+#include "host_vf.h"
 
 /* nvsp.md 3.2: OpenVMM reports 34; guests ignore it. */
 #define NVSP_HOST_MAX_MDL_CHAIN	34u
@@ -41,8 +42,11 @@ static enum host_verdict
 nvsp_complete(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const void *msg,
 	      uint32_t len)
 {
-	int ret = host_reserve(ctx, host_ring_pkt_bytes(0, len));
+	uint8_t copy[HOST_FAULT_REPLY_BYTES];
+	int ret;
 
+	msg = host_fault_nvsp_reply(ctx, msg, &len, copy);
+	ret = host_reserve(ctx, host_ring_pkt_bytes(0, len));
 	if (ret != 0)
 		return host_reserve_verdict(ret);
 	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_COMP, 0, pkt->hdr.xact_id,
@@ -148,9 +152,7 @@ nvsp_send_rxbuf(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const uin
 		reply.section.nb_sub_allocs = rb->nb_slots;
 		reply.section.end_offset = rb->slot_bytes * rb->nb_slots;
 	}
-	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_COMP, 0, pkt->hdr.xact_id, NULL, 0,
-			    &reply, sizeof(reply));
-	return HOST_PKT_DONE;
+	return nvsp_complete(ctx, pkt, &reply, sizeof(reply));	/* room reserved above */
 }
 
 /* nvsp.md 3.8-3.9: sections of 6144 bytes over the whole map 4 buffer. */
@@ -184,9 +186,7 @@ nvsp_send_txbuf(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const uin
 		reply.status = NVSP_STATUS_SUCCESS;
 		reply.section_bytes = HOST_TXBUF_SECTION_BYTES;
 	}
-	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_COMP, 0, pkt->hdr.xact_id, NULL, 0,
-			    &reply, sizeof(reply));
-	return HOST_PKT_DONE;
+	return nvsp_complete(ctx, pkt, &reply, sizeof(reply));	/* room reserved above */
 }
 
 /* nvsp.md 3.7: no reply (an empty completion if the RC flag asks); the buffer is forgotten. */
@@ -426,6 +426,8 @@ nvsp_rndis(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const uint8_t 
 	/* Completion before the reply: a late 108 breaks DPDK's next NVSP request. */
 	nvsp_rndis_complete(ctx, pkt, ret < 0 ? NVSP_STATUS_FAILURE : NVSP_STATUS_SUCCESS, false);
 	if (ret > 0)
+		host_fault_rndis_reply(ctx, reply, (uint32_t)ret);
+	if (ret > 0)
 		nvsp_rndis_deliver(ctx, reply, (uint32_t)ret);
 	return HOST_PKT_DONE;
 }
@@ -511,6 +513,8 @@ host_nvsp_packet(struct host_ctx *ctx, const struct host_ring_pkt *pkt)
 		return nvsp_rndis(ctx, pkt, msg, len);
 	case NVSP_MSG5_TYPE_SUBCHANNEL:
 		return host_rss_subchannel(ctx, pkt, msg, len);
+	case NVSP_MSG4_TYPE_SWITCH_DATA_PATH:	/* VF data path (host_vf.c) */
+		return host_vf_switch_datapath(ctx, pkt, msg, len);
 	default:
 		return nvsp_unsupported(ctx, pkt, type);
 	}

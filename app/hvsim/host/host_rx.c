@@ -9,6 +9,7 @@
 #include "nvsp_wire.h"
 #include "host.h"
 #include "host_offload.h"
+#include "host_vf.h"
 
 #define RX_PPI_BYTES	(sizeof(struct rndis_ppi) + 4u)	/* every PPI we send: one u32 */
 #define RX_MAX_PPIS	5u
@@ -293,6 +294,8 @@ host_rx_pass(struct host_ctx *ctx)
 	/* The pass may have just handled the guest's revoke of the buffer. */
 	if (!host_rx_ready(vdev))
 		return 0;
+	if (host_vf_owns_rx(vdev))
+		return 0;		/* VF data path: host_vf.c delivers */
 	if (nb_lanes == 0)
 		nb_lanes = 1;
 	for (uint32_t c = 0; c < nb_lanes; c++) {

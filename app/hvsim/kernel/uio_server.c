@@ -150,10 +150,12 @@ server_accept_dev(struct hvsim *sim, unsigned int dev_idx)
 		return;
 	}
 	*conn = (struct server_conn){ .fd = fd, .dev = dev, .pid = server_peer_pid(fd) };
-	sim->guest_pid = conn->pid;
-	sim->iova_mode = (int)server_iova_mode_of(conn->pid);
-	if (dev->nb_openers++ == 0)
+	/* The process that opens the device first owns the memory GPAs refer to. */
+	if (dev->nb_openers++ == 0) {
+		sim->guest_pid = conn->pid;
+		sim->iova_mode = (int)server_iova_mode_of(conn->pid);
 		channel_device_open(sim, dev);
+	}
 	server_send_count(dev, conn);
 }
 
@@ -164,8 +166,18 @@ server_close_conn(struct hvsim *sim, struct server_conn *conn)
 
 	close(conn->fd);
 	conn->fd = -1;
-	if (--dev->nb_openers == 0)
+	if (--dev->nb_openers == 0) {
 		channel_device_close(sim, dev);
+		return;
+	}
+	/* A secondary process stays: GPAs now refer to its (shared) memory. */
+	for (unsigned int i = 0; i < SERVER_MAX_CONNS && conn->pid == sim->guest_pid; i++) {
+		if (server.conn[i].fd < 0 || server.conn[i].dev != dev ||
+		    server.conn[i].pid == conn->pid)
+			continue;
+		sim->guest_pid = server.conn[i].pid;
+		sim->iova_mode = (int)server_iova_mode_of(sim->guest_pid);
+	}
 }
 
 static void

@@ -31,7 +31,8 @@ int shim_dev_index(int fd);		/* N for an emulated fd, else -1 */
 void shim_dev_fake_stat(void *stat_buf, int uio_index);
 
 /* uio_shim_mem.c: guest memory and IOVA mode reported to hvsim. */
-void shim_mem_mapped(void *va, size_t len, int flags, int fd, off_t offset);
+/* uio_map: a /dev/uioN map (rings, buffers), guest memory on Hyper-V too. */
+void shim_mem_mapped(void *va, size_t len, int flags, int fd, off_t offset, bool uio_map);
 void shim_mem_unmapped(void *va, size_t len);
 void shim_mem_send_iova_mode(void);
 /* write() on /dev/uioN: applied by hvsim before this returns; 0 or -1. */

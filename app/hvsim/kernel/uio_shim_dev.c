@@ -326,6 +326,9 @@ shim_dev_mmap(void *addr, size_t len, int prot, int flags, int uio_index, off64_
 		va = SHIM_NEXT(mmap64)(addr, len, prot, flags, fd, 0);
 	else
 		errno = EINVAL;
+	/* Guest memory on Hyper-V too: a send may point into the rx buffer (zero-copy). */
+	if (va != MAP_FAILED)
+		shim_mem_mapped(va, len, flags, fd, 0, true);
 	SHIM_NEXT(close)(fd);
 	return va;
 
@@ -346,7 +349,7 @@ mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t offset)
 		shim_mem_unmapped(addr, len);
 	va = SHIM_NEXT(mmap64)(addr, len, prot, flags, fd, offset);
 	if (va != MAP_FAILED)
-		shim_mem_mapped(va, len, flags, fd, offset);
+		shim_mem_mapped(va, len, flags, fd, offset, false);
 	return va;
 }
 

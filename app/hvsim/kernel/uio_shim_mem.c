@@ -128,7 +128,7 @@ shim_ctl_irqcontrol(int uio_index, uint32_t value)
 }
 
 void
-shim_mem_mapped(void *va, size_t len, int flags, int fd, off_t offset)
+shim_mem_mapped(void *va, size_t len, int flags, int fd, off_t offset, bool uio_map)
 {
 	struct uio_proto_ctl_msg msg = {
 		.type = UIO_PROTO_CTL_MEM_MAP,
@@ -137,7 +137,7 @@ shim_mem_mapped(void *va, size_t len, int flags, int fd, off_t offset)
 	int saved_errno = errno;
 
 	if (fd < 0 || !(flags & MAP_SHARED) || shim_run_dir() == NULL ||
-	    !shim_mem_is_guest_file(fd))
+	    (!uio_map && !shim_mem_is_guest_file(fd)))
 		goto out;
 	pthread_mutex_lock(&shim_mem_lock);
 	if (shim_ctl_request(&msg, fd) == 0 && shim_nb_regions < SHIM_MAX_REGIONS)

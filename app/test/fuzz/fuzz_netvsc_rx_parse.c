@@ -2,17 +2,35 @@
 /*
  * libFuzzer target for the PMD's receive gate: arbitrary bytes as a
  * transfer-page packet over a small receive buffer that also comes from the
- * input, then every range through the RNDIS and PACKET parsers.
+ * input, then every range through the RNDIS parser and on as netvsc_rx.c
+ * sends it: PACKETs (and their PPIs) to the PACKET parser, anything else
+ * copied out, as netvsc_ctl.c does, to the control gate.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "netvsc_ctl_parse.h"
 #include "netvsc_rx_parse.h"
+#include "rndis_wire.h"
 
 #define RXBUF_BYTES	4096u
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A control message from a range: copied to exactly its length first. */
+static void
+fuzz_control(const uint8_t *msg, uint32_t len)
+{
+	struct netvsc_rndis_ctl view;
+	uint8_t *copy = malloc(len);
+
+	if (copy == NULL)
+		return;
+	memcpy(copy, msg, len);
+	netvsc_ctl_parse_rndis_ctl(copy, len, &view);
+	free(copy);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -38,9 +56,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct netvsc_rx_info info;
 			uint32_t type, len;
 
-			if (netvsc_rx_parse_rndis(msg, xfer.range[i].bytes, &type, &len) ==
+			if (netvsc_rx_parse_rndis(msg, xfer.range[i].bytes, &type, &len) !=
 			    NETVSC_DROP_NONE)
+				continue;
+			if (type == RNDIS_MSG_PACKET)
 				netvsc_rx_parse_packet(msg, len, &info);
+			else
+				fuzz_control(msg, len);
 		}
 	}
 	free(rxbuf);

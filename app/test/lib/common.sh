@@ -112,3 +112,16 @@ plugin_build_dir() {
 	fi
 	PLUGIN_BUILD=$safe
 }
+
+# After `start`, testpmd first drains the rx queues (freeing what it finds),
+# then prints "nb forwarding cores=": traffic sent before that line is lost.
+# Needs testpmd's stdout line-buffered (stdbuf -oL). Args: LOG, the number of
+# such lines before this start, and optionally seconds to wait (default 20).
+testpmd_wait_forwarding() {
+	local i
+	for i in $(seq 1 $((${3:-20} * 5))); do
+		[ "$(grep -c 'nb forwarding cores=' "$1")" -gt "$2" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}

@@ -236,7 +236,7 @@ test_unserved_message_without_rc_dropped(void)
 	uint8_t msg[40];
 
 	fx_setup(HVSIM_DEV_NIC);
-	nvsp_msg(msg, 129, 1, 0);			/* switch data path, no RC flag */
+	nvsp_msg(msg, 126, 1, 0);			/* v2 chimney handle: unserved, no RC flag */
 	fx_guest_send(VMBUS_CHANPKT_TYPE_INBAND, 0, 0, msg, 40);
 	nvsp_msg(msg, 0x12345678, 0, 0);
 	fx_guest_send(VMBUS_CHANPKT_TYPE_INBAND, 0, 0, msg, 40);

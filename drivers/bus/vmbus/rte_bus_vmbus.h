@@ -133,6 +133,8 @@ int rte_vmbus_chan_recv(struct vmbus_channel *chan, void *data, uint32_t *len,
 			uint64_t *xact_id);
 /** Receive one whole packet, descriptor included. Same returns. */
 int rte_vmbus_chan_recv_raw(struct vmbus_channel *chan, void *data, uint32_t *len);
+/** Drop the next packet unread (one too big for any buffer of ours); -EAGAIN if none. */
+int rte_vmbus_chan_recv_skip(struct vmbus_channel *chan);
 /** True when the channel's rx ring holds nothing. */
 bool rte_vmbus_chan_rx_empty(const struct vmbus_channel *chan);
 

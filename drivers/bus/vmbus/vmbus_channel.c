@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <rte_eal.h>
 #include <rte_malloc.h>
 
 #include "vmbus_private.h"
@@ -46,6 +47,7 @@ vmbus_channel_setup(struct vmbus_channel *chan, struct rte_vmbus_device *dev,
 
 	memset(chan, 0, sizeof(*chan));
 	chan->device = dev;
+	chan->uio_num = dev->uio_num;
 	chan->relid = relid;
 	chan->subchannel_id = subchannel_id;
 	chan->monitor_id = monitor_id;
@@ -127,7 +129,7 @@ rte_vmbus_subchan_open(struct vmbus_channel *primary, struct vmbus_channel **out
 		VMBUS_LOG(ERR, "%s: subchannel refused: %s", dev->device.name, why);
 	if (ret < 0)
 		return ret;
-	ret = vmbus_uio_map_ring_file(ring_path, &map, &bytes);
+	ret = vmbus_uio_map_ring_file(ring_path, NULL, &map, &bytes);
 	if (ret < 0)
 		return ret;
 	chan = rte_zmalloc_socket("vmbus_subchannel", sizeof(*chan), RTE_CACHE_LINE_SIZE,
@@ -145,6 +147,7 @@ rte_vmbus_subchan_open(struct vmbus_channel *primary, struct vmbus_channel **out
 	chan->ring_map = map;
 	chan->ring_map_bytes = bytes;
 	STAILQ_INSERT_TAIL(&primary->subchannels, chan, next);
+	vmbus_mp_record_ring(dev, relid, map, bytes);
 	*out = chan;
 	return 0;
 }
@@ -153,8 +156,10 @@ static void
 channel_free(struct vmbus_channel *chan)
 {
 	rte_free(chan->recv_scratch);
-	if (chan->ring_map != NULL)
+	if (chan->ring_map != NULL) {
+		vmbus_mp_record_ring(chan->device, chan->relid, NULL, 0);
 		munmap(chan->ring_map, chan->ring_map_bytes);
+	}
 	rte_free(chan);
 }
 
@@ -211,16 +216,33 @@ rte_vmbus_set_latency(const struct rte_vmbus_device *dev, const struct vmbus_cha
  * monitor; else the interrupt-page bit for our relid and a uio write(1),
  * which kernels from 6.10 turn into a signal to the host.
  */
+/* The channel lives in shared memory; chan->device is the primary's object. */
+static struct rte_vmbus_device *
+channel_local_device(const struct vmbus_channel *chan)
+{
+	struct rte_vmbus_device *dev;
+
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		return chan->device;
+	TAILQ_FOREACH(dev, &vmbus_bus.devices, next)
+		if (dev->uio_num == chan->uio_num)
+			return dev;
+	return NULL;
+}
+
 void
 rte_vmbus_chan_signal_tx(struct vmbus_channel *chan)
 {
-	struct rte_vmbus_device *dev = chan->device;
+	struct rte_vmbus_device *dev;
 	uint8_t *int_page;
 
 	if (chan->monitor_pending != NULL) {
 		__atomic_fetch_or(chan->monitor_pending, chan->monitor_bit, __ATOMIC_SEQ_CST);
 		return;
 	}
+	dev = channel_local_device(chan);
+	if (dev == NULL)
+		return;
 	int_page = dev->resource[VMBUS_MAP_INT_PAGE].addr;
 	if (int_page != NULL) {
 		uint32_t *word = (uint32_t *)(int_page + VMBUS_INT_PAGE_SEND_OFF) +
@@ -308,6 +330,15 @@ rte_vmbus_chan_send_sglist(struct vmbus_channel *chan, const struct vmbus_gpa *s
 	return channel_write(chan, iov, dlen ? 3 : 2, need_sig);
 }
 
+/* A broken ring stays broken: said once per power of two, not at every poll. */
+static void
+channel_bad_read(struct vmbus_channel *chan, const char *what)
+{
+	if (rte_is_power_of_2(++chan->bad_reads))
+		VMBUS_LOG(NOTICE, "relid %u: %s (%" PRIu64 " so far)", chan->relid, what,
+			  chan->bad_reads);
+}
+
 /* One packet out of the rx ring into buf; signals the host if it waits for room. */
 static int
 channel_read(struct vmbus_channel *chan, void *buf, uint32_t *len)
@@ -318,7 +349,7 @@ channel_read(struct vmbus_channel *chan, void *buf, uint32_t *len)
 
 	ret = vmbus_ring_read_begin(&chan->rx_ring, &batch);
 	if (ret == -EIO)
-		VMBUS_LOG(ERR, "relid %u: host's rx write index is invalid", chan->relid);
+		channel_bad_read(chan, "host's rx write index is invalid");
 	if (ret <= 0)
 		return ret == 0 ? -EAGAIN : ret;
 	ret = vmbus_ring_peek(&batch, &hdr);
@@ -329,7 +360,7 @@ channel_read(struct vmbus_channel *chan, void *buf, uint32_t *len)
 	if (ret >= 0)
 		ret = vmbus_ring_read_next(&batch, buf, *len);
 	if (ret == -EIO)
-		VMBUS_LOG(ERR, "relid %u: bad packet descriptor from host", chan->relid);
+		channel_bad_read(chan, "bad packet descriptor from host");
 	if (ret < 0)
 		return ret;
 	*len = (uint32_t)ret;
@@ -342,6 +373,22 @@ int
 rte_vmbus_chan_recv_raw(struct vmbus_channel *chan, void *data, uint32_t *len)
 {
 	return channel_read(chan, data, len);
+}
+
+int
+rte_vmbus_chan_recv_skip(struct vmbus_channel *chan)
+{
+	struct vmbus_ring_batch batch;
+	int ret = vmbus_ring_read_begin(&chan->rx_ring, &batch);
+
+	if (ret <= 0)
+		return ret == 0 ? -EAGAIN : ret;
+	ret = vmbus_ring_skip_next(&batch);
+	if (ret < 0)
+		return ret;
+	if (vmbus_ring_read_end(&batch))
+		rte_vmbus_chan_signal_tx(chan);
+	return 0;
 }
 
 /* Where a whole packet is copied before its payload is handed out. */

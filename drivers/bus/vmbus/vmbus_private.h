@@ -23,7 +23,8 @@ extern int vmbus_logtype_bus;
 
 struct vmbus_channel {
 	STAILQ_ENTRY(vmbus_channel) next;	/* in the primary's subchannel list */
-	struct rte_vmbus_device *device;
+	struct rte_vmbus_device *device;	/* the primary process's */
+	int uio_num;				/* finds the device in any process */
 	struct vmbus_ring tx_ring;		/* guest -> host */
 	struct vmbus_ring rx_ring;		/* host -> guest */
 	uint32_t relid;
@@ -34,6 +35,7 @@ struct vmbus_channel {
 	void *ring_map;				/* subchannels: our own mapping */
 	uint8_t *recv_scratch;			/* rte_vmbus_chan_recv, packets over a page */
 	uint64_t ring_map_bytes;
+	uint64_t bad_reads;			/* host ring errors seen, for the log */
 	STAILQ_HEAD(, vmbus_channel) subchannels;	/* primary only */
 };
 
@@ -50,7 +52,17 @@ extern struct vmbus_bus vmbus_bus;
 /* vmbus_uio.c */
 int vmbus_uio_map_resources(struct rte_vmbus_device *dev);
 void vmbus_uio_unmap_resources(struct rte_vmbus_device *dev);
-int vmbus_uio_map_ring_file(const char *path, void **addr, uint64_t *bytes);
+int vmbus_uio_map_ring_file(const char *path, void *fixed_at, void **addr, uint64_t *bytes);
+int vmbus_uio_map_at(struct rte_vmbus_device *dev, unsigned int k, void *addr);
+
+/* vmbus_mp.c: the same mappings at the same addresses in secondary processes */
+void *vmbus_mp_hint(uint64_t bytes);
+int vmbus_mp_publish(const struct rte_vmbus_device *dev);
+void vmbus_mp_unpublish(const struct rte_vmbus_device *dev);
+void vmbus_mp_record_ring(const struct rte_vmbus_device *dev, uint32_t relid, void *addr,
+			  uint64_t bytes);
+int vmbus_mp_attach(struct rte_vmbus_device *dev);
+void vmbus_mp_detach(const struct rte_vmbus_device *dev);
 
 /* vmbus_channel.c */
 int vmbus_channel_setup(struct vmbus_channel *chan, struct rte_vmbus_device *dev,

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <rte_eal.h>
 #include <rte_interrupts.h>
 
 #include "vmbus_private.h"
@@ -32,25 +33,49 @@ uio_open(const struct rte_vmbus_device *dev)
 	return fd < 0 ? -errno : fd;
 }
 
+/* mmap at exactly fixed_at (a secondary process), else at a hint. */
+static void *
+uio_mmap(void *fixed_at, void *hint, size_t bytes, int fd, off_t offset)
+{
+	int flags = MAP_SHARED | (fixed_at != NULL ? MAP_FIXED_NOREPLACE : 0);
+	void *addr = mmap(fixed_at != NULL ? fixed_at : hint, bytes, PROT_READ | PROT_WRITE,
+			  flags, fd, offset);
+
+	if (addr != MAP_FAILED && fixed_at != NULL && addr != fixed_at) {
+		munmap(addr, bytes);	/* kernels before 4.17 take the flag as a hint */
+		errno = EEXIST;
+		return MAP_FAILED;
+	}
+	return addr;
+}
+
 /* Map K is selected by an mmap offset of K pages (spec/uio-hv-generic.md 3.2). */
 static int
-uio_map_one(const struct rte_vmbus_device *dev, unsigned int k, struct rte_vmbus_map *map)
+uio_map_one(const struct rte_vmbus_device *dev, unsigned int k, struct rte_vmbus_map *map,
+	    void *fixed_at)
 {
 	int fd = uio_open(dev);
 	void *addr;
 
 	if (fd < 0)
 		return fd;
-	addr = mmap(NULL, map->bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		    (off_t)k * sysconf(_SC_PAGESIZE));
+	addr = uio_mmap(fixed_at, fixed_at == NULL ? vmbus_mp_hint(map->bytes) : NULL,
+			map->bytes, fd, (off_t)k * sysconf(_SC_PAGESIZE));
 	close(fd);
 	if (addr == MAP_FAILED) {
-		VMBUS_LOG(ERR, "%s: mmap of map%u (%" PRIu64 " bytes) failed: %s",
-			  dev->device.name, k, map->bytes, strerror(errno));
+		VMBUS_LOG(ERR, "%s: mmap of map%u (%" PRIu64 " bytes%s) failed: %s",
+			  dev->device.name, k, map->bytes,
+			  fixed_at != NULL ? ", at the primary's address" : "", strerror(errno));
 		return -errno;
 	}
 	map->addr = addr;
 	return 0;
+}
+
+int
+vmbus_uio_map_at(struct rte_vmbus_device *dev, unsigned int k, void *addr)
+{
+	return uio_map_one(dev, k, &dev->resource[k], addr);
 }
 
 static int
@@ -95,19 +120,30 @@ vmbus_uio_map_resources(struct rte_vmbus_device *dev)
 	ret = uio_intr_setup(dev);
 	if (ret < 0)
 		return ret;
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		ret = vmbus_mp_attach(dev);
+		if (ret < 0)
+			vmbus_uio_unmap_resources(dev);
+		return ret;
+	}
 	for (unsigned int k = 0; k < dev->nb_resources; k++) {
-		ret = uio_map_one(dev, k, &dev->resource[k]);
+		ret = uio_map_one(dev, k, &dev->resource[k], NULL);
 		if (ret < 0) {
 			vmbus_uio_unmap_resources(dev);
 			return ret;
 		}
 	}
-	return 0;
+	ret = vmbus_mp_publish(dev);
+	if (ret < 0)
+		vmbus_uio_unmap_resources(dev);
+	return ret;
 }
 
 void
 vmbus_uio_unmap_resources(struct rte_vmbus_device *dev)
 {
+	vmbus_mp_unpublish(dev);
+	vmbus_mp_detach(dev);
 	for (unsigned int k = 0; k < dev->nb_resources; k++) {
 		struct rte_vmbus_map *map = &dev->resource[k];
 
@@ -120,7 +156,7 @@ vmbus_uio_unmap_resources(struct rte_vmbus_device *dev)
 
 /* A subchannel's channels/<relid>/ring: whole file, size from fstat. */
 int
-vmbus_uio_map_ring_file(const char *path, void **addr, uint64_t *bytes)
+vmbus_uio_map_ring_file(const char *path, void *fixed_at, void **addr, uint64_t *bytes)
 {
 	struct stat st;
 	void *p;
@@ -135,7 +171,8 @@ vmbus_uio_map_ring_file(const char *path, void **addr, uint64_t *bytes)
 		close(fd);
 		return -EINVAL;
 	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	p = uio_mmap(fixed_at, fixed_at == NULL ? vmbus_mp_hint((uint64_t)st.st_size) : NULL,
+		     (size_t)st.st_size, fd, 0);
 	close(fd);
 	if (p == MAP_FAILED)
 		return -errno;

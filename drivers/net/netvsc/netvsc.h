@@ -59,10 +59,15 @@ struct netvsc_ctl {
 #define NETVSC_TX_DESC_MAX	4096u
 #define NETVSC_MAX_MC_ADDRS	64u
 #define NETVSC_RX_PENDING_MAX	1024u	/* > the frames of one poll of 256 packets */
+#define NETVSC_RX_DEFER_BYTES	(256u * 1024u)	/* transfers read while the queue is full */
 /* RNDIS header + PPIs of one tx packet: 44 + csum/LSO, VLAN, hash (12 + 4 each). */
 #define NETVSC_TX_HDR_BYTES	128u
 
 struct netvsc_txq;
+struct netvsc_rx_hold;
+
+/* Transfers of one queue whose completion may wait for the application's frees. */
+#define NETVSC_RX_HOLDS		512u
 
 struct netvsc_chan_lock {
 	rte_spinlock_t lock;
@@ -80,6 +85,7 @@ struct netvsc_tx_desc {
 
 struct netvsc_queue_stats {
 	uint64_t packets, bytes, errors, nombuf, missed;
+	uint64_t zero_copy;		/* rx frames handed over as external mbufs */
 	uint64_t size_bins[NETVSC_NB_SIZE_BINS];
 };
 
@@ -108,6 +114,16 @@ struct netvsc_rxq {
 	uint8_t *pkt;			/* one channel packet, copied out of the ring */
 	struct netvsc_queue_stats stats;
 	uint64_t drops[NETVSC_DROP_MAX];
+	struct netvsc_rx_defer {
+		uint8_t *buf;		/* NETVSC_RX_DEFER_BYTES */
+		uint32_t head, tail, used;
+	} defer;			/* transfers read while full, not yet taken */
+	/* Zero-copy receive (netvsc_rx_zc.c): transfers waiting for mbufs to be freed. */
+	struct netvsc_rx_hold *holds;	/* NULL: every frame is copied */
+	uint16_t *free_holds;
+	uint16_t nb_free_holds;
+	uint64_t holds_freed;		/* by the application, any lcore (atomic) */
+	uint64_t holds_completed;	/* of those, completed to the host */
 };
 
 struct netvsc_txq {
@@ -119,6 +135,8 @@ struct netvsc_txq {
 	uint16_t queue_id;
 	uint16_t port_id;
 	uint32_t nb_desc;
+	uint32_t nb_in_flight;
+	uint64_t starved_since;		/* timer cycles; 0: descriptors to spare */
 	uint32_t free_desc_hint;
 	struct netvsc_tx_desc *desc;
 	const struct rte_memzone *hdr_mz;	/* NETVSC_TX_HDR_BYTES per desc, for GPA sends */
@@ -159,10 +177,12 @@ struct netvsc_dev {
 	uint64_t drops[NETVSC_DROP_MAX];
 	uint32_t latency_us;		/* devarg: host doorbell scan latency */
 	uint32_t tx_copybreak;		/* devarg: frames up to this go by send section */
-	uint32_t rx_copybreak;		/* devarg: parsed; every frame is copied for now */
-	bool rx_extmbuf_enable;		/* devarg: parsed; zero-copy rx not implemented */
+	uint32_t rx_copybreak;		/* devarg: larger frames zero-copy, if enabled */
+	bool rx_extmbuf_enable;		/* devarg: zero-copy receive */
+	rte_iova_t *rxbuf_page_iova;	/* per 4 KiB page of the receive buffer */
 	uint32_t packet_filter;
 	bool started;
+	bool rescinded;			/* the host removed the device: no more exchanges */
 	uint16_t nb_rxq, nb_txq;	/* the queue counts of the last configure */
 	/*
 	 * A channel's rings and the queue pair on it, held for one burst or one
@@ -180,8 +200,20 @@ struct netvsc_dev {
 /* netvsc_rx.c, netvsc_tx.c */
 uint16_t netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
 uint16_t netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
-void netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_txq *txq);
+void netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_txq *txq,
+		      bool read_all);
 void netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id);
+void netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan,
+			     uint64_t xact_id);
+
+/* netvsc_rx_zc.c */
+int netvsc_rx_zc_setup(struct netvsc_rxq *rxq);
+void netvsc_rx_zc_release(struct netvsc_rxq *rxq);
+struct netvsc_rx_hold *netvsc_rx_zc_begin(struct netvsc_rxq *rxq, uint64_t xact_id);
+struct rte_mbuf *netvsc_rx_zc_frame(struct netvsc_rxq *rxq, struct netvsc_rx_hold *h,
+				    const uint8_t *data, uint32_t len);
+bool netvsc_rx_zc_end(struct netvsc_rxq *rxq, struct netvsc_rx_hold *h);
+void netvsc_rx_zc_complete_freed(struct netvsc_rxq *rxq);
 
 /* netvsc_queue.c */
 int netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_desc,
@@ -191,7 +223,17 @@ int netvsc_tx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t n
 			  unsigned int socket_id, const struct rte_eth_txconf *conf);
 void netvsc_rx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id);
 void netvsc_rxq_drain(struct netvsc_rxq *rxq);
+void netvsc_rx_undefer(struct netvsc_rxq *rxq);
 void netvsc_tx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id);
+
+/* netvsc_intr.c: rx queue interrupts */
+int netvsc_intr_start(struct rte_eth_dev *eth);
+void netvsc_intr_stop(struct rte_eth_dev *eth);
+int netvsc_rx_queue_intr_enable(struct rte_eth_dev *eth, uint16_t queue_id);
+int netvsc_rx_queue_intr_disable(struct rte_eth_dev *eth, uint16_t queue_id);
+
+/* netvsc_mp.c: secondary processes */
+int netvsc_mp_attach_secondary(struct rte_vmbus_device *vmbus, const struct eth_dev_ops *ops);
 
 /* netvsc_rss.c */
 int netvsc_rss_query_caps(struct netvsc_dev *dev);

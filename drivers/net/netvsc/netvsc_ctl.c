@@ -12,6 +12,7 @@
 #include <rte_malloc.h>
 
 #include "netvsc.h"
+#include "netvsc_ctl_parse.h"
 #include "netvsc_rx_parse.h"
 #include "nvsp_wire.h"
 #include "rndis_wire.h"
@@ -27,31 +28,50 @@ netvsc_ctl_drop(struct netvsc_dev *dev, enum netvsc_drop why, const char *what)
 			       what, dev->drops[why]);
 }
 
+/*
+ * A non-PACKET RNDIS message in a receive-buffer range (the host's memory):
+ * copied out first, then judged by the gate on the copy only.
+ */
 void
 netvsc_ctl_on_rndis(struct netvsc_dev *dev, const uint8_t *msg, uint32_t type, uint32_t bytes)
 {
 	struct netvsc_ctl *ctl = &dev->ctl;
-	uint32_t rid;
+	uint8_t copy[NETVSC_CTL_MSG_BYTES];
+	struct netvsc_rndis_ctl view;
+	enum netvsc_ctl_verdict v;
 
-	if (type == RNDIS_MSG_INDICATE_STATUS) {
-		netvsc_link_indication(dev, msg, bytes);
+	RTE_SET_USED(type);			/* read again from our copy */
+	if (bytes > sizeof(copy)) {
+		netvsc_ctl_drop(dev, NETVSC_DROP_BAD_RNDIS_MSG, "RNDIS control message too long");
 		return;
 	}
-	if (!(type & RNDIS_MSG_COMPLETION) || bytes < 12) {
+	memcpy(copy, msg, bytes);
+	v = netvsc_ctl_parse_rndis_ctl(copy, bytes, &view);
+	if (v == NETVSC_CTL_WRONG_TYPE) {
 		netvsc_ctl_drop(dev, NETVSC_DROP_BAD_RNDIS_MSG, "unknown RNDIS control message");
 		return;
 	}
-	memcpy(&rid, msg + 8, sizeof(rid));
-	if (rid != ctl->rndis_rid || ctl->rndis_done || bytes > sizeof(ctl->rndis_reply)) {
+	if (v != NETVSC_CTL_OK) {
+		netvsc_ctl_drop(dev, NETVSC_DROP_BAD_RNDIS_MSG,
+				view.type == RNDIS_MSG_INDICATE_STATUS ?
+				"RNDIS status indication malformed" :
+				"RNDIS completion shorter than 12 bytes");
+		return;
+	}
+	if (view.type == RNDIS_MSG_INDICATE_STATUS) {
+		netvsc_link_indication(dev, copy, bytes);
+		return;
+	}
+	if (ctl->rndis_rid == 0 || view.request_id != ctl->rndis_rid || ctl->rndis_done) {
 		netvsc_ctl_drop(dev, NETVSC_DROP_UNEXPECTED_COMPLETION, "RNDIS reply nobody waits for");
 		return;
 	}
-	memcpy(ctl->rndis_reply, msg, bytes);		/* copied before anyone reads it */
+	memcpy(ctl->rndis_reply, copy, bytes);
 	ctl->rndis_reply_bytes = bytes;
 	ctl->rndis_done = true;
 }
 
-/* A completion packet for a control id: payload (NVSP message) of len bytes. */
+/* A completion packet for a control id: payload (NVSP message, our copy) of len bytes. */
 void
 netvsc_ctl_on_completion(struct netvsc_dev *dev, uint64_t xact_id, const uint8_t *payload,
 			 uint32_t len)
@@ -59,16 +79,16 @@ netvsc_ctl_on_completion(struct netvsc_dev *dev, uint64_t xact_id, const uint8_t
 	struct netvsc_ctl *ctl = &dev->ctl;
 	uint32_t type;
 
-	if (len < sizeof(type)) {
+	if (netvsc_ctl_parse_nvsp_type(payload, len, &type) != NETVSC_CTL_OK) {
 		netvsc_ctl_drop(dev, NETVSC_DROP_SHORT_NVSP, "completion without NVSP type");
 		return;
 	}
-	memcpy(&type, payload, sizeof(type));
 	if (type == NVSP_MSG1_TYPE_SEND_RNDIS_PKT_COMPLETE && xact_id == NETVSC_XACT_RNDIS) {
 		ctl->rndis_sent = true;
 		return;
 	}
-	if (xact_id != NETVSC_XACT_NVSP || type != ctl->nvsp_want || ctl->nvsp_done) {
+	if (xact_id != NETVSC_XACT_NVSP || ctl->nvsp_want == 0 || type != ctl->nvsp_want ||
+	    ctl->nvsp_done) {
 		netvsc_ctl_drop(dev, NETVSC_DROP_UNEXPECTED_COMPLETION, "completion nobody waits for");
 		return;
 	}
@@ -91,7 +111,7 @@ ctl_poll(struct netvsc_dev *dev, const bool *done)
 
 	rte_spinlock_lock(&dev->chan_lock[0].lock);
 	if (!*done)
-		netvsc_chan_poll(dev, rxq, txq);
+		netvsc_chan_poll(dev, rxq, txq, true);
 	got = *done;
 	rte_spinlock_unlock(&dev->chan_lock[0].lock);
 	return got;
@@ -104,6 +124,8 @@ ctl_wait(struct netvsc_dev *dev, const bool *done, const char *what)
 			    rte_get_timer_hz() * NETVSC_CTL_TIMEOUT_MS / 1000;
 
 	while (!ctl_poll(dev, done)) {
+		if (dev->rescinded)
+			return -ENODEV;		/* the host removed the device */
 		if (rte_get_timer_cycles() > deadline) {
 			NETVSC_DRV_LOG(ERR, dev, "host did not answer %s within %u ms", what,
 				       NETVSC_CTL_TIMEOUT_MS);
@@ -144,7 +166,8 @@ netvsc_ctl_nvsp(struct netvsc_dev *dev, const void *req, uint32_t req_bytes,
 		ret = ctl_wait(dev, &ctl->nvsp_done, "an NVSP request");
 	ctl->nvsp_want = 0;
 	rte_spinlock_unlock(&dev->ctl_lock);
-	if (ret == 0 && ctl->nvsp_reply_bytes < reply_min_bytes) {
+	if (ret == 0 && netvsc_ctl_parse_nvsp_reply(ctl->nvsp_reply, ctl->nvsp_reply_bytes,
+						    reply_type, reply_min_bytes) != NETVSC_CTL_OK) {
 		NETVSC_DRV_LOG(ERR, dev, "NVSP reply %u is %u bytes, expected %u", reply_type,
 			       ctl->nvsp_reply_bytes, reply_min_bytes);
 		ret = -EPROTO;
@@ -218,8 +241,8 @@ netvsc_ctl_rndis(struct netvsc_dev *dev, void *req, uint32_t req_bytes, uint32_t
 	rte_spinlock_unlock(&dev->ctl_lock);
 	if (ret < 0)
 		return ret;
-	memcpy(&got_type, ctl->rndis_reply, sizeof(got_type));
-	if (got_type != reply_type || ctl->rndis_reply_bytes < reply_min_bytes) {
+	if (netvsc_ctl_parse_rndis_reply(ctl->rndis_reply, ctl->rndis_reply_bytes, reply_type,
+					 reply_min_bytes, &got_type) != NETVSC_CTL_OK) {
 		NETVSC_DRV_LOG(ERR, dev, "RNDIS reply %#x of %u bytes, expected %#x of >= %u",
 			       got_type, ctl->rndis_reply_bytes, reply_type, reply_min_bytes);
 		return -EPROTO;

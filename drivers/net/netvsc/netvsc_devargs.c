@@ -9,10 +9,11 @@
 #include <rte_kvargs.h>
 
 #include "netvsc.h"
+#include "netvsc_vf.h"
 
 static const char *const netvsc_valid_args[] = {
 	NETVSC_ARG_LATENCY, NETVSC_ARG_RX_COPYBREAK, NETVSC_ARG_TX_COPYBREAK,
-	NETVSC_ARG_RX_EXTMBUF_ENABLE, NULL,
+	NETVSC_ARG_RX_EXTMBUF_ENABLE, NETVSC_ARG_ENABLE_VF, NULL,	/* VF hook: parsed in netvsc_vf.c */
 };
 
 static int
@@ -60,9 +61,10 @@ netvsc_devargs_parse(struct netvsc_dev *dev, const struct rte_devargs *da)
 		return 0;
 	kv = rte_kvargs_parse(da->args, netvsc_valid_args);
 	if (kv == NULL) {
-		NETVSC_INIT_LOG(ERR, dev, "unknown devargs '%s' (known: %s, %s, %s, %s)", da->args,
-				NETVSC_ARG_LATENCY, NETVSC_ARG_RX_COPYBREAK,
-				NETVSC_ARG_TX_COPYBREAK, NETVSC_ARG_RX_EXTMBUF_ENABLE);
+		NETVSC_INIT_LOG(ERR, dev, "unknown devargs '%s' (known: %s, %s, %s, %s, %s)",
+				da->args, NETVSC_ARG_LATENCY, NETVSC_ARG_RX_COPYBREAK,
+				NETVSC_ARG_TX_COPYBREAK, NETVSC_ARG_RX_EXTMBUF_ENABLE,
+				NETVSC_ARG_ENABLE_VF);
 		return -EINVAL;
 	}
 	if (rte_kvargs_process(kv, NETVSC_ARG_LATENCY, devargs_u32, &dev->latency_us) < 0 ||
@@ -72,8 +74,5 @@ netvsc_devargs_parse(struct netvsc_dev *dev, const struct rte_devargs *da)
 			       &dev->rx_extmbuf_enable) < 0)
 		ret = -EINVAL;
 	rte_kvargs_free(kv);
-	if (ret == 0 && dev->rx_extmbuf_enable)
-		NETVSC_INIT_LOG(NOTICE, dev, "%s=1: zero-copy receive is not implemented yet; "
-				"frames are copied", NETVSC_ARG_RX_EXTMBUF_ENABLE);
 	return ret;
 }

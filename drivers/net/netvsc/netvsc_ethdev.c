@@ -5,6 +5,7 @@
  * filters and statistics. Devargs are netvsc_devargs.c's; sessions are netvsc_nvsp.c/netvsc_rndis.c's.
  */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 
 #include <ethdev_driver.h>
@@ -12,6 +13,7 @@
 #include <rte_malloc.h>
 
 #include "netvsc.h"
+#include "netvsc_vf.h"	/* VF hooks: accelerated networking */
 #include "rndis_wire.h"
 
 RTE_LOG_REGISTER(netvsc_logtype_init, pmd.net.netvsc.init, NOTICE);
@@ -68,6 +70,34 @@ netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t byte
 		rte_eal_alarm_set(1, netvsc_lsc_alarm, dev);	/* not from a burst */
 }
 
+/*
+ * Rescind (the host removed the NIC): the kernel turns the device's irq off
+ * and its uio fd polls as an error from then on (spec/uio-hv-generic.md 5).
+ * Checked from an alarm, as the data path never touches the fd; the
+ * application hears RTE_ETH_EVENT_INTR_RMV and closes the port, which then
+ * frees every mbuf and skips the host exchanges nobody would answer.
+ */
+#define NETVSC_RESCIND_CHECK_US	100000u
+
+static void
+netvsc_rescind_check(void *arg)
+{
+	struct netvsc_dev *dev = arg;
+	struct pollfd pfd = { .fd = rte_intr_fd_get(dev->vmbus->intr_handle), .events = POLLIN };
+
+	if (pfd.fd < 0 || poll(&pfd, 1, 0) < 0 ||
+	    !(pfd.revents & (POLLERR | POLLHUP | POLLNVAL))) {
+		rte_eal_alarm_set(NETVSC_RESCIND_CHECK_US, netvsc_rescind_check, dev);
+		return;
+	}
+	dev->rescinded = true;
+	dev->link_up = false;
+	NETVSC_DRV_LOG(NOTICE, dev, "the host removed the device (rescind)");
+	netvsc_link_publish(dev);
+	if (dev->eth->data->dev_conf.intr_conf.rmv)
+		rte_eth_dev_callback_process(dev->eth, RTE_ETH_EVENT_INTR_RMV, NULL);
+}
+
 static int
 netvsc_link_update(struct rte_eth_dev *eth, int wait)
 {
@@ -77,7 +107,9 @@ netvsc_link_update(struct rte_eth_dev *eth, int wait)
 	uint32_t mbps = 0;
 
 	RTE_SET_USED(wait);
-	if (netvsc_rndis_link_status(dev, &up, &mbps) == 0) {
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return 0;	/* control is the primary's; dev_link is shared */
+	if (!dev->rescinded && netvsc_rndis_link_status(dev, &up, &mbps) == 0) {
 		dev->link_up = up;
 		dev->link_speed_mbps = mbps;
 	}
@@ -371,8 +403,15 @@ netvsc_dev_start(struct rte_eth_dev *eth)
 		dev->started = false;
 		return ret;
 	}
+	ret = netvsc_intr_start(eth);
+	if (ret < 0) {
+		dev->started = false;
+		netvsc_rndis_set_filter(dev, 0);
+		return ret;
+	}
 	netvsc_set_queue_states(eth, RTE_ETH_QUEUE_STATE_STARTED);
 	netvsc_link_update(eth, 0);
+	netvsc_vf_start(dev);		/* VF hook: start it, data path to it */
 	return 0;
 }
 
@@ -382,8 +421,10 @@ netvsc_dev_stop(struct rte_eth_dev *eth)
 	struct netvsc_dev *dev = eth->data->dev_private;
 	int ret;
 
+	netvsc_vf_stop(dev);		/* VF hook: data path back, VF stopped */
 	dev->started = false;		/* frames from now on are dropped, not queued */
-	ret = netvsc_rndis_set_filter(dev, 0);
+	netvsc_intr_stop(eth);
+	ret = dev->rescinded ? 0 : netvsc_rndis_set_filter(dev, 0);
 	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++)
 		if (eth->data->rx_queues[i] != NULL)
 			netvsc_rxq_drain(eth->data->rx_queues[i]);
@@ -399,6 +440,7 @@ netvsc_filter_apply(struct rte_eth_dev *eth)
 
 	if (!dev->started)
 		return 0;		/* applied at start */
+	netvsc_vf_filter(dev);		/* VF hook: same filters on the VF */
 	dev->packet_filter = netvsc_filter_for(eth);
 	return netvsc_rndis_set_filter(dev, dev->packet_filter);
 }
@@ -435,14 +477,18 @@ netvsc_allmulti_disable(struct rte_eth_dev *eth)
 static void
 netvsc_detach(struct netvsc_dev *dev)
 {
-	netvsc_rndis_detach(dev);
-	netvsc_nvsp_detach(dev);
+	if (!dev->rescinded) {		/* else nobody would answer */
+		netvsc_rndis_detach(dev);
+		netvsc_nvsp_detach(dev);
+	}
 	netvsc_ctl_fini(dev);
 	if (dev->primary != NULL)
 		rte_vmbus_chan_close(dev->primary);	/* subchannels go with it */
 	dev->primary = NULL;
 	memset(dev->chan, 0, sizeof(dev->chan));
 	dev->nb_channels = 0;
+	rte_free(dev->rxbuf_page_iova);
+	dev->rxbuf_page_iova = NULL;
 }
 
 static int
@@ -454,7 +500,9 @@ netvsc_dev_close(struct rte_eth_dev *eth)
 		return 0;
 	if (dev->started)
 		netvsc_dev_stop(eth);
+	netvsc_vf_close(dev);		/* VF hook: VF port let go */
 	rte_eal_alarm_cancel(netvsc_lsc_alarm, dev);
+	rte_eal_alarm_cancel(netvsc_rescind_check, dev);
 	netvsc_queues_release(eth);
 	netvsc_detach(dev);
 	return 0;
@@ -471,8 +519,8 @@ static const struct eth_dev_ops netvsc_ops = {
 	.promiscuous_disable = netvsc_promisc_disable,
 	.allmulticast_enable = netvsc_allmulti_enable,
 	.allmulticast_disable = netvsc_allmulti_disable,
-	.stats_get = netvsc_stats_get,
-	.stats_reset = netvsc_stats_reset,
+	.stats_get = netvsc_vf_stats_get,	/* VF hook: synthetic + VF */
+	.stats_reset = netvsc_vf_stats_reset,
 	.xstats_get = netvsc_xstats_get,
 	.xstats_get_names = netvsc_xstats_get_names,
 	.xstats_reset = netvsc_stats_reset,
@@ -487,6 +535,8 @@ static const struct eth_dev_ops netvsc_ops = {
 	.rss_hash_conf_get = netvsc_rss_hash_conf_get,
 	.reta_update = netvsc_reta_update,
 	.reta_query = netvsc_reta_query,
+	.rx_queue_intr_enable = netvsc_rx_queue_intr_enable,
+	.rx_queue_intr_disable = netvsc_rx_queue_intr_disable,
 };
 
 static int
@@ -523,6 +573,8 @@ netvsc_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vmbus)
 	int ret;
 
 	RTE_SET_USED(drv);
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return netvsc_mp_attach_secondary(vmbus, &netvsc_ops);
 	eth = rte_eth_dev_allocate(vmbus->device.name);
 	if (eth == NULL)
 		return -ENOMEM;
@@ -533,7 +585,7 @@ netvsc_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vmbus)
 		return -ENOMEM;
 	}
 	eth->data->dev_private = dev;
-	dev->name = vmbus->device.name;
+	dev->name = eth->data->name;		/* shared: secondaries log with it too */
 	dev->vmbus = vmbus;
 	dev->eth = eth;
 	dev->mtu = NETVSC_DEFAULT_MTU;
@@ -564,10 +616,14 @@ netvsc_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vmbus)
 	eth->rx_pkt_burst = netvsc_rx_burst;
 	eth->tx_pkt_burst = netvsc_tx_burst;
 	eth->data->mtu = (uint16_t)dev->mtu;
-	eth->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
+	eth->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_INTR_RMV |
+				RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
 	rte_eth_dev_probing_finish(eth);
+	rte_eal_alarm_set(NETVSC_RESCIND_CHECK_US, netvsc_rescind_check, dev);
 	NETVSC_INIT_LOG(INFO, dev, "port %u, MAC " RTE_ETHER_ADDR_PRT_FMT, eth->data->port_id,
 			RTE_ETHER_ADDR_BYTES(&dev->mac));
+	if (netvsc_vf_probe(dev) < 0)	/* VF hook: find it, watch for new ports */
+		NETVSC_INIT_LOG(ERR, dev, "no VF support: synthetic data path only");
 	return 0;
 }
 
@@ -596,4 +652,5 @@ RTE_PMD_REGISTER_VMBUS(net_netvsc, netvsc_driver);
 RTE_PMD_REGISTER_PARAM_STRING(net_netvsc, NETVSC_ARG_LATENCY "=<us> "
 			      NETVSC_ARG_RX_COPYBREAK "=<bytes> "
 			      NETVSC_ARG_TX_COPYBREAK "=<bytes> "
-			      NETVSC_ARG_RX_EXTMBUF_ENABLE "=<0|1>");
+			      NETVSC_ARG_RX_EXTMBUF_ENABLE "=<0|1> "
+			      NETVSC_ARG_ENABLE_VF "=<0|1>");

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "netvsc.h"
+#include "netvsc_ctl_parse.h"
 #include "nvsp_wire.h"
 
 static const uint32_t nvsp_versions[] = {
@@ -20,15 +21,21 @@ nvsp_try_version(struct netvsc_dev *dev, uint32_t version)
 	struct nvsp_init req = {
 		.msg_type = NVSP_MSG_TYPE_INIT, .min_version = version, .max_version = version,
 	};
-	struct nvsp_init_complete reply;
+	struct netvsc_nvsp_init_reply reply;
+	enum netvsc_ctl_verdict v;
 	int ret;
 
 	ret = netvsc_ctl_nvsp(dev, &req, sizeof(req), NVSP_MSG_TYPE_INIT_COMPLETE,
 			      offsetof(struct nvsp_init_complete, pad));
 	if (ret < 0)
 		return ret;
-	memcpy(&reply, dev->ctl.nvsp_reply, sizeof(reply));
-	return reply.status == NVSP_STATUS_SUCCESS ? 0 : -ENOTSUP;
+	v = netvsc_ctl_parse_init_complete(dev->ctl.nvsp_reply, dev->ctl.nvsp_reply_bytes, &reply);
+	if (v == NETVSC_CTL_OK)
+		return 0;
+	if (v == NETVSC_CTL_REFUSED)
+		return -ENOTSUP;
+	NETVSC_INIT_LOG(ERR, dev, "NVSP init reply: %s", netvsc_ctl_verdict_str(v));
+	return -EPROTO;
 }
 
 static int
@@ -80,22 +87,29 @@ nvsp_connect_rxbuf(struct netvsc_dev *dev)
 		.msg_type = NVSP_MSG1_TYPE_SEND_RXBUF, .gpadl = (uint32_t)map->gpadl,
 		.id = NVSP_RXBUF_ID,
 	};
-	struct nvsp_send_rxbuf_complete reply;
+	uint32_t bytes = (uint32_t)RTE_MIN(map->bytes, (uint64_t)UINT32_MAX);
+	struct netvsc_nvsp_rxbuf_reply reply;
+	enum netvsc_ctl_verdict v;
 	int ret;
 
 	ret = netvsc_ctl_nvsp(dev, &req, sizeof(req), NVSP_MSG1_TYPE_SEND_RXBUF_COMPLETE,
 			      offsetof(struct nvsp_send_rxbuf_complete, pad));
 	if (ret < 0)
 		return ret;
-	memcpy(&reply, dev->ctl.nvsp_reply, sizeof(reply));
-	if (reply.status != NVSP_STATUS_SUCCESS || reply.nb_sections != 1 ||
-	    reply.section.offset != 0) {
+	v = netvsc_ctl_parse_rxbuf_complete(dev->ctl.nvsp_reply, dev->ctl.nvsp_reply_bytes, bytes,
+					    &reply);
+	if (v == NETVSC_CTL_BAD_SECTIONS && reply.nb_sections == 1 && reply.section_offset == 0) {
+		NETVSC_INIT_LOG(ERR, dev, "receive buffer refused: %u slots of %u bytes in %u",
+				reply.nb_slots, reply.slot_bytes, bytes);
+		return -EPROTO;
+	}
+	if (v != NETVSC_CTL_OK) {
 		NETVSC_INIT_LOG(ERR, dev, "receive buffer refused: status %u, %u sections",
 				reply.status, reply.nb_sections);
 		return -EPROTO;
 	}
 	dev->rxbuf = map->addr;
-	dev->rxbuf_bytes = (uint32_t)map->bytes;
+	dev->rxbuf_bytes = bytes;
 	dev->rxbuf_connected = true;
 	return 0;
 }
@@ -108,24 +122,26 @@ nvsp_connect_txbuf(struct netvsc_dev *dev)
 		.msg_type = NVSP_MSG1_TYPE_SEND_TXBUF, .gpadl = (uint32_t)map->gpadl,
 		.id = NVSP_TXBUF_ID,
 	};
-	struct nvsp_send_txbuf_complete reply;
+	uint32_t bytes = (uint32_t)RTE_MIN(map->bytes, (uint64_t)UINT32_MAX);
+	struct netvsc_nvsp_txbuf_reply reply;
+	enum netvsc_ctl_verdict v;
 	int ret;
 
 	ret = netvsc_ctl_nvsp(dev, &req, sizeof(req), NVSP_MSG1_TYPE_SEND_TXBUF_COMPLETE,
 			      offsetof(struct nvsp_send_txbuf_complete, pad));
 	if (ret < 0)
 		return ret;
-	memcpy(&reply, dev->ctl.nvsp_reply, sizeof(reply));
-	if (reply.status != NVSP_STATUS_SUCCESS || reply.section_bytes == 0 ||
-	    reply.section_bytes % 4 != 0 || reply.section_bytes > map->bytes) {
+	v = netvsc_ctl_parse_txbuf_complete(dev->ctl.nvsp_reply, dev->ctl.nvsp_reply_bytes, bytes,
+					    &reply);
+	if (v != NETVSC_CTL_OK) {
 		NETVSC_INIT_LOG(ERR, dev, "send buffer refused: status %u, section %u bytes",
 				reply.status, reply.section_bytes);
 		return -EPROTO;
 	}
 	dev->txbuf = map->addr;
-	dev->txbuf_bytes = (uint32_t)map->bytes;
+	dev->txbuf_bytes = bytes;
 	dev->section_bytes = reply.section_bytes;
-	dev->nb_sections = (uint32_t)(map->bytes / reply.section_bytes);
+	dev->nb_sections = reply.nb_sections;
 	dev->txbuf_connected = true;
 	return 0;
 }

@@ -50,7 +50,11 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 		return -ENOMEM;
 	rxq->pkt = rte_malloc_socket("netvsc_rx_pkt", NETVSC_RX_PKT_BYTES, RTE_CACHE_LINE_SIZE,
 				     (int)socket_id);
-	if (rxq->pkt == NULL) {
+	rxq->defer.buf = rte_malloc_socket("netvsc_rx_defer", NETVSC_RX_DEFER_BYTES,
+					   RTE_CACHE_LINE_SIZE, (int)socket_id);
+	if (rxq->pkt == NULL || rxq->defer.buf == NULL) {
+		rte_free(rxq->pkt);
+		rte_free(rxq->defer.buf);
 		rte_free(rxq);
 		return -ENOMEM;
 	}
@@ -62,6 +66,12 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	rxq->port_id = eth->data->port_id;
 	rxq->vlan_strip = ((eth->data->dev_conf.rxmode.offloads |
 			    (conf ? conf->offloads : 0)) & RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0;
+	if (netvsc_rx_zc_setup(rxq) < 0) {
+		rte_free(rxq->defer.buf);
+		rte_free(rxq->pkt);
+		rte_free(rxq);
+		return -ENOMEM;
+	}
 	eth->data->rx_queues[queue_id] = rxq;
 	queue_pair(eth, queue_id);
 	return 0;
@@ -77,6 +87,8 @@ netvsc_rxq_drain(struct netvsc_rxq *rxq)
 		rxq->pending_head = (uint16_t)((rxq->pending_head + 1) % NETVSC_RX_PENDING_MAX);
 		rxq->nb_pending--;
 	}
+	netvsc_rx_undefer(rxq);		/* stopped: their slots go back to the host */
+	netvsc_rx_zc_complete_freed(rxq);
 	rte_spinlock_unlock(rxq->lock);
 }
 
@@ -88,8 +100,12 @@ netvsc_rx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
 	if (rxq == NULL)
 		return;
 	netvsc_rxq_drain(rxq);
+	rte_spinlock_lock(rxq->lock);
+	netvsc_rx_zc_release(rxq);
+	rte_spinlock_unlock(rxq->lock);
 	if (rxq->txq != NULL)
 		rxq->txq->rxq = NULL;
+	rte_free(rxq->defer.buf);
 	rte_free(rxq->pkt);
 	rte_free(rxq);
 	eth->data->rx_queues[queue_id] = NULL;

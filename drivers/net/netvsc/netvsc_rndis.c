@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "netvsc.h"
+#include "netvsc_ctl_parse.h"
 #include "rndis_wire.h"
 
 #define RNDIS_MAX_XFER_BYTES	0x4000u	/* what we accept per message from the host */
@@ -18,7 +19,8 @@ netvsc_rndis_query(struct netvsc_dev *dev, uint32_t oid, const void *in, uint32_
 {
 	uint8_t req[NETVSC_CTL_MSG_BYTES] = { 0 };
 	struct rndis_query_req *q = (void *)req;
-	struct rndis_query_comp c;
+	struct netvsc_rndis_query_reply c;
+	enum netvsc_ctl_verdict v;
 	int ret;
 
 	if (sizeof(*q) + in_bytes > sizeof(req))
@@ -31,25 +33,22 @@ netvsc_rndis_query(struct netvsc_dev *dev, uint32_t oid, const void *in, uint32_
 	};
 	if (in_bytes)
 		memcpy(req + sizeof(*q), in, in_bytes);
-	ret = netvsc_ctl_rndis(dev, req, q->length, RNDIS_MSG_QUERY_CMPLT, sizeof(c));
+	ret = netvsc_ctl_rndis(dev, req, q->length, RNDIS_MSG_QUERY_CMPLT,
+			       sizeof(struct rndis_query_comp));
 	if (ret < 0)
 		return ret;
-	memcpy(&c, dev->ctl.rndis_reply, sizeof(c));
-	if (c.status != RNDIS_STATUS_SUCCESS)
-		return c.status == RNDIS_STATUS_NOT_SUPPORTED ? -ENOTSUP : -EIO;
 	/* The info buffer must lie inside the reply we copied (offsets from byte 8). */
-	if (c.info_buffer_length > out_bytes ||
-	    !(c.info_buffer_offset + RNDIS_INFO_OFFSET_BASE >= sizeof(c) &&
-	      c.info_buffer_offset + RNDIS_INFO_OFFSET_BASE <= dev->ctl.rndis_reply_bytes &&
-	      c.info_buffer_length <= dev->ctl.rndis_reply_bytes -
-				      (c.info_buffer_offset + RNDIS_INFO_OFFSET_BASE))) {
-		NETVSC_DRV_LOG(ERR, dev, "query %#x: info buffer %u bytes at %u does not fit",
-			       oid, c.info_buffer_length, c.info_buffer_offset);
+	v = netvsc_ctl_parse_query_cmplt(dev->ctl.rndis_reply, dev->ctl.rndis_reply_bytes,
+					 out_bytes, &c);
+	if (v == NETVSC_CTL_REFUSED)
+		return c.status == RNDIS_STATUS_NOT_SUPPORTED ? -ENOTSUP : -EIO;
+	if (v != NETVSC_CTL_OK) {
+		NETVSC_DRV_LOG(ERR, dev, "query %#x: info buffer %u bytes at %u does not fit (%s)",
+			       oid, c.info_bytes, c.host_offset, netvsc_ctl_verdict_str(v));
 		return -EPROTO;
 	}
-	memcpy(out, dev->ctl.rndis_reply + RNDIS_INFO_OFFSET_BASE + c.info_buffer_offset,
-	       c.info_buffer_length);
-	*got_bytes = c.info_buffer_length;
+	memcpy(out, dev->ctl.rndis_reply + c.info_offset, c.info_bytes);
+	*got_bytes = c.info_bytes;
 	return 0;
 }
 
@@ -58,7 +57,7 @@ netvsc_rndis_set(struct netvsc_dev *dev, uint32_t oid, const void *in, uint32_t 
 {
 	uint8_t req[NETVSC_CTL_MSG_BYTES] = { 0 };
 	struct rndis_query_req *s = (void *)req;
-	struct rndis_comp c;
+	uint32_t status = 0;
 	int ret;
 
 	if (sizeof(*s) + in_bytes > sizeof(req))
@@ -70,15 +69,20 @@ netvsc_rndis_set(struct netvsc_dev *dev, uint32_t oid, const void *in, uint32_t 
 		.info_buffer_offset = sizeof(*s) - RNDIS_INFO_OFFSET_BASE,
 	};
 	memcpy(req + sizeof(*s), in, in_bytes);
-	ret = netvsc_ctl_rndis(dev, req, s->length, RNDIS_MSG_SET_CMPLT, sizeof(c));
+	ret = netvsc_ctl_rndis(dev, req, s->length, RNDIS_MSG_SET_CMPLT,
+			       sizeof(struct rndis_comp));
 	if (ret < 0)
 		return ret;
-	memcpy(&c, dev->ctl.rndis_reply, sizeof(c));
-	if (c.status != RNDIS_STATUS_SUCCESS) {
-		NETVSC_DRV_LOG(NOTICE, dev, "set %#x refused: status %#x", oid, c.status);
-		return c.status == RNDIS_STATUS_NOT_SUPPORTED ? -ENOTSUP : -EIO;
+	switch (netvsc_ctl_parse_set_cmplt(dev->ctl.rndis_reply, dev->ctl.rndis_reply_bytes,
+					   &status)) {
+	case NETVSC_CTL_OK:
+		return 0;
+	case NETVSC_CTL_REFUSED:
+		NETVSC_DRV_LOG(NOTICE, dev, "set %#x refused: status %#x", oid, status);
+		return status == RNDIS_STATUS_NOT_SUPPORTED ? -ENOTSUP : -EIO;
+	default:
+		return -EPROTO;		/* netvsc_ctl_rndis checked and said so */
 	}
-	return 0;
 }
 
 static int
@@ -90,20 +94,27 @@ rndis_initialize(struct netvsc_dev *dev)
 		.major_version = RNDIS_VERSION_MAJOR, .minor_version = RNDIS_VERSION_MINOR,
 		.max_transfer_bytes = RNDIS_MAX_XFER_BYTES,
 	};
-	struct rndis_init_comp c;
+	struct netvsc_rndis_init_reply c;
+	enum netvsc_ctl_verdict v;
 	int ret;
 
-	ret = netvsc_ctl_rndis(dev, &req, sizeof(req), RNDIS_MSG_INIT_CMPLT, sizeof(c));
+	ret = netvsc_ctl_rndis(dev, &req, sizeof(req), RNDIS_MSG_INIT_CMPLT,
+			       sizeof(struct rndis_init_comp));
 	if (ret < 0)
 		return ret;
-	memcpy(&c, dev->ctl.rndis_reply, sizeof(c));
-	if (c.status != RNDIS_STATUS_SUCCESS) {
+	v = netvsc_ctl_parse_init_cmplt(dev->ctl.rndis_reply, dev->ctl.rndis_reply_bytes, &c);
+	if (v == NETVSC_CTL_REFUSED) {
 		NETVSC_INIT_LOG(ERR, dev, "RNDIS initialize refused: status %#x", c.status);
 		return -EIO;
 	}
-	dev->rndis_max_pkts = c.max_pkts_per_msg;
-	dev->rndis_max_xfer_bytes = c.max_transfer_bytes;
-	dev->rndis_align = c.pkt_align_log2 < 12 ? 1u << c.pkt_align_log2 : 8;
+	if (v != NETVSC_CTL_OK) {
+		NETVSC_INIT_LOG(ERR, dev, "RNDIS initialize: %s (at most %u packets of %u bytes)",
+				netvsc_ctl_verdict_str(v), c.max_pkts, c.max_xfer_bytes);
+		return -EPROTO;
+	}
+	dev->rndis_max_pkts = c.max_pkts;
+	dev->rndis_max_xfer_bytes = c.max_xfer_bytes;
+	dev->rndis_align = c.align_bytes;
 	dev->rndis_up = true;
 	return 0;
 }

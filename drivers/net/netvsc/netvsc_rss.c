@@ -10,6 +10,7 @@
 #include <rte_cycles.h>
 
 #include "netvsc.h"
+#include "netvsc_ctl_parse.h"
 #include "nvsp_wire.h"
 #include "rndis_wire.h"
 
@@ -26,25 +27,30 @@ static const uint8_t netvsc_default_key[NDIS_RSS_KEY_BYTES] = {
 int
 netvsc_rss_query_caps(struct netvsc_dev *dev)
 {
-	struct ndis_rss_caps caps = { .hdr = { .type = NDIS_OBJTYPE_RSS_CAPS,
-					       .revision = NDIS_RSS_CAPS_REV2,
-					       .size = NDIS_RSS_CAPS_SIZE_REV2 } };
+	const struct ndis_rss_caps req = { .hdr = { .type = NDIS_OBJTYPE_RSS_CAPS,
+						    .revision = NDIS_RSS_CAPS_REV2,
+						    .size = NDIS_RSS_CAPS_SIZE_REV2 } };
+	uint8_t info[sizeof(struct ndis_rss_caps)];
+	struct netvsc_rss_caps_view caps;
+	enum netvsc_ctl_verdict v = NETVSC_CTL_SHORT;
 	uint32_t got = 0;
 	int ret;
 
 	dev->max_queues = 1;
 	if (dev->nvsp_version < NVSP_VERSION_5)
 		return 0;		/* vRSS needs NVSP 5 */
-	ret = netvsc_rndis_query(dev, RNDIS_OID_GEN_RSS_CAPABILITIES, &caps,
-				 NDIS_RSS_CAPS_SIZE_REV2, &caps, sizeof(caps), &got);
-	if (ret < 0 || got < 16 || caps.hdr.type != NDIS_OBJTYPE_RSS_CAPS ||
-	    caps.nb_rx_queues == 0) {
-		NETVSC_INIT_LOG(NOTICE, dev, "no usable RSS capabilities (%d): one queue", ret);
+	ret = netvsc_rndis_query(dev, RNDIS_OID_GEN_RSS_CAPABILITIES, &req,
+				 NDIS_RSS_CAPS_SIZE_REV2, info, sizeof(info), &got);
+	if (ret == 0)
+		v = netvsc_ctl_parse_rss_caps(info, got, &caps);
+	if (ret < 0 || v != NETVSC_CTL_OK) {
+		NETVSC_INIT_LOG(NOTICE, dev, "no usable RSS capabilities (%d%s%s): one queue", ret,
+				ret == 0 ? ", " : "", ret == 0 ? netvsc_ctl_verdict_str(v) : "");
 		return 0;
 	}
 	dev->rss_caps = caps.caps;
 	dev->max_queues = RTE_MIN(caps.nb_rx_queues, (uint32_t)NETVSC_MAX_QUEUES);
-	if (got >= 18 && caps.nb_table_entries != 0 && caps.nb_table_entries < dev->max_queues)
+	if (caps.nb_table_entries != 0 && caps.nb_table_entries < dev->max_queues)
 		dev->max_queues = caps.nb_table_entries;
 	if (rte_vmbus_max_channels(dev->vmbus) < 2)
 		dev->max_queues = 1;	/* kernel without subchannel support */
@@ -61,22 +67,22 @@ rss_request_subchannels(struct netvsc_dev *dev, uint32_t nb)
 		.msg_type = NVSP_MSG5_TYPE_SUBCHANNEL, .op = NVSP_SUBCHANNEL_OP_ALLOCATE,
 		.nb_subchannels = nb - 1,
 	};
-	struct nvsp_subchannel_complete reply;
+	struct netvsc_nvsp_subchannel_reply reply;
 	int ret;
 
 	ret = netvsc_ctl_nvsp(dev, &req, sizeof(req), NVSP_MSG5_TYPE_SUBCHANNEL,
 			      offsetof(struct nvsp_subchannel_complete, pad));
 	if (ret < 0)
 		return ret;
-	memcpy(&reply, dev->ctl.nvsp_reply, sizeof(reply));
-	if (reply.status != NVSP_STATUS_SUCCESS || reply.nb_subchannels > nb - 1) {
+	if (netvsc_ctl_parse_subchannel_complete(dev->ctl.nvsp_reply, dev->ctl.nvsp_reply_bytes,
+						 nb - 1, &reply) != NETVSC_CTL_OK) {
 		NETVSC_INIT_LOG(ERR, dev, "subchannel request for %u: status %u, granted %u",
-				nb - 1, reply.status, reply.nb_subchannels);
+				nb - 1, reply.status, reply.nb_granted);
 		return -EPROTO;
 	}
-	if (reply.nb_subchannels < nb - 1) {
+	if (reply.nb_granted < nb - 1) {
 		NETVSC_INIT_LOG(ERR, dev, "host granted %u subchannels of %u",
-				reply.nb_subchannels, nb - 1);
+				reply.nb_granted, nb - 1);
 		return -ENOSPC;
 	}
 	return 0;

@@ -12,6 +12,7 @@
 
 #include "netvsc.h"
 #include "netvsc_rx_parse.h"
+#include "netvsc_vf.h"	/* VF hooks: accelerated networking */
 #include "nvsp_wire.h"
 #include "rndis_wire.h"
 #include "vmbus_wire.h"
@@ -81,11 +82,12 @@ rx_set_offloads(struct rte_mbuf *m, const struct netvsc_rx_info *info, uint16_t 
 }
 
 static void
-rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes)
+rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes,
+		struct netvsc_rx_hold *hold)
 {
 	struct netvsc_rx_info info;
 	enum netvsc_drop why = netvsc_rx_parse_packet(msg, bytes, &info);
-	struct rte_mbuf *m;
+	struct rte_mbuf *m = NULL;
 
 	if (why != NETVSC_DROP_NONE) {
 		rx_drop(rxq, why);
@@ -95,7 +97,12 @@ rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes)
 		rxq->stats.missed++;		/* the application is behind */
 		return;
 	}
-	m = rx_copy_frame(rxq, msg + info.data_offset, info.data_bytes);
+	/* Zero-copy unless small, or the tag must go back into the frame. */
+	if (hold != NULL && info.data_bytes > rxq->dev->rx_copybreak &&
+	    !(info.has_vlan && !rxq->vlan_strip))
+		m = netvsc_rx_zc_frame(rxq, hold, msg + info.data_offset, info.data_bytes);
+	if (m == NULL)
+		m = rx_copy_frame(rxq, msg + info.data_offset, info.data_bytes);
 	if (m == NULL)
 		return;
 	rx_set_offloads(m, &info, rxq->port_id);
@@ -106,8 +113,8 @@ rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes)
 }
 
 /* Give the host its slots back; retried briefly if our tx ring is full. */
-static void
-rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, uint64_t xact_id)
+void
+netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, uint64_t xact_id)
 {
 	struct nvsp_rndis_pkt_complete c = {
 		.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT_COMPLETE,
@@ -128,11 +135,14 @@ rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *r
 	static RTE_DEFINE_PER_LCORE(struct netvsc_xfer, xfer_view);
 	struct netvsc_xfer *xfer = &RTE_PER_LCORE(xfer_view);
 	enum netvsc_drop why = netvsc_rx_parse_xfer(pkt, len, dev->rxbuf_bytes, xfer);
+	struct netvsc_rx_hold *hold = NULL;
 
 	if (why != NETVSC_DROP_NONE) {
 		netvsc_ctl_drop(dev, why, "transfer-page packet");
 		return;		/* unparsable: no id we can trust to complete */
 	}
+	if (rxq != NULL && dev->started)
+		hold = netvsc_rx_zc_begin(rxq, xfer->xact_id);
 	for (uint32_t i = 0; i < xfer->nb_ranges; i++) {
 		const uint8_t *msg = dev->rxbuf + xfer->range[i].offset;
 		uint32_t type, bytes;
@@ -143,11 +153,12 @@ rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *r
 		else if (type != RNDIS_MSG_PACKET)
 			netvsc_ctl_on_rndis(dev, msg, type, bytes);
 		else if (rxq != NULL && dev->started)
-			rx_data_message(rxq, msg, bytes);
+			rx_data_message(rxq, msg, bytes, hold);
 		else
 			netvsc_ctl_drop(dev, NETVSC_DROP_DATA_WHILE_STOPPED, "frame with no queue");
 	}
-	rx_complete_xfer(dev, chan, xfer->xact_id);
+	if (hold == NULL || !netvsc_rx_zc_end(rxq, hold))
+		netvsc_rx_complete_xfer(dev, chan, xfer->xact_id);
 }
 
 static void
@@ -162,8 +173,90 @@ rx_completion(struct netvsc_dev *dev, struct netvsc_txq *txq, const uint8_t *pkt
 		netvsc_ctl_on_completion(dev, hdr->xact_id, pkt + off, len - off);
 }
 
+static bool
+rx_full(const struct netvsc_rxq *rxq)
+{
+	return rxq->nb_pending > NETVSC_RX_PENDING_MAX - NETVSC_MAX_RANGES;
+}
+
+/*
+ * Transfers read while the rx queue was full (a control wait or a starved tx
+ * queue reading for what is behind them) wait here, copied, in arrival order;
+ * their slots stay with us, so the host is held back as if we had not read,
+ * and nothing is dropped: with the list full, reading stops.
+ * Records: a 4-byte length (RX_DEFER_WRAP: go back to the start), the packet,
+ * padding to 8 bytes.
+ */
+#define RX_DEFER_WRAP	UINT32_MAX
+
+static uint32_t
+rx_defer_record(uint32_t len)
+{
+	return 8u + RTE_ALIGN_CEIL(len, 8u);
+}
+
+/* Room for a packet of any size, wrapping included. */
+static bool
+rx_defer_room(const struct netvsc_rxq *rxq)
+{
+	return rxq->defer.used + 2 * rx_defer_record(NETVSC_RX_PKT_BYTES) <= NETVSC_RX_DEFER_BYTES;
+}
+
+static int
+rx_defer_push(struct netvsc_rxq *rxq, const uint8_t *pkt, uint32_t len)
+{
+	struct netvsc_rx_defer *d = &rxq->defer;
+	uint32_t need = rx_defer_record(len), room_at_end = NETVSC_RX_DEFER_BYTES - d->tail;
+
+	if (need > room_at_end) {
+		if (d->used + room_at_end + need > NETVSC_RX_DEFER_BYTES)
+			return -ENOSPC;
+		memcpy(d->buf + d->tail, &(uint32_t){ RX_DEFER_WRAP }, sizeof(uint32_t));
+		d->used += room_at_end;
+		d->tail = 0;
+	}
+	if (d->used + need > NETVSC_RX_DEFER_BYTES)
+		return -ENOSPC;
+	memcpy(d->buf + d->tail, &len, sizeof(len));
+	memcpy(d->buf + d->tail + 8, pkt, len);
+	d->tail = (d->tail + need) % NETVSC_RX_DEFER_BYTES;
+	d->used += need;
+	return 0;
+}
+
+/* Oldest deferred transfer into rxq->pkt; false when there is none. */
+static bool
+rx_defer_pop(struct netvsc_rxq *rxq, uint32_t *len)
+{
+	struct netvsc_rx_defer *d = &rxq->defer;
+
+	if (d->used == 0)
+		return false;
+	memcpy(len, d->buf + d->head, sizeof(*len));
+	if (*len == RX_DEFER_WRAP) {
+		d->used -= NETVSC_RX_DEFER_BYTES - d->head;
+		d->head = 0;
+		memcpy(len, d->buf, sizeof(*len));
+	}
+	memcpy(rxq->pkt, d->buf + d->head + 8, *len);
+	d->head = (d->head + rx_defer_record(*len)) % NETVSC_RX_DEFER_BYTES;
+	d->used -= rx_defer_record(*len);
+	return true;
+}
+
+/* Deferred transfers, oldest first, while there is room (or all, when stopped). */
 void
-netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_txq *txq)
+netvsc_rx_undefer(struct netvsc_rxq *rxq)
+{
+	uint32_t len;
+
+	while ((!rx_full(rxq) || !rxq->dev->started) && rx_defer_pop(rxq, &len))
+		rx_xfer(rxq->dev, rxq->chan, rxq, rxq->pkt, len);
+}
+
+void
+netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_txq *txq,
+		 bool read_all)
 {
 	static uint8_t ctl_pkt[NETVSC_RX_PKT_BYTES];	/* before queues exist: control only */
 	struct vmbus_channel *chan = rxq != NULL ? rxq->chan :
@@ -171,27 +264,43 @@ netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_t
 	uint8_t *pkt = rxq != NULL ? rxq->pkt : txq != NULL ? txq->pkt : ctl_pkt;
 	const struct vmbus_chanpkt_hdr *hdr = (const void *)pkt;
 
-	/*
-	 * Called with the channel's lock held: one reader, one writer per ring.
-	 * Always reads on, even with the rx queue full: send completions and
-	 * control replies may be behind the frames (those find no room: missed).
-	 */
+	/* Called with the channel's lock held: one reader, one writer per ring. */
 	for (int n = 0; n < 256; n++) {
 		uint32_t len = NETVSC_RX_PKT_BYTES;
 		int ret;
 
+		/*
+		 * Back-pressure: frames wait in the host while the rx queue is full.
+		 * A control wait or a starved tx queue reads on (replies and send
+		 * completions may be behind frames), deferring the transfers, as
+		 * long as the deferred list has room for any packet.
+		 */
+		if (rxq != NULL && (rx_full(rxq) || rxq->defer.used > 0) &&
+		    (!read_all || !rx_defer_room(rxq)))
+			return;
+
 		ret = rte_vmbus_chan_recv_raw(chan, pkt, &len);
+		if (ret == -ENOBUFS) {
+			/* Larger than any packet we take: skipped, or it blocks the ring. */
+			netvsc_ctl_drop(dev, NETVSC_DROP_OVERSIZED_PACKET, "channel packet too large");
+			if (rte_vmbus_chan_recv_skip(chan) == 0)
+				continue;
+		}
 		if (ret < 0)
 			return;
 		switch (hdr->type) {
 		case VMBUS_CHANPKT_TYPE_RXBUF:
-			rx_xfer(dev, chan, rxq, pkt, len);
+			if (rxq != NULL && (rx_full(rxq) || rxq->defer.used > 0))
+				rx_defer_push(rxq, pkt, len);	/* room checked above */
+			else
+				rx_xfer(dev, chan, rxq, pkt, len);
 			break;
 		case VMBUS_CHANPKT_TYPE_COMP:
 			rx_completion(dev, txq, pkt, len);
 			break;
 		case VMBUS_CHANPKT_TYPE_INBAND:
-			break;		/* indirection table, VF association: not used yet */
+			netvsc_vf_on_inband(dev, pkt, len);	/* VF hook: NVSP 128 */
+			break;
 		default:
 			netvsc_ctl_drop(dev, NETVSC_DROP_BAD_PACKET_TYPE, "channel packet type");
 		}
@@ -224,9 +333,13 @@ netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	uint16_t n;
 
 	rte_spinlock_lock(rxq->lock);
+	netvsc_rx_zc_complete_freed(rxq);
+	netvsc_rx_undefer(rxq);
 	if (rxq->nb_pending < nb_pkts)
-		netvsc_chan_poll(rxq->dev, rxq, rxq->txq);
+		netvsc_chan_poll(rxq->dev, rxq, rxq->txq, false);
 	n = rx_take_pending(rxq, pkts, nb_pkts);
 	rte_spinlock_unlock(rxq->lock);
+	if (n < nb_pkts)	/* VF hook: then what the active VF received */
+		n += netvsc_vf_rx(rxq->port_id, rxq->queue_id, pkts + n, nb_pkts - n);
 	return n;
 }

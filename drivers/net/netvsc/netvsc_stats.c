@@ -19,6 +19,7 @@ static const char *const drop_names[NETVSC_DROP_MAX] = {
 	[NETVSC_DROP_BAD_RNDIS_MSG] = "rx_drop_bad_rndis_msg",
 	[NETVSC_DROP_UNEXPECTED_COMPLETION] = "rx_drop_unexpected_completion",
 	[NETVSC_DROP_DATA_WHILE_STOPPED] = "rx_drop_data_while_stopped",
+	[NETVSC_DROP_OVERSIZED_PACKET] = "rx_drop_oversized_packet",
 };
 
 static const char *const bin_names[NETVSC_NB_SIZE_BINS] = {
@@ -86,13 +87,16 @@ netvsc_stats_reset(struct rte_eth_dev *eth)
 	return 0;
 }
 
-/* Order: drop reasons, then rx queue bins, tx queue bins, tx unexpected completions. */
+/*
+ * Order: drop reasons, then rx queue bins, tx queue bins, tx unexpected
+ * completions, rx frames received zero-copy.
+ */
 static unsigned int
 xstats_count(const struct rte_eth_dev *eth)
 {
 	return (NETVSC_DROP_MAX - 1) +
 	       NETVSC_NB_SIZE_BINS * (eth->data->nb_rx_queues + eth->data->nb_tx_queues) +
-	       eth->data->nb_tx_queues;
+	       eth->data->nb_tx_queues + eth->data->nb_rx_queues;
 }
 
 int
@@ -116,6 +120,8 @@ netvsc_xstats_get_names(struct rte_eth_dev *eth, struct rte_eth_xstat_name *name
 	for (uint16_t q = 0; q < eth->data->nb_tx_queues; q++)
 		snprintf(names[k++].name, RTE_ETH_XSTATS_NAME_SIZE,
 			 "tx_q%u_unexpected_completions", q);
+	for (uint16_t q = 0; q < eth->data->nb_rx_queues; q++)
+		snprintf(names[k++].name, RTE_ETH_XSTATS_NAME_SIZE, "rx_q%u_zero_copy", q);
 	return (int)k;
 }
 
@@ -162,6 +168,11 @@ netvsc_xstats_get(struct rte_eth_dev *eth, struct rte_eth_xstat *xs, unsigned in
 
 		xs[k] = (struct rte_eth_xstat){
 			.id = k, .value = txq ? txq->unexpected_completions : 0 };
+	}
+	for (uint16_t q = 0; q < eth->data->nb_rx_queues; q++, k++) {
+		const struct netvsc_rxq *rxq = eth->data->rx_queues[q];
+
+		xs[k] = (struct rte_eth_xstat){ .id = k, .value = rxq ? rxq->stats.zero_copy : 0 };
 	}
 	return (int)k;
 }

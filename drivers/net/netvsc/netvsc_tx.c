@@ -8,16 +8,20 @@
  */
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_mbuf.h>
 #include <rte_net.h>
 
 #include "netvsc.h"
+#include "netvsc_vf.h"	/* VF hooks: accelerated networking */
 #include "nvsp_wire.h"
 #include "rndis_wire.h"
 #include "vmbus_wire.h"
 
 /* GPA entries one send may use: header + pages of a 64 KiB TSO frame + slack. */
 #define TX_MAX_GPA		48u
+#define NETVSC_TX_STARVED_DESC	64u	/* fewer free descriptors: a burst may not fit */
+#define NETVSC_TX_STARVED_MS	20u
 #define TX_PPI_BYTES		(sizeof(struct rndis_ppi) + sizeof(uint32_t))
 
 static uint8_t *
@@ -123,6 +127,28 @@ netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id)
 	rte_pktmbuf_free(d->mbuf);
 	d->mbuf = NULL;
 	d->in_flight = false;
+	txq->nb_in_flight--;
+}
+
+/*
+ * Out of descriptors (exhausted sections fall back to them) for a while: the
+ * completions must then be read even from behind frames the rx queue has no
+ * room for (those are missed, as a NIC drops when its rx ring is full). A
+ * short wait keeps back-pressure (nothing lost) for a host that is only slow.
+ */
+static bool
+tx_starved(struct netvsc_txq *txq)
+{
+	uint64_t now;
+
+	if (txq->nb_in_flight + NETVSC_TX_STARVED_DESC <= txq->nb_desc) {
+		txq->starved_since = 0;
+		return false;
+	}
+	now = rte_get_timer_cycles();
+	if (txq->starved_since == 0)
+		txq->starved_since = now;
+	return now - txq->starved_since > rte_get_timer_hz() / 1000 * NETVSC_TX_STARVED_MS;
 }
 
 static void
@@ -226,6 +252,7 @@ tx_agg_flush(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf **pkts,
 	if (ret < 0)
 		return 0;
 	txq->nb_free_sections--;
+	txq->nb_in_flight++;
 	txq->desc[idx] = (struct netvsc_tx_desc){ .section = agg->section, .in_flight = true };
 	return 0;
 }
@@ -285,6 +312,8 @@ tx_send_gpa(struct netvsc_txq *txq, struct rte_mbuf *m, uint32_t idx, bool *need
 	ret = rte_vmbus_chan_send_sglist(txq->chan, sg, (uint32_t)nb, &msg, sizeof(msg),
 					 NETVSC_XACT_DATA_BASE + idx, need_sig);
 	if (ret == 0)
+		txq->nb_in_flight++;
+	if (ret == 0)
 		txq->desc[idx] = (struct netvsc_tx_desc){ .mbuf = m, .in_flight = true,
 							  .section = NVSP_SECTION_NONE };
 	return ret;
@@ -316,8 +345,10 @@ netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	struct tx_agg agg = { .open = false };
 	uint16_t nb_tx = 0;
 
+	if (netvsc_vf_tx(txq->port_id, txq->queue_id, pkts, nb_pkts, &nb_tx))
+		return nb_tx;		/* VF hook: the active VF sends */
 	rte_spinlock_lock(txq->lock);
-	netvsc_chan_poll(dev, txq->rxq, txq);	/* reap completions first */
+	netvsc_chan_poll(dev, txq->rxq, txq, tx_starved(txq));	/* reap completions first */
 	while (nb_tx < nb_pkts) {
 		struct rte_mbuf *m = pkts[nb_tx];
 		bool copy = tx_by_copy(dev, m);

@@ -219,6 +219,29 @@ struct nvsp_indirection_table {
 static_assert(offsetof(struct nvsp_indirection_table, entry) == 12, "NVSP indirection table");
 static_assert(sizeof(struct nvsp_indirection_table) == 76, "NVSP indirection table");
 
+/* nvsp.md 3.13: host -> guest, inband; guests ignore one shorter than 12 bytes. */
+struct nvsp_vf_association {
+	uint32_t msg_type;		/* NVSP_MSG4_TYPE_SEND_VF_ASSOCIATION */
+	uint32_t allocated;		/* 1: a VF is present, 0: removed */
+	uint32_t serial;		/* the VF's PCI slot serial */
+	uint8_t pad[28];
+} NVSP_PACKED;
+static_assert(offsetof(struct nvsp_vf_association, serial) == 8, "NVSP VF association");
+static_assert(sizeof(struct nvsp_vf_association) == NVSP_MSG_BYTES, "NVSP VF association");
+#define NVSP_VF_ASSOCIATION_MIN_BYTES	offsetof(struct nvsp_vf_association, pad)
+
+/* nvsp.md 3.14: guest -> host; a reply only with the RC flag, and then empty. */
+#define NVSP_DATAPATH_SYNTHETIC		0u
+#define NVSP_DATAPATH_VF		1u
+struct nvsp_switch_datapath {
+	uint32_t msg_type;		/* NVSP_MSG4_TYPE_SWITCH_DATA_PATH */
+	uint32_t active_datapath;	/* NVSP_DATAPATH_* */
+	uint8_t pad[32];
+} NVSP_PACKED;
+static_assert(offsetof(struct nvsp_switch_datapath, active_datapath) == 4, "NVSP datapath");
+static_assert(sizeof(struct nvsp_switch_datapath) == NVSP_MSG_BYTES, "NVSP datapath");
+#define NVSP_SWITCH_DATAPATH_MIN_BYTES	offsetof(struct nvsp_switch_datapath, pad)
+
 /*
  * Shortest guest message that holds the fields a reader needs: nvsp.md 1.1
  * asks hosts to accept any length covering them (FreeBSD sends 32, old Linux 28).

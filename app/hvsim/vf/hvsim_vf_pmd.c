@@ -1,0 +1,605 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * net_hvsim_vf: a test-only vdev that plays a NIC's SR-IOV VF under hvsim.
+ * Its "PCI device" is hvsim's <run>/vf<N> file (vf_wire.h): one port with
+ * the NIC's MAC, queue pairs over shared-memory rings. When hvsim removes
+ * the VF the port raises RTE_ETH_EVENT_INTR_RMV (from the alarm thread, as
+ * a surprise PCI removal does); when hvsim plugs one in again the device is
+ * probed again (rte_eal_hotplug_add), as a hotplug-aware application would.
+ * Loaded with -d into our testpmd and, built against the distro's headers,
+ * into Debian's.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <rte_alarm.h>
+#include <rte_dev.h>
+#include <rte_ethdev.h>
+#include <ethdev_driver.h>
+#include <ethdev_vdev.h>
+#include <bus_vdev_driver.h>
+#include <rte_kvargs.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "vf_wire.h"
+
+#define VF_RUN_DIR_ENV		"HVSIM_RUN_DIR"
+#define VF_ARG_NIC		"nic"
+#define VF_WATCH_US		10000u		/* how often removal and plug-in are checked */
+#define VF_MAX_SLOTS		8u
+
+RTE_LOG_REGISTER(hvsim_vf_logtype, pmd.net.hvsim_vf, NOTICE);
+#define VF_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, hvsim_vf_logtype, "hvsim_vf: " fmt "\n", ##__VA_ARGS__)
+
+struct vf_rxq {
+	struct vf_wire_ring *ring;
+	struct rte_mempool *mp;
+	uint16_t port_id;
+	uint64_t packets, bytes, nombuf;
+};
+
+struct vf_txq {
+	struct vf_wire_ring *ring;
+	uint64_t packets, bytes, errors;
+};
+
+struct vf_priv {
+	struct vf_wire *wire;
+	bool removed;			/* seen removed: bursts do nothing, RMV raised */
+	uint8_t rss_key[40];
+	struct vf_rxq rxq[VF_WIRE_NB_QUEUES];
+	struct vf_txq txq[VF_WIRE_NB_QUEUES];
+};
+
+/* Devices probed once: watched for removal and for the next plug-in. */
+static struct vf_slot {
+	bool used;
+	char name[RTE_DEV_NAME_MAX_LEN];
+	char args[128];
+	unsigned int nic;
+	uint32_t serial_seen;		/* the last device file probed (or tried) */
+} vf_slots[VF_MAX_SLOTS];
+static bool vf_watching;
+
+/* The default RSS key of Microsoft's RSS documentation, used until one is set. */
+static const uint8_t vf_default_key[40] = {
+	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
+	0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
+	0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+};
+
+static bool
+vf_gone(struct vf_priv *p)
+{
+	return p->removed ||
+	       __atomic_load_n(&p->wire->hdr.state, __ATOMIC_ACQUIRE) != VF_WIRE_PRESENT;
+}
+
+static uint16_t
+vf_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct vf_rxq *q = queue;
+	struct vf_wire_ring *r = q->ring;
+	uint32_t cons = r->cons;
+	uint32_t prod = __atomic_load_n(&r->prod, __ATOMIC_ACQUIRE);
+	uint16_t n = 0;
+
+	while (n < nb_pkts && cons != prod) {
+		const struct vf_wire_slot *s = &r->slot[cons % VF_WIRE_NB_SLOTS];
+		uint32_t len = s->len;
+		struct rte_mbuf *m;
+
+		if (len > VF_WIRE_FRAME_MAX) {
+			cons++;
+			continue;
+		}
+		m = rte_pktmbuf_alloc(q->mp);
+		if (m == NULL) {
+			q->nombuf++;
+			break;
+		}
+		if (rte_pktmbuf_append(m, (uint16_t)len) == NULL) {
+			rte_pktmbuf_free(m);
+			cons++;
+			continue;
+		}
+		rte_memcpy(rte_pktmbuf_mtod(m, void *), s->data, len);
+		m->port = q->port_id;
+		q->packets++;
+		q->bytes += len;
+		pkts[n++] = m;
+		cons++;
+	}
+	__atomic_store_n(&r->cons, cons, __ATOMIC_RELEASE);
+	return n;
+}
+
+/* After a surprise removal the hardware is gone: nothing more goes in or out. */
+static uint16_t
+vf_rx_burst_gone(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	RTE_SET_USED(queue);
+	RTE_SET_USED(pkts);
+	RTE_SET_USED(nb_pkts);
+	return 0;
+}
+
+static uint16_t
+vf_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct vf_txq *q = queue;
+	struct vf_wire_ring *r = q->ring;
+	uint32_t prod = r->prod;
+	uint32_t cons = __atomic_load_n(&r->cons, __ATOMIC_ACQUIRE);
+	uint16_t n = 0;
+
+	while (n < nb_pkts && prod - cons < VF_WIRE_NB_SLOTS) {
+		struct rte_mbuf *m = pkts[n++];
+		struct vf_wire_slot *s = &r->slot[prod % VF_WIRE_NB_SLOTS];
+		const void *d;
+
+		if (m->pkt_len > VF_WIRE_FRAME_MAX) {
+			q->errors++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		d = rte_pktmbuf_read(m, 0, m->pkt_len, s->data);	/* chains: copied there */
+		if (d != s->data)
+			rte_memcpy(s->data, d, m->pkt_len);
+		s->len = m->pkt_len;
+		q->packets++;
+		q->bytes += m->pkt_len;
+		prod++;
+		rte_pktmbuf_free(m);
+	}
+	__atomic_store_n(&r->prod, prod, __ATOMIC_RELEASE);
+	return n;
+}
+
+static uint16_t
+vf_tx_burst_gone(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	RTE_SET_USED(queue);
+	RTE_SET_USED(pkts);
+	RTE_SET_USED(nb_pkts);
+	return 0;
+}
+
+static int
+vf_dev_infos_get(struct rte_eth_dev *eth, struct rte_eth_dev_info *info)
+{
+	RTE_SET_USED(eth);
+	info->max_rx_queues = VF_WIRE_NB_QUEUES;
+	info->max_tx_queues = VF_WIRE_NB_QUEUES;
+	info->max_mac_addrs = 1;
+	info->max_rx_pktlen = VF_WIRE_FRAME_MAX;
+	info->min_mtu = RTE_ETHER_MIN_MTU;
+	info->max_mtu = VF_WIRE_FRAME_MAX - RTE_ETHER_HDR_LEN - 4;
+	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_RSS_HASH;
+	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	info->flow_type_rss_offloads = RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_TCP |
+				       RTE_ETH_RSS_NONFRAG_IPV4_UDP;
+	info->hash_key_size = sizeof(vf_default_key);
+	info->rx_desc_lim = (struct rte_eth_desc_lim){ .nb_max = 4096, .nb_min = 32,
+							.nb_align = 1 };
+	info->tx_desc_lim = info->rx_desc_lim;
+	info->speed_capa = RTE_ETH_LINK_SPEED_100G;
+	return 0;
+}
+
+static int
+vf_dev_configure(struct rte_eth_dev *eth)
+{
+	struct vf_priv *p = eth->data->dev_private;
+	const struct rte_eth_rss_conf *rss = &eth->data->dev_conf.rx_adv_conf.rss_conf;
+
+	if (rss->rss_key != NULL && rss->rss_key_len == sizeof(p->rss_key))
+		memcpy(p->rss_key, rss->rss_key, sizeof(p->rss_key));
+	return 0;
+}
+
+/* hvsim spreads frames over the started rx queues with the key (vf_wire.h). */
+static void
+vf_publish(struct rte_eth_dev *eth, bool started)
+{
+	struct vf_priv *p = eth->data->dev_private;
+	struct vf_wire_hdr *h = &p->wire->hdr;
+
+	memcpy(h->rss_key, p->rss_key, sizeof(h->rss_key));
+	h->rss_on = (eth->data->dev_conf.rxmode.mq_mode & RTE_ETH_MQ_RX_RSS_FLAG) != 0 &&
+		    eth->data->dev_conf.rx_adv_conf.rss_conf.rss_hf != 0;
+	__atomic_store_n(&h->nb_rxq, eth->data->nb_rx_queues, __ATOMIC_RELEASE);
+	__atomic_store_n(&h->started, started ? 1u : 0u, __ATOMIC_RELEASE);
+}
+
+static int
+vf_link_update(struct rte_eth_dev *eth, int wait)
+{
+	struct vf_priv *p = eth->data->dev_private;
+	struct rte_eth_link link = {
+		.link_speed = RTE_ETH_SPEED_NUM_100G,
+		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
+		.link_autoneg = RTE_ETH_LINK_FIXED,
+	};
+
+	RTE_SET_USED(wait);
+	link.link_status = eth->data->dev_started && !vf_gone(p) ? RTE_ETH_LINK_UP :
+								  RTE_ETH_LINK_DOWN;
+	return rte_eth_linkstatus_set(eth, &link);
+}
+
+static int
+vf_dev_start(struct rte_eth_dev *eth)
+{
+	struct vf_priv *p = eth->data->dev_private;
+
+	if (vf_gone(p))
+		return -ENODEV;
+	vf_publish(eth, true);
+	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++)
+		eth->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
+	for (uint16_t i = 0; i < eth->data->nb_tx_queues; i++)
+		eth->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
+	eth->data->dev_started = 1;
+	vf_link_update(eth, 0);
+	return 0;
+}
+
+static int
+vf_dev_stop(struct rte_eth_dev *eth)
+{
+	vf_publish(eth, false);
+	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++)
+		eth->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
+	for (uint16_t i = 0; i < eth->data->nb_tx_queues; i++)
+		eth->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
+	eth->data->dev_started = 0;
+	vf_link_update(eth, 0);
+	return 0;
+}
+
+static int
+vf_dev_close(struct rte_eth_dev *eth)
+{
+	struct vf_priv *p = eth->data->dev_private;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return 0;
+	if (p->wire != NULL) {
+		if (!vf_gone(p))
+			vf_publish(eth, false);
+		munmap(p->wire, sizeof(*p->wire));
+		p->wire = NULL;
+	}
+	return 0;
+}
+
+static int
+vf_rx_queue_setup(struct rte_eth_dev *eth, uint16_t qid, uint16_t nb_desc, unsigned int socket,
+		  const struct rte_eth_rxconf *conf, struct rte_mempool *mp)
+{
+	struct vf_priv *p = eth->data->dev_private;
+	struct vf_rxq *q = &p->rxq[qid];
+
+	RTE_SET_USED(nb_desc);
+	RTE_SET_USED(socket);
+	RTE_SET_USED(conf);
+	q->ring = &p->wire->rx[qid];
+	q->mp = mp;
+	q->port_id = eth->data->port_id;
+	/* Frames left from an earlier start are stale: start empty. */
+	__atomic_store_n(&q->ring->cons, __atomic_load_n(&q->ring->prod, __ATOMIC_ACQUIRE),
+			 __ATOMIC_RELEASE);
+	eth->data->rx_queues[qid] = q;
+	return 0;
+}
+
+static int
+vf_tx_queue_setup(struct rte_eth_dev *eth, uint16_t qid, uint16_t nb_desc, unsigned int socket,
+		  const struct rte_eth_txconf *conf)
+{
+	struct vf_priv *p = eth->data->dev_private;
+	struct vf_txq *q = &p->txq[qid];
+
+	RTE_SET_USED(nb_desc);
+	RTE_SET_USED(socket);
+	RTE_SET_USED(conf);
+	q->ring = &p->wire->tx[qid];
+	eth->data->tx_queues[qid] = q;
+	return 0;
+}
+
+static void
+vf_queue_release(struct rte_eth_dev *eth, uint16_t qid)
+{
+	RTE_SET_USED(eth);
+	RTE_SET_USED(qid);		/* queues live in the private data */
+}
+
+static int
+vf_stats_get(struct rte_eth_dev *eth, struct rte_eth_stats *st)
+{
+	struct vf_priv *p = eth->data->dev_private;
+
+	for (uint16_t i = 0; i < VF_WIRE_NB_QUEUES; i++) {
+		st->ipackets += p->rxq[i].packets;
+		st->ibytes += p->rxq[i].bytes;
+		st->rx_nombuf += p->rxq[i].nombuf;
+		st->opackets += p->txq[i].packets;
+		st->obytes += p->txq[i].bytes;
+		st->oerrors += p->txq[i].errors;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_ipackets[i] = p->rxq[i].packets;
+			st->q_opackets[i] = p->txq[i].packets;
+		}
+	}
+	return 0;
+}
+
+static int
+vf_stats_reset(struct rte_eth_dev *eth)
+{
+	struct vf_priv *p = eth->data->dev_private;
+
+	for (uint16_t i = 0; i < VF_WIRE_NB_QUEUES; i++) {
+		p->rxq[i].packets = p->rxq[i].bytes = p->rxq[i].nombuf = 0;
+		p->txq[i].packets = p->txq[i].bytes = p->txq[i].errors = 0;
+	}
+	return 0;
+}
+
+/* The stand-in delivers every frame of its NIC: filters are accepted, not applied. */
+static int
+vf_filter_noop(struct rte_eth_dev *eth)
+{
+	RTE_SET_USED(eth);
+	return 0;
+}
+
+static int
+vf_mtu_set(struct rte_eth_dev *eth, uint16_t mtu)
+{
+	RTE_SET_USED(eth);
+	return mtu + RTE_ETHER_HDR_LEN + 4u <= VF_WIRE_FRAME_MAX ? 0 : -EINVAL;
+}
+
+static int
+vf_rss_hash_update(struct rte_eth_dev *eth, struct rte_eth_rss_conf *conf)
+{
+	struct vf_priv *p = eth->data->dev_private;
+
+	if (conf->rss_key != NULL && conf->rss_key_len == sizeof(p->rss_key))
+		memcpy(p->rss_key, conf->rss_key, sizeof(p->rss_key));
+	eth->data->dev_conf.rx_adv_conf.rss_conf.rss_hf = conf->rss_hf;
+	if (eth->data->dev_started && !vf_gone(p))
+		vf_publish(eth, true);
+	return 0;
+}
+
+static const struct eth_dev_ops vf_ops = {
+	.dev_configure = vf_dev_configure,
+	.dev_start = vf_dev_start,
+	.dev_stop = vf_dev_stop,
+	.dev_close = vf_dev_close,
+	.dev_infos_get = vf_dev_infos_get,
+	.link_update = vf_link_update,
+	.rx_queue_setup = vf_rx_queue_setup,
+	.tx_queue_setup = vf_tx_queue_setup,
+	.rx_queue_release = vf_queue_release,
+	.tx_queue_release = vf_queue_release,
+	.stats_get = vf_stats_get,
+	.stats_reset = vf_stats_reset,
+	.promiscuous_enable = vf_filter_noop,
+	.promiscuous_disable = vf_filter_noop,
+	.allmulticast_enable = vf_filter_noop,
+	.allmulticast_disable = vf_filter_noop,
+	.mtu_set = vf_mtu_set,
+	.rss_hash_update = vf_rss_hash_update,
+};
+
+/* Map <run>/vf<nic> if hvsim has a VF there now; NULL (errno set) if not. */
+static struct vf_wire *
+vf_map(unsigned int nic)
+{
+	const char *run = getenv(VF_RUN_DIR_ENV);
+	struct vf_wire *w;
+	char path[512];
+	int fd;
+
+	if (run == NULL) {
+		errno = ENOENT;
+		return NULL;
+	}
+	snprintf(path, sizeof(path), VF_WIRE_FILE_FMT, run, nic);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	w = mmap(NULL, sizeof(*w), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (w == MAP_FAILED)
+		return NULL;
+	if (w->hdr.magic != VF_WIRE_MAGIC || w->hdr.version != VF_WIRE_VERSION ||
+	    w->hdr.nb_queues != VF_WIRE_NB_QUEUES ||
+	    __atomic_load_n(&w->hdr.state, __ATOMIC_ACQUIRE) != VF_WIRE_PRESENT) {
+		munmap(w, sizeof(*w));
+		errno = ENODEV;
+		return NULL;
+	}
+	return w;
+}
+
+static struct vf_slot *
+vf_slot_find(const char *name)
+{
+	for (unsigned int i = 0; i < VF_MAX_SLOTS; i++)
+		if (vf_slots[i].used && strcmp(vf_slots[i].name, name) == 0)
+			return &vf_slots[i];
+	return NULL;
+}
+
+/* Removal: RMV once. Plug-in of a new device file: probe it (as hotplug would). */
+static void
+vf_watch(void *arg)
+{
+	RTE_SET_USED(arg);
+	for (unsigned int i = 0; i < VF_MAX_SLOTS; i++) {
+		struct vf_slot *s = &vf_slots[i];
+		struct rte_eth_dev *eth;
+		struct vf_wire *w;
+
+		if (!s->used)
+			continue;
+		eth = rte_eth_dev_allocated(s->name);
+		if (eth != NULL && eth->data->dev_private != NULL) {
+			struct vf_priv *p = eth->data->dev_private;
+
+			if (!p->removed && p->wire != NULL && vf_gone(p)) {
+				p->removed = true;
+				eth->rx_pkt_burst = vf_rx_burst_gone;
+				eth->tx_pkt_burst = vf_tx_burst_gone;
+				VF_LOG(NOTICE, "%s removed by the host: RMV on port %u", s->name,
+				       eth->data->port_id);
+				rte_eth_dev_callback_process(eth, RTE_ETH_EVENT_INTR_RMV, NULL);
+			}
+			continue;
+		}
+		w = vf_map(s->nic);
+		if (w == NULL)
+			continue;
+		if (w->hdr.serial != s->serial_seen) {
+			s->serial_seen = w->hdr.serial;
+			VF_LOG(NOTICE, "%s plugged in (serial %u): probing it", s->name,
+			       w->hdr.serial);
+			munmap(w, sizeof(*w));
+			if (rte_eal_hotplug_add("vdev", s->name, s->args) < 0)
+				VF_LOG(ERR, "%s: probe after plug-in failed", s->name);
+			continue;
+		}
+		munmap(w, sizeof(*w));
+	}
+	rte_eal_alarm_set(VF_WATCH_US, vf_watch, NULL);
+}
+
+static int
+vf_parse_nic(const char *key, const char *value, void *opaque)
+{
+	char *end;
+	unsigned long v = strtoul(value, &end, 10);
+
+	RTE_SET_USED(key);
+	if (*value == '\0' || *end != '\0' || v > 255)
+		return -EINVAL;
+	*(unsigned int *)opaque = (unsigned int)v;
+	return 0;
+}
+
+static struct vf_slot *
+vf_slot_register(struct rte_vdev_device *vdev)
+{
+	static const char *const keys[] = { VF_ARG_NIC, NULL };
+	const char *name = rte_vdev_device_name(vdev);
+	const char *args = rte_vdev_device_args(vdev);
+	struct vf_slot *s = vf_slot_find(name);
+	struct rte_kvargs *kv;
+	unsigned int nic = 0;
+	int ret = 0;
+
+	if (args != NULL && args[0] != '\0') {
+		kv = rte_kvargs_parse(args, keys);
+		if (kv == NULL)
+			return NULL;
+		ret = rte_kvargs_process(kv, VF_ARG_NIC, vf_parse_nic, &nic);
+		rte_kvargs_free(kv);
+		if (ret < 0)
+			return NULL;
+	}
+	for (unsigned int i = 0; s == NULL && i < VF_MAX_SLOTS; i++) {
+		if (!vf_slots[i].used) {
+			s = &vf_slots[i];
+			s->used = true;
+			snprintf(s->name, sizeof(s->name), "%s", name);
+			snprintf(s->args, sizeof(s->args), "%s", args != NULL ? args : "");
+		}
+	}
+	if (s != NULL)
+		s->nic = nic;
+	if (s != NULL && !vf_watching && rte_eal_alarm_set(VF_WATCH_US, vf_watch, NULL) == 0)
+		vf_watching = true;
+	return s;
+}
+
+static int
+vf_probe(struct rte_vdev_device *vdev)
+{
+	struct vf_slot *s = vf_slot_register(vdev);
+	struct rte_eth_dev *eth;
+	struct vf_priv *p;
+	struct vf_wire *w;
+
+	if (s == NULL) {
+		VF_LOG(ERR, "%s: bad devargs (%s=<index of the hvsim NIC>)",
+		       rte_vdev_device_name(vdev), VF_ARG_NIC);
+		return -EINVAL;
+	}
+	w = vf_map(s->nic);
+	if (w == NULL) {
+		VF_LOG(NOTICE, "%s: hvsim NIC %u has no VF now; probed when one is plugged in",
+		       s->name, s->nic);
+		return -ENODEV;
+	}
+	s->serial_seen = w->hdr.serial;
+	eth = rte_eth_vdev_allocate(vdev, sizeof(*p));
+	if (eth == NULL) {
+		munmap(w, sizeof(*w));
+		return -ENOMEM;
+	}
+	p = eth->data->dev_private;
+	eth->data->mac_addrs = rte_zmalloc("hvsim_vf_mac", sizeof(struct rte_ether_addr), 0);
+	if (eth->data->mac_addrs == NULL) {
+		rte_eth_dev_release_port(eth);
+		munmap(w, sizeof(*w));
+		return -ENOMEM;
+	}
+	p->wire = w;
+	memcpy(p->rss_key, vf_default_key, sizeof(p->rss_key));
+	memcpy(eth->data->mac_addrs->addr_bytes, w->hdr.mac, RTE_ETHER_ADDR_LEN);
+	eth->dev_ops = &vf_ops;
+	eth->rx_pkt_burst = vf_rx_burst;
+	eth->tx_pkt_burst = vf_tx_burst;
+	eth->data->dev_flags |= RTE_ETH_DEV_INTR_RMV | RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
+	rte_eth_dev_probing_finish(eth);
+	VF_LOG(NOTICE, "%s: port %u, VF serial %u of hvsim NIC %u, MAC "
+	       RTE_ETHER_ADDR_PRT_FMT, s->name, eth->data->port_id, w->hdr.serial, s->nic,
+	       RTE_ETHER_ADDR_BYTES(eth->data->mac_addrs));
+	return 0;
+}
+
+static int
+vf_remove(struct rte_vdev_device *vdev)
+{
+	struct rte_eth_dev *eth = rte_eth_dev_allocated(rte_vdev_device_name(vdev));
+	struct vf_priv *p;
+
+	if (eth == NULL)
+		return 0;
+	p = eth->data->dev_private;
+	if (p == NULL || p->wire == NULL)
+		return rte_eth_dev_release_port(eth);
+	if (eth->data->dev_started)
+		rte_eth_dev_stop(eth->data->port_id);
+	return rte_eth_dev_close(eth->data->port_id);	/* releases the port too */
+}
+
+static struct rte_vdev_driver vf_driver = {
+	.probe = vf_probe,
+	.remove = vf_remove,
+};
+
+RTE_PMD_REGISTER_VDEV(net_hvsim_vf, vf_driver);
+RTE_PMD_REGISTER_PARAM_STRING(net_hvsim_vf, VF_ARG_NIC "=<hvsim NIC index>");

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Multi-process forwarding: run as primary (--proc-type=primary) it sets up
+ * port 0 with N queues and forwards on queue 0 only; run as secondary it
+ * attaches to the same port and forwards on the queue it is given. Each frame
+ * goes back out on the queue it came in on. Prints its counts on SIGTERM.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#define APP_BURST		32
+#define APP_TX_RETRIES		100000
+
+static volatile sig_atomic_t stop;
+
+static struct {
+	uint16_t nb_queues;
+	uint16_t queue;
+	const char *ready_file;
+} opt = { .nb_queues = 2 };
+
+static uint64_t rx_count, tx_count, tx_dropped;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int
+parse_args(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "queues", required_argument, NULL, 'n' },
+		{ "queue", required_argument, NULL, 'q' },
+		{ "ready-file", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			opt.nb_queues = (uint16_t)atoi(optarg);
+			break;
+		case 'q':
+			opt.queue = (uint16_t)atoi(optarg);
+			break;
+		case 'r':
+			opt.ready_file = optarg;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return opt.nb_queues == 0 ? -EINVAL : 0;
+}
+
+static int
+primary_setup(uint16_t port)
+{
+	struct rte_eth_conf conf = { .rxmode = { .mq_mode = RTE_ETH_MQ_RX_RSS } };
+	struct rte_eth_dev_info info;
+	struct rte_mempool *mp;
+	int ret = rte_eth_dev_info_get(port, &info);
+
+	if (ret != 0)
+		return ret;
+	conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP & info.flow_type_rss_offloads;
+	mp = rte_pktmbuf_pool_create("mp_fwd_mbufs", 8191, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				     rte_socket_id());
+	if (mp == NULL)
+		return -rte_errno;
+	ret = rte_eth_dev_configure(port, opt.nb_queues, opt.nb_queues, &conf);
+	for (uint16_t q = 0; ret == 0 && q < opt.nb_queues; q++) {
+		ret = rte_eth_rx_queue_setup(port, q, 512, rte_eth_dev_socket_id(port), NULL, mp);
+		if (ret == 0)
+			ret = rte_eth_tx_queue_setup(port, q, 1024, rte_eth_dev_socket_id(port),
+						     NULL);
+	}
+	return ret == 0 ? rte_eth_dev_start(port) : ret;
+}
+
+static void
+forward(uint16_t port, uint16_t q)
+{
+	struct rte_mbuf *pkts[APP_BURST];
+
+	while (!stop) {
+		uint16_t nb = rte_eth_rx_burst(port, q, pkts, APP_BURST), sent = 0;
+
+		rx_count += nb;
+		for (unsigned int t = 0; sent < nb && t < APP_TX_RETRIES && !stop; t++)
+			sent += rte_eth_tx_burst(port, q, pkts + sent, nb - sent);
+		tx_count += sent;
+		tx_dropped += nb - sent;
+		rte_pktmbuf_free_bulk(pkts + sent, nb - sent);
+		if (nb == 0)
+			usleep(50);	/* two processes share two cores with hvsim */
+	}
+}
+
+static void
+report(uint16_t port, const char *role, uint16_t q)
+{
+	struct rte_eth_stats st;
+
+	printf("mp_fwd %s: queue %u rx %" PRIu64 " tx %" PRIu64 " tx_dropped %" PRIu64 "\n",
+	       role, q, rx_count, tx_count, tx_dropped);
+	if (rte_eth_stats_get(port, &st) == 0)
+		printf("mp_fwd %s: port ipackets %" PRIu64 " opackets %" PRIu64 " q%u ipackets %"
+		       PRIu64 "\n", role, st.ipackets, st.opackets, q, st.q_ipackets[q]);
+}
+
+int
+main(int argc, char **argv)
+{
+	bool primary;
+	sigset_t sigs;
+	const char *role;
+	int ret;
+
+	/* EAL's threads inherit the mask: only this thread takes the stop signals. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "mp_fwd: EAL init failed\n");
+		return 1;
+	}
+	if (parse_args(argc - ret, argv + ret) < 0) {
+		fprintf(stderr, "usage: mp_fwd_app EAL... -- [--queues N] [--queue Q] "
+			"[--ready-file F]\n");
+		return 1;
+	}
+	primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
+	role = primary ? "primary" : "secondary";
+	if (rte_eth_dev_count_avail() == 0) {
+		fprintf(stderr, "mp_fwd %s: no port\n", role);
+		return 1;
+	}
+	if (primary) {
+		opt.queue = 0;
+		ret = primary_setup(0);
+		if (ret != 0) {
+			fprintf(stderr, "mp_fwd primary: port setup failed: %d\n", ret);
+			return 1;
+		}
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+	printf("mp_fwd %s: forwarding on port 0 queue %u\n", role, opt.queue);
+	fflush(stdout);
+	if (opt.ready_file != NULL) {
+		FILE *f = fopen(opt.ready_file, "w");
+
+		if (f != NULL) {
+			fprintf(f, "%d\n", (int)getpid());
+			fclose(f);
+		}
+	}
+	forward(0, opt.queue);
+	report(0, role, opt.queue);
+	if (primary) {
+		rte_eth_dev_stop(0);
+		rte_eth_dev_close(0);
+	}
+	rte_eal_cleanup();
+	return 0;
+}

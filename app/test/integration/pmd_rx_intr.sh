@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# sanitizer: yes
+# Rx queue interrupts (rte_eth_dev_rx_intr_enable + epoll, l3fwd-power style)
+# under each uio ABI hvsim plays (6.1 re-masks a channel on every interrupt,
+# 6.10, 2025 leaves masks to user space), with 2 queues (primary + subchannel):
+#
+#   hvsim gen --rx (RSS over 2 channels)--> net_netvsc --> rx_intr_app
+#        ^                                                  | same queue
+#        +----------------------- tx <----------------------+
+#
+# The app polls, and after a run of empty polls arms both queues and sleeps.
+# Judges: the polling thread's CPU time (/proc/PID/task/PID/stat, not the
+# app's or hvsim's word) stays near zero over idle periods before and after
+# traffic; gen gets every frame back intact (its own sequence numbers and
+# CRCs); both queues received some; the app really slept and woke.
+. "$(dirname "$0")/../lib/common.sh"
+
+APP=$BUILD/app/test/integration/rx_intr_app
+COUNT=3000
+RATE=2000	# frames/s: gaps long enough for the app to fall asleep between them
+IDLE_S=2
+MAX_IDLE_TICKS=6	# of 100 per s: a polling thread would take ~$((IDLE_S * 100))
+
+# utime + stime of thread TID of PID, in clock ticks (fields 14, 15 after the name).
+thread_ticks() {
+	sed 's/^.*) //' "/proc/$1/task/$1/stat" | awk '{ print $12 + $13 }'
+}
+
+idle_check() {
+	local pid=$1 what=$2 t0 t1
+	t0=$(thread_ticks "$pid") || fail "$what: no thread stat"
+	sleep "$IDLE_S"
+	t1=$(thread_ticks "$pid") || fail "$what: no thread stat"
+	echo "$what: polling thread took $((t1 - t0)) ticks over ${IDLE_S}s"
+	[ $((t1 - t0)) -le $MAX_IDLE_TICKS ] ||
+		fail "$what: $((t1 - t0)) ticks over ${IDLE_S}s idle: the thread is not sleeping"
+}
+
+run_abi() {
+	local abi=$1 mode=$2
+	local run=/dev/shm/hvsim-rxintr.$$.$abi out=$TMP/rxintr-$abi.log pidf=$TMP/app-$abi.pid
+	"$HVSIM" run --run-dir "$run" --uio-abi "$abi" --queues 2 \
+		--nic "gen:count=$COUNT,rate=$(pace $RATE),size=128,flows=32,srcip,hold" -- \
+		"$APP" $(eal_args "$mode") -d "$PLUGIN_BUILD/drivers" \
+		-d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so" \
+		-- --queues 2 --pid-file "$pidf" >"$out" 2>&1 &
+	local hv=$! pid
+	at_exit "kill $hv"
+	for _ in $(seq 1 150); do
+		[ -s "$pidf" ] && break
+		kill -0 $hv 2>/dev/null || break
+		sleep 0.2
+	done
+	[ -s "$pidf" ] || { cat "$out"; fail "abi $abi: app did not come up"; }
+	pid=$(cat "$pidf")
+	at_exit "kill $pid"
+	sleep 0.5
+	idle_check "$pid" "abi $abi before traffic"
+	"$HVSIM" ctl --run-dir "$run" gen 0 start >/dev/null || fail "abi $abi: gen start"
+	for _ in $(seq 1 $((COUNT / $(pace $RATE) * 4 + 40))); do
+		"$HVSIM" ctl --run-dir "$run" counters | grep -q "back $COUNT," && break
+		sleep 0.5
+	done
+	idle_check "$pid" "abi $abi after traffic"
+	kill -TERM "$pid"
+	wait $hv || { cat "$out"; fail "abi $abi: hvsim/app exited with an error"; }
+	grep -E '^rx_intr:|^gen:' "$out"
+	grep -q "gen: sent $COUNT, back $COUNT, lost 0, reordered 0, dup 0, corrupt 0, foreign 0" \
+		"$out" || { tail -30 "$out"; fail "abi $abi: gen did not get every frame back"; }
+	local line q0 q1 sleeps wakeups
+	line=$(grep '^rx_intr: rxq0' "$out") || fail "abi $abi: no app summary"
+	q0=$(echo "$line" | awk '{ print $3 }')
+	q1=$(echo "$line" | awk '{ print $5 }')
+	sleeps=$(echo "$line" | awk '{ print $11 }')
+	wakeups=$(echo "$line" | awk '{ print $13 }')
+	[ $((q0 + q1)) -eq $COUNT ] || fail "abi $abi: app received $((q0 + q1)), sent $COUNT"
+	[ "$q0" -gt 0 ] && [ "$q1" -gt 0 ] || fail "abi $abi: RSS used one queue only ($q0/$q1)"
+	# Traffic at $RATE/s leaves the app idle between frames: it must have slept
+	# and been woken many times, not once at the start.
+	[ "$wakeups" -ge 10 ] || fail "abi $abi: only $wakeups wake-ups over $sleeps sleeps"
+}
+
+plugin_build_dir
+modes=$(test_modes)
+mode=va
+case $modes in *pa*) hugepages_reserve 256; mode=pa ;; esac
+for abi in 6.1 6.10 2025; do
+	run_abi "$abi" "$mode"
+done
+echo "rx interrupts: idle thread asleep, every frame forwarded under 6.1, 6.10 and 2025 ($mode)"

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# sanitizer: yes
+# Secondary processes on our PMD (PA mode only: a --no-huge primary cannot
+# share its memory, so there is no VA case):
+#
+#   hvsim gen --rx (RSS, 2 channels)--> net_netvsc port 0
+#       queue 0: mp_fwd_app primary   (configures 2 queues, forwards queue 0)
+#       queue 1: mp_fwd_app secondary (attaches, forwards queue 1)
+#       dpdk-proc-info secondary      (reads the port's stats)
+#   every frame goes back out on its queue to gen.
+#
+# Judges: gen gets every frame back intact (its sequence numbers and CRCs);
+# the secondary forwarded some of them; the two processes' own counts add up
+# to what gen sent; dpdk-proc-info's port stats equal gen's counts.
+. "$(dirname "$0")/../lib/common.sh"
+
+APP=$BUILD/app/test/integration/mp_fwd_app
+PROC_INFO=$DPDK_BUILD/app/dpdk-proc-info
+PRELOAD=$BUILD/app/hvsim/libhvsim_uio.so
+COUNT=20000
+
+need_root "multi-process needs hugepages: a --no-huge primary shares no memory; VA mode skipped"
+[ -x "$PROC_INFO" ] || skip "dpdk-proc-info not built"
+hugepages_reserve 256
+plugin_build_dir
+
+prefix=nvmp$$
+run=/dev/shm/hvsim-mp.$$
+eal=(--file-prefix "$prefix" --huge-dir "$HUGE_DIR" --iova-mode=pa
+	-d "$PLUGIN_BUILD/drivers" -d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so")
+# Under ASan the primary's default memory addresses are often taken in a
+# secondary (the sanitizer's own mappings): put DPDK's memory above them.
+[ "$SANITIZED" = 1 ] && eal+=(--base-virtaddr 0x200000000000)
+out=$TMP/primary.log sec_out=$TMP/secondary.log info_out=$TMP/proc-info.log
+
+"$HVSIM" run --run-dir "$run" --queues 2 \
+	--nic "gen:count=$COUNT,rate=$(pace 20000),size=128,flows=32,srcip,hold" -- \
+	"$APP" "${eal[@]}" -m 256 --proc-type=primary -- --queues 2 \
+	--ready-file "$TMP/primary.pid" >"$out" 2>&1 &
+hv=$!
+at_exit "kill $hv"
+wait_file() {
+	for _ in $(seq 1 150); do
+		[ -s "$1" ] && return 0
+		kill -0 $hv 2>/dev/null || return 1
+		sleep 0.2
+	done
+	return 1
+}
+wait_file "$TMP/primary.pid" || { cat "$out"; fail "primary did not come up"; }
+ppid_=$(cat "$TMP/primary.pid")
+at_exit "kill $ppid_"
+
+# Secondaries join the same hvsim run as the primary: its preload and run dir.
+as_guest() { HVSIM_RUN_DIR=$run LD_PRELOAD="$PRELOAD${LD_PRELOAD:+:$LD_PRELOAD}" "$@"; }
+
+as_guest "$APP" "${eal[@]}" --proc-type=secondary -- --queue 1 \
+	--ready-file "$TMP/secondary.pid" >"$sec_out" 2>&1 &
+sec=$!
+at_exit "kill $sec"
+wait_file "$TMP/secondary.pid" || { cat "$out" "$sec_out"; fail "secondary did not come up"; }
+sec_pid=$(cat "$TMP/secondary.pid")
+at_exit "kill $sec_pid"
+
+"$HVSIM" ctl --run-dir "$run" gen 0 start >/dev/null || fail "gen start"
+for _ in $(seq 1 120); do
+	"$HVSIM" ctl --run-dir "$run" counters | grep -q "back $COUNT," && break
+	sleep 0.5
+done
+
+bounded 60 env HVSIM_RUN_DIR="$run" LD_PRELOAD="$PRELOAD${LD_PRELOAD:+:$LD_PRELOAD}" \
+	"$PROC_INFO" "${eal[@]}" --proc-type=secondary -- --stats >"$info_out" 2>&1 ||
+	{ cat "$info_out"; fail "dpdk-proc-info failed"; }
+grep -E 'NIC statistics|RX-packets: |TX-packets: ' "$info_out" | grep -v 'Stats reg' | head -5
+
+kill -TERM "$sec_pid"
+wait $sec || { cat "$sec_out"; fail "secondary exited with an error"; }
+kill -TERM "$ppid_"
+wait $hv || { cat "$out"; fail "hvsim/primary exited with an error"; }
+grep -E '^mp_fwd|^gen:' "$out" "$sec_out"
+
+grep -q "gen: sent $COUNT, back $COUNT, lost 0, reordered 0, dup 0, corrupt 0, foreign 0" "$out" ||
+	fail "gen did not get every frame back intact"
+p_rx=$(awk '/^mp_fwd primary: queue/ { print $6 }' "$out")
+s_rx=$(awk '/^mp_fwd secondary: queue/ { print $6 }' "$sec_out")
+[ -n "$p_rx" ] && [ -n "$s_rx" ] || fail "missing process reports"
+[ "$s_rx" -gt 0 ] || fail "the secondary forwarded nothing on queue 1"
+[ $((p_rx + s_rx)) -eq $COUNT ] || fail "primary $p_rx + secondary $s_rx != $COUNT"
+info_rx=$(awk '/^  RX-packets: / { print $2; exit }' "$info_out")
+info_tx=$(awk '/^  TX-packets: / { print $2; exit }' "$info_out")
+[ "$info_rx" = "$COUNT" ] && [ "$info_tx" = "$COUNT" ] ||
+	fail "dpdk-proc-info says rx $info_rx tx $info_tx, gen sent and got back $COUNT"
+echo "secondary: proc-info stats match gen ($COUNT), primary forwarded $p_rx on queue 0, secondary $s_rx on queue 1"

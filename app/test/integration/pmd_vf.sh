@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Accelerated networking with our PMD: hvsim's VF stand-in (net_hvsim_vf,
+# a vdev over shared memory) carries the NIC's MAC; our netvsc owns it and
+# switches the data path to it (NVSP 129) when the host reports it (NVSP 128).
+#
+#   hvsim gen --> [data path: VF rings | synthetic channel] --> net_netvsc (ours)
+#       ^                                                         | testpmd io fwd
+#       +------ [VF tx rings | synthetic sends] <-----------------+
+#
+# Cases: VF present at start (every frame over the VF, the synthetic
+# channel idle); hot-add then surprise removal under traffic; ten
+# add/remove cycles under traffic with no mbuf leaked. Judges: gen's
+# sequence numbers and CRCs (corrupt/dup 0; losses only in the switch
+# windows, bounded and reported), testpmd's counters, hvsim's per-path
+# counters, the mempool in-use count before and after.
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/mbuf_check.sh"
+
+VF_PLUGIN=app/hvsim/vf/librte_net_hvsim_vf.so
+[ -f "$BUILD/$VF_PLUGIN" ] || skip "net_hvsim_vf not built"
+RATE=$(pace 20000)
+
+start_case() {
+	local name=$1 mode=$2 gen=$3; shift 3
+	RUN=/dev/shm/hvsim-pmdvf.$$.$name
+	OUT=$TMP/$name.log
+	plugin_build_dir
+	mkfifo "$TMP/in-$name"
+	"$HVSIM" run --run-dir "$RUN" --nic "$gen" "$@" -- \
+		"$TESTPMD" $(eal_args "$mode") -d "$PLUGIN_BUILD/drivers" \
+		-d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so" \
+		-d "$PLUGIN_BUILD/$VF_PLUGIN" --vdev net_hvsim_vf0,nic=0 \
+		-- --total-num-mbufs=16384 -i <"$TMP/in-$name" >"$OUT" 2>&1 &
+	HV=$!
+	at_exit "kill $HV"
+	exec 3>"$TMP/in-$name"
+	for _ in $(seq 1 100); do grep -q 'testpmd>' "$OUT" && break; sleep 0.2; done
+	grep -q 'testpmd>' "$OUT" || { cat "$OUT"; fail "$name: testpmd did not come up"; }
+	echo "set fwd io retry" >&3
+	echo "set burst tx delay 20 retry 5000" >&3
+}
+
+ctl() { "$HVSIM" ctl --run-dir "$RUN" "$@"; }
+# A field of hvsim's "nic0 vf ..." counter line, or of the synthetic channels' sums.
+vf_field() { ctl counters | awk -v f="$1" '$1 == "nic0" && $2 == "vf" {
+	for (i = 3; i < NF; i++) if ($i == f) print $(i + 1) }'; }
+syn_count() { ctl counters | awk -v f="$1" '$1 ~ /^dev0\./ && $2 == f { s += $3 } END { print s + 0 }'; }
+gen_back() { ctl counters | sed -n 's/^gen: sent [0-9]*, back \([0-9]*\),.*/\1/p'; }
+gen_back_is() { [ "$(gen_back)" = "$1" ]; }
+gen_sent_all() { ctl counters | grep -q "^gen: sent $1,"; }
+released_at_least() { [ "$(grep -c "VF port [0-9]* released" "$OUT")" -ge "$1" ]; }
+wait_for() {	# SECS CMD...: until CMD succeeds
+	local secs=$1; shift
+	for _ in $(seq 1 $((secs * 10))); do "$@" && return 0; sleep 0.1; done
+	return 1
+}
+datapath_is() { [ "$(vf_field datapath)" = "$1" ]; }
+finish_case() {
+	echo "stop" >&3
+	echo "quit" >&3
+	exec 3>&-
+	wait $HV || fail "$1: hvsim/testpmd exited with an error"
+	grep -q "Segmentation\|panic" "$OUT" && fail "$1: testpmd crashed"
+	GEN_LINE=$(grep '^gen: sent' "$OUT" | tail -1)
+	echo "$1: $GEN_LINE"
+}
+gen_num() { echo "$GEN_LINE" | sed -n "s/.* $1 \([0-9]*\).*/\1/p"; }
+
+# VF present from the start: every frame goes over it, none synthetic.
+case_at_start() {
+	local mode=$1 n=20000
+	start_case "start-$mode" "$mode" "gen:count=$n,size=64,rate=$RATE,hold" --vf 0
+	echo "start" >&3
+	wait_for 10 datapath_is vf || fail "start-$mode: data path never switched to the VF"
+	ctl gen 0 start >/dev/null
+	wait_for 30 gen_back_is "$n" || fail "start-$mode: not every frame came back"
+	local vf_rx=$(vf_field vf_rx) vf_tx=$(vf_field vf_tx) syn_rx=$(syn_count rx_frames)
+	local syn_tx=$(syn_count tx_frames)
+	finish_case "start-$mode"
+	echo "start-$mode: VF rx $vf_rx tx $vf_tx, synthetic rx $syn_rx tx $syn_tx"
+	[ "$vf_rx" = "$n" ] && [ "$vf_tx" = "$n" ] || fail "start-$mode: not all over the VF"
+	[ "$syn_rx" = 0 ] && [ "$syn_tx" = 0 ] || fail "start-$mode: synthetic path not idle"
+	echo "$GEN_LINE" | grep -q "back $n, lost 0, reordered 0, dup 0, corrupt 0" ||
+		fail "start-$mode: gen's judge"
+	grep -q "RX-packets: $n .*RX-total: $n" "$OUT" || fail "start-$mode: testpmd rx count"
+}
+
+# Hot-add, then surprise removal, under traffic; LOSS_MAX bounds the loss.
+case_hotplug() {
+	local n=$((RATE * 4)) loss_max=$((RATE / 5))	# 200 ms of traffic over two switches
+	start_case hotplug va "gen:count=$n,size=64,rate=$RATE,hold"
+	echo "start" >&3
+	ctl gen 0 start >/dev/null
+	sleep 0.8
+	[ "$(syn_count rx_frames)" -gt 0 ] || fail "hotplug: no synthetic traffic before the VF"
+	ctl vf 0 add >/dev/null || fail "hotplug: vf add"
+	wait_for 10 datapath_is vf || fail "hotplug: data path never switched to the VF"
+	sleep 0.8
+	local vf_rx=$(vf_field vf_rx)
+	[ "$vf_rx" -gt 0 ] || fail "hotplug: nothing over the VF"
+	local syn_before=$(syn_count rx_frames)
+	ctl vf 0 remove >/dev/null || fail "hotplug: vf remove"
+	wait_for 10 grep -q "VF port [0-9]* released" "$OUT" || fail "hotplug: VF never released"
+	sleep 0.5
+	[ "$(syn_count rx_frames)" -gt "$syn_before" ] || fail "hotplug: no fallback traffic"
+	wait_for 30 gen_sent_all "$n" ||
+		fail "hotplug: gen did not finish"
+	sleep 1
+	finish_case hotplug
+	local lost=$(gen_num lost)
+	echo "hotplug: VF carried $vf_rx frames; lost $lost in the switch windows (bound $loss_max)"
+	[ -n "$lost" ] && [ "$lost" -le "$loss_max" ] || fail "hotplug: lost $lost > $loss_max"
+	echo "$GEN_LINE" | grep -q "dup 0, corrupt 0" || fail "hotplug: duplicated or corrupt frames"
+}
+
+# Ten add/remove cycles under traffic: traffic resumes, no mbuf is leaked.
+case_cycles() {
+	local n=$((RATE * 8)) cycles=10
+	start_case cycles va "gen:count=$n,size=64,rate=$RATE,hold"
+	echo "start" >&3
+	echo "dump_mempool" >&3
+	ctl gen 0 start >/dev/null
+	for c in $(seq 1 $cycles); do
+		ctl vf 0 add >/dev/null || fail "cycles: add $c"
+		wait_for 10 datapath_is vf || fail "cycles: no switch to the VF in cycle $c"
+		sleep 0.2
+		ctl vf 0 remove >/dev/null || fail "cycles: remove $c"
+		wait_for 10 released_at_least "$c" ||
+			fail "cycles: VF not released in cycle $c"
+		sleep 0.1
+	done
+	local back=$(gen_back)
+	sleep 0.5
+	[ "$(gen_back)" -gt "$back" ] || fail "cycles: traffic did not resume"
+	wait_for 60 gen_sent_all "$n" ||
+		fail "cycles: gen did not finish"
+	sleep 1
+	echo "stop" >&3
+	echo "port stop all" >&3
+	echo "dump_mempool" >&3
+	finish_case cycles
+	echo "cycles: $(vf_adds=$(grep -c "attached" "$OUT"); echo "$vf_adds VF attaches")," \
+		"lost $(gen_num lost) of $n"
+	mbuf_check_no_leak "$OUT" cycles
+	[ "$(gen_num lost)" -le $((cycles * RATE / 10)) ] ||
+		fail "cycles: lost more than 100 ms of traffic per cycle"
+	echo "$GEN_LINE" | grep -q "dup 0, corrupt 0" || fail "cycles: duplicated or corrupt frames"
+}
+
+modes=$(test_modes)
+case $modes in *pa*) hugepages_reserve 256 ;; esac
+for m in $modes; do case_at_start "$m"; done
+case_hotplug
+case_cycles
+echo "our PMD ran over the VF from the start ($modes), across hot-add/removal and ten cycles"

@@ -1,0 +1,372 @@
+#!/usr/bin/env python3
+"""Tables, plots and the report of devtools/bench.sh (make bench).
+
+  bench_report.py table RESULTS            print the A/B table
+  bench_report.py doc RESULTS DOC HEADER   write DOC (markdown) with that
+                                           table, and SVG plots beside it
+
+RESULTS holds one line per case and side, as bench.sh records them:
+"CASE SIZE QUEUES SIDE UNIT v1 v2 ...". HEADER holds bench.sh's own
+description of the run (its "bench:" lines). The plots are drawn as plain
+SVG here, so the report needs nothing beyond python3.
+"""
+import datetime
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+SIDES = ("ours", "ref")
+LOWER_IS_BETTER = ("ins/pkt",)
+
+
+def load(path):
+    rows = {}
+    order = []
+    with open(path) as f:
+        for line in f:
+            w = line.split()
+            if len(w) < 6:
+                continue
+            case, size, queues, side, unit = w[:5]
+            vals = [float(v) for v in w[5:]]
+            key = (case, int(size), int(queues), unit)
+            if key not in rows:
+                rows[key] = {}
+                order.append(key)
+            rows[key][side] = vals
+    return order, rows
+
+
+def fmt(v):
+    if v >= 100:
+        return "%.0f" % v
+    return "%.2f" % v if v < 10 else "%.1f" % v
+
+
+def cell(vals):
+    if not vals:
+        return "-"
+    return "%s (%s..%s)" % (fmt(statistics.median(vals)), fmt(min(vals)), fmt(max(vals)))
+
+
+def ratio(key, r):
+    if "ours" not in r or "ref" not in r:
+        return "-"
+    a, b = statistics.median(r["ours"]), statistics.median(r["ref"])
+    if b == 0:
+        return "-"
+    return "%.2f" % (a / b)
+
+
+def table(order, rows):
+    head = ("case", "size", "queues", "unit", "ours median (min..max)",
+            "ref median (min..max)", "ours/ref", "runs")
+    lines = [head]
+    for key in order:
+        case, size, queues, unit = key
+        r = rows[key]
+        n = max(len(v) for v in r.values())
+        lines.append((case, str(size), str(queues), unit, cell(r.get("ours")),
+                      cell(r.get("ref")), ratio(key, r), str(n)))
+    widths = [max(len(l[i]) for l in lines) for i in range(len(head))]
+    out = []
+    for i, l in enumerate(lines):
+        out.append("  ".join(c.ljust(widths[j]) for j, c in enumerate(l)).rstrip())
+        if i == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+# --- SVG -------------------------------------------------------------------
+
+COLOURS = {"rx": "#1f77b4", "tx": "#d62728", "fwd": "#2ca02c"}
+
+
+def svg_chart(title, xlabel, ylabel, xcats, series):
+    """series: list of (label, colour, dashed, [(xcat, median, lo, hi)])."""
+    w, h, left, right, top, bottom = 640, 400, 60, 150, 40, 50
+    pw, ph = w - left - right, h - top - bottom
+    ymax = max([p[3] for s in series for p in s[3]] + [0.001]) * 1.1
+    step = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
+    tick = next((t for t in step if ymax / t <= 8), 200)
+
+    def x(cat):
+        i = xcats.index(cat)
+        return left + pw * (i + 0.5) / len(xcats)
+
+    def y(v):
+        return top + ph * (1 - v / ymax)
+
+    o = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+         'font-family="sans-serif" font-size="12">' % (w, h),
+         '<rect width="100%" height="100%" fill="white"/>',
+         '<text x="%d" y="20" font-size="14" text-anchor="middle">%s</text>' % (left + pw / 2, title)]
+    v = 0.0
+    while v <= ymax:
+        o.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#ddd"/>' % (left, left + pw, y(v), y(v)))
+        o.append('<text x="%d" y="%.1f" text-anchor="end">%g</text>' % (left - 5, y(v) + 4, round(v, 3)))
+        v += tick
+    o.append('<rect x="%d" y="%d" width="%d" height="%d" fill="none" stroke="black"/>' % (left, top, pw, ph))
+    for c in xcats:
+        o.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>' % (x(c), top + ph + 18, c))
+    o.append('<text x="%d" y="%d" text-anchor="middle">%s</text>' % (left + pw / 2, h - 8, xlabel))
+    o.append('<text x="15" y="%d" text-anchor="middle" transform="rotate(-90 15 %d)">%s</text>'
+             % (top + ph / 2, top + ph / 2, ylabel))
+    for k, (label, colour, dashed, pts) in enumerate(series):
+        dash = ' stroke-dasharray="6 4"' if dashed else ""
+        pts = sorted(pts, key=lambda p: xcats.index(p[0]))
+        if len(pts) > 1:
+            o.append('<polyline fill="none" stroke="%s" stroke-width="2"%s points="%s"/>'
+                     % (colour, dash, " ".join("%.1f,%.1f" % (x(p[0]), y(p[1])) for p in pts)))
+        for p in pts:
+            o.append('<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="%s"/>'
+                     % (x(p[0]), x(p[0]), y(p[2]), y(p[3]), colour))
+            shape = ('<rect x="%.1f" y="%.1f" width="7" height="7" fill="white" stroke="%s"/>'
+                     % (x(p[0]) - 3.5, y(p[1]) - 3.5, colour)) if dashed else \
+                ('<circle cx="%.1f" cy="%.1f" r="4" fill="%s"/>' % (x(p[0]), y(p[1]), colour))
+            o.append(shape)
+        ly = top + 10 + 18 * k
+        o.append('<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s" stroke-width="2"%s/>'
+                 % (left + pw + 10, left + pw + 35, ly, ly, colour, dash))
+        o.append('<text x="%d" y="%d">%s</text>' % (left + pw + 40, ly + 4, label))
+    o.append("</svg>")
+    return "\n".join(o) + "\n"
+
+
+def plot(rows, fixed, vary, cats):
+    """Series per (case, side) of rx/tx/fwd, x = size or queues."""
+    series = []
+    for case in ("rx", "tx", "fwd"):
+        for side in SIDES:
+            pts = []
+            for (c, size, queues, unit), r in rows.items():
+                if c != case or side not in r:
+                    continue
+                if vary == "size" and queues == fixed:
+                    xc = str(size)
+                elif vary == "queues" and size == fixed:
+                    xc = str(queues)
+                else:
+                    continue
+                v = r[side]
+                pts.append((xc, statistics.median(v), min(v), max(v)))
+            if pts:
+                series.append(("%s %s" % (case, side), COLOURS[case], side == "ref",
+                               [p for p in pts if p[0] in cats]))
+    return series
+
+
+# --- the report ------------------------------------------------------------
+
+def run(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return "(%s: not available)" % cmd[0]
+
+
+def machine():
+    keep = ("Architecture", "CPU(s)", "Model name", "Thread(s) per core", "Core(s) per socket",
+            "Socket(s)", "CPU max MHz", "BogoMIPS", "Hypervisor vendor", "Virtualization type",
+            "L1d cache", "L2 cache", "L3 cache", "NUMA node(s)")
+    lines = [l for l in run(["lscpu"]).splitlines() if l.split(":")[0].strip() in keep]
+    return "\n".join(lines + ["", run(["uname", "-a"])])
+
+
+DOC_TEXT = """# Performance: our netvsc PMD against DPDK 22.11's
+
+Generated by `make bench` ({date}; the settings are in the first lines
+of Results); rerun it to replace this page and its plots. The machine was
+{quiet}. Every figure is the median of alternating runs, with the spread
+(min..max) beside it: judge the ratios by the spread.
+
+## What is compared
+
+- **ours**: this project's VMBus bus and netvsc PMD (`build/drivers`),
+  loaded with `-d` into the DPDK subproject's `dpdk-testpmd` / `dpdk-l3fwd`
+  (build/subprojects/dpdk).
+- **ref**: DPDK 22.11's own `bus/vmbus` and `net/netvsc`, built from the
+  same source (`subprojects/dpdk`) in `build-ref` by
+  `devtools/bench.sh --build-ref` (`make build-ref`), with the options
+  build/ gives its subproject (devtools/bench_ref_options.py copies them
+  from `meson introspect`: release, -O3, platform=generic (-march=corei7),
+  the same libraries; only the drivers differ: bus/vmbus, net/netvsc,
+  mempool/ring), and its own `dpdk-testpmd` / `dpdk-l3fwd`. The compile
+  commands of the libraries and of testpmd are identical but for paths.
+  Debian's binaries are not used here.
+- Both find hvsim's NICs as they would on Hyper-V: their vmbus bus scans
+  `/sys/bus/vmbus` and opens `/dev/uioN`, which hvsim's preload library
+  provides. DPDK 22.11's netvsc leaves its queues marked stopped, so
+  testpmd would not poll them: the ref side runs with
+  `app/test/conformance/qstate_fix.c` preloaded, compiled against build-ref's
+  headers (`build-ref/libqstate_fix.so`); it only marks the queues started
+  after `rte_eth_dev_start` and is not in the data path.
+- Same host for both: hvsim `--busy-poll`, pinned to core 0; the guest's
+  forwarding lcore on core 1 (`-l 0-1 --nb-cores=1`, one lcore also for 4
+  queues); PA mode (hugepages reserved by the script and given back,
+  `--iova-mode=pa`) as root.
+
+## Cases
+
+| case | traffic | figure |
+|---|---|---|
+| rx | hvsim gen (unlimited, UDP, 64 flows differing in source address and port) -> testpmd rxonly | Mpps: testpmd port RX-packets over the interval |
+| tx | testpmd txonly (`set txpkts SIZE`) -> hvsim sink | Mpps: port TX-packets |
+| fwd | hvsim gen -> testpmd io -> back to gen (which checks every frame) | Mpps: port TX-packets (forwarded) |
+| l3fwd | gen (8 flows, 64 B) -> dpdk-l3fwd LPM, 2 ports, 1 lcore -> sink | Mpps: frames the guest sent on the second NIC (hvsim counter) |
+| tso | Linux TCP (netns) -> TAP -> testpmd csum fwd, `tso set 800` -> TAP -> Linux | Gbit/s of TCP payload |
+| ipp-rx/tx/fwd | callgrind, 64 B, 1 queue | instructions per packet inside the PMD burst functions |
+
+Sizes are frame lengths without FCS. Queues: hvsim `--queues N`, testpmd
+`--rxq=N --txq=N` (`--rxd=2048 --txd=2048`, 32768 mbufs); with 4 queues
+testpmd asks for RSS and hvsim's Toeplitz (table-driven:
+app/hvsim/host/host_toeplitz.c) picks the receive channel; the one
+forwarding lcore polls all queues.
+Each rate is a counter's delta over a steady interval after a warm-up.
+
+**Instructions per packet** (`ipp-*`, 64 B, 1 queue): testpmd runs under
+`valgrind --tool=callgrind --collect-atstart=no --toggle-collect=RX
+--toggle-collect=TX`, where RX/TX are the PMD's burst functions (ours:
+`netvsc_rx_burst`, `netvsc_tx_burst`; ref: `hn_recv_pkts`,
+`hn_xmit_pkts`), so only instructions executed inside them are counted,
+callees included (ring reads, RNDIS parsing, mbuf allocation and free,
+copies, completions, signalling); devtools/bench_callgrind.py sums calls
+and inclusive instructions over the profile's call edges into them. Not
+counted: testpmd's own per-packet work (the same code on both sides) and
+hvsim.
+- `ipp-tx`: txonly from `start` to `stop` (every tx burst has work),
+  divided by the TX-packets testpmd's forwarding engine counted.
+- `ipp-rx`, `ipp-fwd`: 2000 gen frames wait in the channel before
+  forwarding starts (`--no-flush-rx`), so bursts are as full as the PMD
+  makes them. Not more, and not a running stream: DPDK 22.11's netvsc
+  drains the whole channel ring in one rx burst into a 2048-entry queue
+  (dropping what does not fit), and a host refilling the ring faster than
+  valgrind's guest reads it keeps that burst from ever returning. After
+  the frames the guest polls empty rings until `stop`; so the profile is
+  first dumped after 2 s of empty polls alone, which gives the cost E of an
+  empty rx burst call (constant: the run prints it, e.g. 179.0 ours, 162.0
+  ref), and the figure is (rx + tx burst instructions - E x rx burst
+  calls) / packets forwarded: the work per packet above an empty poll.
+- Valgrind does not map hugepages, so these runs are in VA mode
+  (`--no-huge --iova-mode=va`). Instruction counts do not depend on the
+  machine's load; they vary a little (a few %) with how the frames fall
+  into bursts, and the ref's tx count more, with how often its tx burst
+  finds no free descriptor and polls the channel for completions.
+
+**TSO**: the TAPs give hvsim finished frames of at most 1514 bytes (1448
+bytes of TCP payload); `tso set 800` makes each of them an LSO send of
+the PMD, which hvsim cuts into 800-byte segments (the run checks that
+hvsim counted LSO sends). The Linux stacks, TAPs and the single busy core
+bound this figure: it shows that TSO runs at speed on both sides, not
+which PMD is faster.
+
+## Results
+
+```
+{header}
+```
+
+```
+{table}
+```
+
+ours/ref is the ratio of the medians: above 1 means ours is faster for
+Mpps and Gbit/s; below 1 means ours executes fewer instructions for
+ins/pkt.
+
+![Mpps vs frame size, 1 queue](perf-size.svg)
+
+![Mpps vs queue count, 64 B](perf-queues.svg)
+
+Every run, as the command printed it:
+
+```
+{raw}
+```
+
+## Machine
+
+```
+{machine}
+```
+
+## Commands
+
+```
+make bench          # = make build build-ref, then:
+bash devtools/bench.sh --doc doc/performance.md
+```
+
+Knobs (environment): `BENCH_RUNS` (3), `BENCH_SECONDS` (3),
+`BENCH_WARMUP` (1), `BENCH_SIZES` (64 512 1518), `BENCH_QUEUES` (1 4),
+`BENCH_CASES` (rx tx fwd l3fwd tso ipp), `BENCH_SIDES` (ours ref),
+`BENCH_IPP_PACKETS` (2000), `BENCH_IPP_RUNS` (3), `BENCH_TSO_MIB` (256).
+The whole run should take about 25 minutes on the 2-core machine
+(estimated from the per-run times of shorter runs).
+
+`make test` builds build-ref (its prerequisite `build-ref`: about 105 s
+from scratch on the quiet 2-core machine, 409 s at load average 11; then
+under a second when nothing changed) and runs a short smoke of the same
+script for both sides (app/test/integration/bench_smoke.sh: rx, tx, fwd,
+l3fwd, TSO once each at 64 B, and the report into a temporary directory;
+about 45 s).
+
+## Reading the figures
+
+- DPDK 22.11's netvsc receives by draining the whole channel ring into
+  a per-queue software ring in one rx burst (`hn_process_events` loops
+  until the channel ring is empty; frames that do not fit are dropped),
+  then hands out up to a burst from the software ring. When the host
+  refills the ring faster than the guest drains it (a busy-polling host
+  against a guest slowed by a busy machine), that rx burst does not
+  return until the host stops, and the port's counters stand still (under
+  valgrind this always happens). The likely cause of a ref figure near
+  0 Mpps in a noisy run (seen once, rx 64 B on 4 queues at load average
+  ~10; the same case gave 1.15 Mpps minutes later). Ours reads at most 256 channel packets per
+  call and leaves frames in the host while its receive queue is full.
+- The TSO figure is bounded by the Linux stacks and TAPs (see above).
+"""
+
+
+def doc(order, rows, path, header_path):
+    header = open(header_path).read().rstrip() if os.path.exists(header_path) else ""
+    with open(header_path + ".raw") if os.path.exists(header_path + ".raw") else open(os.devnull) as f:
+        raw = f.read().rstrip()
+    m = re.search(r"load average ([0-9.]+) ([0-9.]+) ([0-9.]+)", header)
+    start = m.group(1) if m else None
+    quiet = "busy" if start is None or float(start) > 1.0 else "quiet"
+    quiet += " (load average %s when it started; the benchmark itself keeps about two\ncores busy)" % (start or "unknown")
+    text = DOC_TEXT.format(date=datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
+                           quiet=quiet, header=header, table=table(order, rows), raw=raw,
+                           machine=machine())
+    d = os.path.dirname(path) or "."
+    with open(path, "w") as f:
+        f.write(text)
+    sizes = sorted({k[1] for k in order if k[0] in ("rx", "tx", "fwd")})
+    queues = sorted({k[2] for k in order if k[0] in ("rx", "tx", "fwd")})
+    charts = (("perf-size.svg", "Mpps vs frame size, 1 queue (ours solid, ref dashed)",
+               "frame size (bytes, without FCS)", 1, "size", [str(s) for s in sizes]),
+              ("perf-queues.svg", "Mpps vs queue count, 64 B (ours solid, ref dashed)",
+               "queues", 64, "queues", [str(q) for q in queues]))
+    for name, title, xlabel, fixed, vary, cats in charts:
+        series = plot({k: rows[k] for k in order}, fixed, vary, cats)
+        if series and cats:
+            with open(os.path.join(d, name), "w") as f:
+                f.write(svg_chart(title, xlabel, "Mpps (median; bar: min..max)", cats, series))
+
+
+def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == "table":
+        order, rows = load(sys.argv[2])
+        print(table(order, rows))
+    elif len(sys.argv) == 5 and sys.argv[1] == "doc":
+        order, rows = load(sys.argv[2])
+        doc(order, rows, sys.argv[3], sys.argv[4])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

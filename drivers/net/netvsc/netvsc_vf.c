@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Accelerated networking: the VF port with our MAC, found among the ethdev
+ * ports when the host reports one (NVSP 128, nvsp.md 3.13) or when a port
+ * appears (RTE_ETH_EVENT_NEW); owned, configured like our port and started
+ * with it; the data path switched to it (NVSP 129, 3.14) and back before it
+ * stops or on its removal (RTE_ETH_EVENT_INTR_RMV). The bursts' side is the
+ * inline pair in netvsc_vf.h; this file runs on control threads only.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_alarm.h>
+#include <rte_cycles.h>
+#include <rte_kvargs.h>
+#include <rte_malloc.h>
+#include <rte_pause.h>
+
+#include "netvsc.h"
+#include "netvsc_vf.h"
+#include "nvsp_wire.h"
+#include "vmbus_wire.h"
+
+#define NETVSC_VF_DRAIN_US	20000u	/* after 129 synthetic: frames the VF still holds */
+#define NETVSC_VF_QUIESCE_MS	1000u	/* a burst inside the VF ends well before this */
+#define NETVSC_VF_NB_DESC	1024u
+
+struct netvsc_vf *netvsc_vf_by_port[RTE_MAX_ETHPORTS];
+
+uint16_t
+netvsc_vf_rx_burst(struct netvsc_vf *vf, uint16_t queue, struct rte_mbuf **pkts,
+		   uint16_t nb_pkts)
+{
+	struct netvsc_vf_queue *q = &vf->q[queue];
+	uint16_t n = 0, port = vf->dev->eth->data->port_id;
+
+	/* Busy, then look again: netvsc_vf_quiesce clears active, then waits for busy. */
+	__atomic_store_n(&q->rx_busy, 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&vf->active, __ATOMIC_RELAXED)) {
+		n = rte_eth_rx_burst(vf->port_id, queue, pkts, nb_pkts);
+		for (uint16_t i = 0; i < n; i++) {
+			pkts[i]->port = port;
+			q->rx_bytes += pkts[i]->pkt_len;
+		}
+		q->rx_packets += n;
+	}
+	__atomic_store_n(&q->rx_busy, 0, __ATOMIC_RELEASE);
+	return n;
+}
+
+uint16_t
+netvsc_vf_tx_burst(struct netvsc_vf *vf, uint16_t queue, struct rte_mbuf **pkts,
+		   uint16_t nb_pkts)
+{
+	struct netvsc_vf_queue *q = &vf->q[queue];
+	uint64_t bytes = 0;
+	uint16_t n = 0;
+
+	__atomic_store_n(&q->tx_busy, 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&vf->active, __ATOMIC_RELAXED)) {
+		for (uint16_t i = 0; i < nb_pkts; i++)
+			bytes += pkts[i]->pkt_len;	/* before the VF may free them */
+		n = rte_eth_tx_burst(vf->port_id, queue, pkts, nb_pkts);
+		for (uint16_t i = n; i < nb_pkts; i++)
+			bytes -= pkts[i]->pkt_len;
+		q->tx_packets += n;
+		q->tx_bytes += bytes;
+	}
+	__atomic_store_n(&q->tx_busy, 0, __ATOMIC_RELEASE);
+	return n;
+}
+
+/* No burst touches the VF once this returns (or, past the deadline, says so). */
+static void
+vf_quiesce(struct netvsc_vf *vf)
+{
+	uint64_t deadline = rte_get_timer_cycles() +
+			    rte_get_timer_hz() * NETVSC_VF_QUIESCE_MS / 1000;
+
+	__atomic_store_n(&vf->active, false, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (unsigned int i = 0; i < NETVSC_MAX_QUEUES; i++) {
+		while (__atomic_load_n(&vf->q[i].rx_busy, __ATOMIC_ACQUIRE) ||
+		       __atomic_load_n(&vf->q[i].tx_busy, __ATOMIC_ACQUIRE)) {
+			if (rte_get_timer_cycles() > deadline) {
+				NETVSC_DRV_LOG(ERR, vf->dev, "queue %u still in the VF burst", i);
+				return;
+			}
+			rte_pause();
+		}
+	}
+}
+
+static int
+vf_switch_datapath(struct netvsc_vf *vf, bool to_vf)
+{
+	struct nvsp_switch_datapath msg = {
+		.msg_type = NVSP_MSG4_TYPE_SWITCH_DATA_PATH,
+		.active_datapath = to_vf ? NVSP_DATAPATH_VF : NVSP_DATAPATH_SYNTHETIC,
+	};
+	int ret = netvsc_ctl_nvsp_oneway(vf->dev, &msg, sizeof(msg));
+
+	if (ret < 0)
+		NETVSC_DRV_LOG(ERR, vf->dev, "switch of the data path to %s failed: %d",
+			       to_vf ? "the VF" : "synthetic", ret);
+	else
+		vf->datapath_vf = to_vf;
+	return ret;
+}
+
+/* The unowned port with our MAC, other than ours; RTE_MAX_ETHPORTS if none. */
+static uint16_t
+vf_match(const struct netvsc_vf *vf)
+{
+	uint16_t self = vf->dev->eth->data->port_id;
+	uint64_t p;
+
+	for (p = rte_eth_find_next_owned_by(0, RTE_ETH_DEV_NO_OWNER); p < RTE_MAX_ETHPORTS;
+	     p = rte_eth_find_next_owned_by((uint16_t)(p + 1), RTE_ETH_DEV_NO_OWNER)) {
+		struct rte_ether_addr mac;
+
+		if (p != self && rte_eth_macaddr_get((uint16_t)p, &mac) == 0 &&
+		    rte_is_same_ether_addr(&mac, &vf->dev->mac))
+			return (uint16_t)p;
+	}
+	return RTE_MAX_ETHPORTS;
+}
+
+static void vf_rmv_alarm(void *arg);
+
+static int
+vf_on_rmv(uint16_t port, enum rte_eth_event_type type, void *arg, void *out)
+{
+	struct netvsc_vf *vf = arg;
+
+	RTE_SET_USED(type);
+	RTE_SET_USED(out);
+	if (port != vf->port_id || !vf->owned)
+		return 0;
+	/* Called on the thread that raised it, maybe inside the VF's driver: later. */
+	__atomic_store_n(&vf->removed, true, __ATOMIC_RELEASE);
+	rte_eal_alarm_set(1, vf_rmv_alarm, vf);
+	return 0;
+}
+
+static void
+vf_take(struct netvsc_vf *vf, uint16_t port)
+{
+	if (rte_eth_dev_owner_set(port, &vf->owner) != 0) {
+		NETVSC_DRV_LOG(NOTICE, vf->dev, "VF port %u: cannot take ownership", port);
+		return;
+	}
+	vf->port_id = port;
+	vf->owned = true;
+	vf->removed = false;
+	vf->nb_attached++;
+	rte_eth_dev_callback_register(port, RTE_ETH_EVENT_INTR_RMV, vf_on_rmv, vf);
+	NETVSC_DRV_LOG(NOTICE, vf->dev, "VF port %u (serial %u) attached", port, vf->serial);
+}
+
+/* Configure the VF as our port is: queues, mempools, MTU, offloads it has, filters. */
+static int
+vf_configure(struct netvsc_vf *vf)
+{
+	struct rte_eth_dev_data *data = vf->dev->eth->data;
+	struct rte_eth_conf conf = data->dev_conf;
+	struct rte_eth_dev_info info;
+	uint16_t port = vf->port_id;
+	int ret = rte_eth_dev_info_get(port, &info);
+
+	if (ret == 0 && (data->nb_rx_queues > info.max_rx_queues ||
+			 data->nb_tx_queues > info.max_tx_queues))
+		ret = -EINVAL;
+	if (ret < 0)
+		return ret;
+	conf.intr_conf.lsc = 0;
+	conf.intr_conf.rxq = 0;
+	conf.rxmode.offloads &= info.rx_offload_capa;
+	conf.txmode.offloads &= info.tx_offload_capa;
+	conf.rx_adv_conf.rss_conf.rss_hf &= info.flow_type_rss_offloads;
+	if (conf.rx_adv_conf.rss_conf.rss_hf == 0)
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_NONE;
+	ret = rte_eth_dev_configure(port, data->nb_rx_queues, data->nb_tx_queues, &conf);
+	if (ret == 0 && rte_eth_dev_set_mtu(port, data->mtu) != 0)
+		NETVSC_DRV_LOG(NOTICE, vf->dev, "VF port %u refuses MTU %u", port, data->mtu);
+	for (uint16_t i = 0; ret == 0 && i < data->nb_rx_queues; i++) {
+		const struct netvsc_rxq *rxq = data->rx_queues[i];
+
+		ret = rte_eth_rx_queue_setup(port, i, RTE_MIN(NETVSC_VF_NB_DESC,
+					     info.rx_desc_lim.nb_max), rte_eth_dev_socket_id(port),
+					     NULL, rxq->mp);
+	}
+	for (uint16_t i = 0; ret == 0 && i < data->nb_tx_queues; i++)
+		ret = rte_eth_tx_queue_setup(port, i, RTE_MIN(NETVSC_VF_NB_DESC,
+					     info.tx_desc_lim.nb_max), rte_eth_dev_socket_id(port),
+					     NULL);
+	if (ret == 0)
+		netvsc_vf_filter(vf->dev);
+	return ret;
+}
+
+/* Started VF, bursts on it, then the host's frames to it (nvsp.md 3.14). */
+static void
+vf_activate(struct netvsc_vf *vf)
+{
+	int ret = vf_configure(vf);
+
+	if (ret == 0)
+		ret = rte_eth_dev_start(vf->port_id);
+	if (ret < 0) {
+		NETVSC_DRV_LOG(ERR, vf->dev, "VF port %u not started (%d): synthetic data path",
+			       vf->port_id, ret);
+		return;
+	}
+	vf->vf_started = true;
+	__atomic_store_n(&vf->active, true, __ATOMIC_RELEASE);
+	vf_switch_datapath(vf, true);
+}
+
+/* Frames to the synthetic path, the VF's last ones read, bursts off it, VF stopped. */
+static void
+vf_deactivate(struct netvsc_vf *vf)
+{
+	if (vf->datapath_vf) {
+		vf_switch_datapath(vf, false);
+		if (!__atomic_load_n(&vf->removed, __ATOMIC_ACQUIRE))
+			rte_delay_us_sleep(NETVSC_VF_DRAIN_US);
+	}
+	vf_quiesce(vf);
+	if (vf->vf_started && rte_eth_dev_stop(vf->port_id) != 0)
+		NETVSC_DRV_LOG(NOTICE, vf->dev, "VF port %u did not stop", vf->port_id);
+	vf->vf_started = false;
+}
+
+/* Let the port go: ownership back, and closed with its device, as it is gone. */
+static void
+vf_release(struct netvsc_vf *vf, bool remove_device)
+{
+	uint16_t port = vf->port_id, sibling;
+	struct rte_device *rdev = rte_eth_devices[port].device;
+	bool last = true;
+
+	vf_deactivate(vf);
+	rte_eth_dev_callback_unregister(port, RTE_ETH_EVENT_INTR_RMV, vf_on_rmv, vf);
+	rte_eth_dev_owner_unset(port, vf->owner.id);
+	vf->owned = false;
+	vf->port_id = RTE_MAX_ETHPORTS;
+	if (rte_eth_dev_close(port) != 0)
+		NETVSC_DRV_LOG(NOTICE, vf->dev, "VF port %u did not close", port);
+	RTE_ETH_FOREACH_DEV_OF(sibling, rdev)
+		last = false;
+	if (remove_device && last && rdev != NULL && rte_dev_remove(rdev) != 0)
+		NETVSC_DRV_LOG(NOTICE, vf->dev, "VF device %s not removed", rte_dev_name(rdev));
+	NETVSC_DRV_LOG(NOTICE, vf->dev, "VF port %u released; synthetic data path", port);
+}
+
+/* Bring the VF's state in line with the host's report and our port's. Lock held. */
+static void
+vf_sync_locked(struct netvsc_vf *vf)
+{
+	bool allocated = __atomic_load_n(&vf->host_allocated, __ATOMIC_ACQUIRE);
+	uint16_t port;
+
+	if (!vf->enabled || !vf->ready)
+		return;
+	if (vf->owned && __atomic_load_n(&vf->removed, __ATOMIC_ACQUIRE)) {
+		vf->nb_removed++;
+		vf_release(vf, true);
+	}
+	if (allocated && !vf->owned) {
+		port = vf_match(vf);
+		if (port < RTE_MAX_ETHPORTS)
+			vf_take(vf, port);
+	}
+	if (!vf->owned)
+		return;
+	/* Not reported (any more): keep the port, off the data path, until it goes. */
+	if (!allocated && vf->vf_started)
+		vf_deactivate(vf);
+	else if (allocated && vf->dev->started && !vf->vf_started)
+		vf_activate(vf);
+}
+
+static void
+vf_sync(struct netvsc_vf *vf)
+{
+	rte_spinlock_lock(&vf->lock);
+	vf_sync_locked(vf);
+	rte_spinlock_unlock(&vf->lock);
+}
+
+static void
+vf_sync_alarm(void *arg)
+{
+	vf_sync(arg);
+}
+
+static void
+vf_rmv_alarm(void *arg)
+{
+	struct netvsc_vf *vf = arg;
+
+	NETVSC_DRV_LOG(NOTICE, vf->dev, "VF port %u removed", vf->port_id);
+	vf_sync(vf);
+}
+
+static int
+vf_on_new_port(uint16_t port, enum rte_eth_event_type type, void *arg, void *out)
+{
+	RTE_SET_USED(port);
+	RTE_SET_USED(type);
+	RTE_SET_USED(out);
+	rte_eal_alarm_set(1, vf_sync_alarm, arg);	/* after the probe that raised it */
+	return 0;
+}
+
+/* Created at the first NVSP 128 (during our probe) or at the end of the probe. */
+static struct netvsc_vf *
+vf_get(struct netvsc_dev *dev)
+{
+	uint16_t port = dev->eth->data->port_id;
+	struct netvsc_vf *vf = netvsc_vf_by_port[port];
+
+	if (vf != NULL)
+		return vf;
+	vf = rte_zmalloc("netvsc_vf", sizeof(*vf), RTE_CACHE_LINE_SIZE);
+	if (vf == NULL)
+		return NULL;
+	vf->dev = dev;
+	vf->enabled = true;
+	vf->port_id = RTE_MAX_ETHPORTS;
+	rte_spinlock_init(&vf->lock);
+	netvsc_vf_by_port[port] = vf;
+	return vf;
+}
+
+/* nvsp.md 3.13, from a burst or a control wait: note it, act on a control thread. */
+void
+netvsc_vf_on_inband(struct netvsc_dev *dev, const uint8_t *pkt, uint32_t len)
+{
+	const struct vmbus_chanpkt_hdr *hdr = (const void *)pkt;
+	struct nvsp_vf_association msg;
+	uint32_t off = (uint32_t)hdr->data_offset8 << VMBUS_CHANPKT_SIZE_SHIFT;
+	struct netvsc_vf *vf;
+
+	if (off > len || len - off < NVSP_VF_ASSOCIATION_MIN_BYTES)
+		return;		/* too short for any message we act on */
+	memcpy(&msg, pkt + off, NVSP_VF_ASSOCIATION_MIN_BYTES);
+	if (msg.msg_type != NVSP_MSG4_TYPE_SEND_VF_ASSOCIATION)
+		return;		/* indirection table, host-side 129: not used */
+	vf = vf_get(dev);
+	if (vf == NULL)
+		return;
+	vf->serial = msg.serial;
+	__atomic_store_n(&vf->host_allocated, msg.allocated != 0, __ATOMIC_RELEASE);
+	NETVSC_DRV_LOG(INFO, dev, "host reports VF serial %u %s", msg.serial,
+		       msg.allocated ? "allocated" : "gone");
+	rte_eal_alarm_set(1, vf_sync_alarm, vf);	/* not from a burst */
+}
+
+static int
+vf_parse_enable(const char *key, const char *value, void *opaque)
+{
+	RTE_SET_USED(key);
+	if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0)
+		return -EINVAL;
+	*(bool *)opaque = value[0] == '1';
+	return 0;
+}
+
+int
+netvsc_vf_probe(struct netvsc_dev *dev)
+{
+	const struct rte_devargs *da = dev->vmbus->device.devargs;
+	struct netvsc_vf *vf = vf_get(dev);
+	struct rte_kvargs *kv;
+
+	if (vf == NULL)
+		return -ENOMEM;
+	if (da != NULL && da->args != NULL && da->args[0] != '\0') {
+		kv = rte_kvargs_parse(da->args, NULL);
+		if (kv != NULL && rte_kvargs_process(kv, NETVSC_ARG_ENABLE_VF, vf_parse_enable,
+						     &vf->enabled) < 0)
+			NETVSC_INIT_LOG(ERR, dev, "devarg %s takes 0 or 1; VF enabled",
+					NETVSC_ARG_ENABLE_VF);
+		rte_kvargs_free(kv);
+	}
+	if (!vf->enabled) {
+		NETVSC_INIT_LOG(INFO, dev, "%s=0: the synthetic path only", NETVSC_ARG_ENABLE_VF);
+		return 0;
+	}
+	snprintf(vf->owner.name, sizeof(vf->owner.name), "%s", dev->name);
+	if (rte_eth_dev_owner_new(&vf->owner.id) != 0)
+		return -ENOSPC;
+	rte_eth_dev_callback_register(RTE_ETH_ALL, RTE_ETH_EVENT_NEW, vf_on_new_port, vf);
+	vf->ready = true;
+	vf_sync(vf);
+	return 0;
+}
+
+void
+netvsc_vf_start(struct netvsc_dev *dev)
+{
+	struct netvsc_vf *vf = netvsc_vf_by_port[dev->eth->data->port_id];
+
+	if (vf != NULL)
+		vf_sync(vf);
+}
+
+void
+netvsc_vf_stop(struct netvsc_dev *dev)
+{
+	struct netvsc_vf *vf = netvsc_vf_by_port[dev->eth->data->port_id];
+
+	if (vf == NULL)
+		return;
+	rte_spinlock_lock(&vf->lock);
+	if (vf->owned)
+		vf_deactivate(vf);
+	rte_spinlock_unlock(&vf->lock);
+}
+
+/* Promiscuous and all-multicast as our port has them (the VF's own filters). */
+void
+netvsc_vf_filter(struct netvsc_dev *dev)
+{
+	struct netvsc_vf *vf = netvsc_vf_by_port[dev->eth->data->port_id];
+	struct rte_eth_dev_data *data = dev->eth->data;
+
+	if (vf == NULL || !vf->owned)
+		return;
+	if (data->promiscuous)
+		rte_eth_promiscuous_enable(vf->port_id);
+	else
+		rte_eth_promiscuous_disable(vf->port_id);
+	if (data->all_multicast)
+		rte_eth_allmulticast_enable(vf->port_id);
+	else
+		rte_eth_allmulticast_disable(vf->port_id);
+}
+
+void
+netvsc_vf_close(struct netvsc_dev *dev)
+{
+	uint16_t port = dev->eth->data->port_id;
+	struct netvsc_vf *vf = netvsc_vf_by_port[port];
+
+	if (vf == NULL)
+		return;
+	if (vf->ready)
+		rte_eth_dev_callback_unregister(RTE_ETH_ALL, RTE_ETH_EVENT_NEW, vf_on_new_port, vf);
+	rte_eal_alarm_cancel(vf_sync_alarm, vf);
+	rte_eal_alarm_cancel(vf_rmv_alarm, vf);
+	rte_spinlock_lock(&vf->lock);
+	vf->ready = false;
+	if (vf->owned)
+		vf_release(vf, false);
+	rte_spinlock_unlock(&vf->lock);
+	if (vf->owner.id != 0)
+		rte_eth_dev_owner_delete(vf->owner.id);
+	netvsc_vf_by_port[port] = NULL;
+	rte_free(vf);
+}
+
+int
+netvsc_vf_stats_get(struct rte_eth_dev *eth, struct rte_eth_stats *st)
+{
+	struct netvsc_vf *vf = netvsc_vf_by_port[eth->data->port_id];
+	int ret = netvsc_stats_get(eth, st);
+
+	if (ret != 0 || vf == NULL)
+		return ret;
+	for (unsigned int i = 0; i < NETVSC_MAX_QUEUES; i++) {
+		const struct netvsc_vf_queue *q = &vf->q[i];
+
+		st->ipackets += q->rx_packets;
+		st->ibytes += q->rx_bytes;
+		st->opackets += q->tx_packets;
+		st->obytes += q->tx_bytes;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_ipackets[i] += q->rx_packets;
+			st->q_ibytes[i] += q->rx_bytes;
+			st->q_opackets[i] += q->tx_packets;
+			st->q_obytes[i] += q->tx_bytes;
+		}
+	}
+	return 0;
+}
+
+int
+netvsc_vf_stats_reset(struct rte_eth_dev *eth)
+{
+	struct netvsc_vf *vf = netvsc_vf_by_port[eth->data->port_id];
+
+	if (vf != NULL)
+		for (unsigned int i = 0; i < NETVSC_MAX_QUEUES; i++)
+			vf->q[i].rx_packets = vf->q[i].rx_bytes = vf->q[i].tx_packets =
+				vf->q[i].tx_bytes = 0;
+	return netvsc_stats_reset(eth);
+}

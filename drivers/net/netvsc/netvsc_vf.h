@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Accelerated networking (netvsc_vf.c): the SR-IOV VF that shares the
+ * synthetic NIC's MAC, owned by us while the host reports it (NVSP 128),
+ * carrying the data path (NVSP 129) while it is started. The bursts call
+ * the inline checks below; everything else runs on control threads.
+ */
+#ifndef NETVSC_VF_H
+#define NETVSC_VF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_ethdev.h>
+
+#include "netvsc.h"
+
+#define NETVSC_ARG_ENABLE_VF	"enable_vf"
+
+/* A queue's flag that its lcore is inside the VF's burst (see netvsc_vf_quiesce). */
+struct netvsc_vf_queue {
+	uint32_t rx_busy, tx_busy;
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;	/* by the VF */
+} __rte_cache_aligned;
+
+struct netvsc_vf {
+	bool active;			/* bursts use the VF: read by every burst */
+	uint16_t port_id;		/* the VF's port, valid while owned */
+	struct netvsc_dev *dev;
+	bool ready;			/* the synthetic port finished probing */
+	bool enabled;			/* devarg enable_vf (default 1) */
+	bool host_allocated;		/* the last NVSP 128 said allocated */
+	uint32_t serial;
+	bool owned;			/* we own port_id */
+	bool vf_started;		/* we configured and started it */
+	bool datapath_vf;		/* our last 129 asked for the VF */
+	bool removed;			/* RMV seen: the port is let go by an alarm */
+	struct rte_eth_dev_owner owner;
+	rte_spinlock_t lock;		/* control threads only, never a burst */
+	uint64_t nb_attached, nb_removed;
+	struct netvsc_vf_queue q[NETVSC_MAX_QUEUES];
+};
+
+extern struct netvsc_vf *netvsc_vf_by_port[RTE_MAX_ETHPORTS];
+
+uint16_t netvsc_vf_rx_burst(struct netvsc_vf *vf, uint16_t queue, struct rte_mbuf **pkts,
+			    uint16_t nb_pkts);
+uint16_t netvsc_vf_tx_burst(struct netvsc_vf *vf, uint16_t queue, struct rte_mbuf **pkts,
+			    uint16_t nb_pkts);
+
+/* Rx burst: frames the VF received, after the synthetic ones; 0 without an active VF. */
+static inline uint16_t
+netvsc_vf_rx(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct netvsc_vf *vf = netvsc_vf_by_port[port];
+
+	if (likely(vf == NULL || !__atomic_load_n(&vf->active, __ATOMIC_ACQUIRE)))
+		return 0;
+	return netvsc_vf_rx_burst(vf, queue, pkts, nb_pkts);
+}
+
+/* Tx burst: true if the VF took the burst (*nb_sent of it); false: send synthetic. */
+static inline bool
+netvsc_vf_tx(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
+	     uint16_t *nb_sent)
+{
+	struct netvsc_vf *vf = netvsc_vf_by_port[port];
+
+	if (likely(vf == NULL || !__atomic_load_n(&vf->active, __ATOMIC_ACQUIRE)))
+		return false;
+	*nb_sent = netvsc_vf_tx_burst(vf, queue, pkts, nb_pkts);
+	return true;
+}
+
+/* Hooks in netvsc_ethdev.c and netvsc_rx.c. */
+int netvsc_vf_probe(struct netvsc_dev *dev);
+void netvsc_vf_close(struct netvsc_dev *dev);
+void netvsc_vf_start(struct netvsc_dev *dev);
+void netvsc_vf_stop(struct netvsc_dev *dev);
+void netvsc_vf_filter(struct netvsc_dev *dev);
+void netvsc_vf_on_inband(struct netvsc_dev *dev, const uint8_t *pkt, uint32_t len);
+int netvsc_vf_stats_get(struct rte_eth_dev *eth, struct rte_eth_stats *st);
+int netvsc_vf_stats_reset(struct rte_eth_dev *eth);
+
+#endif /* NETVSC_VF_H */
