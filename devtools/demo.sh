@@ -34,7 +34,7 @@ echo "== dpdk-testpmd + our net_netvsc, io forwarding over 4 ports"
 mkfifo "$tmp/in"
 timeout --kill-after=5 55 "$hvsim" run --run-dir "$run" \
 	--nic "$gen" --nic "$gen" --nic pair:3 --nic pair:2 -- \
-	"$testpmd" --file-prefix demo$$ --no-huge -m 512 --iova-mode=va -d "$build/drivers" \
+	stdbuf -oL "$testpmd" --file-prefix demo$$ --no-huge -m 512 --iova-mode=va -d "$build/drivers" \
 	-d "$build/subprojects/dpdk/drivers/librte_mempool_ring.so" \
 	-- --total-num-mbufs=32768 --port-topology=chained -i <"$tmp/in" >"$tmp/out" 2>&1 &
 hv=$!
@@ -56,7 +56,11 @@ echo "set portlist ${port[0]},${port[2]},${port[1]},${port[3]}" >&3
 echo "set fwd io retry" >&3
 echo "set burst tx delay 20 retry 5000" >&3
 echo "start" >&3
-sleep 1
+# testpmd drains the rx queues at start, then prints this: traffic waits for it.
+for _ in $(seq 1 100); do
+	grep -q 'nb forwarding cores=' "$tmp/out" && break
+	sleep 0.1
+done
 "$hvsim" ctl --run-dir "$run" gen 0 start >/dev/null
 "$hvsim" ctl --run-dir "$run" gen 1 start >/dev/null
 start=$(date +%s.%N)

@@ -35,7 +35,7 @@ trap cleanup EXIT
 mkfifo "$tmp/in"
 timeout --kill-after=5 $((count / rate + 40)) "$hvsim" run --run-dir "$run" \
 	--nic "gen:count=$count,size=$size,rate=$rate,hold" -- \
-	"$testpmd" "${eal[@]}" -- --total-num-mbufs=16384 --max-pkt-len=$((size > 1518 ? size : 1518)) \
+	stdbuf -oL "$testpmd" "${eal[@]}" -- --total-num-mbufs=16384 --max-pkt-len=$((size > 1518 ? size : 1518)) \
 	-i <"$tmp/in" >"$tmp/out" 2>&1 &
 hv=$!
 exec 3>"$tmp/in"
@@ -44,7 +44,11 @@ grep -q 'testpmd>' "$tmp/out" || { cat "$tmp/out"; echo "testpmd did not come up
 echo "set fwd io retry" >&3
 echo "set burst tx delay 20 retry 5000" >&3
 echo "start" >&3
-sleep 1
+# testpmd drains the rx queues at start, then prints this: traffic waits for it.
+for _ in $(seq 1 100); do
+	grep -q 'nb forwarding cores=' "$tmp/out" && break
+	sleep 0.1
+done
 "$hvsim" ctl --run-dir "$run" gen 0 start >/dev/null
 for _ in $(seq 1 $((count / rate * 4 + 40))); do
 	"$hvsim" ctl --run-dir "$run" counters 2>/dev/null | grep -q "back $count," && break

@@ -9,8 +9,10 @@
 # ranges (guest-physical addresses in PA mode: the bug class that corrupts
 # memory on Hyper-V). Judges: every frame carries a sequence number and a CRC that gen checks on
 # return (lost/reordered/corrupt must be 0), and testpmd's own counters must
-# equal what hvsim says it sent and received.
+# equal what hvsim says it sent and received; the mempool's in-use count is
+# back to where it started (zero-copy mbufs returned their slots and themselves).
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/mbuf_check.sh"
 
 run_case() {
 	local mode=$1 count=$2 size=$3 rate=$4 extra=${5:-} devargs=${6:-}
@@ -28,6 +30,7 @@ run_case() {
 	exec 3>"$TMP/in-$tag"
 	for _ in $(seq 1 100); do grep -q 'testpmd>' "$out" && break; sleep 0.2; done
 	grep -q 'testpmd>' "$out" || { cat "$out"; fail "$mode: testpmd did not come up"; }
+	echo "dump_mempool" >&3
 	echo "set fwd io retry" >&3
 	# A busy host completes sends late: retry rather than drop (not a speed test).
 	echo "set burst tx delay 20 retry 5000" >&3
@@ -40,6 +43,8 @@ run_case() {
 	done
 	echo "stop" >&3
 	echo "show port xstats 0" >&3
+	echo "port stop all" >&3	# received frames not taken are freed at stop
+	echo "dump_mempool" >&3
 	echo "quit" >&3
 	exec 3>&-
 	wait $hv || fail "$mode: hvsim/testpmd exited with an error"
@@ -50,6 +55,7 @@ run_case() {
 	grep -q "TX-packets: $count .*TX-total: $count" "$out" || fail "$mode: testpmd tx count"
 	grep -q "guest tx $count frames.*guest rx $count frames" "$out" ||
 		fail "$mode: hvsim's counts differ from testpmd's"
+	mbuf_check_no_leak "$out" "$mode: $size B${devargs:+ $devargs}"
 }
 
 NIC0_UUID=5e1ec7ed-0000-4000-8000-000000000000	# hvsim's first NIC
