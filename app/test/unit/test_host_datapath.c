@@ -630,6 +630,7 @@ test_rx_ppis_present_and_aligned(void)
 	memcpy(f + 30, dst, 4);
 	put16(f + 34, 2794);
 	put16(f + 36, 1766);
+	put16(f + 24, ip4_check(f + 14));		/* hvsim checks the IPv4 header itself */
 	rxq[rxq_nb++] = (struct hvsim_frame){ .data = f, .len = l, .has_vlan = true,
 					      .vlan_tci = 3 << 13 | 1 << 12 | 7,
 					      .csum = HVSIM_CSUM_GOOD };
