@@ -112,6 +112,7 @@ struct netvsc_rxq {
 	uint16_t nb_pending, pending_head;
 	struct rte_mbuf *pending[NETVSC_RX_PENDING_MAX];	/* frames for the next burst */
 	uint8_t *pkt;			/* one channel packet, copied out of the ring */
+	struct rte_mbuf *rsc_head;	/* RSC fragments joined so far */
 	struct netvsc_queue_stats stats;
 	uint64_t drops[NETVSC_DROP_MAX];
 	struct netvsc_rx_defer {

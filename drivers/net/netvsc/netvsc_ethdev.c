@@ -14,6 +14,7 @@
 
 #include "netvsc.h"
 #include "netvsc_vf.h"	/* VF hooks: accelerated networking */
+#include "nvsp_wire.h"
 #include "rndis_wire.h"
 
 RTE_LOG_REGISTER(netvsc_logtype_init, pmd.net.netvsc.init, NOTICE);
@@ -133,6 +134,10 @@ netvsc_dev_infos_get(struct rte_eth_dev *eth, struct rte_eth_dev_info *info)
 	info->max_mac_addrs = 1;
 	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_VLAN_STRIP | RTE_ETH_RX_OFFLOAD_CHECKSUM |
 				RTE_ETH_RX_OFFLOAD_SCATTER | RTE_ETH_RX_OFFLOAD_RSS_HASH;
+	if (dev->nvsp_version >= NVSP_VERSION_61) {
+		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_TCP_LRO;	/* the host's RSC */
+		info->max_lro_pkt_size = RTE_ETHER_HDR_LEN + UINT16_MAX;
+	}
 	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
 				RTE_ETH_TX_OFFLOAD_UDP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_TSO |
 				RTE_ETH_TX_OFFLOAD_VLAN_INSERT | RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
@@ -148,6 +153,25 @@ netvsc_dev_infos_get(struct rte_eth_dev *eth, struct rte_eth_dev_info *info)
 }
 
 static int netvsc_change_mtu(struct netvsc_dev *dev, uint32_t mtu);
+
+/*
+ * LRO is the host's RSC (NVSP 6.1): switched on or off for IPv4 and IPv6 in
+ * the offload parameters (rndis.md 5.3), every other field left unchanged.
+ */
+static int
+netvsc_set_rsc(struct netvsc_dev *dev, bool on)
+{
+	uint8_t prm[NDIS_OFFLOAD_PARAMS_SIZE_REV3] = { 0 };
+	struct ndis_obj_hdr hdr = { .type = NDIS_OBJTYPE_DEFAULT, .revision = 3,
+				    .size = NDIS_OFFLOAD_PARAMS_SIZE_REV3 };
+
+	if (dev->nvsp_version < NVSP_VERSION_61)
+		return on ? -ENOTSUP : 0;
+	memcpy(prm, &hdr, sizeof(hdr));
+	prm[NDIS_OFFLOAD_PARAMS_RSC_IP4] = on ? NDIS_OFFLOAD_PARAM_ON : NDIS_OFFLOAD_PARAM_OFF;
+	prm[NDIS_OFFLOAD_PARAMS_RSC_IP6] = prm[NDIS_OFFLOAD_PARAMS_RSC_IP4];
+	return netvsc_rndis_set(dev, RNDIS_OID_TCP_OFFLOAD_PARAMETERS, prm, sizeof(prm));
+}
 
 /* Queues set up for another queue count hold that count's channels and send-section shares. */
 static void
@@ -185,6 +209,8 @@ netvsc_dev_configure(struct rte_eth_dev *eth)
 	if (eth->data->mtu > NETVSC_MAX_MTU)
 		return -EINVAL;
 	ret = netvsc_change_mtu(dev, eth->data->mtu);
+	if (ret == 0)
+		ret = netvsc_set_rsc(dev, (conf->rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0);
 	if (ret < 0)
 		return ret;
 	if (nb_rxq != dev->nb_rxq || nb_txq != dev->nb_txq) {

@@ -70,6 +70,8 @@ nvsp_announce_ndis(struct netvsc_dev *dev)
 
 	if (dev->nvsp_version >= NVSP_VERSION_5)
 		cfg.caps |= NVSP_NDIS_CAP_SRIOV;
+	if (dev->nvsp_version >= NVSP_VERSION_61)
+		cfg.caps |= NVSP_NDIS_CAP_RSC;	/* used only if LRO is asked for (offload params) */
 	ret = netvsc_ctl_nvsp_oneway(dev, &cfg, sizeof(cfg));
 	if (ret < 0)
 		return ret;

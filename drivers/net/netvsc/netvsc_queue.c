@@ -88,6 +88,8 @@ netvsc_rxq_drain(struct netvsc_rxq *rxq)
 		rxq->nb_pending--;
 	}
 	netvsc_rx_undefer(rxq);		/* stopped: their slots go back to the host */
+	rte_pktmbuf_free(rxq->rsc_head);
+	rxq->rsc_head = NULL;
 	netvsc_rx_zc_complete_freed(rxq);
 	rte_spinlock_unlock(rxq->lock);
 }

@@ -81,6 +81,34 @@ rx_set_offloads(struct rte_mbuf *m, const struct netvsc_rx_info *info, uint16_t 
 		m->ol_flags |= RTE_MBUF_F_RX_L4_CKSUM_BAD;
 }
 
+/*
+ * An RSC fragment (rndis.md 6.3): the first starts a chain, the next ones
+ * join it, the last hands it over; offload flags are the first one's. The
+ * result, NULL while the frame is incomplete or after a broken sequence.
+ */
+static struct rte_mbuf *
+rx_rsc_join(struct netvsc_rxq *rxq, struct rte_mbuf *m, uint8_t flags)
+{
+	struct rte_mbuf *head = rxq->rsc_head;
+
+	if (flags & RNDIS_PKT_ID_FIRST) {
+		if (head != NULL)
+			rx_drop(rxq, NETVSC_DROP_BAD_RSC_SEQUENCE);	/* the last never came */
+		rte_pktmbuf_free(head);
+		head = m;
+	} else if (head == NULL || rte_pktmbuf_chain(head, m) != 0) {
+		rx_drop(rxq, NETVSC_DROP_BAD_RSC_SEQUENCE);
+		rte_pktmbuf_free(head);
+		rte_pktmbuf_free(m);
+		head = NULL;
+	}
+	rxq->rsc_head = (flags & RNDIS_PKT_ID_LAST) ? NULL : head;
+	if (head == NULL || !(flags & RNDIS_PKT_ID_LAST))
+		return NULL;
+	head->ol_flags |= RTE_MBUF_F_RX_LRO;	/* coalesced by the host */
+	return head;
+}
+
 static void
 rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes,
 		struct netvsc_rx_hold *hold)
@@ -97,8 +125,8 @@ rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes,
 		rxq->stats.missed++;		/* the application is behind */
 		return;
 	}
-	/* Zero-copy unless small, or the tag must go back into the frame. */
-	if (hold != NULL && info.data_bytes > rxq->dev->rx_copybreak &&
+	/* Zero-copy unless small, an RSC fragment, or the tag must go back into the frame. */
+	if (hold != NULL && info.data_bytes > rxq->dev->rx_copybreak && !info.has_pkt_id &&
 	    !(info.has_vlan && !rxq->vlan_strip))
 		m = netvsc_rx_zc_frame(rxq, hold, msg + info.data_offset, info.data_bytes);
 	if (m == NULL)
@@ -106,6 +134,8 @@ rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes,
 	if (m == NULL)
 		return;
 	rx_set_offloads(m, &info, rxq->port_id);
+	if (info.has_pkt_id && (m = rx_rsc_join(rxq, m, info.pkt_id_flags)) == NULL)
+		return;
 	if ((m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED) && !rxq->vlan_strip &&
 	    rte_vlan_insert(&m) == 0)
 		m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED);

@@ -94,6 +94,10 @@ parse_ppi(const uint8_t *rec, uint32_t type, uint32_t data_bytes, struct netvsc_
 		out->has_hash = true;
 		out->hash = word;
 		break;
+	case RNDIS_PPI_PKT_ID:
+		out->has_pkt_id = true;
+		out->pkt_id_flags = (uint8_t)(word >> 8);
+		break;
 	default:
 		break;
 	}

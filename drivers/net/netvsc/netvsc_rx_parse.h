@@ -26,6 +26,7 @@ enum netvsc_drop {
 	NETVSC_DROP_UNEXPECTED_COMPLETION,
 	NETVSC_DROP_DATA_WHILE_STOPPED,
 	NETVSC_DROP_OVERSIZED_PACKET,	/* channel packet larger than any we take */
+	NETVSC_DROP_BAD_RSC_SEQUENCE,	/* RSC fragments without a first or a last */
 	NETVSC_DROP_MAX,
 };
 
@@ -62,7 +63,8 @@ enum netvsc_drop netvsc_rx_parse_rndis(const uint8_t *msg, uint32_t range_bytes,
 struct netvsc_rx_info {
 	uint32_t data_offset;		/* frame, from the message start */
 	uint32_t data_bytes;
-	bool has_csum, has_vlan, has_hash;
+	bool has_csum, has_vlan, has_hash, has_pkt_id;
+	uint8_t pkt_id_flags;		/* RNDIS_PKT_ID_*: an RSC fragment */
 	uint32_t csum;			/* RNDIS_RX_CSUM_* */
 	uint32_t vlan;			/* RNDIS 802.1Q word */
 	uint32_t hash;

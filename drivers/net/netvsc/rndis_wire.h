@@ -243,6 +243,11 @@ static_assert(sizeof(struct ndis_offload) == NDIS_OFFLOAD_SIZE_REV3, "NDIS offlo
 
 /* NDIS_OFFLOAD_PARAMETERS (set): shortest object of revision 1 (rndis.md 5.3). */
 #define NDIS_OFFLOAD_PARAMS_SIZE_REV1	20u
+#define NDIS_OFFLOAD_PARAMS_SIZE_REV3	28u
+#define NDIS_OFFLOAD_PARAMS_RSC_IP4	22u	/* byte offsets */
+#define NDIS_OFFLOAD_PARAMS_RSC_IP6	23u
+#define NDIS_OFFLOAD_PARAM_OFF		1u
+#define NDIS_OFFLOAD_PARAM_ON		2u
 
 /* NDIS_RECEIVE_SCALE_CAPABILITIES (rndis.md 5.4). */
 #define NDIS_RSS_CAPS_REV2		2u
@@ -322,6 +327,10 @@ static_assert(sizeof(struct rndis_ppi) == 12, "RNDIS PPI");
 #define RNDIS_PPI_VLAN			6u
 #define RNDIS_PPI_HASH_VALUE		8u
 #define RNDIS_PPI_HASH_INFO		9u
+/* Internal "packet id" PPI of RSC (rndis.md 6.1, 6.3): version u8, flags u8, id u16. */
+#define RNDIS_PPI_PKT_ID		0x80000001u
+#define RNDIS_PKT_ID_FIRST		0x02u
+#define RNDIS_PKT_ID_LAST		0x04u
 
 /* Checksum PPI, guest -> host request (rndis.md 6.1). */
 #define RNDIS_TX_CSUM_IPV4		0x01u
