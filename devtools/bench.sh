@@ -43,7 +43,9 @@
 #                                       and its SVG plots beside it
 #   bash devtools/bench.sh --build-ref  (re)build build-ref only
 #   BENCH_SECONDS (3) BENCH_WARMUP (1) BENCH_RUNS (3) BENCH_SIZES BENCH_QUEUES
-#   BENCH_CASES ("rx tx fwd l3fwd tso ipp") BENCH_SIDES ("ours ref")
+#   BENCH_CASES ("rx tx fwd l3fwd tso ipp devargs") BENCH_SIDES ("ours ref")
+#   devargs: ours only, tx per tx_copybreak and fwd with rx_extmbuf_enable 0/1,
+#   the measurements behind the devarg defaults in doc/netvsc.md
 #   BENCH_IPP_PACKETS (rx/fwd packets under callgrind: 2000, at most 2048)
 #   BENCH_IPP_RUNS (3; instruction counts barely vary) BENCH_TSO_MIB (256)
 # Result lines: "result: CASE SIZE QUEUES SIDE UNIT v1 v2 ...".
@@ -145,7 +147,7 @@ WARMUP=${BENCH_WARMUP:-1}
 RUNS=${BENCH_RUNS:-3}
 SIZES=${BENCH_SIZES:-64 512 1518}
 QUEUES=${BENCH_QUEUES:-1 4}
-CASES=${BENCH_CASES:-rx tx fwd l3fwd tso ipp}
+CASES=${BENCH_CASES:-rx tx fwd l3fwd tso ipp devargs}
 SIDES=${BENCH_SIDES:-ours ref}
 IPP_PACKETS=${BENCH_IPP_PACKETS:-2000}
 IPP_RUNS=${BENCH_IPP_RUNS:-3}
@@ -176,12 +178,14 @@ eal_args() { echo "$(_eal_base "$1") -l 0-1 $SIDE_EAL"; }
 use_side() {
 	case $1 in
 	ours) DISTRO_TESTPMD=$TESTPMD; QSTATE_FIX=
-	      SIDE_EAL="-d $PLUGIN_BUILD/drivers -d $PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so" ;;
+	      SIDE_EAL="-d $PLUGIN_BUILD/drivers -d $PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so"
+	      [ -n "${DEVARGS:-}" ] && SIDE_EAL="$SIDE_EAL -a vmbus:$NIC0_UUID,$DEVARGS" ;;
 	ref)  DISTRO_TESTPMD=$REF/app/dpdk-testpmd; QSTATE_FIX=$REF/libqstate_fix.so
 	      SIDE_EAL="-d $REF/drivers" ;;
 	esac
 }
 
+NIC0_UUID=5e1ec7ed-0000-4000-8000-000000000000	# hvsim's first NIC
 now() { date +%s.%N; }
 hvsim_pid() { pgrep -P "$TP_PID" -x hvsim | head -1; }
 pin_hvsim() {
@@ -455,6 +459,21 @@ for c in $CASES; do
 	     else
 		echo "bench: tso skipped (needs root and /dev/net/tun)"
 	     fi ;;
+	devargs)
+		sides_saved=$SIDES; SIDES=ours
+		for cb in 128 512 2048; do
+			for size in 64 512 1518; do
+				DEVARGS=tx_copybreak=$cb ab "tx-copybreak-$cb" "$size" 1 Mpps \
+					run_testpmd tx "$size" 1
+			done
+		done
+		for zc in 0 1; do
+			for size in 512 1518; do
+				DEVARGS=rx_extmbuf_enable=$zc ab "fwd-rx-extmbuf-$zc" "$size" 1 Mpps \
+					run_testpmd fwd "$size" 1
+			done
+		done
+		SIDES=$sides_saved ;;
 	ipp) if command -v valgrind >/dev/null; then
 		for k in rx tx fwd; do
 			RUNS_SAVED=$RUNS; RUNS=$IPP_RUNS
