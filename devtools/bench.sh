@@ -167,6 +167,11 @@ need_backend gen
 need_backend sink
 gen_can_hold || skip "hvsim's gen has no hold"
 [ "$MODE" = pa ] && hugepages_reserve 192
+# Both sides' plugins from a path EAL accepts (none under a world-writable dir).
+ours_build=$BUILD
+BUILD=$REF plugin_build_dir
+REF_PLUGIN=$PLUGIN_BUILD
+BUILD=$ours_build
 plugin_build_dir
 
 _eal_harness=$(declare -f eal_args | sed '1s/eal_args/_eal_base/')
@@ -181,7 +186,7 @@ use_side() {
 	      SIDE_EAL="-d $PLUGIN_BUILD/drivers -d $PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so"
 	      [ -n "${DEVARGS:-}" ] && SIDE_EAL="$SIDE_EAL -a vmbus:$NIC0_UUID,$DEVARGS" ;;
 	ref)  DISTRO_TESTPMD=$REF/app/dpdk-testpmd; QSTATE_FIX=$REF/libqstate_fix.so
-	      SIDE_EAL="-d $REF/drivers" ;;
+	      SIDE_EAL="-d $REF_PLUGIN/drivers" ;;
 	esac
 }
 

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "host.h"
@@ -290,6 +291,10 @@ host_write_counters(struct hvsim *sim, FILE *out)
 				continue;
 			snprintf(prefix, sizeof(prefix), "dev%u.relid%u", d, dev->chan[c].relid);
 			host_counters_print(out, prefix, &hc->cnt);
+			/* The kernel layer's: doorbells (monitor bit or uio write), interrupts. */
+			if (dev->chan[c].signals_from_guest != 0)
+				fprintf(out, "  %s signals_from_guest %" PRIu64 "\n", prefix,
+					(uint64_t)dev->chan[c].signals_from_guest);
 		}
 	}
 }
