@@ -35,8 +35,10 @@ rx_zc_page_table(struct netvsc_dev *dev)
 	if (dev->rxbuf_page_iova == NULL)
 		return -ENOMEM;
 	for (uint32_t p = 0; p < nb; p++) {
-		dev->rxbuf_page_iova[p] = rte_mem_virt2iova(dev->rxbuf +
-							     (size_t)p * VMBUS_PAGE_BYTES);
+		volatile const uint8_t *page = dev->rxbuf + (size_t)p * VMBUS_PAGE_BYTES;
+
+		(void)*page;	/* mapped in, or the page map knows no frame for it */
+		dev->rxbuf_page_iova[p] = rte_mem_virt2iova((const void *)(uintptr_t)page);
 		if (dev->rxbuf_page_iova[p] == RTE_BAD_IOVA) {
 			NETVSC_DRV_LOG(NOTICE, dev, "receive buffer page %u has no IO address: "
 				       "frames are copied", p);
