@@ -21,13 +21,16 @@
 N=${N:-512}
 MS_KEY=6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa
 
+# Lines of FILE matching PATTERN; 0 while FILE does not exist yet.
+count_lines() { local n; n=$(grep -c -- "$1" "$2" 2>/dev/null); echo "${n:-0}"; }
+
 # wait_count PATTERN FILE MIN SECONDS: until FILE has MIN lines matching.
 wait_count() {
 	local end=$((SECONDS + $4))
-	while [ "$(grep -c -- "$1" "$2")" -lt "$3" ] && [ $SECONDS -lt $end ]; do
+	while [ "$(count_lines "$1" "$2")" -lt "$3" ] && [ $SECONDS -lt $end ]; do
 		sleep 0.2
 	done
-	[ "$(grep -c -- "$1" "$2")" -ge "$3" ]
+	[ "$(count_lines "$1" "$2")" -ge "$3" ]
 }
 
 # check_offered NAME OUT HOST_UDP: the hash types testpmd's port reports.
