@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <rte_alarm.h>
+#include <rte_spinlock.h>
 #include <rte_dev.h>
 #include <rte_ethdev.h>
 #include <ethdev_driver.h>
@@ -66,6 +67,8 @@ static struct vf_slot {
 	uint32_t serial_seen;		/* the last device file probed (or tried) */
 } vf_slots[VF_MAX_SLOTS];
 static bool vf_watching;
+/* The watcher (alarm thread) reads a port's wire that close unmaps: one at a time. */
+static rte_spinlock_t vf_watch_lock = RTE_SPINLOCK_INITIALIZER;
 
 /* The default RSS key of Microsoft's RSS documentation, used until one is set. */
 static const uint8_t vf_default_key[40] = {
@@ -271,12 +274,14 @@ vf_dev_close(struct rte_eth_dev *eth)
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;
+	rte_spinlock_lock(&vf_watch_lock);
 	if (p->wire != NULL) {
 		if (!vf_gone(p))
 			vf_publish(eth, false);
 		munmap(p->wire, sizeof(*p->wire));
 		p->wire = NULL;
 	}
+	rte_spinlock_unlock(&vf_watch_lock);
 	return 0;
 }
 
@@ -448,6 +453,7 @@ static void
 vf_watch(void *arg)
 {
 	RTE_SET_USED(arg);
+	rte_spinlock_lock(&vf_watch_lock);
 	for (unsigned int i = 0; i < VF_MAX_SLOTS; i++) {
 		struct vf_slot *s = &vf_slots[i];
 		struct rte_eth_dev *eth;
@@ -483,6 +489,7 @@ vf_watch(void *arg)
 		}
 		munmap(w, sizeof(*w));
 	}
+	rte_spinlock_unlock(&vf_watch_lock);
 	rte_eal_alarm_set(VF_WATCH_US, vf_watch, NULL);
 }
 
