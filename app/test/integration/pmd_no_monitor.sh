@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# sanitizer: yes
 # Our netvsc PMD forwards hvsim's generated traffic back over channels that
 # have no monitor page (hvsim --no-monitor: no monitor_id files), 2 queues so
 # the subchannel is used too, once per uio_hv_generic ABI hvsim plays:
