@@ -14,7 +14,9 @@ bounded 120 "$HVSIM" run --echo -- bash -c \
 echo "restart: three runs under one hvsim verified"
 
 rcfile=$TMP/app.rc
-"$HVSIM" run --echo -- bash -c \
+run=/dev/shm/hvsim-death.$$		# a killed hvsim cannot remove its run dir itself
+at_exit "rm -rf $run"
+"$HVSIM" run --run-dir "$run" --echo -- bash -c \
 	"$ECHO_APP $args -- --packets 1000000000; echo \$? > $rcfile" >"$TMP/kill.log" 2>&1 &
 hv=$!
 at_exit "kill -9 $hv"
