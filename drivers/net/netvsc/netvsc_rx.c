@@ -11,6 +11,7 @@
 #include <rte_mbuf.h>
 
 #include "netvsc.h"
+#include "netvsc_ctl_parse.h"
 #include "netvsc_rx_parse.h"
 #include "netvsc_vf.h"	/* VF hooks: accelerated networking */
 #include "nvsp_wire.h"
@@ -203,6 +204,32 @@ rx_completion(struct netvsc_dev *dev, struct netvsc_txq *txq, const uint8_t *pkt
 		netvsc_ctl_on_completion(dev, hdr->xact_id, pkt + off, len - off);
 }
 
+/*
+ * Host-initiated NVSP messages: 128 (VF association) through its gate; 134
+ * (indirection table) is known and not used (RSS goes through RNDIS).
+ */
+static void
+rx_inband(struct netvsc_dev *dev, const uint8_t *pkt, uint32_t len)
+{
+	const struct vmbus_chanpkt_hdr *hdr = (const void *)pkt;
+	uint32_t off = (uint32_t)hdr->data_offset8 << VMBUS_CHANPKT_SIZE_SHIFT;
+	struct netvsc_nvsp_vf vf;
+	uint32_t type;
+
+	if (len - off < sizeof(type)) {
+		netvsc_ctl_drop(dev, NETVSC_DROP_BAD_INBAND, "inband NVSP message too short");
+		return;
+	}
+	memcpy(&type, pkt + off, sizeof(type));
+	if (type == NVSP_MSG5_TYPE_SEND_INDIRECTION_TABLE)
+		return;
+	if (netvsc_ctl_parse_vf_association(pkt + off, len - off, &vf) != NETVSC_CTL_OK) {
+		netvsc_ctl_drop(dev, NETVSC_DROP_BAD_INBAND, "inband NVSP message unknown or short");
+		return;
+	}
+	netvsc_vf_on_association(dev, vf.allocated != 0, vf.serial);
+}
+
 static bool
 rx_full(const struct netvsc_rxq *rxq)
 {
@@ -329,7 +356,7 @@ netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_t
 			rx_completion(dev, txq, pkt, len);
 			break;
 		case VMBUS_CHANPKT_TYPE_INBAND:
-			netvsc_vf_on_inband(dev, pkt, len);	/* VF hook: NVSP 128 */
+			rx_inband(dev, pkt, len);
 			break;
 		default:
 			netvsc_ctl_drop(dev, NETVSC_DROP_BAD_PACKET_TYPE, "channel packet type");

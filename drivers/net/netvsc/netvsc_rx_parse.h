@@ -27,6 +27,7 @@ enum netvsc_drop {
 	NETVSC_DROP_DATA_WHILE_STOPPED,
 	NETVSC_DROP_OVERSIZED_PACKET,	/* channel packet larger than any we take */
 	NETVSC_DROP_BAD_RSC_SEQUENCE,	/* RSC fragments without a first or a last */
+	NETVSC_DROP_BAD_INBAND,		/* inband NVSP message unknown or malformed */
 	NETVSC_DROP_MAX,
 };
 

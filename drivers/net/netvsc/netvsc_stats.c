@@ -21,6 +21,7 @@ static const char *const drop_names[NETVSC_DROP_MAX] = {
 	[NETVSC_DROP_DATA_WHILE_STOPPED] = "rx_drop_data_while_stopped",
 	[NETVSC_DROP_OVERSIZED_PACKET] = "rx_drop_oversized_packet",
 	[NETVSC_DROP_BAD_RSC_SEQUENCE] = "rx_drop_bad_rsc_sequence",
+	[NETVSC_DROP_BAD_INBAND] = "rx_drop_bad_inband",
 };
 
 static const char *const bin_names[NETVSC_NB_SIZE_BINS] = {

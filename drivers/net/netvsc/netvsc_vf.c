@@ -336,27 +336,18 @@ vf_get(struct netvsc_dev *dev)
 	return vf;
 }
 
-/* nvsp.md 3.13, from a burst or a control wait: note it, act on a control thread. */
+/* nvsp.md 3.13 (checked by the gate), from a burst or a control wait: note it, act later. */
 void
-netvsc_vf_on_inband(struct netvsc_dev *dev, const uint8_t *pkt, uint32_t len)
+netvsc_vf_on_association(struct netvsc_dev *dev, bool allocated, uint32_t serial)
 {
-	const struct vmbus_chanpkt_hdr *hdr = (const void *)pkt;
-	struct nvsp_vf_association msg;
-	uint32_t off = (uint32_t)hdr->data_offset8 << VMBUS_CHANPKT_SIZE_SHIFT;
-	struct netvsc_vf *vf;
+	struct netvsc_vf *vf = vf_get(dev);
 
-	if (off > len || len - off < NVSP_VF_ASSOCIATION_MIN_BYTES)
-		return;		/* too short for any message we act on */
-	memcpy(&msg, pkt + off, NVSP_VF_ASSOCIATION_MIN_BYTES);
-	if (msg.msg_type != NVSP_MSG4_TYPE_SEND_VF_ASSOCIATION)
-		return;		/* indirection table, host-side 129: not used */
-	vf = vf_get(dev);
 	if (vf == NULL)
 		return;
-	vf->serial = msg.serial;
-	__atomic_store_n(&vf->host_allocated, msg.allocated != 0, __ATOMIC_RELEASE);
-	NETVSC_DRV_LOG(INFO, dev, "host reports VF serial %u %s", msg.serial,
-		       msg.allocated ? "allocated" : "gone");
+	vf->serial = serial;
+	__atomic_store_n(&vf->host_allocated, allocated, __ATOMIC_RELEASE);
+	NETVSC_DRV_LOG(INFO, dev, "host reports VF serial %u %s", serial,
+		       allocated ? "allocated" : "gone");
 	rte_eal_alarm_set(1, vf_sync_alarm, vf);	/* not from a burst */
 }
 

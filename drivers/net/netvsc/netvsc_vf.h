@@ -79,7 +79,7 @@ void netvsc_vf_close(struct netvsc_dev *dev);
 void netvsc_vf_start(struct netvsc_dev *dev);
 void netvsc_vf_stop(struct netvsc_dev *dev);
 void netvsc_vf_filter(struct netvsc_dev *dev);
-void netvsc_vf_on_inband(struct netvsc_dev *dev, const uint8_t *pkt, uint32_t len);
+void netvsc_vf_on_association(struct netvsc_dev *dev, bool allocated, uint32_t serial);
 int netvsc_vf_stats_get(struct rte_eth_dev *eth, struct rte_eth_stats *st);
 int netvsc_vf_stats_reset(struct rte_eth_dev *eth);
 
