@@ -43,6 +43,7 @@ static const struct {
 	[HVSIM_FAULT_SHORT_REPLY] = { "short-reply", ARG_NONE },
 	[HVSIM_FAULT_TXBUF_SECTION] = { "txbuf-section", ARG_BYTES },
 	[HVSIM_FAULT_BAD_QUERY_INFO] = { "bad-query-info", ARG_NONE },
+	[HVSIM_FAULT_BAD_INBAND] = { "bad-inband", ARG_ID },
 };
 
 /*
@@ -517,6 +518,18 @@ fault_stray_completion(struct host_ctx *ctx, uint64_t xact_id, bool empty)
 	return true;
 }
 
+/* bad-inband: a host-initiated NVSP message of the given type, 8 bytes long. */
+static bool
+fault_bad_inband(struct host_ctx *ctx, uint64_t type)
+{
+	uint32_t msg[2] = { (uint32_t)type, 1 };
+
+	if (host_ring_write_room(ctx->wr, host_ring_pkt_bytes(0, sizeof(msg))) != 0)
+		return false;
+	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_INBAND, 0, 0, NULL, 0, msg, sizeof(msg));
+	return true;
+}
+
 /* Fire the one-shot fault k if done says it went out. */
 static unsigned int
 fault_once(struct hvsim_faults *f, enum hvsim_fault k, bool done)
@@ -549,6 +562,9 @@ host_fault_rx_inject(struct host_ctx *ctx)
 		nb += fault_once(f, HVSIM_FAULT_SHORT_COMPLETION,
 				 fault_stray_completion(ctx, f->arg[HVSIM_FAULT_SHORT_COMPLETION],
 							true));
+	if (f->armed[HVSIM_FAULT_BAD_INBAND])
+		nb += fault_once(f, HVSIM_FAULT_BAD_INBAND,
+				 fault_bad_inband(ctx, f->arg[HVSIM_FAULT_BAD_INBAND]));
 	if (f->armed[HVSIM_FAULT_MALFORMED_RX] &&
 	    fault_inject_one(ctx, false, (enum fault_malformed)f->malformed_next)) {
 		f->malformed_next = (f->malformed_next + 1) % MALFORMED_ROTATE;

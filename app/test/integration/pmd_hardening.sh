@@ -21,7 +21,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/mbuf_check.sh"
 
-CASES=${CASES:-"ring xact offbyone wrap length stray ranges rndis query silent leak probe bigpkt"}
+CASES=${CASES:-"ring xact offbyone wrap length stray inband ranges rndis query silent leak probe bigpkt"}
 RUN=/dev/shm/hvsim-hardening.$$
 OUT=$TMP/testpmd.log
 CMD_WAIT_S=10
@@ -322,6 +322,17 @@ if want stray; then
 	#
 	# Not shown to fail (netvsc_ctl.c was being refactored meanwhile).
 	stray "NVSP completion nobody asked for" rx_drop_unexpected_completion complete-id 1
+fi
+
+if want inband; then
+	# Beyond: host-initiated NVSP messages the PMD must not act on: a VF
+	# association (128) cut to 8 bytes, and a type no host sends (999).
+	#
+	# shown to fail by: netvsc_rx.c rx_inband: the gate's verdict ignored
+	# (`!= NETVSC_CTL_OK` made `== 99`) -> "short VF association:
+	# rx_drop_bad_inband went 0 -> 0" (and a VF "allocated" by garbage).
+	stray "short VF association" rx_drop_bad_inband bad-inband 128
+	stray "unknown inband type" rx_drop_bad_inband bad-inband 999
 fi
 
 if want ranges; then
