@@ -48,6 +48,7 @@
 #   the measurements behind the devarg defaults in doc/netvsc.md
 #   BENCH_IPP_PACKETS (rx/fwd packets under callgrind: 2000, at most 2048)
 #   BENCH_IPP_RUNS (3; instruction counts barely vary) BENCH_TSO_MIB (256)
+#   BENCH_PROFILE_DIR: keep each ipp run's callgrind profile there
 # Result lines: "result: CASE SIZE QUEUES SIDE UNIT v1 v2 ...".
 set -u
 TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -322,6 +323,7 @@ run_ipp() {
 	tp_quit 120
 	TP_START_SECS=30 TP_RUN_SECS=120
 	[ -s "$cg" ] || fail "callgrind wrote no profile"
+	[ -z "${BENCH_PROFILE_DIR:-}" ] || cp "$cg" "$BENCH_PROFILE_DIR/ipp-$c-$SIDE.callgrind"
 	n=$fwd_tx
 	[ "$c" = rx ] && n=$fwd_rx
 	traffic=$("$PYTHON" "$TOP/devtools/bench_callgrind.py" "$cg" "$rxf" "$txf" | awk '{ c[NR] = $2; i[NR] = $3 } END { print c[1], i[1] + i[2] }')

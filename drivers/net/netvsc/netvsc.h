@@ -59,6 +59,7 @@ struct netvsc_ctl {
 #define NETVSC_TX_DESC_MAX	4096u
 #define NETVSC_MAX_MC_ADDRS	64u
 #define NETVSC_RX_PENDING_MAX	1024u	/* > the frames of one poll of 256 packets */
+#define NETVSC_RX_SPARE_BULK	32u	/* mbufs taken from the pool at once for copies */
 #define NETVSC_RX_DEFER_BYTES	(256u * 1024u)	/* transfers read while the queue is full */
 /* RNDIS header + PPIs of one tx packet: 44 + csum/LSO, VLAN, hash (12 + 4 each). */
 #define NETVSC_TX_HDR_BYTES	128u
@@ -113,6 +114,8 @@ struct netvsc_rxq {
 	struct rte_mbuf *pending[NETVSC_RX_PENDING_MAX];	/* frames for the next burst */
 	uint8_t *pkt;			/* one channel packet, copied out of the ring */
 	struct rte_mbuf *rsc_head;	/* RSC fragments joined so far */
+	uint16_t nb_spare;		/* raw mbufs taken from mp in bulk, not yet used */
+	struct rte_mbuf *spare[NETVSC_RX_SPARE_BULK];
 	struct netvsc_queue_stats stats;
 	uint64_t drops[NETVSC_DROP_MAX];
 	struct netvsc_rx_defer {

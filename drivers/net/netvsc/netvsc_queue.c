@@ -90,6 +90,8 @@ netvsc_rxq_drain(struct netvsc_rxq *rxq)
 	netvsc_rx_undefer(rxq);		/* stopped: their slots go back to the host */
 	rte_pktmbuf_free(rxq->rsc_head);
 	rxq->rsc_head = NULL;
+	rte_mempool_put_bulk(rxq->mp, (void **)rxq->spare, rxq->nb_spare);
+	rxq->nb_spare = 0;
 	netvsc_rx_zc_complete_freed(rxq);
 	rte_spinlock_unlock(rxq->lock);
 }

@@ -25,6 +25,22 @@ rx_drop(struct netvsc_rxq *rxq, enum netvsc_drop why)
 	rxq->stats.errors++;
 }
 
+/* An mbuf for a copy: from the queue's spares, refilled from the pool in bulk. */
+static struct rte_mbuf *
+rx_mbuf_alloc(struct netvsc_rxq *rxq)
+{
+	struct rte_mbuf *m;
+
+	if (rxq->nb_spare == 0) {
+		if (rte_mempool_get_bulk(rxq->mp, (void **)rxq->spare, NETVSC_RX_SPARE_BULK) != 0)
+			return rte_pktmbuf_alloc(rxq->mp);	/* pool low: one at a time */
+		rxq->nb_spare = NETVSC_RX_SPARE_BULK;
+	}
+	m = rxq->spare[--rxq->nb_spare];
+	rte_pktmbuf_reset(m);
+	return m;
+}
+
 /* Copy a frame into one mbuf, or a chain when it is larger than one (scattered rx). */
 static struct rte_mbuf *
 rx_copy_frame(struct netvsc_rxq *rxq, const uint8_t *data, uint32_t len)
@@ -32,7 +48,7 @@ rx_copy_frame(struct netvsc_rxq *rxq, const uint8_t *data, uint32_t len)
 	struct rte_mbuf *head = NULL, *prev = NULL;
 
 	while (len > 0) {
-		struct rte_mbuf *m = rte_pktmbuf_alloc(rxq->mp);
+		struct rte_mbuf *m = rx_mbuf_alloc(rxq);
 		uint32_t n;
 
 		if (m == NULL) {
@@ -163,8 +179,8 @@ static void
 rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *rxq,
 	const uint8_t *pkt, uint32_t len)
 {
-	static RTE_DEFINE_PER_LCORE(struct netvsc_xfer, xfer_view);
-	struct netvsc_xfer *xfer = &RTE_PER_LCORE(xfer_view);
+	struct netvsc_xfer view;		/* 2 KiB of stack: no per-lcore lookup per packet */
+	struct netvsc_xfer *xfer = &view;
 	enum netvsc_drop why = netvsc_rx_parse_xfer(pkt, len, dev->rxbuf_bytes, xfer);
 	struct netvsc_rx_hold *hold = NULL;
 

@@ -196,8 +196,13 @@ tx_agg_append(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf *m)
 
 	if (pad != 0) {
 		struct rndis_packet_msg *prev = (void *)(sec + agg->last_msg);
+		static const uint64_t zero;
 
-		memset(sec + agg->bytes, 0, pad);
+		/* Usually under 8 bytes, and this message's header follows: one store. */
+		if (pad <= sizeof(zero))
+			memcpy(sec + agg->bytes, &zero, sizeof(zero));
+		else
+			memset(sec + agg->bytes, 0, pad);
 		prev->length += pad;
 	}
 	agg->last_msg = start;
@@ -241,14 +246,12 @@ tx_agg_flush(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf **pkts,
 	if (ret == -EAGAIN)
 		return ret;
 	for (uint32_t i = 0; i < agg->nb_pkts; i++) {
-		struct rte_mbuf *m = pkts[agg->first + i];
-
 		if (ret < 0)
 			txq->stats.errors++;	/* cannot ever be sent: counted, dropped */
 		else
-			tx_count(txq, m);
-		rte_pktmbuf_free(m);
+			tx_count(txq, pkts[agg->first + i]);
 	}
+	rte_pktmbuf_free_bulk(pkts + agg->first, agg->nb_pkts);	/* copied: ours to free */
 	if (ret < 0)
 		return 0;
 	txq->nb_free_sections--;
