@@ -924,6 +924,76 @@ test_pending_empty_batch_no_signal(void)
 	fixture_free(&f);
 }
 
+/*
+ * Deferred reads: two 48-byte packets read in two batches ended without
+ * publishing; the host's read index stays at 0 (the producer sees 160 bytes
+ * of room) until publish moves it to 96 at once. The signal is judged over
+ * both batches: 256 - 0 = 256 bytes of room after, 160 before.
+ */
+static bool
+publish_after_two_deferred(uint32_t pending)
+{
+	struct ring_fixture f = fixture_make(D, 0, 0, true);
+	struct vmbus_ring_batch batch;
+	uint8_t body[40], buf[40];
+	uint32_t w;
+	bool signal;
+
+	f.hdr->pending_send_bytes = pending;
+	pkt_make(body, 5, sizeof(body), 61);
+	w = ref_host_write(&f, 0, body, sizeof(body));
+	f.hdr->write_index = ref_host_write(&f, w, body, sizeof(body));
+	for (int i = 0; i < 2; i++) {
+		EXPECT_EQ(vmbus_ring_read_begin(&f.ring, &batch), 96 - 48 * i);
+		EXPECT_EQ(vmbus_ring_read_next(&batch, buf, sizeof(buf)), 40);
+		EXPECT_MEM_EQ(buf, body, sizeof(body));
+		vmbus_ring_read_end_deferred(&batch);
+		EXPECT_EQ(f.hdr->read_index, 0);	/* the host's view: unread */
+	}
+	EXPECT_TRUE(vmbus_ring_empty(&f.ring));		/* ours: all read */
+	EXPECT_EQ(vmbus_ring_read_begin(&f.ring, &batch), 0);
+	signal = vmbus_ring_publish(&f.ring);
+	EXPECT_EQ(f.hdr->read_index, 96);
+	EXPECT_FALSE(vmbus_ring_publish(&f.ring));	/* nothing left to publish */
+	EXPECT_EQ(f.hdr->read_index, 96);
+	expect_no_errors(&f);
+	fixture_free(&f);
+	return signal;
+}
+
+static void
+test_deferred_reads_publish_once_and_signal_over_all(void)
+{
+	EXPECT_FALSE(publish_after_two_deferred(0));
+	EXPECT_FALSE(publish_after_two_deferred(159));	/* had room before either read */
+	EXPECT_TRUE(publish_after_two_deferred(160));	/* 48 alone would give 208: also met */
+	EXPECT_TRUE(publish_after_two_deferred(208));	/* met only by both reads together */
+	EXPECT_TRUE(publish_after_two_deferred(255));
+	EXPECT_FALSE(publish_after_two_deferred(256));
+}
+
+static void
+test_read_end_publishes_earlier_deferred_reads(void)
+{
+	struct ring_fixture f = fixture_make(D, 0, 0, true);
+	struct vmbus_ring_batch batch;
+	uint8_t body[40], buf[40];
+	uint32_t w;
+
+	pkt_make(body, 5, sizeof(body), 62);
+	w = ref_host_write(&f, 0, body, sizeof(body));
+	f.hdr->write_index = ref_host_write(&f, w, body, sizeof(body));
+	EXPECT_EQ(vmbus_ring_read_begin(&f.ring, &batch), 96);
+	EXPECT_EQ(vmbus_ring_read_next(&batch, buf, sizeof(buf)), 40);
+	vmbus_ring_read_end_deferred(&batch);
+	EXPECT_EQ(vmbus_ring_read_begin(&f.ring, &batch), 48);
+	EXPECT_EQ(vmbus_ring_read_next(&batch, buf, sizeof(buf)), 40);
+	EXPECT_FALSE(vmbus_ring_read_end(&batch));
+	EXPECT_EQ(f.hdr->read_index, 96);
+	EXPECT_FALSE(vmbus_ring_publish(&f.ring));
+	fixture_free(&f);
+}
+
 /* ---- interrupt mask ---- */
 
 static void
@@ -1126,6 +1196,8 @@ main(void)
 	RUN_TEST(test_write_refuses_bad_host_read_index);
 	RUN_TEST(test_read_empty_ring_returns_eagain);
 	RUN_TEST(test_read_one_packet_copies_descriptor_payload_and_pad);
+	RUN_TEST(test_deferred_reads_publish_once_and_signal_over_all);
+	RUN_TEST(test_read_end_publishes_earlier_deferred_reads);
 	RUN_TEST(test_read_packet_with_wrapped_descriptor);
 	RUN_TEST(test_read_packet_with_wrapped_payload);
 	RUN_TEST(test_read_packet_with_wrapped_trailer);

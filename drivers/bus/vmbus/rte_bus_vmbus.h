@@ -133,6 +133,15 @@ int rte_vmbus_chan_recv(struct vmbus_channel *chan, void *data, uint32_t *len,
 			uint64_t *xact_id);
 /** Receive one whole packet, descriptor included. Same returns. */
 int rte_vmbus_chan_recv_raw(struct vmbus_channel *chan, void *data, uint32_t *len);
+/**
+ * As rte_vmbus_chan_recv_raw, but the ring space stays unread in the host's
+ * view until rte_vmbus_chan_rx_publish: a poll reading many packets moves the
+ * shared read index (a cache line the host polls) once. Any immediate receive
+ * on the channel publishes too.
+ */
+int rte_vmbus_chan_recv_raw_deferred(struct vmbus_channel *chan, void *data, uint32_t *len);
+/** Publish the space of deferred receives; signals the host if it waits for it. */
+void rte_vmbus_chan_rx_publish(struct vmbus_channel *chan);
 /** Drop the next packet unread (one too big for any buffer of ours); -EAGAIN if none. */
 int rte_vmbus_chan_recv_skip(struct vmbus_channel *chan);
 /** True when the channel's rx ring holds nothing. */

@@ -339,9 +339,12 @@ channel_bad_read(struct vmbus_channel *chan, const char *what)
 			  chan->bad_reads);
 }
 
-/* One packet out of the rx ring into buf; signals the host if it waits for room. */
+/*
+ * One packet out of the rx ring into buf. Published at once (signalling the
+ * host if it waits for room), or deferred to rte_vmbus_chan_rx_publish.
+ */
 static int
-channel_read(struct vmbus_channel *chan, void *buf, uint32_t *len)
+channel_read(struct vmbus_channel *chan, void *buf, uint32_t *len, bool deferred)
 {
 	struct vmbus_ring_batch batch;
 	struct vmbus_chanpkt_hdr hdr;
@@ -352,19 +355,22 @@ channel_read(struct vmbus_channel *chan, void *buf, uint32_t *len)
 		channel_bad_read(chan, "host's rx write index is invalid");
 	if (ret <= 0)
 		return ret == 0 ? -EAGAIN : ret;
-	ret = vmbus_ring_peek(&batch, &hdr);
-	if (ret >= 0 && (uint32_t)ret > *len) {
-		*len = (uint32_t)ret;
-		return -ENOBUFS;
+	ret = vmbus_ring_read_next(&batch, buf, *len);
+	if (ret == -ENOBUFS) {
+		ret = vmbus_ring_peek(&batch, &hdr);	/* rare: say how large it is */
+		if (ret >= 0) {
+			*len = (uint32_t)ret;
+			return -ENOBUFS;
+		}
 	}
-	if (ret >= 0)
-		ret = vmbus_ring_read_next(&batch, buf, *len);
 	if (ret == -EIO)
 		channel_bad_read(chan, "bad packet descriptor from host");
 	if (ret < 0)
 		return ret;
 	*len = (uint32_t)ret;
-	if (vmbus_ring_read_end(&batch))
+	if (deferred)
+		vmbus_ring_read_end_deferred(&batch);
+	else if (vmbus_ring_read_end(&batch))
 		rte_vmbus_chan_signal_tx(chan);
 	return 0;
 }
@@ -372,7 +378,20 @@ channel_read(struct vmbus_channel *chan, void *buf, uint32_t *len)
 int
 rte_vmbus_chan_recv_raw(struct vmbus_channel *chan, void *data, uint32_t *len)
 {
-	return channel_read(chan, data, len);
+	return channel_read(chan, data, len, false);
+}
+
+int
+rte_vmbus_chan_recv_raw_deferred(struct vmbus_channel *chan, void *data, uint32_t *len)
+{
+	return channel_read(chan, data, len, true);
+}
+
+void
+rte_vmbus_chan_rx_publish(struct vmbus_channel *chan)
+{
+	if (vmbus_ring_publish(&chan->rx_ring))
+		rte_vmbus_chan_signal_tx(chan);
 }
 
 int

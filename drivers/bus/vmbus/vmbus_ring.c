@@ -323,12 +323,30 @@ vmbus_ring_read_end(struct vmbus_ring_batch *batch)
 {
 	struct vmbus_ring *ring = batch->ring;
 
-	if (batch->bytes_read == 0)
-		return false;
-	/* Spec §3.1 consumer step 3: release, so our copies finish before the host reuses. */
+	vmbus_ring_read_end_deferred(batch);
+	return vmbus_ring_publish(ring);
+}
+
+void
+vmbus_ring_read_end_deferred(struct vmbus_ring_batch *batch)
+{
+	struct vmbus_ring *ring = batch->ring;
+
 	ring->own_index = batch->read_index;
-	__atomic_store_n(&ring->hdr->read_index, batch->read_index, __ATOMIC_RELEASE);
-	return ring_read_needs_signal(ring, batch->bytes_read);
+	ring->unpublished += batch->bytes_read;	/* below the data size: read_index lags */
+}
+
+bool
+vmbus_ring_publish(struct vmbus_ring *ring)
+{
+	uint32_t bytes = ring->unpublished;
+
+	if (bytes == 0)
+		return false;
+	ring->unpublished = 0;
+	/* Spec §3.1 consumer step 3: release, so our copies finish before the host reuses. */
+	__atomic_store_n(&ring->hdr->read_index, ring->own_index, __ATOMIC_RELEASE);
+	return ring_read_needs_signal(ring, bytes);
 }
 
 void

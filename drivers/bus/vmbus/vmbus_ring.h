@@ -25,6 +25,7 @@ struct vmbus_ring {
 	uint8_t *data;			/* hdr->data */
 	uint32_t data_bytes;		/* multiple of 8 */
 	uint32_t own_index;		/* our index, private: write (tx) or read (rx) */
+	uint32_t unpublished;		/* rx: bytes read past the host's read index */
 	struct vmbus_ring_errors errors;
 };
 
@@ -100,6 +101,15 @@ int vmbus_ring_skip_next(struct vmbus_ring_batch *batch);
  * to be woken (pending_send_bytes) and this batch freed the room it waits for.
  */
 bool vmbus_ring_read_end(struct vmbus_ring_batch *batch);
+
+/*
+ * End the batch without publishing: the host still sees the bytes as unread
+ * until vmbus_ring_publish (or a later read_end) publishes them with any others
+ * deferred before. A consumer reading many packets in one poll publishes once.
+ */
+void vmbus_ring_read_end_deferred(struct vmbus_ring_batch *batch);
+/* Publish what deferred batches read; returns as read_end does. */
+bool vmbus_ring_publish(struct vmbus_ring *ring);
 
 /*
  * Consumer's interrupt mask. Unmask returns true when data is already waiting

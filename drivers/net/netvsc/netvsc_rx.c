@@ -327,13 +327,12 @@ netvsc_rx_undefer(struct netvsc_rxq *rxq)
 		rx_xfer(rxq->dev, rxq->chan, rxq, rxq->pkt, len);
 }
 
-void
-netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_txq *txq,
-		 bool read_all)
+/* Up to 256 packets of chan's rx ring, handled; their ring space not yet published. */
+static void
+chan_read(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *rxq,
+	  struct netvsc_txq *txq, bool read_all)
 {
 	static uint8_t ctl_pkt[NETVSC_RX_PKT_BYTES];	/* before queues exist: control only */
-	struct vmbus_channel *chan = rxq != NULL ? rxq->chan :
-				     txq != NULL ? txq->chan : dev->primary;
 	uint8_t *pkt = rxq != NULL ? rxq->pkt : txq != NULL ? txq->pkt : ctl_pkt;
 	const struct vmbus_chanpkt_hdr *hdr = (const void *)pkt;
 
@@ -352,7 +351,7 @@ netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_t
 		    (!read_all || !rx_defer_room(rxq)))
 			return;
 
-		ret = rte_vmbus_chan_recv_raw(chan, pkt, &len);
+		ret = rte_vmbus_chan_recv_raw_deferred(chan, pkt, &len);
 		if (ret == -ENOBUFS) {
 			/* Larger than any packet we take: skipped, or it blocks the ring. */
 			netvsc_ctl_drop(dev, NETVSC_DROP_OVERSIZED_PACKET, "channel packet too large");
@@ -378,6 +377,18 @@ netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_t
 			netvsc_ctl_drop(dev, NETVSC_DROP_BAD_PACKET_TYPE, "channel packet type");
 		}
 	}
+}
+
+void
+netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_txq *txq,
+		 bool read_all)
+{
+	struct vmbus_channel *chan = rxq != NULL ? rxq->chan :
+				     txq != NULL ? txq->chan : dev->primary;
+
+	/* The host's read index (a line it polls) moves once per poll, not per packet. */
+	chan_read(dev, chan, rxq, txq, read_all);
+	rte_vmbus_chan_rx_publish(chan);
 }
 
 static uint16_t

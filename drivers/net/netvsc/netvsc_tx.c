@@ -124,7 +124,8 @@ netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id)
 	d = &txq->desc[i];
 	if (d->section != NVSP_SECTION_NONE)
 		txq->free_sections[txq->nb_free_sections++] = d->section;
-	rte_pktmbuf_free(d->mbuf);
+	if (d->mbuf != NULL)		/* NULL for a section: its frames were freed at send */
+		rte_pktmbuf_free(d->mbuf);
 	d->mbuf = NULL;
 	d->in_flight = false;
 	txq->nb_in_flight--;
