@@ -79,6 +79,53 @@ def table(order, rows):
     return "\n".join(out)
 
 
+def median_of(rows, case, size, queues, side):
+    for (c, sz, q, _unit), r in rows.items():
+        if (c, sz, q) == (case, size, queues) and side in r:
+            return statistics.median(r[side])
+    return None
+
+
+def goals(order, rows):
+    """Issue 7's goals, each against the figure this run measured."""
+    lines = [("goal", "figure", "met")]
+
+    def absolute(what, case, size, want):
+        v = median_of(rows, case, size, 1, "ours")
+        if v is not None:
+            lines.append((what, "%s Mpps" % fmt(v), "yes" if v >= want else "no"))
+
+    absolute("rx 64 B, 1 queue >= 25 Mpps", "rx", 64, 25)
+    absolute("tx 64 B, 1 queue >= 25 Mpps", "tx", 64, 25)
+    absolute("loop (fwd) 64 B, 1 queue >= 16 Mpps", "fwd", 64, 16)
+    absolute("rx 1518 B >= 9 Mpps", "rx", 1518, 9)
+    absolute("tx 1518 B >= 9 Mpps", "tx", 1518, 9)
+    mpps = [k for k in order if k[3] == "Mpps" and k[0] in ("rx", "tx", "fwd")
+            and "ours" in rows[k] and "ref" in rows[k]]
+    if mpps:
+        rs = [(float(ratio(k, rows[k])), k) for k in mpps if ratio(k, rows[k]) != "-"]
+        low = min(rs)
+        lines.append((">= 1.5x the ref's Mpps, every direction and size",
+                      "%d of %d rows; lowest %.2f (%s %d B, %d q)" %
+                      (sum(1 for r, _ in rs if r >= 1.5), len(rs), low[0], low[1][0],
+                       low[1][1], low[1][2]), "yes" if low[0] >= 1.5 else "no"))
+    for k in order:
+        if k[3] == "ins/pkt" and ratio(k, rows[k]) != "-":
+            r = float(ratio(k, rows[k]))
+            lines.append(("%s <= 0.5x the ref's instructions" % k[0], "%.2fx" % r,
+                          "yes" if r <= 0.5 else "no"))
+        if k[0] == "l3fwd" and ratio(k, rows[k]) != "-":
+            r = float(ratio(k, rows[k]))
+            lines.append(("l3fwd >= 1.3x the ref", "%.2fx" % r, "yes" if r >= 1.3 else "no"))
+    widths = [max(len(l[i]) for l in lines) for i in range(3)]
+    out = []
+    for i, l in enumerate(lines):
+        out.append("  ".join(c.ljust(widths[j]) for j, c in enumerate(l)).rstrip())
+        if i == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
 # --- SVG -------------------------------------------------------------------
 
 COLOURS = {"rx": "#1f77b4", "tx": "#d62728", "fwd": "#2ca02c"}
@@ -276,6 +323,12 @@ ours/ref is the ratio of the medians: above 1 means ours is faster for
 Mpps and Gbit/s; below 1 means ours executes fewer instructions for
 ins/pkt.
 
+The goals set for this work (issue 7), against this run's medians:
+
+```
+{goals}
+```
+
 ![Mpps vs frame size, 1 queue](perf-size.svg)
 
 ![Mpps vs queue count, 64 B](perf-queues.svg)
@@ -340,6 +393,7 @@ def doc(order, rows, path, header_path):
     quiet += " (load average %s when it started; the benchmark itself keeps about two\ncores busy)" % (start or "unknown")
     text = DOC_TEXT.format(date=datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
                            quiet=quiet, header=header, table=table(order, rows), raw=raw,
+                           goals=goals(order, rows),
                            machine=machine())
     d = os.path.dirname(path) or "."
     with open(path, "w") as f:

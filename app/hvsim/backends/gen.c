@@ -291,7 +291,7 @@ gen_transmit(struct hvsim_backend *be, const uint8_t *frame, uint32_t len)
 	uint32_t flow;
 	uint64_t seq;
 
-	switch (frame_verify(frame, len, &flow, &seq)) {
+	switch (frame_verify_known(frame, len, &g->pattern, &flow, &seq)) {
 	case FRAME_OURS_BAD_L4_CSUM:
 		if (gen_seq_is_bad(g, seq))
 			frame_track_seq(&g->track, flow, seq);	/* spoilt on purpose */

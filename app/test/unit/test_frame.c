@@ -41,6 +41,30 @@ ref_crc32(const uint8_t *p, uint32_t len)
 	return ~c;
 }
 
+/* The fast CRC and sum (8 bytes a step, then the tail) against the slow ones, every length. */
+static void
+test_crc_and_sum_match_references_at_every_length(void)
+{
+	static uint8_t data[300];
+	uint32_t x = 12345;
+
+	for (uint32_t i = 0; i < sizeof(data); i++) {
+		x = x * 1103515245u + 12345u;
+		data[i] = (uint8_t)(x >> 16);
+	}
+	for (uint32_t len = 0; len <= 257; len++) {
+		for (uint32_t off = 0; off < 3; off++) {
+			EXPECT_EQ(frame_crc32(data + off, len), ref_crc32(data + off, len));
+			EXPECT_EQ(frame_csum_add(0x1fffe, data + off, len),
+				  ref_sum(data + off, len, 0x1fffe));
+		}
+	}
+	memset(data, 0xff, sizeof(data));		/* sums of all-ones words */
+	EXPECT_EQ(frame_csum_add(0, data, 256), ref_sum(data, 256, 0));
+	memset(data, 0, sizeof(data));
+	EXPECT_EQ(frame_csum_add(0, data, 256), ref_sum(data, 256, 0));
+}
+
 static uint32_t
 be32(const uint8_t *p)
 {
@@ -147,6 +171,43 @@ test_one_pattern_byte_changed_is_corrupt(void)
 
 	buf[len - 1] ^= 0x01;
 	EXPECT_EQ(frame_verify(buf, len, &flow, &seq), FRAME_OURS_CORRUPT);
+}
+
+/* With the sender's pattern: byte compare and CRC field, same verdicts as the CRC alone. */
+static void
+test_verify_known_pattern_agrees_with_crc(void)
+{
+	struct frame_template t, other;
+	struct frame_pattern p, q;
+	static uint8_t other_buf[FRAME_MAX_BYTES];
+	uint32_t flow;
+	uint64_t seq;
+
+	frame_template_init(&t, buf, 300, 0, 3, -1, false);
+	frame_template_init(&other, other_buf, 200, 0, 3, -1, false);
+	EXPECT_EQ(frame_pattern_init(&p, &t), 0);
+	EXPECT_EQ(frame_pattern_init(&q, &other), 0);
+	frame_template_fill(&t, &p, 0x1234567, false);
+	EXPECT_EQ(frame_verify_known(buf, 300, &p, &flow, &seq), FRAME_OURS_GOOD);
+	EXPECT_EQ(seq, 0x1234567);
+	EXPECT_EQ(frame_verify_known(buf, 300, &q, &flow, &seq), FRAME_OURS_GOOD); /* CRC path */
+	buf[299] ^= 0x80;			/* a pattern byte: the L4 sum is not checked first */
+	EXPECT_EQ(frame_verify_known(buf, 300, &p, &flow, &seq), FRAME_OURS_CORRUPT);
+	EXPECT_EQ(frame_verify(buf, 300, &flow, &seq), FRAME_OURS_CORRUPT);
+	buf[299] ^= 0x80;
+	buf[UDP + 7] ^= 0x01;			/* the UDP checksum: only that is wrong */
+	EXPECT_EQ(frame_verify_known(buf, 300, &p, &flow, &seq), FRAME_OURS_BAD_L4_CSUM);
+	EXPECT_EQ(frame_verify(buf, 300, &flow, &seq), FRAME_OURS_BAD_L4_CSUM);
+	buf[UDP + 7] ^= 0x01;
+	frame_template_fill(&t, &p, 77, true);	/* gen's spoilt checksum */
+	EXPECT_EQ(frame_verify_known(buf, 300, &p, &flow, &seq), FRAME_OURS_BAD_L4_CSUM);
+	frame_template_fill(&t, &p, 77, false);
+	EXPECT_EQ(frame_verify_known(buf, 300, &p, &flow, &seq), FRAME_OURS_GOOD);
+	buf[HDR + 23] ^= 0x01;			/* the CRC field */
+	EXPECT_EQ(frame_verify_known(buf, 300, &p, &flow, &seq), FRAME_OURS_CORRUPT);
+	EXPECT_EQ(frame_verify(buf, 300, &flow, &seq), FRAME_OURS_CORRUPT);
+	frame_pattern_free(&p);
+	frame_pattern_free(&q);
 }
 
 static void
@@ -357,6 +418,8 @@ int
 main(void)
 {
 	RUN_TEST(test_len_for_bounds_and_header_room);
+	RUN_TEST(test_crc_and_sum_match_references_at_every_length);
+	RUN_TEST(test_verify_known_pattern_agrees_with_crc);
 	RUN_TEST(test_built_frame_passes_independent_checks);
 	RUN_TEST(test_odd_and_jumbo_lengths_checksum_right);
 	RUN_TEST(test_one_pattern_byte_changed_is_corrupt);
