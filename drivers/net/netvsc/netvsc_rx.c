@@ -327,10 +327,13 @@ netvsc_rx_undefer(struct netvsc_rxq *rxq)
 		rx_xfer(rxq->dev, rxq->chan, rxq, rxq->pkt, len);
 }
 
-/* Up to 256 packets of chan's rx ring, handled; their ring space not yet published. */
+/*
+ * Up to 256 packets of chan's rx ring, handled, until rxq holds want frames;
+ * their ring space not yet published.
+ */
 static void
 chan_read(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *rxq,
-	  struct netvsc_txq *txq, bool read_all)
+	  struct netvsc_txq *txq, bool read_all, uint32_t want)
 {
 	static uint8_t ctl_pkt[NETVSC_RX_PKT_BYTES];	/* before queues exist: control only */
 	uint8_t *pkt = rxq != NULL ? rxq->pkt : txq != NULL ? txq->pkt : ctl_pkt;
@@ -349,6 +352,8 @@ chan_read(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq 
 		 */
 		if (rxq != NULL && (rx_full(rxq) || rxq->defer.used > 0) &&
 		    (!read_all || !rx_defer_room(rxq)))
+			return;
+		if (rxq != NULL && rxq->nb_pending >= want)
 			return;
 
 		ret = rte_vmbus_chan_recv_raw_deferred(chan, pkt, &len);
@@ -387,7 +392,7 @@ netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_t
 				     txq != NULL ? txq->chan : dev->primary;
 
 	/* The host's read index (a line it polls) moves once per poll, not per packet. */
-	chan_read(dev, chan, rxq, txq, read_all);
+	chan_read(dev, chan, rxq, txq, read_all, UINT32_MAX);
 	rte_vmbus_chan_rx_publish(chan);
 }
 
@@ -419,8 +424,14 @@ netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	rte_spinlock_lock(rxq->lock);
 	netvsc_rx_zc_complete_freed(rxq);
 	netvsc_rx_undefer(rxq);
-	if (rxq->nb_pending < nb_pkts)
-		netvsc_chan_poll(rxq->dev, rxq, rxq->txq, false);
+	/*
+	 * Read only what this burst takes: mbufs then cycle through a few
+	 * bursts' worth that stay in cache, not a thousand read ahead.
+	 */
+	if (rxq->nb_pending < nb_pkts) {
+		chan_read(rxq->dev, rxq->chan, rxq, rxq->txq, false, nb_pkts);
+		rte_vmbus_chan_rx_publish(rxq->chan);
+	}
 	n = rx_take_pending(rxq, pkts, nb_pkts);
 	rte_spinlock_unlock(rxq->lock);
 	if (n < nb_pkts)	/* VF hook: then what the active VF received */
