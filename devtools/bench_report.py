@@ -329,6 +329,40 @@ The goals set for this work (issue 7), against this run's medians:
 {goals}
 ```
 
+### What limits the figures
+
+From `perf record` of hvsim and of the guest's forwarding lcore during
+single cases (2026-11-26, same machine; `BENCH_PROFILE_DIR=DIR` keeps the
+callgrind profiles of the ipp runs):
+
+- **64 B, 1 queue: hvsim's host loop.** During rx, hvsim spends its time
+  per frame on picking it up from gen (gen builds every frame: template,
+  sequence, pattern copy), the receive pass (slot, RNDIS header, PPIs,
+  transfer packet), the checksum verdicts it computes for the checksum PPI
+  and the Toeplitz hash, about 150-200 ns a frame; the guest's lcore meanwhile
+  mostly polls an empty ring (its rx burst and testpmd's loop lead its
+  profile). The 25 Mpps goals need about 40 ns a frame on the host side:
+  batching many frames per pass and prebuilt frames, not done. The spread
+  of the 1-queue rx figures (often 5-13 Mpps for either side) is the host
+  loop's, whose speed depends on where the two busy threads land.
+- **512 and 1518 B: copies on the host.** memmove (gen's pattern, copies
+  into receive slots) and the gathering of the guest's GPA sends
+  (`host_nvsp_gather`, page-by-page translation) lead hvsim's profile; both
+  PMDs are bounded alike there (fwd 1518 B about 1.4 Mpps each in the
+  profiled runs).
+- Found and fixed this way: gen checked every frame coming back with a
+  byte-at-a-time CRC-32 and a 16-bit checksum loop, 47 % of hvsim's time
+  at 1518 B, which held fwd at 0.27 Mpps for both PMDs. It now compares
+  the payload with its own pattern (memcmp) and uses the pattern's
+  precomputed sums.
+- **The guest's instructions per packet** (callgrind, `ipp-*`): rx is
+  dominated by the checks every host message passes (transfer, RNDIS
+  message, PPIs: about 110 instructions a frame) and the copy into an
+  mbuf; what stalls it is memory (the first touch of host-written receive
+  slots), not instructions. tx: building the RNDIS header and PPIs, the
+  copy into the send section, the bulk free; one completion is read per
+  section of up to 8 frames.
+
 ![Mpps vs frame size, 1 queue](perf-size.svg)
 
 ![Mpps vs queue count, 64 B](perf-queues.svg)
@@ -354,10 +388,10 @@ bash devtools/bench.sh --doc doc/performance.md
 
 Knobs (environment): `BENCH_RUNS` (3), `BENCH_SECONDS` (3),
 `BENCH_WARMUP` (1), `BENCH_SIZES` (64 512 1518), `BENCH_QUEUES` (1 4),
-`BENCH_CASES` (rx tx fwd l3fwd tso ipp), `BENCH_SIDES` (ours ref),
-`BENCH_IPP_PACKETS` (2000), `BENCH_IPP_RUNS` (3), `BENCH_TSO_MIB` (256).
-The whole run should take about 25 minutes on the 2-core machine
-(estimated from the per-run times of shorter runs).
+`BENCH_CASES` (rx tx fwd l3fwd tso ipp devargs), `BENCH_SIDES` (ours ref),
+`BENCH_IPP_PACKETS` (2000), `BENCH_IPP_RUNS` (3), `BENCH_TSO_MIB` (256),
+`BENCH_PROFILE_DIR` (keep the ipp runs' callgrind profiles there).
+A whole run took 16 to 20 minutes on the quiet 2-core machine.
 
 `make test` builds build-ref (its prerequisite `build-ref`: about 105 s
 from scratch on the quiet 2-core machine, 409 s at load average 11; then
