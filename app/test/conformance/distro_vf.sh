@@ -23,6 +23,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/lib/testpmd.sh"
 . "$(dirname "$0")/../lib/mbuf_check.sh"
+. "$(dirname "$0")/../lib/vf_counters.sh"
 
 VF_PLUGIN=$BUILD/app/hvsim/vf/librte_net_hvsim_vf_distro.so
 [ -f "$VF_PLUGIN" ] || skip "librte_net_hvsim_vf_distro.so not built (needs the distro's dpdk-dev)"
@@ -42,21 +43,8 @@ start_vf_case() {	# MODE GENSPEC [testpmd args...]
 	tp_cmd "set portlist 0" >/dev/null
 }
 
-# A field of hvsim's "nic0 vf ..." counter line, or the synthetic channels' sum.
-vf_field() { hv_ctl counters | awk -v f="$1" '$1 == "nic0" && $2 == "vf" {
-	for (i = 3; i < NF; i++) if ($i == f) print $(i + 1) }'; }
-syn_count() { hv_ctl counters | awk -v f="$1" '$1 ~ /^dev0\./ && $2 == f { s += $3 } END { print s + 0 }'; }
-gen_back_now() { hv_ctl counters | sed -n 's/^gen: sent [0-9]*, back \([0-9]*\),.*/\1/p'; }
-gen_back_is() { [ "$(gen_back_now)" = "$1" ]; }
-gen_sent_all() { hv_ctl counters | grep -q "^gen: sent $1,"; }
-datapath_is() { [ "$(vf_field datapath)" = "$1" ]; }
+vf_ctl() { hv_ctl "$@"; }
 pmd_said() { [ "$(grep -c "$1" "$TP_DIR/err")" -ge "$2" ]; }	# TEXT N
-wait_for() {	# SECS CMD...: until CMD succeeds
-	local secs=$1
-	shift
-	for _ in $(seq 1 $((secs * 10))); do "$@" && return 0; sleep 0.1; done
-	return 1
-}
 judge_clean() {	# CASE: nothing duplicated or corrupt, no refusal by the distro
 	[ "$(gen_num dup)" = 0 ] && [ "$(gen_num corrupt)" = 0 ] ||
 		{ tp_dump; fail "$1: duplicated or corrupt frames: $(gen_line)"; }

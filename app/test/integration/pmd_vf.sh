@@ -15,6 +15,7 @@
 # counters, the mempool in-use count before and after.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/mbuf_check.sh"
+. "$(dirname "$0")/../lib/vf_counters.sh"
 
 VF_PLUGIN=app/hvsim/vf/librte_net_hvsim_vf.so
 [ -f "$BUILD/$VF_PLUGIN" ] || skip "net_hvsim_vf not built"
@@ -44,20 +45,8 @@ start_case() {
 }
 
 ctl() { "$HVSIM" ctl --run-dir "$RUN" "$@"; }
-# A field of hvsim's "nic0 vf ..." counter line, or of the synthetic channels' sums.
-vf_field() { ctl counters | awk -v f="$1" '$1 == "nic0" && $2 == "vf" {
-	for (i = 3; i < NF; i++) if ($i == f) print $(i + 1) }'; }
-syn_count() { ctl counters | awk -v f="$1" '$1 ~ /^dev0\./ && $2 == f { s += $3 } END { print s + 0 }'; }
-gen_back() { ctl counters | sed -n 's/^gen: sent [0-9]*, back \([0-9]*\),.*/\1/p'; }
-gen_back_is() { [ "$(gen_back)" = "$1" ]; }
-gen_sent_all() { ctl counters | grep -q "^gen: sent $1,"; }
+vf_ctl() { ctl "$@"; }
 released_at_least() { [ "$(grep -c "VF port [0-9]* released" "$OUT")" -ge "$1" ]; }
-wait_for() {	# SECS CMD...: until CMD succeeds
-	local secs=$1; shift
-	for _ in $(seq 1 $((secs * 10))); do "$@" && return 0; sleep 0.1; done
-	return 1
-}
-datapath_is() { [ "$(vf_field datapath)" = "$1" ]; }
 finish_case() {
 	echo "stop" >&3
 	echo "quit" >&3
@@ -135,9 +124,9 @@ case_cycles() {
 			fail "cycles: VF not released in cycle $c"
 		sleep 0.1
 	done
-	local back=$(gen_back)
+	local back=$(gen_back_now)
 	sleep 0.5
-	[ "$(gen_back)" -gt "$back" ] || fail "cycles: traffic did not resume"
+	[ "$(gen_back_now)" -gt "$back" ] || fail "cycles: traffic did not resume"
 	wait_for 60 gen_sent_all "$n" ||
 		fail "cycles: gen did not finish"
 	sleep 1

@@ -168,10 +168,14 @@ netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, uint
 		.status = NVSP_STATUS_SUCCESS,
 	};
 
-	for (int tries = 0; tries < 100000; tries++)
+	for (int tries = 0; tries < 100000; tries++) {
 		if (rte_vmbus_chan_send(chan, VMBUS_CHANPKT_TYPE_COMP, &c, sizeof(c), xact_id, 0,
 					NULL) != -EAGAIN)
 			return;
+		/* A host waiting for room on our rx ring may not read its own: give it. */
+		if (tries == 0)
+			rte_vmbus_chan_rx_publish(chan);
+	}
 	NETVSC_DRV_LOG(ERR, dev, "transfer %" PRIu64 " not completed: tx ring full", xact_id);
 }
 
@@ -329,18 +333,19 @@ netvsc_rx_undefer(struct netvsc_rxq *rxq)
 
 /*
  * Up to 256 packets of chan's rx ring, handled, until rxq holds want frames;
- * their ring space not yet published.
+ * their ring space not yet published. Returns how many were read.
  */
-static void
+static int
 chan_read(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *rxq,
 	  struct netvsc_txq *txq, bool read_all, uint32_t want)
 {
 	static uint8_t ctl_pkt[NETVSC_RX_PKT_BYTES];	/* before queues exist: control only */
 	uint8_t *pkt = rxq != NULL ? rxq->pkt : txq != NULL ? txq->pkt : ctl_pkt;
 	const struct vmbus_chanpkt_hdr *hdr = (const void *)pkt;
+	int n;
 
 	/* Called with the channel's lock held: one reader, one writer per ring. */
-	for (int n = 0; n < 256; n++) {
+	for (n = 0; n < 256; n++) {
 		uint32_t len = NETVSC_RX_PKT_BYTES;
 		int ret;
 
@@ -352,9 +357,9 @@ chan_read(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq 
 		 */
 		if (rxq != NULL && (rx_full(rxq) || rxq->defer.used > 0) &&
 		    (!read_all || !rx_defer_room(rxq)))
-			return;
+			break;
 		if (rxq != NULL && rxq->nb_pending >= want)
-			return;
+			break;
 
 		ret = rte_vmbus_chan_recv_raw_deferred(chan, pkt, &len);
 		if (ret == -ENOBUFS) {
@@ -364,7 +369,7 @@ chan_read(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq 
 				continue;
 		}
 		if (ret < 0)
-			return;
+			break;
 		switch (hdr->type) {
 		case VMBUS_CHANPKT_TYPE_RXBUF:
 			if (rxq != NULL && (rx_full(rxq) || rxq->defer.used > 0))
@@ -382,6 +387,7 @@ chan_read(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq 
 			netvsc_ctl_drop(dev, NETVSC_DROP_BAD_PACKET_TYPE, "channel packet type");
 		}
 	}
+	return n;		/* packets read */
 }
 
 void
@@ -428,10 +434,9 @@ netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	 * Read only what this burst takes: mbufs then cycle through a few
 	 * bursts' worth that stay in cache, not a thousand read ahead.
 	 */
-	if (rxq->nb_pending < nb_pkts) {
-		chan_read(rxq->dev, rxq->chan, rxq, rxq->txq, false, nb_pkts);
+	if (rxq->nb_pending < nb_pkts && chan_read(rxq->dev, rxq->chan, rxq, rxq->txq, false,
+						     nb_pkts) > 0)
 		rte_vmbus_chan_rx_publish(rxq->chan);
-	}
 	n = rx_take_pending(rxq, pkts, nb_pkts);
 	rte_spinlock_unlock(rxq->lock);
 	if (n < nb_pkts)	/* VF hook: then what the active VF received */
