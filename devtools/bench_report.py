@@ -60,6 +60,17 @@ def ratio(key, r):
     return "%.2f" % (a / b)
 
 
+def columns(lines):
+    """Rows of cells as aligned text columns, the first row a heading."""
+    widths = [max(len(l[i]) for l in lines) for i in range(len(lines[0]))]
+    out = []
+    for i, l in enumerate(lines):
+        out.append("  ".join(c.ljust(widths[j]) for j, c in enumerate(l)).rstrip())
+        if i == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
 def table(order, rows):
     head = ("case", "size", "queues", "unit", "ours median (min..max)",
             "ref median (min..max)", "ours/ref", "runs")
@@ -70,13 +81,7 @@ def table(order, rows):
         n = max(len(v) for v in r.values())
         lines.append((case, str(size), str(queues), unit, cell(r.get("ours")),
                       cell(r.get("ref")), ratio(key, r), str(n)))
-    widths = [max(len(l[i]) for l in lines) for i in range(len(head))]
-    out = []
-    for i, l in enumerate(lines):
-        out.append("  ".join(c.ljust(widths[j]) for j, c in enumerate(l)).rstrip())
-        if i == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return "\n".join(out)
+    return columns(lines)
 
 
 def median_of(rows, case, size, queues, side):
@@ -117,13 +122,7 @@ def goals(order, rows):
         if k[0] == "l3fwd" and ratio(k, rows[k]) != "-":
             r = float(ratio(k, rows[k]))
             lines.append(("l3fwd >= 1.3x the ref", "%.2fx" % r, "yes" if r >= 1.3 else "no"))
-    widths = [max(len(l[i]) for l in lines) for i in range(3)]
-    out = []
-    for i, l in enumerate(lines):
-        out.append("  ".join(c.ljust(widths[j]) for j, c in enumerate(l)).rstrip())
-        if i == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return "\n".join(out)
+    return columns(lines)
 
 
 # --- SVG -------------------------------------------------------------------
