@@ -25,9 +25,11 @@
 . "$(dirname "$0")/../lib/mbuf_check.sh"
 . "$(dirname "$0")/../lib/vf_counters.sh"
 
-VF_PLUGIN=$BUILD/app/hvsim/vf/librte_net_hvsim_vf_distro.so
-[ -f "$VF_PLUGIN" ] || skip "librte_net_hvsim_vf_distro.so not built (needs the distro's dpdk-dev)"
+VF_PLUGIN=app/hvsim/vf/librte_net_hvsim_vf_distro.so
+[ -f "$BUILD/$VF_PLUGIN" ] || skip "librte_net_hvsim_vf_distro.so not built (needs the distro's dpdk-dev)"
 tp_setup
+plugin_build_dir	# EAL refuses a -d path below a world-writable directory
+VF_PLUGIN=$PLUGIN_BUILD/$VF_PLUGIN
 RATE=$(pace 20000)
 
 start_vf_case() {	# MODE GENSPEC [testpmd args...]

@@ -109,6 +109,8 @@ plugin_build_dir() {
 		mkdir -p "$safe/drivers" "$safe/subprojects/dpdk"
 		cp -a "$BUILD"/drivers/*.so "$safe/drivers/"
 		cp -a "$BUILD/subprojects/dpdk/drivers" "$safe/subprojects/dpdk/"
+		mkdir -p "$safe/app/hvsim/vf"
+		cp -a "$BUILD"/app/hvsim/vf/*.so "$safe/app/hvsim/vf/" 2>/dev/null || true
 		ln -s "$(realpath "$BUILD")/subprojects/dpdk/lib" "$safe/subprojects/dpdk/lib"
 		at_exit "rm -rf $safe"
 	fi
