@@ -83,7 +83,7 @@ case_at_start() {
 # Hot-add, then surprise removal, under traffic; loss bounded by 200 ms.
 case_hotplug() {
 	local n=$((RATE * 5)) loss_max=$((RATE / 5)) vf_rx syn_before
-	start_vf_case va "gen:count=$n,size=64,rate=$RATE,hold"
+	start_vf_case "$(tp_modes one)" "gen:count=$n,size=64,rate=$RATE,hold"
 	tp_cmd "start" >/dev/null
 	hv_ctl gen 0 start >/dev/null
 	sleep 0.8
@@ -111,7 +111,7 @@ case_hotplug() {
 # Ten add/remove cycles under traffic: traffic resumes, no mbuf is leaked.
 case_cycles() {
 	local n=$((RATE * 30)) cycles=10 c back
-	start_vf_case va "gen:count=$n,size=64,rate=$RATE,hold"
+	start_vf_case "$(tp_modes one)" "gen:count=$n,size=64,rate=$RATE,hold"
 	tp_cmd "dump_mempool" >/dev/null
 	tp_cmd "start" >/dev/null
 	hv_ctl gen 0 start >/dev/null
