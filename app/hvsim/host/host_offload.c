@@ -45,15 +45,38 @@ wr32(uint8_t *p, uint32_t v)
 	wr16(p + 2, (uint16_t)v);
 }
 
+/*
+ * The ones'-complement sum does not depend on byte order except for a swap
+ * of the result (RFC 1071), so the bytes are summed as native 32-bit words
+ * and the folded 16 bits swapped once for a little-endian host.
+ */
 uint32_t
 host_csum_add(uint32_t sum, const uint8_t *p, uint32_t len)
 {
-	uint64_t s = sum;
+	uint64_t s = 0;
+	uint32_t i = 0, w;
+	uint16_t v;
 
-	for (uint32_t i = 0; i + 1 < len; i += 2)
-		s += rd16(p + i);
-	if (len & 1)
-		s += (uint32_t)p[len - 1] << 8;
+	for (; i + 4 <= len; i += 4) {
+		memcpy(&w, p + i, 4);
+		s += w;
+	}
+	for (; i + 2 <= len; i += 2) {
+		memcpy(&v, p + i, 2);
+		s += v;
+	}
+	if (i < len) {			/* the odd byte is the high half of its word */
+		uint8_t last[2] = { p[i], 0 };
+
+		memcpy(&v, last, 2);
+		s += v;
+	}
+	while (s >> 16)
+		s = (s & 0xffffu) + (s >> 16);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	s = (s >> 8 | s << 8) & 0xffffu;
+#endif
+	s += sum;
 	while (s >> 32)
 		s = (s & 0xffffffffu) + (s >> 32);
 	return (uint32_t)s;

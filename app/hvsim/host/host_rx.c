@@ -9,6 +9,7 @@
 #include "nvsp_wire.h"
 #include "host.h"
 #include "host_offload.h"
+#include "host_stream.h"
 #include "host_vf.h"
 
 #define RX_PPI_BYTES	(sizeof(struct rndis_ppi) + 4u)	/* every PPI we send: one u32 */
@@ -110,14 +111,15 @@ rx_plan(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, struct
 	const struct host_rndis *r = &ctx->dev->rndis;
 	struct host_l3 l3 = host_l3_parse(f->data, f->len);
 	uint16_t tci = f->vlan_tci;
-	uint32_t hash = 0, type;
+	uint32_t hash = 0, type, csum;
 
 	p->nb = 0;
 	*chan = 0;
 	*strip = !f->has_vlan && rd16(f->data + 12) == HOST_ETHERTYPE_VLAN &&
 		 f->len >= HOST_ETHER_HDR_BYTES + HOST_VLAN_TAG_BYTES;
-	if (f->csum != HVSIM_CSUM_UNKNOWN && rx_csum_flags(f, l3) != 0)
-		rx_ppi_add(p, RNDIS_PPI_CSUM, rx_csum_flags(f, l3));
+	csum = f->csum != HVSIM_CSUM_UNKNOWN ? rx_csum_flags(f, l3) : 0;
+	if (csum != 0)
+		rx_ppi_add(p, RNDIS_PPI_CSUM, csum);
 	if (*strip)
 		tci = rd16(f->data + 14);
 	if (f->has_vlan || *strip)
@@ -134,11 +136,15 @@ rx_plan(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, struct
 		rx_ppi_add(p, HOST_RSC_PPI_TYPE, host_rsc_ppi(ctx));
 }
 
-/* rndis.md 6: header, PPI records (16 bytes each, 4-aligned), then the frame. */
+/*
+ * rndis.md 6: header, PPI records (16 bytes each, 4-aligned), then the frame;
+ * streamed (host_stream.h) into the run of slots that ends at limit.
+ */
 static void
-rx_write_msg(uint8_t *out, uint32_t msg_len, const struct hvsim_frame *f,
+rx_write_msg(uint8_t *out, const uint8_t *limit, uint32_t msg_len, const struct hvsim_frame *f,
 	     const struct rx_ppis *p, bool strip)
 {
+	uint8_t head[sizeof(struct rndis_packet_msg) + RX_MAX_PPIS * RX_PPI_BYTES];
 	struct rndis_packet_msg hdr = {
 		.type = RNDIS_MSG_PACKET,
 		.length = msg_len,
@@ -147,21 +153,25 @@ rx_write_msg(uint8_t *out, uint32_t msg_len, const struct hvsim_frame *f,
 		.ppi_offset = p->nb != 0 ? RNDIS_PACKET_MIN_DATA_OFFSET : 0,
 		.ppi_length = p->nb * RX_PPI_BYTES,
 	};
-	uint8_t *at = out + sizeof(hdr);
+	uint8_t *at = head + sizeof(hdr);
+	struct host_stream s;
 
-	memcpy(out, &hdr, sizeof(hdr));
+	memcpy(head, &hdr, sizeof(hdr));
 	for (uint32_t i = 0; i < p->nb; i++, at += RX_PPI_BYTES) {
 		struct rndis_ppi rec = { RX_PPI_BYTES, p->type[i], sizeof(rec) };
 
 		memcpy(at, &rec, sizeof(rec));
 		memcpy(at + sizeof(rec), &p->value[i], 4);
 	}
+	host_stream_begin(&s, out, limit);
+	host_stream_put(&s, head, (uint32_t)(at - head));
 	if (strip) {
-		memcpy(at, f->data, 12);
-		memcpy(at + 12, f->data + 16, f->len - 16);
+		host_stream_put(&s, f->data, 12);
+		host_stream_put(&s, f->data + 16, f->len - 16);
 	} else {
-		memcpy(at, f->data, f->len);
+		host_stream_put(&s, f->data, f->len);
 	}
+	host_stream_end(&s);
 }
 
 /*
@@ -174,6 +184,7 @@ struct rx_lane {
 	struct host_counters *cnt;
 	struct vmbus_xfer_range *range;
 	uint32_t nb;
+	uint32_t last_slot;		/* first slot of range[nb - 1] */
 };
 
 /* The lane for channel idx, begun on first use; the primary's when idx cannot take it. */
@@ -238,8 +249,8 @@ rx_place(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, const
 	 * Frames never take the last slots: control replies and indications
 	 * must find room while a guest that waits for one keeps freeing slots.
 	 */
-	if (rb->nb_slots - rb->nb_busy <
-	    msg_len / rb->slot_bytes + 1 + HOST_MIN_U32(HOST_RXBUF_CONTROL_SLOTS, rb->nb_slots / 16)) {
+	if (rb->nb_slots - rb->nb_busy < (msg_len <= rb->slot_bytes ? 0 : msg_len / rb->slot_bytes) +
+					 1 + HOST_MIN_U32(HOST_RXBUF_CONTROL_SLOTS, rb->nb_slots / 16)) {
 		ctx->cnt->n[HOST_CNT_RX_NO_SLOT]++;
 		return -1;
 	}
@@ -255,10 +266,13 @@ rx_place(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, const
 	range = &lane->range[lane->nb];
 	range->byte_count = msg_len;
 	range->byte_offset = first * rb->slot_bytes;
-	rx_write_msg(rb->base + range->byte_offset, msg_len, f, &ppis, strip);
+	rx_write_msg(rb->base + range->byte_offset, rb->base + range->byte_offset +
+		     (msg_len + rb->slot_bytes - 1) / rb->slot_bytes * rb->slot_bytes, msg_len, f,
+		     &ppis, strip);
 	lane->cnt->n[HOST_CNT_RX_BYTES] += f->len - (strip ? HOST_VLAN_TAG_BYTES : 0);
 	if (lane->nb > 0)
-		host_rxbuf_link(rb, range[-1].byte_offset / rb->slot_bytes, first);
+		host_rxbuf_link(rb, lane->last_slot, first);
+	lane->last_slot = first;
 	lane->nb++;
 	return 1;
 }
@@ -269,6 +283,7 @@ rx_lanes_flush(struct host_ctx *ctx, struct rx_lane *lanes, uint32_t nb_lanes)
 {
 	struct hvsim_device *vdev = ctx->ch->dev;
 
+	host_stream_fence();		/* the slots before the packets naming them */
 	for (uint32_t c = 0; c < nb_lanes; c++) {
 		struct rx_lane *l = &lanes[c];
 		struct host_ctx lctx = { ctx->sim, &vdev->chan[c], ctx->dev, l->wr, l->cnt };

@@ -58,19 +58,16 @@ rxbuf_run_free(const struct host_rxbuf *rb, uint32_t first, uint32_t n)
 int
 host_rxbuf_alloc(struct host_rxbuf *rb, uint32_t bytes, uint32_t *first)
 {
-	uint32_t n = bytes / rb->slot_bytes + (bytes % rb->slot_bytes != 0);
+	uint32_t n = bytes <= rb->slot_bytes ? 1 : (bytes - 1) / rb->slot_bytes + 1;
 
 	if (rb->base == NULL)
 		return -ENOSPC;
-	if (n == 0)
-		n = 1;
 	if (n > rb->nb_slots)
 		return -EMSGSIZE;
 	if (rb->nb_slots - rb->nb_busy < n)
 		return -ENOSPC;
-	for (uint32_t k = 0; k < rb->nb_slots; k++) {
-		uint32_t s = (rb->cursor + k) % rb->nb_slots;
-
+	for (uint32_t k = 0, s = rb->cursor; k < rb->nb_slots;
+	     k++, s = s + 1 < rb->nb_slots ? s + 1 : 0) {
 		if (s > rb->nb_slots - n || !rxbuf_run_free(rb, s, n))
 			continue;
 		rb->span[s] = n;
@@ -78,7 +75,7 @@ host_rxbuf_alloc(struct host_rxbuf *rb, uint32_t bytes, uint32_t *first)
 		for (uint32_t i = 1; i < n; i++)
 			rb->span[s + i] = HOST_RXBUF_TAIL;
 		rb->nb_busy += n;
-		rb->cursor = (s + n) % rb->nb_slots;
+		rb->cursor = s + n < rb->nb_slots ? s + n : 0;
 		*first = s;
 		return 0;
 	}
