@@ -18,6 +18,17 @@
 #include "netvsc_rx_parse.h"
 #include "rte_bus_vmbus.h"
 
+/*
+ * Release a channel lock taken with rte_spinlock_lock at the end of a burst.
+ * DPDK's x86 unlock is an exchange, a full barrier that waits for every store
+ * the burst made; releasing a lock needs only a store with release order.
+ */
+static inline void
+netvsc_chan_unlock(rte_spinlock_t *sl)
+{
+	__atomic_store_n(&sl->locked, 0, __ATOMIC_RELEASE);
+}
+
 extern int netvsc_logtype_init;
 extern int netvsc_logtype_driver;
 #define NETVSC_LOG(level, type, dev, fmt, ...) \

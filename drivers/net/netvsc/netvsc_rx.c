@@ -462,7 +462,7 @@ netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 						     nb_pkts) > 0)
 		rte_vmbus_chan_rx_publish(rxq->chan);
 	n = rx_take_pending(rxq, pkts, nb_pkts);
-	rte_spinlock_unlock(rxq->lock);
+	netvsc_chan_unlock(rxq->lock);
 	if (n < nb_pkts)	/* VF hook: then what the active VF received */
 		n += netvsc_vf_rx(rxq->port_id, rxq->queue_id, pkts + n, nb_pkts - n);
 	return n;

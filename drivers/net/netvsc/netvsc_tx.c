@@ -385,6 +385,6 @@ netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		nb_tx = agg.first;
 	if (need_sig)
 		rte_vmbus_chan_signal_tx(txq->chan);
-	rte_spinlock_unlock(txq->lock);
+	netvsc_chan_unlock(txq->lock);
 	return nb_tx;
 }
