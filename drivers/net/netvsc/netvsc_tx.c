@@ -11,6 +11,7 @@
 #include <rte_cycles.h>
 #include <rte_mbuf.h>
 #include <rte_net.h>
+#include <rte_prefetch.h>
 
 #include "netvsc.h"
 #include "netvsc_vf.h"	/* VF hooks: accelerated networking */
@@ -23,6 +24,7 @@
 #define NETVSC_TX_STARVED_DESC	64u	/* fewer free descriptors: a burst may not fit */
 #define NETVSC_TX_STARVED_MS	20u
 #define TX_PPI_BYTES		(sizeof(struct rndis_ppi) + sizeof(uint32_t))
+#define NETVSC_TX_PREFETCH_BYTES	1024u	/* of a section: 8 small frames */
 
 static uint8_t *
 tx_add_ppi(uint8_t *p, uint32_t type, uint32_t value)
@@ -261,6 +263,21 @@ tx_agg_flush(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf **pkts,
 	return 0;
 }
 
+/*
+ * Ask for the lines of a section about to be filled for writing: the host
+ * read them last, from its own core, so each is a cache miss, and asked all
+ * at once they overlap instead of holding up the stores one by one.
+ */
+static inline void
+tx_section_prefetch(const struct netvsc_dev *dev, uint32_t section)
+{
+	const uint8_t *sec = dev->txbuf + (size_t)section * dev->section_bytes;
+	uint32_t n = RTE_MIN(dev->section_bytes, NETVSC_TX_PREFETCH_BYTES);
+
+	for (uint32_t off = 0; off < n; off += RTE_CACHE_LINE_SIZE)
+		rte_prefetch0_write(sec + off);
+}
+
 static void
 tx_agg_open(struct netvsc_txq *txq, struct tx_agg *agg, uint16_t first)
 {
@@ -269,6 +286,9 @@ tx_agg_open(struct netvsc_txq *txq, struct tx_agg *agg, uint16_t first)
 		.section = txq->free_sections[txq->nb_free_sections - 1],
 		.first = first,
 	};
+	tx_section_prefetch(txq->dev, agg->section);
+	if (txq->nb_free_sections > 1)		/* the next one is likely needed too */
+		tx_section_prefetch(txq->dev, txq->free_sections[txq->nb_free_sections - 2]);
 }
 
 /* Page ranges of the frame: every segment split at 4 KiB Hyper-V pages, by IOVA. */
