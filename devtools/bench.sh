@@ -428,7 +428,7 @@ record() {	# CASE SIZE QUEUES SIDE UNIT values...
 # ab NAME SIZE QUEUES UNIT FUNCTION ARGS: RUNS runs per side, alternating
 # which side goes first.
 ab() {
-	local name=$1 size=$2 q=$3 unit=$4 i s order
+	local name=$1 size=$2 q=$3 unit=$4 i s order c2c
 	shift 4
 	declare -A vals=()
 	for i in $(seq "$RUNS"); do
@@ -436,13 +436,20 @@ ab() {
 		[ $((i % 2)) -eq 0 ] && order=$(printf '%s\n' $SIDES | tac | tr '\n' ' ')
 		for s in $order; do
 			SIDE=$s; use_side "$s"
+			c2c=$(c2c_ns)
 			"$@"
-			echo "run: $name $size B ${q}q $s #$i: $VAL $unit" | tee -a "$TMP/header.raw"
+			echo "run: $name $size B ${q}q $s #$i: $VAL $unit (c2c $c2c ns)" |
+				tee -a "$TMP/header.raw"
 			vals[$s]="${vals[$s]:-} $VAL"
 		done
 	done
 	for s in $SIDES; do record "$name" "$size" "$q" "$s" "$unit" ${vals[$s]}; done
 }
+
+# c2c_ns: the round trip of a cache line between cores 0 and 1 right now
+# (devtools/c2c_latency.c); on a VM it moves with where the vCPUs sit.
+cc -O2 -pthread -o "$TMP/c2c_latency" "$TOP/devtools/c2c_latency.c" || fail "cannot build c2c_latency"
+c2c_ns() { "$TMP/c2c_latency" 0 1 20000 2>/dev/null || echo "?"; }
 
 {
 echo "bench: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1), mode $MODE," \
@@ -452,6 +459,8 @@ echo "bench: ours ${TESTPMD#"$TOP"/} + build/drivers; ref ${REF#"$TOP"/}/app/dpd
 echo "bench: settings: BENCH_RUNS=$RUNS BENCH_SECONDS=$SECS BENCH_WARMUP=$WARMUP BENCH_SIZES='$SIZES'" \
 	"BENCH_QUEUES='$QUEUES' BENCH_CASES='$CASES' BENCH_SIDES='$SIDES' BENCH_IPP_RUNS=$IPP_RUNS" \
 	"BENCH_IPP_PACKETS=$IPP_PACKETS BENCH_TSO_MIB=$TSO_MIB"
+echo "bench: core 0 <-> core 1 cache-line round trip at the start: $(c2c_ns) ns" \
+	"(each run below gives its own: c2c)"
 echo "bench: reference build from scratch took $(cat "$REF/.build-seconds" 2>/dev/null || echo "an unknown time")"
 } | tee "$TMP/header"
 for c in $CASES; do

@@ -9,7 +9,6 @@
 #include "nvsp_wire.h"
 #include "host.h"
 #include "host_offload.h"
-#include "host_stream.h"
 #include "host_vf.h"
 
 #define RX_PPI_BYTES	(sizeof(struct rndis_ppi) + 4u)	/* every PPI we send: one u32 */
@@ -136,15 +135,11 @@ rx_plan(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, struct
 		rx_ppi_add(p, HOST_RSC_PPI_TYPE, host_rsc_ppi(ctx));
 }
 
-/*
- * rndis.md 6: header, PPI records (16 bytes each, 4-aligned), then the frame;
- * streamed (host_stream.h) into the run of slots that ends at limit.
- */
+/* rndis.md 6: header, PPI records (16 bytes each, 4-aligned), then the frame. */
 static void
-rx_write_msg(uint8_t *out, const uint8_t *limit, uint32_t msg_len, const struct hvsim_frame *f,
+rx_write_msg(uint8_t *out, uint32_t msg_len, const struct hvsim_frame *f,
 	     const struct rx_ppis *p, bool strip)
 {
-	uint8_t head[sizeof(struct rndis_packet_msg) + RX_MAX_PPIS * RX_PPI_BYTES];
 	struct rndis_packet_msg hdr = {
 		.type = RNDIS_MSG_PACKET,
 		.length = msg_len,
@@ -153,25 +148,21 @@ rx_write_msg(uint8_t *out, const uint8_t *limit, uint32_t msg_len, const struct 
 		.ppi_offset = p->nb != 0 ? RNDIS_PACKET_MIN_DATA_OFFSET : 0,
 		.ppi_length = p->nb * RX_PPI_BYTES,
 	};
-	uint8_t *at = head + sizeof(hdr);
-	struct host_stream s;
+	uint8_t *at = out + sizeof(hdr);
 
-	memcpy(head, &hdr, sizeof(hdr));
+	memcpy(out, &hdr, sizeof(hdr));
 	for (uint32_t i = 0; i < p->nb; i++, at += RX_PPI_BYTES) {
 		struct rndis_ppi rec = { RX_PPI_BYTES, p->type[i], sizeof(rec) };
 
 		memcpy(at, &rec, sizeof(rec));
 		memcpy(at + sizeof(rec), &p->value[i], 4);
 	}
-	host_stream_begin(&s, out, limit);
-	host_stream_put(&s, head, (uint32_t)(at - head));
 	if (strip) {
-		host_stream_put(&s, f->data, 12);
-		host_stream_put(&s, f->data + 16, f->len - 16);
+		memcpy(at, f->data, 12);
+		memcpy(at + 12, f->data + 16, f->len - 16);
 	} else {
-		host_stream_put(&s, f->data, f->len);
+		memcpy(at, f->data, f->len);
 	}
-	host_stream_end(&s);
 }
 
 /*
@@ -266,9 +257,7 @@ rx_place(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, const
 	range = &lane->range[lane->nb];
 	range->byte_count = msg_len;
 	range->byte_offset = first * rb->slot_bytes;
-	rx_write_msg(rb->base + range->byte_offset, rb->base + range->byte_offset +
-		     (msg_len + rb->slot_bytes - 1) / rb->slot_bytes * rb->slot_bytes, msg_len, f,
-		     &ppis, strip);
+	rx_write_msg(rb->base + range->byte_offset, msg_len, f, &ppis, strip);
 	lane->cnt->n[HOST_CNT_RX_BYTES] += f->len - (strip ? HOST_VLAN_TAG_BYTES : 0);
 	if (lane->nb > 0)
 		host_rxbuf_link(rb, lane->last_slot, first);
@@ -283,7 +272,6 @@ rx_lanes_flush(struct host_ctx *ctx, struct rx_lane *lanes, uint32_t nb_lanes)
 {
 	struct hvsim_device *vdev = ctx->ch->dev;
 
-	host_stream_fence();		/* the slots before the packets naming them */
 	for (uint32_t c = 0; c < nb_lanes; c++) {
 		struct rx_lane *l = &lanes[c];
 		struct host_ctx lctx = { ctx->sim, &vdev->chan[c], ctx->dev, l->wr, l->cnt };
