@@ -40,6 +40,13 @@ put_be32(uint8_t *p, uint32_t v)
 	put_be16(p + 2, (uint16_t)v);
 }
 
+/* The ones'-complement contribution of a big-endian u32 field: its two words. */
+static inline uint32_t
+csum_words32(uint32_t v)
+{
+	return (v >> 16) + (v & 0xffffu);
+}
+
 static uint16_t
 get_be16(const uint8_t *p)
 {
@@ -283,13 +290,17 @@ frame_template_fill(struct frame_template *t, const struct frame_pattern *p, uin
 	put_be32(hdr + 8, (uint32_t)(seq >> 32));
 	put_be32(hdr + 12, (uint32_t)seq);
 	put_be32(hdr + 20, p->crc[idx]);
-	memcpy(hdr + FRAME_HDR_BYTES, p->bytes + idx, p->len);
-	sum = t->l4_sum_base + frame_csum_add(0, hdr + 8, 8) +
-	      frame_csum_add(0, hdr + 20, 4) + p->sum[idx];
+	if (p->len != 0)
+		memcpy(hdr + FRAME_HDR_BYTES, p->bytes + idx, p->len);
+	/* The words just written, summed from their values (every frame: no loop). */
+	sum = t->l4_sum_base + csum_words32((uint32_t)(seq >> 32)) + csum_words32((uint32_t)seq) +
+	      csum_words32(p->crc[idx]) + p->sum[idx];
 	if (tcp) {
 		/* One stream per flow: each frame's payload follows the previous one's. */
-		put_be32(l4 + 4, (uint32_t)(seq * (FRAME_HDR_BYTES + p->len)));
-		sum += frame_csum_add(0, l4 + 4, 4);
+		uint32_t tcp_seq = (uint32_t)(seq * (FRAME_HDR_BYTES + p->len));
+
+		put_be32(l4 + 4, tcp_seq);
+		sum += csum_words32(tcp_seq);
 	}
 	csum = (uint16_t)~frame_csum_fold(sum);
 	if (csum == 0)

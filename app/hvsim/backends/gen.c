@@ -277,7 +277,8 @@ gen_consume(struct hvsim_backend *be)
 		return;
 	g->ready = false;
 	g->flow[g->cur].seq++;
-	g->cur = (g->cur + 1) % g->nb_flows;
+	if (++g->cur == g->nb_flows)
+		g->cur = 0;
 	g->sent++;
 	if (g->rate_pps != 0)
 		g->tokens -= GEN_NS_PER_S;

@@ -12,6 +12,7 @@
 
 #include "hvsim.h"
 #include "host_counters.h"
+#include "host_offload.h"
 #include "host_ring.h"
 #include "rndis_wire.h"
 #include "backend.h"
@@ -241,6 +242,9 @@ uint32_t host_rss_max_queues(const struct hvsim_device *dev);
 uint32_t host_rss_grant(const struct hvsim_device *dev, uint32_t asked);
 uint32_t host_rss_hash(const struct host_rndis *r, bool udp_offered, const uint8_t *frame,
 		       uint32_t len, uint32_t *hash);
+/* The same for a frame whose L3 header the caller parsed already. */
+uint32_t host_rss_hash_l3(const struct host_rndis *r, bool udp_offered, const uint8_t *frame,
+			  uint32_t len, struct host_l3 l3, uint32_t *hash);
 uint32_t host_rss_channel(const struct host_rndis *r, uint32_t hash);
 /* ch's host state, attached (host_channel.c); NULL if it cannot be served. */
 struct host_chan *host_channel_get(struct hvsim_channel *ch);

@@ -47,16 +47,23 @@ wr32(uint8_t *p, uint32_t v)
 
 /*
  * The ones'-complement sum does not depend on byte order except for a swap
- * of the result (RFC 1071), so the bytes are summed as native 32-bit words
- * and the folded 16 bits swapped once for a little-endian host.
+ * of the result, nor on the word size if carries wrap around (RFC 1071), so
+ * the bytes are summed as native 64-bit words and the folded 16 bits swapped
+ * once for a little-endian host.
  */
 uint32_t
 host_csum_add(uint32_t sum, const uint8_t *p, uint32_t len)
 {
-	uint64_t s = 0;
+	uint64_t s = 0, q;
 	uint32_t i = 0, w;
 	uint16_t v;
 
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&q, p + i, 8);
+		s += q;
+		s += s < q;		/* the end-around carry */
+	}
+	s = (s & 0xffffffffu) + (s >> 32);
 	for (; i + 4 <= len; i += 4) {
 		memcpy(&w, p + i, 4);
 		s += w;

@@ -128,7 +128,13 @@ uint32_t
 host_rss_hash(const struct host_rndis *r, bool udp_offered, const uint8_t *frame, uint32_t len,
 	      uint32_t *hash)
 {
-	struct host_l3 l3 = host_l3_parse(frame, len);
+	return host_rss_hash_l3(r, udp_offered, frame, len, host_l3_parse(frame, len), hash);
+}
+
+uint32_t
+host_rss_hash_l3(const struct host_rndis *r, bool udp_offered, const uint8_t *frame,
+		 uint32_t len, struct host_l3 l3, uint32_t *hash)
+{
 	uint32_t addr_off = l3.ipv6 ? 8 : 12, addr_len = l3.ipv6 ? 32 : 8;
 	uint32_t ip_type = l3.ipv6 ? NDIS_HASH_IPV6 : NDIS_HASH_IPV4;
 	uint32_t l4_type, l4 = 0;

@@ -125,7 +125,7 @@ rx_plan(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, struct
 		rx_ppi_add(p, RNDIS_PPI_VLAN, (uint32_t)(tci >> 13) |
 			   (uint32_t)(tci >> 12 & 1u) << RNDIS_VLAN_CFI_SHIFT |
 			   (uint32_t)(tci & RNDIS_VLAN_ID_MASK) << RNDIS_VLAN_ID_SHIFT);
-	type = host_rss_hash(r, ctx->sim->cfg.rss_udp, f->data, f->len, &hash);
+	type = host_rss_hash_l3(r, ctx->sim->cfg.rss_udp, f->data, f->len, l3, &hash);
 	if (type != 0) {
 		rx_ppi_add(p, RNDIS_PPI_HASH_VALUE, hash);
 		rx_ppi_add(p, RNDIS_PPI_HASH_INFO, NDIS_HASH_FUNC_TOEPLITZ | type);
