@@ -13,10 +13,30 @@
 #include <rte_ether.h>
 #include <rte_log.h>
 #include <rte_memzone.h>
+#include <rte_prefetch.h>
 #include <rte_spinlock.h>
 
 #include "netvsc_rx_parse.h"
 #include "rte_bus_vmbus.h"
+
+/*
+ * Ask for a line we are about to write. DPDK's rte_prefetch0_write is empty
+ * unless the build targets PRFCHW (the generic x86 build does not), so on x86
+ * PREFETCHW is issued directly when the CPU has it (netvsc_tx.c checks once).
+ */
+extern bool netvsc_has_prefetchw;
+
+static inline void
+netvsc_prefetch_write(const void *p)
+{
+#if defined(RTE_ARCH_X86)
+	if (netvsc_has_prefetchw) {
+		__asm__ volatile("prefetchw %0" : : "m"(*(const char *)p));
+		return;
+	}
+#endif
+	rte_prefetch0_write(p);
+}
 
 /*
  * Release a channel lock taken with rte_spinlock_lock at the end of a burst.

@@ -7,17 +7,31 @@
  * completions back here, where the section and mbuf are released.
  */
 #include <string.h>
+#if defined(RTE_ARCH_X86)
+#include <cpuid.h>
+#endif
 
 #include <rte_cycles.h>
 #include <rte_mbuf.h>
 #include <rte_net.h>
-#include <rte_prefetch.h>
 
 #include "netvsc.h"
 #include "netvsc_vf.h"	/* VF hooks: accelerated networking */
 #include "nvsp_wire.h"
 #include "rndis_wire.h"
 #include "vmbus_wire.h"
+
+bool netvsc_has_prefetchw;
+
+RTE_INIT(netvsc_tx_cpu_check)
+{
+#if defined(RTE_ARCH_X86)
+	unsigned int a, b, c, d;
+
+	/* CPUID 0x80000001: ECX bit 8 is PRFCHW (PREFETCHW). */
+	netvsc_has_prefetchw = __get_cpuid(0x80000001u, &a, &b, &c, &d) != 0 && (c & (1u << 8));
+#endif
+}
 
 /* GPA entries one send may use: header + pages of a 64 KiB TSO frame + slack. */
 #define TX_MAX_GPA		48u
@@ -275,7 +289,7 @@ tx_section_prefetch(const struct netvsc_dev *dev, uint32_t section)
 	uint32_t n = RTE_MIN(dev->section_bytes, NETVSC_TX_PREFETCH_BYTES);
 
 	for (uint32_t off = 0; off < n; off += RTE_CACHE_LINE_SIZE)
-		rte_prefetch0_write(sec + off);
+		netvsc_prefetch_write(sec + off);
 }
 
 static void
