@@ -331,25 +331,50 @@ The goals set for this work (issue 7), against this run's medians:
 ### What limits the figures
 
 From `perf record` of hvsim and of the guest's forwarding lcore during
-single cases (2026-11-26, same machine; `BENCH_PROFILE_DIR=DIR` keeps the
-callgrind profiles of the ipp runs):
+single cases, and callgrind of hvsim itself (2026-11-26, same machine;
+`BENCH_PROFILE_DIR=DIR` keeps the callgrind profiles of the ipp runs):
 
-- **64 B, 1 queue: hvsim's host loop.** During rx, hvsim spends its time
-  per frame on picking it up from gen (gen builds every frame: template,
-  sequence, pattern copy), the receive pass (slot, RNDIS header, PPIs,
-  transfer packet), the checksum verdicts it computes for the checksum PPI
-  and the Toeplitz hash, about 150-200 ns a frame; the guest's lcore meanwhile
-  mostly polls an empty ring (its rx burst and testpmd's loop lead its
-  profile). The 25 Mpps goals need about 40 ns a frame on the host side:
-  batching many frames per pass and prebuilt frames, not done. The spread
-  of the 1-queue rx figures (often 5-13 Mpps for either side) is the host
-  loop's, whose speed depends on where the two busy threads land.
+- **Where the two cores sit.** Every frame crosses from one core to the
+  other several times: hvsim writes a receive slot (RNDIS header, PPIs,
+  frame: three cache lines at 64 B) that the guest then reads, the guest
+  writes a send section that hvsim then reads, and ring indexes go both
+  ways. `devtools/c2c_latency.c` bounces one cache line between cores 0
+  and 1; on this VM its round trip moves between about 60 and 360 ns from
+  one run to the next (the hypervisor places the two vCPUs near or far
+  apart), and bench.sh prints it before each run (`c2c` in the run lines
+  below). It is the main source of the spread: with a long round trip
+  (~350 ns) a run is slow for either PMD (rx 64 B: 5-9 Mpps); with a short
+  one (~60-100 ns) most runs of the same case reach 11-14 Mpps. It is
+  measured just before a run and can change during it, so it explains
+  rather than predicts. Compare ratios of medians, not single runs.
+- **What was done about it.** Both sides now ask for those lines early:
+  hvsim prefetches the next receive slots for writing (PREFETCHW, slots
+  are handed out in order), the PMD prefetches the slots of the next
+  messages of a transfer before parsing them and the send sections it is
+  about to fill (PREFETCHW where the CPU has it: DPDK's generic build
+  compiles `rte_prefetch0_write` to nothing), and releases its channel
+  lock with a plain release store (DPDK's x86 `rte_spinlock_unlock` is an
+  exchange, a full barrier that waited for every store of the burst).
+  Tried and dropped: writing receive slots with non-temporal stores. It
+  made hvsim faster, but left every slot in DRAM for the guest; DPDK
+  22.11's netvsc, which reads slots without prefetching, fell to half its
+  rx rate and stalled in fwd. A real host's copies leave the data in a
+  cache, so hvsim writes normally.
+- **hvsim's host loop, 64 B.** callgrind of hvsim, summing the functions a
+  delivered frame passes through: about 650 instructions before this
+  round, about 550 after (gen's header
+  checksum summed from the values it writes, the IPv4 header checksum 8
+  bytes a step, the L3 header parsed once for the checksum verdict and
+  the Toeplitz hash, no divisions in slot allocation). The 25 Mpps goals
+  need about 40 ns a frame on each side; hvsim is at 70-80 ns when the
+  cores are close (12-14 Mpps), so at 64 B the host still bounds rx for
+  both PMDs. Prebuilt frames and a leaner receive pass (one transfer
+  packet already batches 64 frames) are what is left.
 - **512 and 1518 B: copies on the host.** memmove (gen's pattern, copies
   into receive slots) and the gathering of the guest's GPA sends
   (`host_nvsp_gather`, page-by-page translation) lead hvsim's profile; both
-  PMDs are bounded alike there (fwd 1518 B about 1.4 Mpps each in the
-  profiled runs).
-- Found and fixed this way: gen checked every frame coming back with a
+  PMDs are bounded alike there.
+- Found and fixed earlier: gen checked every frame coming back with a
   byte-at-a-time CRC-32 and a 16-bit checksum loop, 47 % of hvsim's time
   at 1518 B, which held fwd at 0.27 Mpps for both PMDs. It now compares
   the payload with its own pattern (memcmp) and uses the pattern's
@@ -357,10 +382,12 @@ callgrind profiles of the ipp runs):
 - **The guest's instructions per packet** (callgrind, `ipp-*`): rx is
   dominated by the checks every host message passes (transfer, RNDIS
   message, PPIs: about 110 instructions a frame) and the copy into an
-  mbuf; what stalls it is memory (the first touch of host-written receive
-  slots), not instructions. tx: building the RNDIS header and PPIs, the
-  copy into the send section, the bulk free; one completion is read per
-  section of up to 8 frames.
+  mbuf; the prefetches above added about 25 a packet and paid for
+  themselves in time: what stalls the guest is memory (the first touch of
+  host-written receive slots, the first write to host-read sections), not
+  instructions. tx: building the RNDIS header and PPIs, the copy into the
+  send section, the bulk free; one completion is read per section of up
+  to 8 frames.
 
 ![Mpps vs frame size, 1 queue](perf-size.svg)
 
@@ -412,6 +439,12 @@ about 45 s).
   0 Mpps in a noisy run (seen once, rx 64 B on 4 queues at load average
   ~10; the same case gave 1.15 Mpps minutes later). Ours reads at most 256 channel packets per
   call and leaves frames in the host while its receive queue is full.
+  With hvsim faster (this round), the ref's fwd at 64 B shows the same
+  trap in some runs: its rx burst keeps draining while its tx waits for
+  completions queued behind the frames, and the run's figure falls below
+  1 Mpps (see the spread). It is the ref's receive design meeting a fast
+  host, not a fault of the host: hvsim counts no errors in those runs and
+  the same host gives ours its usual figure between them.
 - The TSO figure is bounded by the Linux stacks and TAPs (see above).
 """
 
