@@ -57,8 +57,8 @@ rxbuf_prefetch_ahead(const struct host_rxbuf *rb)
 
 	if (s >= rb->nb_slots)
 		s -= rb->nb_slots;
-	if (s >= rb->nb_slots)
-		return;
+	if (s >= rb->nb_slots || rb->span[s] != 0)
+		return;		/* busy: the guest may be reading it now */
 	p = rb->base + (size_t)s * rb->slot_bytes;
 	for (uint32_t i = 0; i < HOST_RXBUF_PREFETCH_LINES && (i + 1) * 64u <= rb->slot_bytes; i++)
 		rxbuf_prefetch_write(p + i * 64u);

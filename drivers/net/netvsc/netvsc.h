@@ -178,6 +178,7 @@ struct netvsc_txq {
 	uint32_t section_first, nb_sections;	/* this queue's share of the send buffer */
 	uint32_t *free_sections;
 	uint32_t nb_free_sections;
+	uint32_t section_prefetched;	/* the next section, asked for at the last open */
 	struct netvsc_queue_stats stats;
 	uint64_t unexpected_completions;
 };

@@ -300,9 +300,13 @@ tx_agg_open(struct netvsc_txq *txq, struct tx_agg *agg, uint16_t first)
 		.section = txq->free_sections[txq->nb_free_sections - 1],
 		.first = first,
 	};
-	tx_section_prefetch(txq->dev, agg->section);
-	if (txq->nb_free_sections > 1)		/* the next one is likely needed too */
-		tx_section_prefetch(txq->dev, txq->free_sections[txq->nb_free_sections - 2]);
+	/* Each section once: this one was usually asked for as the last open's next. */
+	if (agg->section != txq->section_prefetched)
+		tx_section_prefetch(txq->dev, agg->section);
+	if (txq->nb_free_sections > 1) {
+		txq->section_prefetched = txq->free_sections[txq->nb_free_sections - 2];
+		tx_section_prefetch(txq->dev, txq->section_prefetched);
+	}
 }
 
 /* Page ranges of the frame: every segment split at 4 KiB Hyper-V pages, by IOVA. */
