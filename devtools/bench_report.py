@@ -362,7 +362,7 @@ single cases, and callgrind of hvsim itself (2026-11-26, same machine;
   apart), and bench.sh prints it before each run (`c2c` in the run lines
   below). It is the main source of the spread: with a long round trip
   (~350 ns) a run is slow for either PMD (rx 64 B: 5-9 Mpps); with a short
-  one (~60-100 ns) most runs of the same case reach 11-14 Mpps. It is
+  one (~60-100 ns) most runs of the same case reach 10-14 Mpps. It is
   measured just before a run and can change during it, so it explains
   rather than predicts. Compare ratios of medians, not single runs.
 - **What was done about it.** Both sides now ask for those lines early:
@@ -384,8 +384,8 @@ single cases, and callgrind of hvsim itself (2026-11-26, same machine;
   checksum summed from the values it writes, the IPv4 header checksum 8
   bytes a step, the L3 header parsed once for the checksum verdict and
   the Toeplitz hash, no divisions in slot allocation). The 25 Mpps goals
-  need about 40 ns a frame on each side; hvsim is at 70-80 ns when the
-  cores are close (12-14 Mpps), so at 64 B the host still bounds rx for
+  need about 40 ns a frame on each side; hvsim is at 70-100 ns when the
+  cores are close (10-14 Mpps), so at 64 B the host still bounds rx for
   both PMDs. Prebuilt frames and a leaner receive pass (one transfer
   packet already batches 64 frames) are what is left.
 - **512 and 1518 B: copies on the host.** memmove (gen's pattern, copies
