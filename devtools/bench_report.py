@@ -385,9 +385,11 @@ single cases, and callgrind of hvsim itself (2026-11-26, same machine;
   bytes a step, the L3 header parsed once for the checksum verdict and
   the Toeplitz hash, no divisions in slot allocation). The 25 Mpps goals
   need about 40 ns a frame on each side; hvsim is at 70-100 ns when the
-  cores are close (10-14 Mpps), so at 64 B the host still bounds rx for
-  both PMDs. Prebuilt frames and a leaner receive pass (one transfer
-  packet already batches 64 frames) are what is left.
+  cores are close (10-14 Mpps), about what our rx path takes too: in the
+  profiles of ours both sides are busy, neither has much to spare, and the
+  ref's rx (6-13 Mpps today) meets the same host. Prebuilt frames and a
+  leaner receive pass (one transfer packet already batches 64 frames) are
+  what is left on the host side.
 - **512 and 1518 B: copies on the host.** memmove (gen's pattern, copies
   into receive slots) and the gathering of the guest's GPA sends
   (`host_nvsp_gather`, page-by-page translation) lead hvsim's profile; both
