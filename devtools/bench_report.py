@@ -380,10 +380,10 @@ single cases, and callgrind of hvsim itself (2026-11-26, same machine;
   cache, so hvsim writes normally.
 - **hvsim's host loop, 64 B.** callgrind of hvsim, summing the functions a
   delivered frame passes through: about 650 instructions before this
-  round, about 550 after (gen's header
-  checksum summed from the values it writes, the IPv4 header checksum 8
-  bytes a step, the L3 header parsed once for the checksum verdict and
-  the Toeplitz hash, no divisions in slot allocation). The 25 Mpps goals
+  round, about 550 after (gen's header checksum summed from the values it
+  writes, the IPv4 header checksum 8 bytes a step, the L3 header parsed
+  once for the checksum verdict and the Toeplitz hash, no divisions in
+  slot allocation). The 25 Mpps goals
   need about 40 ns a frame on each side; hvsim is at 70-100 ns when the
   cores are close (10-14 Mpps), about what our rx path takes too: in the
   profiles of ours both sides are busy, neither has much to spare, and the
