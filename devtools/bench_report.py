@@ -370,7 +370,7 @@ single cases, and callgrind of hvsim itself (2026-11-26, same machine;
   are handed out in order), the PMD prefetches the slots of the next
   messages of a transfer before parsing them and the send sections it is
   about to fill (PREFETCHW where the CPU has it: DPDK's generic build
-  compiles `rte_prefetch0_write` to nothing), and releases its channel
+  makes `rte_prefetch0_write` a read prefetch), and releases its channel
   lock with a plain release store (DPDK's x86 `rte_spinlock_unlock` is an
   exchange, a full barrier that waited for every store of the burst).
   Tried and dropped: writing receive slots with non-temporal stores. It

@@ -41,7 +41,7 @@ static inline void
 rxbuf_prefetch_write(const void *p)
 {
 #if defined(__x86_64__)
-	/* GCC emits nothing for a write prefetch unless built for PRFCHW. */
+	/* Without PRFCHW in the build, GCC makes a write prefetch a read one. */
 	if (rxbuf_has_prefetchw)
 		__asm__ volatile("prefetchw %0" : : "m"(*(const char *)p));
 #else

@@ -20,9 +20,11 @@
 #include "rte_bus_vmbus.h"
 
 /*
- * Ask for a line we are about to write. DPDK's rte_prefetch0_write is empty
- * unless the build targets PRFCHW (the generic x86 build does not), so on x86
- * PREFETCHW is issued directly when the CPU has it (netvsc_tx.c checks once).
+ * Ask for a line we are about to write. DPDK's rte_prefetch0_write becomes a
+ * read prefetch (PREFETCHT0) unless the build targets PRFCHW (the generic x86
+ * build does not), and a line fetched for reading must still be taken over
+ * before the store; so on x86 PREFETCHW is issued directly when the CPU has
+ * it (netvsc_tx.c checks once).
  */
 extern bool netvsc_has_prefetchw;
 
