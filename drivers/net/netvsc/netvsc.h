@@ -96,6 +96,7 @@ struct netvsc_ctl {
 #define NETVSC_RX_DEFER_BYTES	(256u * 1024u)	/* transfers read while the queue is full */
 /* RNDIS header + PPIs of one tx packet: 44 + csum/LSO, VLAN, hash (12 + 4 each). */
 #define NETVSC_TX_HDR_BYTES	128u
+#define NETVSC_TX_PLAIN_HDR_BYTES	60u	/* RNDIS PACKET + one 4-byte PPI */
 
 struct netvsc_txq;
 struct netvsc_rx_hold;
@@ -181,6 +182,8 @@ struct netvsc_txq {
 	uint32_t *free_sections;
 	uint32_t nb_free_sections;
 	uint32_t section_prefetched;	/* the next section, asked for at the last open */
+	/* RNDIS header and hash PPI of a frame without offloads, its lengths 0. */
+	uint8_t hdr_plain[NETVSC_TX_PLAIN_HDR_BYTES];
 	struct netvsc_queue_stats stats;
 	uint64_t unexpected_completions;
 };
@@ -241,6 +244,7 @@ uint16_t netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
 void netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_txq *txq,
 		      bool read_all);
 void netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id);
+void netvsc_tx_header_init(struct netvsc_txq *txq);
 void netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan,
 			     uint64_t xact_id);
 

@@ -154,6 +154,7 @@ netvsc_tx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 				     (int)socket_id);
 	txq->queue_id = queue_id;
 	txq->port_id = eth->data->port_id;
+	netvsc_tx_header_init(txq);
 	txq->nb_desc = RTE_MIN(RTE_MAX((uint32_t)nb_desc, 64u), NETVSC_TX_DESC_MAX);
 	txq->desc = rte_zmalloc_socket("netvsc_tx_desc", sizeof(*txq->desc) * txq->nb_desc,
 				       RTE_CACHE_LINE_SIZE, (int)socket_id);

@@ -6,6 +6,7 @@
  * large ones by GPA page ranges computed from the mbufs' IOVAs. The host completes each send; netvsc_chan_poll hands those
  * completions back here, where the section and mbuf are released.
  */
+#include <assert.h>
 #include <string.h>
 #if defined(RTE_ARCH_X86)
 #include <cpuid.h>
@@ -80,9 +81,9 @@ tx_lso_word(const struct rte_mbuf *m)
 	return (m->ol_flags & RTE_MBUF_F_TX_IPV6) ? w | RNDIS_LSO_IPV6 : w;
 }
 
-/* RNDIS header and PPIs for m into hdr; returns their bytes. */
+/* RNDIS header and PPIs for m into hdr, field by field; returns their bytes. */
 static uint32_t
-tx_build_header(const struct netvsc_txq *txq, const struct rte_mbuf *m, uint8_t *hdr)
+tx_build_header_full(const struct netvsc_txq *txq, const struct rte_mbuf *m, uint8_t *hdr)
 {
 	struct rndis_packet_msg *pkt = (void *)hdr;
 	uint8_t *p = hdr + sizeof(*pkt);
@@ -109,6 +110,35 @@ tx_build_header(const struct netvsc_txq *txq, const struct rte_mbuf *m, uint8_t 
 		.ppi_length = bytes - (uint32_t)sizeof(*pkt),
 	};
 	return bytes;
+}
+
+#define TX_HDR_OFFLOADS	(RTE_MBUF_F_TX_VLAN | RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_IP_CKSUM | \
+			 RTE_MBUF_F_TX_L4_MASK)
+
+static_assert(NETVSC_TX_PLAIN_HDR_BYTES == sizeof(struct rndis_packet_msg) + TX_PPI_BYTES,
+	      "a plain header is the message and the hash PPI");
+
+/* The header of a frame without offloads, all but its lengths: once per queue. */
+void
+netvsc_tx_header_init(struct netvsc_txq *txq)
+{
+	struct rte_mbuf empty = { .ol_flags = 0 };
+
+	tx_build_header_full(txq, &empty, txq->hdr_plain);
+}
+
+/* RNDIS header and PPIs for m into hdr; returns their bytes. */
+static uint32_t
+tx_build_header(const struct netvsc_txq *txq, const struct rte_mbuf *m, uint8_t *hdr)
+{
+	struct rndis_packet_msg *pkt = (void *)hdr;
+
+	if (m->ol_flags & TX_HDR_OFFLOADS)
+		return tx_build_header_full(txq, m, hdr);
+	memcpy(hdr, txq->hdr_plain, NETVSC_TX_PLAIN_HDR_BYTES);
+	pkt->length = NETVSC_TX_PLAIN_HDR_BYTES + m->pkt_len;
+	pkt->data_length = m->pkt_len;
+	return NETVSC_TX_PLAIN_HDR_BYTES;
 }
 
 static int
@@ -186,29 +216,29 @@ tx_copy_segments(const struct rte_mbuf *m, uint8_t *dst)
 struct tx_agg {
 	bool open;
 	uint32_t section;
+	uint8_t *sec;			/* the section's first byte */
 	uint32_t bytes;			/* end of the last message */
 	uint32_t last_msg;		/* offset of the last message, which takes padding */
 	uint32_t nb_pkts;
 	uint16_t first;			/* index in the burst of its first frame */
+	/* The host's limits, read once per section (stores into it alias dev). */
+	uint32_t align, max_pkts, max_bytes;
 };
 
 static bool
-tx_agg_fits(const struct netvsc_dev *dev, const struct tx_agg *agg, const struct rte_mbuf *m)
+tx_agg_fits(const struct tx_agg *agg, const struct rte_mbuf *m)
 {
-	uint32_t start = RTE_ALIGN_CEIL(agg->bytes, dev->rndis_align);
-	uint32_t max_pkts = RTE_MAX(dev->rndis_max_pkts, 1u);
-	uint32_t end = start + NETVSC_TX_HDR_BYTES + m->pkt_len;
+	uint32_t start = RTE_ALIGN_CEIL(agg->bytes, agg->align);
 
-	return agg->nb_pkts < max_pkts && end <= dev->section_bytes &&
-	       (dev->rndis_max_xfer_bytes == 0 || end <= dev->rndis_max_xfer_bytes);
+	return agg->nb_pkts < agg->max_pkts &&
+	       start + NETVSC_TX_HDR_BYTES + m->pkt_len <= agg->max_bytes;
 }
 
 static void
 tx_agg_append(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf *m)
 {
-	struct netvsc_dev *dev = txq->dev;
-	uint8_t *sec = dev->txbuf + (size_t)agg->section * dev->section_bytes;
-	uint32_t start = RTE_ALIGN_CEIL(agg->bytes, dev->rndis_align);
+	uint8_t *sec = agg->sec;
+	uint32_t start = RTE_ALIGN_CEIL(agg->bytes, agg->align);
 	uint32_t pad = start - agg->bytes;
 
 	if (pad != 0) {
@@ -235,6 +265,31 @@ tx_count(struct netvsc_txq *txq, const struct rte_mbuf *m)
 	txq->stats.packets++;
 	txq->stats.bytes += m->pkt_len;
 	netvsc_count_size(&txq->stats, m->pkt_len);
+}
+
+/*
+ * The frames copied into a section are ours to free. Usually they are direct,
+ * single-segment mbufs of one pool that only we hold: those go back to the
+ * pool in one call, as a free of each would put them.
+ */
+static void
+tx_free_copied(struct rte_mbuf **pkts, uint32_t n)
+{
+	struct rte_mempool *mp;
+
+	if (n == 0)
+		return;
+	mp = pkts[0]->pool;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct rte_mbuf *m = pkts[i];
+
+		if (m->pool != mp || m->next != NULL || m->nb_segs != 1 ||
+		    !RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1) {
+			rte_pktmbuf_free_bulk(pkts, n);
+			return;
+		}
+	}
+	rte_mempool_put_bulk(mp, (void **)pkts, n);
 }
 
 /*
@@ -268,7 +323,7 @@ tx_agg_flush(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf **pkts,
 		else
 			tx_count(txq, pkts[agg->first + i]);
 	}
-	rte_pktmbuf_free_bulk(pkts + agg->first, agg->nb_pkts);	/* copied: ours to free */
+	tx_free_copied(pkts + agg->first, agg->nb_pkts);
 	if (ret < 0)
 		return 0;
 	txq->nb_free_sections--;
@@ -295,10 +350,18 @@ tx_section_prefetch(const struct netvsc_dev *dev, uint32_t section)
 static void
 tx_agg_open(struct netvsc_txq *txq, struct tx_agg *agg, uint16_t first)
 {
+	const struct netvsc_dev *dev = txq->dev;
+	uint32_t section = txq->free_sections[txq->nb_free_sections - 1];
+
 	*agg = (struct tx_agg){
 		.open = true,
-		.section = txq->free_sections[txq->nb_free_sections - 1],
+		.section = section,
+		.sec = dev->txbuf + (size_t)section * dev->section_bytes,
 		.first = first,
+		.align = dev->rndis_align,
+		.max_pkts = RTE_MAX(dev->rndis_max_pkts, 1u),
+		.max_bytes = dev->rndis_max_xfer_bytes == 0 ? dev->section_bytes :
+			     RTE_MIN(dev->section_bytes, dev->rndis_max_xfer_bytes),
 	};
 	/* Each section once: this one was usually asked for as the last open's next. */
 	if (agg->section != txq->section_prefetched)
@@ -396,7 +459,7 @@ netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		bool copy = tx_by_copy(dev, m);
 		int ret;
 
-		if (agg.open && !(copy && tx_agg_fits(dev, &agg, m)) &&
+		if (agg.open && !(copy && tx_agg_fits(&agg, m)) &&
 		    tx_agg_flush(txq, &agg, pkts, &need_sig) == -EAGAIN) {
 			nb_tx = agg.first;	/* ring or descriptors full: retry later */
 			break;
