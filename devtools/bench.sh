@@ -35,6 +35,14 @@
 #         hn_recv_pkts / hn_xmit_pkts), callees included, per packet
 #         testpmd's forwarding engine counted; for rx and fwd, above the
 #         cost of an empty poll per rx burst call (see run_ipp)
+#   class calibration of the machine, not a comparison: what the interfaces
+#         issue 7's goals name as the class reach here in the same topology,
+#         64 B, 1 queue, two testpmd processes (peer forwarding on core 0,
+#         guest on core 1); sides memif (our build's testpmd and net/memif)
+#         and virtio-user (Debian's dpdk-testpmd, same DPDK version: guest
+#         virtio-user, peer vhost-user); class-rx = peer txonly -> guest
+#         rxonly, class-tx = guest txonly -> peer rxonly; Mpps = the guest's
+#         port counter, as rx/tx (see run_class)
 # Each measured case runs BENCH_RUNS times per side (ours, ref, ref, ours,
 # ...); the table gives median, min..max and the ours/ref ratio.
 #
@@ -43,7 +51,8 @@
 #                                       and its SVG plots beside it
 #   bash devtools/bench.sh --build-ref  (re)build build-ref only
 #   BENCH_SECONDS (3) BENCH_WARMUP (1) BENCH_RUNS (3) BENCH_SIZES BENCH_QUEUES
-#   BENCH_CASES ("rx tx fwd l3fwd tso ipp devargs") BENCH_SIDES ("ours ref")
+#   BENCH_CASES ("rx tx fwd l3fwd tso ipp devargs class") BENCH_SIDES ("ours ref";
+#   class has its own: memif virtio-user, a side skipped if it is not installed)
 #   devargs: ours only, tx per tx_copybreak and fwd with rx_extmbuf_enable 0/1,
 #   the measurements behind the devarg defaults in doc/netvsc.md
 #   BENCH_IPP_PACKETS (rx/fwd packets under callgrind: 2000, at most 2048)
@@ -148,7 +157,7 @@ WARMUP=${BENCH_WARMUP:-1}
 RUNS=${BENCH_RUNS:-3}
 SIZES=${BENCH_SIZES:-64 512 1518}
 QUEUES=${BENCH_QUEUES:-1 4}
-CASES=${BENCH_CASES:-rx tx fwd l3fwd tso ipp devargs}
+CASES=${BENCH_CASES:-rx tx fwd l3fwd tso ipp devargs class}
 SIDES=${BENCH_SIDES:-ours ref}
 IPP_PACKETS=${BENCH_IPP_PACKETS:-2000}
 IPP_RUNS=${BENCH_IPP_RUNS:-3}
@@ -420,6 +429,103 @@ s.close()
 	VAL=$(awk -v n=$((TSO_MIB << 20)) -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", n * 8 / (b - a) / 1e9 }')
 }
 
+# run_class rx|tx: one run of the machine-class calibration for SIDE; sets
+# VAL. Two testpmd processes, 1 queue, 64 B, over a shared-memory interface
+# of the class issue 7's goals name, in the hvsim runs' topology: the peer
+# (the host's place) forwards on core 0 and serves the socket, the guest
+# forwards on core 1 and connects to it.
+#   memif:       our build's testpmd + its net/memif (-d); peer role=server,
+#                guest role=client, a socket file in TMP
+#   virtio-user: Debian's dpdk-testpmd (DPDK 22.11 too: our build has no
+#                net/vhost, net/virtio); peer net_vhost (vhost-user server),
+#                guest net_virtio_user
+#   rx: peer txonly -> guest rxonly, Mpps = the guest's port RX-packets
+#   tx: guest txonly -> peer rxonly, Mpps = the guest's port TX-packets
+# The guest is driven through a fifo like the harness's testpmd and
+# measured as run_testpmd does (steady: the counter's delta over SECS after
+# WARMUP from `start`); the peer runs non-interactively (--stats-period 1,
+# its log for the record) until SIGINT. Rings of 1024 on both (memif's
+# default rsize 10; virtio-user queue_size=1024), 16384 mbufs a process.
+# PA mode: both processes in our hugetlbfs mount, 128 MiB each;
+# --single-file-segments because virtio-user hands vhost its memory as one
+# file descriptor per segment list. VA mode: --no-huge -m 512 (memfd-backed,
+# which virtio-user shares the same way).
+DEB_TESTPMD=/usr/bin/dpdk-testpmd
+DEB_PMDS=/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0
+CLASS_N=0
+run_class() {
+	local c=$1 dir=$TMP/class pre mem pid rc i app=() envp=(env) pv gv pf gf
+	CLASS_N=$((CLASS_N + 1))
+	pre=nvcls$$x$CLASS_N
+	rm -rf "$dir"; mkdir -p "$dir"
+	if [ "$MODE" = pa ]; then
+		mem="--huge-dir $HUGE_DIR --socket-mem 128 --single-file-segments --iova-mode=pa"
+	else
+		mem="--no-huge -m 512 --single-file-segments --iova-mode=va"
+	fi
+	case $SIDE in
+	memif) app=("$TESTPMD" -d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so"
+		    -d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_net_memif.so")
+	       pv=net_memif0,role=server,socket=$dir/sock,socket-abstract=no
+	       gv=net_memif0,role=client,socket=$dir/sock,socket-abstract=no ;;
+	virtio-user) app=("$DEB_TESTPMD")	# its PMDs load from DEB_PMDS
+	       envp=(env LD_PRELOAD=)	# not the sanitizer's runtimes (ours only)
+	       pv=net_vhost0,iface=$dir/sock,queues=1
+	       gv=net_virtio_user0,path=$dir/sock,queues=1,queue_size=1024 ;;
+	esac
+	pf=txonly gf=rxonly
+	[ "$c" = tx ] && pf=rxonly gf=txonly
+	# shellcheck disable=SC2086 # mem: one option per word
+	timeout --kill-after=5 $((WARMUP + SECS + 60)) "${envp[@]}" "${app[@]}" --file-prefix "${pre}p" $mem \
+		-l 0,1 --main-lcore 1 --no-pci --vdev="$pv" -- --nb-cores=1 --total-num-mbufs=16384 \
+		--rxd=1024 --txd=1024 --forward-mode=$pf --txpkts=64 --stats-period 1 \
+		--disable-link-check </dev/null >"$dir/peer.log" 2>&1 &
+	pid=$!	# timeout's: it passes INT and TERM on to testpmd
+	at_exit "_tp_kill $pid"
+	for i in $(seq 150); do
+		[ -S "$dir/sock" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	[ -S "$dir/sock" ] || { tail -30 "$dir/peer.log"; fail "class $SIDE: the peer made no socket"; }
+	TP_DIR=$dir/guest
+	mkdir -p "$TP_DIR"
+	mkfifo "$TP_DIR/in"
+	exec {TP_FD}<>"$TP_DIR/in"
+	# shellcheck disable=SC2086
+	timeout --kill-after=5 $((WARMUP + SECS + 60)) "${envp[@]}" stdbuf -o0 "${app[@]}" --file-prefix "${pre}g" $mem \
+		-l 0,1 --main-lcore 0 --no-pci --vdev="$gv" -- -i --nb-cores=1 --total-num-mbufs=16384 \
+		--rxd=1024 --txd=1024 --forward-mode=$gf --txpkts=64 --disable-link-check \
+		<"$TP_DIR/in" >"$TP_DIR/out" 2>"$TP_DIR/err" &
+	TP_PID=$!
+	at_exit "_tp_kill $TP_PID"
+	_tp_wait_prompt 0 30 >/dev/null || { tp_dump; tail -30 "$dir/peer.log"; fail "class $SIDE: the guest did not reach its prompt"; }
+	tp_cmd "start" >/dev/null
+	sleep "$WARMUP"
+	case $c in
+	rx) steady RX-packets ;;
+	tx) steady TX-packets ;;
+	esac
+	[ -n "$(tp_stat "$TP_OUT" RX-packets)" ] || { tp_dump; fail "class $SIDE: no port stats from the guest"; }
+	tp_cmd "stop" >/dev/null
+	printf 'quit\n' >&$TP_FD
+	exec {TP_FD}>&-
+	for i in $(seq 200); do kill -0 "$TP_PID" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$TP_PID" 2>/dev/null && { tp_dump; fail "class $SIDE: the guest did not quit"; }
+	wait "$TP_PID"; rc=$?
+	[ "$rc" -eq 0 ] || { tp_dump; fail "class $SIDE: the guest exited $rc"; }
+	kill -INT "$pid" 2>/dev/null
+	for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	_tp_kill "$pid"
+	wait "$pid" 2>/dev/null
+	# what EAL leaves behind: hugepage files (in our mount) and the two
+	# runtime directories
+	rm -rf "$dir"
+	[ "$MODE" = pa ] && rm -f "$HUGE_DIR/$pre"[pg]map_*
+	if [ "$(id -u)" -eq 0 ]; then rm -rf "/var/run/dpdk/${pre}p" "/var/run/dpdk/${pre}g"
+	else rm -rf "${XDG_RUNTIME_DIR:-/tmp}/dpdk/${pre}p" "${XDG_RUNTIME_DIR:-/tmp}/dpdk/${pre}g"; fi
+}
+
 record() {	# CASE SIZE QUEUES SIDE UNIT values...
 	echo "result: $*" | tee -a "$TMP/header.raw"
 	echo "$*" >>"$RESULTS"
@@ -461,6 +567,10 @@ echo "bench: settings: BENCH_RUNS=$RUNS BENCH_SECONDS=$SECS BENCH_WARMUP=$WARMUP
 	"BENCH_IPP_PACKETS=$IPP_PACKETS BENCH_TSO_MIB=$TSO_MIB"
 echo "bench: core 0 <-> core 1 cache-line round trip at the start: $(c2c_ns) ns" \
 	"(each run below gives its own: c2c)"
+case " $CASES " in *" class "*)
+echo "bench: class: memif ${TESTPMD#"$TOP"/} + its net/memif; virtio-user $DEB_TESTPMD" \
+	"(Debian dpdk $(dpkg-query -W -f='${Version}' dpdk 2>/dev/null || echo "?"))" ;;
+esac
 echo "bench: reference build from scratch took $(cat "$REF/.build-seconds" 2>/dev/null || echo "an unknown time")"
 } | tee "$TMP/header"
 for c in $CASES; do
@@ -489,6 +599,22 @@ for c in $CASES; do
 					run_testpmd fwd "$size" 1
 			done
 		done
+		SIDES=$sides_saved ;;
+	class)
+		sides_saved=$SIDES; SIDES=
+		if [ -f "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_net_memif.so" ]; then SIDES=memif
+		else echo "bench: class memif skipped (our build has no net/memif)"; fi
+		if [ ! -x "$DEB_TESTPMD" ]; then
+			echo "bench: class virtio-user skipped (no $DEB_TESTPMD)"
+		elif ! ls "$DEB_PMDS"/librte_net_vhost.so* "$DEB_PMDS"/librte_net_virtio.so* >/dev/null 2>&1; then
+			echo "bench: class virtio-user skipped (no net/vhost or net/virtio in $DEB_PMDS)"
+		else
+			SIDES="$SIDES virtio-user"
+		fi
+		if [ -n "$SIDES" ]; then
+			ab class-rx 64 1 Mpps run_class rx
+			ab class-tx 64 1 Mpps run_class tx
+		fi
 		SIDES=$sides_saved ;;
 	ipp) if command -v valgrind >/dev/null; then
 		for k in rx tx fwd; do
