@@ -454,7 +454,7 @@ DEB_TESTPMD=/usr/bin/dpdk-testpmd
 DEB_PMDS=/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0
 CLASS_N=0
 run_class() {
-	local c=$1 dir=$TMP/class pre mem pid rc i app=() envp=(env) pv gv pf gf
+	local c=$1 dir=$TMP/class pre mem pid rc i app=() envp=(env) pv gv pf gf lim
 	CLASS_N=$((CLASS_N + 1))
 	pre=nvcls$$x$CLASS_N
 	rm -rf "$dir"; mkdir -p "$dir"
@@ -475,8 +475,9 @@ run_class() {
 	esac
 	pf=txonly gf=rxonly
 	[ "$c" = tx ] && pf=rxonly gf=txonly
+	lim=$(awk -v s="$SECS" -v w="$WARMUP" 'BEGIN { printf "%d", s + w + 60 }')
 	# shellcheck disable=SC2086 # mem: one option per word
-	timeout --kill-after=5 $((WARMUP + SECS + 60)) "${envp[@]}" "${app[@]}" --file-prefix "${pre}p" $mem \
+	timeout --kill-after=5 "$lim" "${envp[@]}" "${app[@]}" --file-prefix "${pre}p" $mem \
 		-l 0,1 --main-lcore 1 --no-pci --vdev="$pv" -- --nb-cores=1 --total-num-mbufs=16384 \
 		--rxd=1024 --txd=1024 --forward-mode=$pf --txpkts=64 --stats-period 1 \
 		--disable-link-check </dev/null >"$dir/peer.log" 2>&1 &
@@ -493,7 +494,7 @@ run_class() {
 	mkfifo "$TP_DIR/in"
 	exec {TP_FD}<>"$TP_DIR/in"
 	# shellcheck disable=SC2086
-	timeout --kill-after=5 $((WARMUP + SECS + 60)) "${envp[@]}" stdbuf -o0 "${app[@]}" --file-prefix "${pre}g" $mem \
+	timeout --kill-after=5 "$lim" "${envp[@]}" stdbuf -o0 "${app[@]}" --file-prefix "${pre}g" $mem \
 		-l 0,1 --main-lcore 0 --no-pci --vdev="$gv" -- -i --nb-cores=1 --total-num-mbufs=16384 \
 		--rxd=1024 --txd=1024 --forward-mode=$gf --txpkts=64 --disable-link-check \
 		<"$TP_DIR/in" >"$TP_DIR/out" 2>"$TP_DIR/err" &

@@ -398,8 +398,9 @@ The goals set for this work (issue 7), against this run's medians:
 ### What limits the figures
 
 From `perf record` of hvsim and of the guest's forwarding lcore during
-single cases, and callgrind of hvsim itself (2026-11-26, same machine;
-`BENCH_PROFILE_DIR=DIR` keeps the callgrind profiles of the ipp runs):
+single cases, hvsim's own counters, and callgrind of hvsim itself
+(2026-11-26 and 27, same machine; `BENCH_PROFILE_DIR=DIR` keeps the
+callgrind profiles of the ipp runs):
 
 - **Where the two cores sit.** Every frame crosses from one core to the
   other several times: hvsim writes a receive slot (RNDIS header, PPIs,
@@ -427,18 +428,24 @@ single cases, and callgrind of hvsim itself (2026-11-26, same machine;
   22.11's netvsc, which reads slots without prefetching, fell to half its
   rx rate and stalled in fwd. A real host's copies leave the data in a
   cache, so hvsim writes normally.
-- **hvsim's host loop, 64 B.** callgrind of hvsim, summing the functions a
-  delivered frame passes through: about 650 instructions before this
-  round, about 550 after (gen's header checksum summed from the values it
-  writes, the IPv4 header checksum 8 bytes a step, the L3 header parsed
-  once for the checksum verdict and the Toeplitz hash, no divisions in
-  slot allocation). The 25 Mpps goals
-  need about 40 ns a frame on each side; hvsim is at 70-100 ns when the
-  cores are close (10-14 Mpps), about what our rx path takes too: in the
-  profiles of ours both sides are busy, neither has much to spare, and the
-  ref's rx (6-13 Mpps today) meets the same host. Prebuilt frames and a
-  leaner receive pass (one transfer packet already batches 64 frames) are
-  what is left on the host side.
+- **hvsim's host loop, 64 B: the bound for ours.** During rx runs of ours
+  hvsim's counters show no `rx_ring_full` and no `rx_no_slot` over the
+  interval: it never had to wait for the guest, so the rate is the host
+  loop's (a hand run on 2026-11-27: ours 15.8 and 16.5 Mpps at c2c 349 and
+  82 ns, the ref 9.8 and 12.6, hvsim again never waiting). The class rows
+  above show what two cores do here with a light host: memif and
+  virtio-user's peer spend a few dozen instructions a frame. hvsim spends
+  several hundred (callgrind: about 750 a delivered frame where, slowed by
+  valgrind, it hands over 2 frames a pass; gen's frame, the checksum
+  verdict, the Toeplitz hash, the RNDIS message, slot bookkeeping), and
+  `perf` puts most of its time on stores: into receive slots whose lines
+  the guest's core read last, and on the stores after them (the store
+  buffer is full), even with the next slots asked for early. That the
+  same host delivers fewer frames a second to the ref, never waiting
+  either, says the same: hvsim's time per frame depends on where the
+  guest leaves those lines. Prebuilt frames, and a receive pass that writes
+  fewer lines per frame, are what is left on the host side for the 25 Mpps
+  goals (about 40 ns a frame).
 - **512 and 1518 B: copies on the host.** memmove (gen's pattern, copies
   into receive slots) and the gathering of the guest's GPA sends
   (`host_nvsp_gather`, page-by-page translation) lead hvsim's profile; both
@@ -451,12 +458,17 @@ single cases, and callgrind of hvsim itself (2026-11-26, same machine;
 - **The guest's instructions per packet** (callgrind, `ipp-*`): rx is
   dominated by the checks every host message passes (transfer, RNDIS
   message, PPIs: about 110 instructions a frame) and the copy into an
-  mbuf; the prefetches above added about 25 a packet and paid for
-  themselves in time: what stalls the guest is memory (the first touch of
-  host-written receive slots, the first write to host-read sections), not
-  instructions. tx: building the RNDIS header and PPIs, the copy into the
-  send section, the bulk free; one completion is read per section of up
-  to 8 frames.
+  mbuf (a fixed 64- or 128-byte block copy for small frames, where both
+  buffers have the room: rte_memcpy's size dispatch took about 40); the
+  prefetches above cost about 10 a packet and pay for themselves in time:
+  what stalls the guest is memory (the first touch of host-written receive
+  slots, the first write to host-read sections), not instructions. tx:
+  a per-queue template of the plain RNDIS header (no offloads: only the
+  lengths change), the copy into the send section, and the frames of a
+  section handed back to their pool in one `rte_mempool_put_bulk` when
+  they are plain (direct, one segment, one pool, not shared; else
+  `rte_pktmbuf_free_bulk`: it took about 45 a packet); one completion is
+  read per section of up to 8 frames.
 
 ![Mpps vs frame size, 1 queue](perf-size.svg)
 

@@ -64,13 +64,15 @@ host_csum_add(uint32_t sum, const uint8_t *p, uint32_t len)
 		s += s < q;		/* the end-around carry */
 	}
 	s = (s & 0xffffffffu) + (s >> 32);
-	for (; i + 4 <= len; i += 4) {
+	if (i + 4 <= len) {		/* fewer than 8 left: at most one of each */
 		memcpy(&w, p + i, 4);
 		s += w;
+		i += 4;
 	}
-	for (; i + 2 <= len; i += 2) {
+	if (i + 2 <= len) {
 		memcpy(&v, p + i, 2);
 		s += v;
+		i += 2;
 	}
 	if (i < len) {			/* the odd byte is the high half of its word */
 		uint8_t last[2] = { p[i], 0 };

@@ -241,7 +241,7 @@ rx_place(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, const
 	 * must find room while a guest that waits for one keeps freeing slots.
 	 */
 	if (rb->nb_slots - rb->nb_busy < (msg_len <= rb->slot_bytes ? 0 : msg_len / rb->slot_bytes) +
-					 1 + HOST_MIN_U32(HOST_RXBUF_CONTROL_SLOTS, rb->nb_slots / 16)) {
+					 rb->frame_reserve) {
 		ctx->cnt->n[HOST_CNT_RX_NO_SLOT]++;
 		return -1;
 	}

@@ -60,7 +60,7 @@ rxbuf_prefetch_ahead(const struct host_rxbuf *rb)
 	if (s >= rb->nb_slots || rb->span[s] != 0)
 		return;		/* busy: the guest may be reading it now */
 	p = rb->base + (size_t)s * rb->slot_bytes;
-	for (uint32_t i = 0; i < HOST_RXBUF_PREFETCH_LINES && (i + 1) * 64u <= rb->slot_bytes; i++)
+	for (uint32_t i = 0; i < rb->prefetch_lines; i++)
 		rxbuf_prefetch_write(p + i * 64u);
 }
 
@@ -86,6 +86,8 @@ host_rxbuf_connect(struct host_rxbuf *rb, uint8_t *base, uint64_t bytes, uint32_
 	rb->slot_bytes = slot_bytes;
 	rb->nb_slots = (uint32_t)nb;
 	rb->id = id;
+	rb->frame_reserve = 1 + HOST_MIN_U32(HOST_RXBUF_CONTROL_SLOTS, rb->nb_slots / 16);
+	rb->prefetch_lines = HOST_MIN_U32(HOST_RXBUF_PREFETCH_LINES, slot_bytes / 64u);
 	return 0;
 }
 
@@ -108,6 +110,21 @@ rxbuf_run_free(const struct host_rxbuf *rb, uint32_t first, uint32_t n)
 	return true;
 }
 
+/* The n slots from s become one busy run, the start of its own transfer. */
+static int
+rxbuf_take(struct host_rxbuf *rb, uint32_t s, uint32_t n, uint32_t *first)
+{
+	rb->span[s] = n;
+	rb->next[s] = HOST_RXBUF_NO_NEXT;
+	for (uint32_t i = 1; i < n; i++)
+		rb->span[s + i] = HOST_RXBUF_TAIL;
+	rb->nb_busy += n;
+	rb->cursor = s + n < rb->nb_slots ? s + n : 0;
+	*first = s;
+	rxbuf_prefetch_ahead(rb);
+	return 0;
+}
+
 int
 host_rxbuf_alloc(struct host_rxbuf *rb, uint32_t bytes, uint32_t *first)
 {
@@ -119,19 +136,12 @@ host_rxbuf_alloc(struct host_rxbuf *rb, uint32_t bytes, uint32_t *first)
 		return -EMSGSIZE;
 	if (rb->nb_slots - rb->nb_busy < n)
 		return -ENOSPC;
+	if (n == 1 && rb->span[rb->cursor] == 0)
+		return rxbuf_take(rb, rb->cursor, 1, first);	/* usual: the next one is free */
 	for (uint32_t k = 0, s = rb->cursor; k < rb->nb_slots;
 	     k++, s = s + 1 < rb->nb_slots ? s + 1 : 0) {
-		if (s > rb->nb_slots - n || !rxbuf_run_free(rb, s, n))
-			continue;
-		rb->span[s] = n;
-		rb->next[s] = HOST_RXBUF_NO_NEXT;
-		for (uint32_t i = 1; i < n; i++)
-			rb->span[s + i] = HOST_RXBUF_TAIL;
-		rb->nb_busy += n;
-		rb->cursor = s + n < rb->nb_slots ? s + n : 0;
-		*first = s;
-		rxbuf_prefetch_ahead(rb);
-		return 0;
+		if (s <= rb->nb_slots - n && rxbuf_run_free(rb, s, n))
+			return rxbuf_take(rb, s, n, first);
 	}
 	return -ENOSPC;
 }

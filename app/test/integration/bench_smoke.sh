@@ -2,7 +2,8 @@
 # The A/B benchmark (devtools/bench.sh, make bench) still runs end to end,
 # for both sides: our PMD and DPDK 22.11's own, built in build-ref (make
 # test builds it). One short run per side of rx, tx and fwd at 64 B on 1
-# queue, l3fwd and, as root, the TSO transfer; then the report generator
+# queue, l3fwd, the machine-class calibration (memif, and virtio-user when
+# Debian's build has it) and, as root, the TSO transfer; then the report generator
 # writes a throw-away copy of doc/performance.md and its plot. Not run
 # here: 4 queues and the callgrind case (tens of seconds each under
 # valgrind). Judges only that every figure came out non-zero and the
@@ -16,7 +17,7 @@ out=$TMP/bench.log
 cases="rx tx fwd l3fwd"
 [ "$(id -u)" -eq 0 ] && [ -c /dev/net/tun ] && cases="$cases tso"
 BENCH_SECONDS=0.5 BENCH_RUNS=1 BENCH_WARMUP=0.3 BENCH_SIZES=64 BENCH_QUEUES=1 \
-	BENCH_CASES="$cases" BENCH_TSO_MIB=4 \
+	BENCH_CASES="$cases class" BENCH_TSO_MIB=4 \
 	bounded 240 bash "$TOP/devtools/bench.sh" --doc "$TMP/doc/performance.md" >"$out" 2>&1
 rc=$?
 [ $rc -eq $SKIP ] && { grep -m1 '^SKIP' "$out"; exit $SKIP; }
@@ -30,8 +31,19 @@ for c in $cases; do
 		echo "ok: $c $s = $v"
 	done
 done
+class_sides=memif
+grep -q '^bench: class virtio-user skipped' "$out" || class_sides="$class_sides virtio-user"
+for c in class-rx class-tx; do
+	for s in $class_sides; do
+		line=$(grep -E -m1 "^result: $c 64 1 $s " "$out") || fail "no figure for $c $s"
+		v=$(printf '%s\n' "$line" | awk '{ print $7 }')
+		awk -v v="$v" 'BEGIN { exit !(v > 0) }' || fail "$c $s: figure is '$v', want > 0"
+		echo "ok: $c $s = $v"
+	done
+done
 doc=$TMP/doc/performance.md
 grep -q '^case  *size  *queues' "$doc" || fail "the report has no table"
+grep -q 'memif median' "$doc" || fail "the report has no class table"
 for f in perf-size.svg; do
 	grep -q '</svg>' "$TMP/doc/$f" || fail "no plot $f"
 done
