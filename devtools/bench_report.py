@@ -410,11 +410,18 @@ callgrind profiles of the ipp runs):
   and 1; on this VM its round trip moves between about 60 and 360 ns from
   one run to the next (the hypervisor places the two vCPUs near or far
   apart), and bench.sh prints it before each run (`c2c` in the run lines
-  below). It is the main source of the spread: with a long round trip
-  (~350 ns) a run is slow for either PMD (rx 64 B: 5-9 Mpps); with a short
-  one (~60-100 ns) most runs of the same case reach 10-14 Mpps. It is
-  measured just before a run and can change during it, so it explains
-  rather than predicts. Compare ratios of medians, not single runs.
+  below). On 2026-11-26 it explained most of the spread: with a long
+  round trip (~350 ns) runs were slow for either PMD (rx 64 B: 5-9 Mpps),
+  with a short one (~60-100 ns) most reached 10-14. It is measured just
+  before a run and can change during it, so it explains rather than
+  predicts. Compare ratios of medians, not single runs.
+- **A spread c2c does not explain.** With 2026-11-27's leaner paths, fast
+  and slow runs come at both round trips (rx 64 B: the ref 14.2 Mpps at
+  352 ns and 8.0 at 94 ns). tx 64 B is bimodal: the same build gives ours
+  6-9 Mpps in some runs and 17-27 in others, with short and long round
+  trips alike (five runs by hand right after the 2026-11-27 run: 17.6,
+  26.8, 22.3, 23.1 and 18.5 Mpps, one above the 25 Mpps goal). The cause
+  is not found; the median of three runs can land on either mode.
 - **What was done about it.** Both sides now ask for those lines early:
   hvsim prefetches the next receive slots for writing (PREFETCHW, slots
   are handed out in order), the PMD prefetches the slots of the next
@@ -440,11 +447,14 @@ callgrind profiles of the ipp runs):
   verdict, the Toeplitz hash, the RNDIS message, slot bookkeeping), and
   `perf` puts most of its time on stores: into receive slots whose lines
   the guest's core read last, and on the stores after them (the store
-  buffer is full), even with the next slots asked for early. That the
-  same host delivers fewer frames a second to the ref, never waiting
-  either, says the same: hvsim's time per frame depends on where the
-  guest leaves those lines. Prebuilt frames, and a receive pass that writes
-  fewer lines per frame, are what is left on the host side for the 25 Mpps
+  buffer is full), even with the next slots asked for early: hvsim's time
+  per frame depends on where the guest leaves those lines. With the host
+  the limit, rx 64 B on 1 queue says little about the PMDs: the ref meets
+  the same bound when it keeps up (14.2 Mpps against ours 14.7 in the
+  2026-11-27 run; both got faster with that day's hvsim changes); where
+  the guest's work counts (4 queues polled by one lcore, fwd, l3fwd) the
+  ratios open up. Prebuilt frames, and a receive pass that writes fewer
+  lines per frame, are what is left on the host side for the 25 Mpps
   goals (about 40 ns a frame).
 - **512 and 1518 B: copies on the host.** memmove (gen's pattern, copies
   into receive slots) and the gathering of the guest's GPA sends
@@ -499,8 +509,8 @@ Knobs (environment): `BENCH_RUNS` (3), `BENCH_SECONDS` (3),
 class has its own sides, memif and virtio-user, each skipped when not installed),
 `BENCH_IPP_PACKETS` (2000), `BENCH_IPP_RUNS` (3), `BENCH_TSO_MIB` (256),
 `BENCH_PROFILE_DIR` (keep the ipp runs' callgrind profiles there).
-A whole run took 16 to 20 minutes on the quiet 2-core machine (before the
-class case, which adds about a minute and a half: 12 runs of some 6 s).
+A whole run took 16 to 20 minutes on the quiet 2-core machine (18 on
+2026-11-27 with the class case, which adds about a minute and a half).
 
 `make test` builds build-ref (its prerequisite `build-ref`: about 105 s
 from scratch on the quiet 2-core machine, 409 s at load average 11; then
