@@ -456,10 +456,22 @@ callgrind profiles of the ipp runs):
   ratios open up. Prebuilt frames, and a receive pass that writes fewer
   lines per frame, are what is left on the host side for the 25 Mpps
   goals (about 40 ns a frame).
-- **512 and 1518 B: copies on the host.** memmove (gen's pattern, copies
-  into receive slots) and the gathering of the guest's GPA sends
-  (`host_nvsp_gather`, page-by-page translation) lead hvsim's profile; both
-  PMDs are bounded alike there.
+- **512 and 1518 B: copies on the host, and where they land.** memmove
+  (gen's pattern, copies into receive slots) and the gathering of the
+  guest's GPA sends (`host_nvsp_gather`, page-by-page translation) lead
+  hvsim's profile; both PMDs are bounded alike there. hvsim hands out
+  receive slots in order through the whole 31 MiB buffer, about the size
+  of this machine's L3, so at 1518 B each slot comes from memory. memif
+  moves 1518-byte frames between the same two cores at about 11 Mpps (a
+  hand run, 2026-11-27) through a ring that stays in cache. Tried by hand
+  and not kept: hvsim cycling through the first 1024 slots (1.7 MiB) when
+  slot 0 is free again: ours rx 1518 B went from 3.0-3.3 to 7.9-8.1 Mpps
+  when the cores were close, but fell to 1.4 with a 349 ns round trip, and
+  rx 64 B lost about 15 % (13.3, 14.7, 10.5 against 15.6, 17.9, 15.3);
+  4096 and 8192 slots gave less at 1518 B and a spread too wide to judge.
+  The slot lines then move from core to core instead of from memory, which
+  pays only when the cores are close. Where a real host puts frames is its
+  own business; the guest is the same either way.
 - Found and fixed earlier: gen checked every frame coming back with a
   byte-at-a-time CRC-32 and a 16-bit checksum loop, 47 % of hvsim's time
   at 1518 B, which held fwd at 0.27 Mpps for both PMDs. It now compares
