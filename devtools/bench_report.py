@@ -420,8 +420,13 @@ callgrind profiles of the ipp runs):
   352 ns and 8.0 at 94 ns). tx 64 B is bimodal: the same build gives ours
   6-9 Mpps in some runs and 17-27 in others, with short and long round
   trips alike (five runs by hand right after the 2026-11-27 run: 17.6,
-  26.8, 22.3, 23.1 and 18.5 Mpps, one above the 25 Mpps goal). The cause
-  is not found; the median of three runs can land on either mode.
+  26.8, 22.3, 23.1 and 18.5 Mpps, one above the 25 Mpps goal). hvsim's
+  counters give a lead: in slow runs (5.7, 6.2 Mpps) about a fifth of the
+  guest's sends came with a signal (the host had emptied the ring and
+  unmasked its interrupt), in a fast one (24.3) 2 %, with 8 frames a send
+  in both: in the slow mode the host waits for the guest, whose tx then
+  costs four times as much a frame. Why is not found; the median of three
+  runs can land on either mode.
 - **What was done about it.** Both sides now ask for those lines early:
   hvsim prefetches the next receive slots for writing (PREFETCHW, slots
   are handed out in order), the PMD prefetches the slots of the next
