@@ -23,24 +23,22 @@ rc=$?
 [ $rc -eq $SKIP ] && { grep -m1 '^SKIP' "$out"; exit $SKIP; }
 grep -E '^(bench|run|result):' "$out"
 [ $rc -eq 0 ] || { tail -40 "$out"; fail "bench.sh exited $rc"; }
-for c in $cases; do
-	for s in ours ref; do
-		line=$(grep -E -m1 "^result: $c [0-9]+ 1 $s " "$out") || fail "no figure for $c $s"
-		v=$(printf '%s\n' "$line" | awk '{ print $7 }')
-		awk -v v="$v" 'BEGIN { exit !(v > 0) }' || fail "$c $s: figure is '$v', want > 0"
-		echo "ok: $c $s = $v"
+# figures CASES SIDES: every case has a non-zero figure for every side.
+figures() {
+	local c s line v
+	for c in $1; do
+		for s in $2; do
+			line=$(grep -E -m1 "^result: $c [0-9]+ 1 $s " "$out") || fail "no figure for $c $s"
+			v=$(printf '%s\n' "$line" | awk '{ print $7 }')
+			awk -v v="$v" 'BEGIN { exit !(v > 0) }' || fail "$c $s: figure is '$v', want > 0"
+			echo "ok: $c $s = $v"
+		done
 	done
-done
+}
+figures "$cases" "ours ref"
 class_sides=memif
 grep -q '^bench: class virtio-user skipped' "$out" || class_sides="$class_sides virtio-user"
-for c in class-rx class-tx; do
-	for s in $class_sides; do
-		line=$(grep -E -m1 "^result: $c 64 1 $s " "$out") || fail "no figure for $c $s"
-		v=$(printf '%s\n' "$line" | awk '{ print $7 }')
-		awk -v v="$v" 'BEGIN { exit !(v > 0) }' || fail "$c $s: figure is '$v', want > 0"
-		echo "ok: $c $s = $v"
-	done
-done
+figures "class-rx class-tx" "$class_sides"
 doc=$TMP/doc/performance.md
 grep -q '^case  *size  *queues' "$doc" || fail "the report has no table"
 grep -q 'memif median' "$doc" || fail "the report has no class table"
