@@ -204,6 +204,7 @@ struct netvsc_dev {
 	uint32_t nb_sections;
 	bool rxbuf_connected, txbuf_connected, rndis_up;
 	uint32_t rndis_max_pkts, rndis_max_xfer_bytes, rndis_align;
+	uint32_t tx_agg_pkts, tx_agg_bytes;	/* a send section's limits, from both of the above */
 	uint32_t max_queues;		/* host's RSS capabilities, at most 64 */
 	uint32_t rss_caps;		/* NDIS_RSS_CAP_*: hash types the host grants */
 	struct vmbus_channel *chan[NETVSC_MAX_QUEUES];	/* by subchannel index, 0 primary */

@@ -115,6 +115,9 @@ rndis_initialize(struct netvsc_dev *dev)
 	dev->rndis_max_pkts = c.max_pkts;
 	dev->rndis_max_xfer_bytes = c.max_xfer_bytes;
 	dev->rndis_align = c.align_bytes;
+	dev->tx_agg_pkts = RTE_MAX(c.max_pkts, 1u);
+	dev->tx_agg_bytes = c.max_xfer_bytes == 0 ? dev->section_bytes :
+			    RTE_MIN(dev->section_bytes, c.max_xfer_bytes);
 	dev->rndis_up = true;
 	return 0;
 }

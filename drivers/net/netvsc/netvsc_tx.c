@@ -221,7 +221,7 @@ struct tx_agg {
 	uint32_t last_msg;		/* offset of the last message, which takes padding */
 	uint32_t nb_pkts;
 	uint16_t first;			/* index in the burst of its first frame */
-	/* The host's limits, read once per section (stores into it alias dev). */
+	/* dev's limits, copied: stores into the section alias dev. */
 	uint32_t align, max_pkts, max_bytes;
 };
 
@@ -359,11 +359,13 @@ tx_agg_open(struct netvsc_txq *txq, struct tx_agg *agg, uint16_t first)
 		.sec = dev->txbuf + (size_t)section * dev->section_bytes,
 		.first = first,
 		.align = dev->rndis_align,
-		.max_pkts = RTE_MAX(dev->rndis_max_pkts, 1u),
-		.max_bytes = dev->rndis_max_xfer_bytes == 0 ? dev->section_bytes :
-			     RTE_MIN(dev->section_bytes, dev->rndis_max_xfer_bytes),
+		.max_pkts = dev->tx_agg_pkts,
+		.max_bytes = dev->tx_agg_bytes,
 	};
-	/* Each section once: this one was usually asked for as the last open's next. */
+	/*
+	 * Each section once: this one was asked for as the last open's next
+	 * unless a completion pushed a freed section on top since.
+	 */
 	if (agg->section != txq->section_prefetched)
 		tx_section_prefetch(txq->dev, agg->section);
 	if (txq->nb_free_sections > 1) {
