@@ -60,21 +60,22 @@ run_case() {
 
 NIC0_UUID=5e1ec7ed-0000-4000-8000-000000000000	# hvsim's first NIC
 modes=$(test_modes)
+small=$(frames 200000) large=$(frames 50000) jumbo=$(frames 10000)
 case $modes in *pa*) hugepages_reserve 512 ;; esac
 for m in $modes; do
-	run_case "$m" 200000 64 "$(pace 200000)"	# small frames: copied into send sections
-	run_case "$m" 50000 1518 "$(pace 50000)"	# large frames: sent by GPA page ranges
+	run_case "$m" "$small" 64 "$(pace 200000)"	# small frames: copied into send sections
+	run_case "$m" "$large" 1518 "$(pace 50000)"	# large frames: sent by GPA page ranges
 	# Jumbo frames over 2 KiB mbufs: scattered rx chains, multi-segment GPA tx.
-	run_case "$m" 10000 9014 "$(pace 10000)" --max-pkt-len=9014
+	run_case "$m" "$jumbo" 9014 "$(pace 10000)" --max-pkt-len=9014
 	# Zero-copy receive: frames forwarded straight out of the receive buffer
 	# (sent by GPA from it), slots returned to the host when the mbufs are freed.
-	run_case "$m" 50000 1518 "$(pace 50000)" "" rx_extmbuf_enable=1
+	run_case "$m" "$large" 1518 "$(pace 50000)" "" rx_extmbuf_enable=1
 	# VA: the buffer is contiguous in IO addresses; PA: frames crossing into a
 	# discontiguous page are copied (hvsim's buffer pages are scattered).
 	zc=$(sed -n 's/^rx_q0_zero_copy: \([0-9]*\).*/\1/p' "$TMP/io-$m-1518-zc.log")
-	echo "$m: zero-copy receive: $zc of 50000 frames as external mbufs"
+	echo "$m: zero-copy receive: $zc of $large frames as external mbufs"
 	case $m in
-	va) [ "$zc" = 50000 ] || fail "va: zero-copy: $zc of 50000 frames external" ;;
+	va) [ "$zc" = "$large" ] || fail "va: zero-copy: $zc of $large frames external" ;;
 	*) [ "${zc:-0}" -gt 0 ] || fail "$m: zero-copy: no frame went as an external mbuf" ;;
 	esac
 done

@@ -16,7 +16,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 
 APP=$BUILD/app/test/integration/rx_intr_app
-COUNT=3000
+COUNT=$(frames 3000)
 RATE=2000	# frames/s: gaps long enough for the app to fall asleep between them
 IDLE_S=2
 MAX_IDLE_TICKS=6	# of 100 per s: a polling thread would take ~$((IDLE_S * 100))

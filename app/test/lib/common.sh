@@ -85,6 +85,8 @@ SANITIZED=${SANITIZED:-0}
 awk() { LD_PRELOAD= command awk "$@"; }
 # Rates tests pace traffic at: the instrumented build is several times slower.
 pace() { echo $(($1 / (SANITIZED ? 5 : 1))); }
+# Frame counts of runs that test correctness, not volume: a quarter there.
+frames() { echo $(($1 / (SANITIZED ? 4 : 1))); }
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 # EAL refuses -d plugin paths below a world-writable directory (a checkout
