@@ -148,6 +148,7 @@ struct netvsc_rxq {
 	struct rte_mbuf *pending[NETVSC_RX_PENDING_MAX];	/* frames for the next burst */
 	uint8_t *pkt;			/* one channel packet, copied out of the ring */
 	struct rte_mbuf *rsc_head;	/* RSC fragments joined so far */
+	uint16_t data_off;		/* headroom of mp's mbufs */
 	uint16_t nb_spare;		/* raw mbufs taken from mp in bulk, not yet used */
 	struct rte_mbuf *spare[NETVSC_RX_SPARE_BULK];
 	struct netvsc_queue_stats stats;

@@ -62,6 +62,8 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	rxq->chan = queue_channel(dev, queue_id);
 	rxq->lock = &dev->chan_lock[queue_id].lock;
 	rxq->mp = mp;
+	rxq->data_off = (uint16_t)RTE_MIN((uint32_t)RTE_PKTMBUF_HEADROOM,
+					  (uint32_t)rte_pktmbuf_data_room_size(mp));
 	rxq->queue_id = queue_id;
 	rxq->port_id = eth->data->port_id;
 	rxq->vlan_strip = ((eth->data->dev_conf.rxmode.offloads |

@@ -38,7 +38,15 @@ rx_mbuf_alloc(struct netvsc_rxq *rxq)
 		rxq->nb_spare = NETVSC_RX_SPARE_BULK;
 	}
 	m = rxq->spare[--rxq->nb_spare];
-	rte_pktmbuf_reset(m);
+	/*
+	 * Raw from the pool, so next, nb_segs and refcnt are reset already (the
+	 * pool's invariant, as rte_mbuf_raw_alloc): only the rx fields are set.
+	 */
+	m->data_off = rxq->data_off;
+	m->ol_flags = 0;
+	m->packet_type = 0;
+	m->pkt_len = 0;
+	m->vlan_tci = 0;
 	return m;
 }
 
@@ -460,19 +468,21 @@ netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_t
 static uint16_t
 rx_take_pending(struct netvsc_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	uint16_t n = 0;
+	uint16_t n = RTE_MIN(nb_pkts, rxq->nb_pending), head = rxq->pending_head;
+	uint64_t bytes = 0;
 
 	/* Counted when the application gets them, as other PMDs count. */
-	while (n < nb_pkts && rxq->nb_pending > 0) {
-		struct rte_mbuf *m = rxq->pending[rxq->pending_head];
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = rxq->pending[(head + i) % NETVSC_RX_PENDING_MAX];
 
-		rxq->stats.packets++;
-		rxq->stats.bytes += m->pkt_len;
+		bytes += m->pkt_len;
 		netvsc_count_size(&rxq->stats, m->pkt_len);
-		pkts[n++] = m;
-		rxq->pending_head = (uint16_t)((rxq->pending_head + 1) % NETVSC_RX_PENDING_MAX);
-		rxq->nb_pending--;
+		pkts[i] = m;
 	}
+	rxq->stats.packets += n;
+	rxq->stats.bytes += bytes;
+	rxq->pending_head = (uint16_t)((head + n) % NETVSC_RX_PENDING_MAX);
+	rxq->nb_pending = (uint16_t)(rxq->nb_pending - n);
 	return n;
 }
 

@@ -57,22 +57,6 @@ netvsc_rx_parse_xfer(const uint8_t *pkt, uint32_t len, uint32_t rxbuf_bytes,
 	return parse_nvsp_rndis(pkt + hdr_bytes, len - hdr_bytes, out);
 }
 
-enum netvsc_drop
-netvsc_rx_parse_rndis(const uint8_t *msg, uint32_t range_bytes, uint32_t *type,
-		      uint32_t *length)
-{
-	struct rndis_msg_hdr hdr;
-
-	if (range_bytes < sizeof(hdr))
-		return NETVSC_DROP_BAD_RNDIS_MSG;
-	memcpy(&hdr, msg, sizeof(hdr));
-	if (hdr.length < sizeof(hdr) || hdr.length > range_bytes)
-		return NETVSC_DROP_BAD_RNDIS_MSG;
-	*type = hdr.type;
-	*length = hdr.length;
-	return NETVSC_DROP_NONE;
-}
-
 static enum netvsc_drop
 parse_ppi(const uint8_t *rec, uint32_t type, uint32_t data_bytes, struct netvsc_rx_info *out)
 {

@@ -10,6 +10,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
+
+#include "rndis_wire.h"
 
 /* Ranges one transfer may carry (the host batches up to this many packets). */
 #define NETVSC_MAX_RANGES	256u
@@ -56,9 +59,24 @@ netvsc_range_fits(uint32_t off, uint32_t len, uint32_t size)
 enum netvsc_drop netvsc_rx_parse_xfer(const uint8_t *pkt, uint32_t len, uint32_t rxbuf_bytes,
 				      struct netvsc_xfer *out);
 
-/* An RNDIS message header inside a range: its type, its length within the range. */
-enum netvsc_drop netvsc_rx_parse_rndis(const uint8_t *msg, uint32_t range_bytes,
-				       uint32_t *type, uint32_t *length);
+/*
+ * An RNDIS message header inside a range: its type, its length within the
+ * range. Inline: it runs for every frame.
+ */
+static inline enum netvsc_drop
+netvsc_rx_parse_rndis(const uint8_t *msg, uint32_t range_bytes, uint32_t *type, uint32_t *length)
+{
+	struct rndis_msg_hdr hdr;
+
+	if (range_bytes < sizeof(hdr))
+		return NETVSC_DROP_BAD_RNDIS_MSG;
+	memcpy(&hdr, msg, sizeof(hdr));
+	if (hdr.length < sizeof(hdr) || hdr.length > range_bytes)
+		return NETVSC_DROP_BAD_RNDIS_MSG;
+	*type = hdr.type;
+	*length = hdr.length;
+	return NETVSC_DROP_NONE;
+}
 
 /* What an RNDIS data message carries, checked. */
 struct netvsc_rx_info {
