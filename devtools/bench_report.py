@@ -476,7 +476,15 @@ callgrind profiles of the ipp runs):
   4096 and 8192 slots gave less at 1518 B and a spread too wide to judge.
   The slot lines then move from core to core instead of from memory, which
   pays only when the cores are close. Where a real host puts frames is its
-  own business; the guest is the same either way.
+  own business; the guest is the same either way. tx 1518 B: gathering
+  the guest's frame (`host_nvsp_gather`, an inlined `rep movsq`) is about
+  three quarters of hvsim's time, half of it stalled on the frame's first
+  line. Tried by hand and not kept (2026-11-27): reading the next packet's
+  descriptor ahead in the ring and prefetching its frame while the current
+  one is copied, and prefetching each page piece before copying it. The
+  stall moved from the first line to the last, the rate did not (ours 2.1
+  against 2.3 Mpps, 4 runs each): the copy is bound by moving the lines
+  between the cores, not by waiting for the first one.
 - Found and fixed earlier: gen checked every frame coming back with a
   byte-at-a-time CRC-32 and a 16-bit checksum loop, 47 % of hvsim's time
   at 1518 B, which held fwd at 0.27 Mpps for both PMDs. It now compares
@@ -486,8 +494,12 @@ callgrind profiles of the ipp runs):
   dominated by the checks every host message passes (transfer, RNDIS
   message, PPIs: about 110 instructions a frame) and the copy into an
   mbuf (a fixed 64- or 128-byte block copy for small frames, where both
-  buffers have the room: rte_memcpy's size dispatch took about 40); the
-  prefetches above cost about 10 a packet and pay for themselves in time:
+  buffers have the room: rte_memcpy's size dispatch took about 40). An
+  mbuf taken raw from the pool already has its link, segment count and
+  reference count reset, so only the rx fields are written
+  (`rte_pktmbuf_reset` cost about 12 a frame); the RNDIS header check is
+  inline and a burst's counters are added once (ipp-rx 320 -> 285, ipp-fwd
+  580 -> 544, 2026-11-27). The prefetches above cost about 10 a packet and pay for themselves in time:
   what stalls the guest is memory (the first touch of host-written receive
   slots, the first write to host-read sections), not instructions. tx:
   a per-queue template of the plain RNDIS header (no offloads: only the
