@@ -100,9 +100,9 @@ run_case() {
 			fail "$mode: $q queues: queue $q still listed"
 		echo "ok: $mode: $q queues all received, every frame back intact"
 	done
+	prompts=$(grep -c 'common_pool_count=' "$out")	# before asking: testpmd may be quick
 	echo "port stop all" >&3
 	echo "dump_mempool" >&3
-	prompts=$(grep -c 'common_pool_count=' "$out")
 	wait_count "$out" 'common_pool_count=' "$prompts" || true
 	sleep 0.5
 	echo "quit" >&3
