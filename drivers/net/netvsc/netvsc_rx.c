@@ -486,12 +486,28 @@ rx_take_pending(struct netvsc_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts
 	return n;
 }
 
+/*
+ * Nothing for a burst to do: no frame waiting in the queue or the host's
+ * ring, no zero-copy slot to give back. Read without the channel's lock:
+ * what another lcore adds meanwhile waits for the next poll.
+ */
+static inline bool
+rx_idle(const struct netvsc_rxq *rxq)
+{
+	return __atomic_load_n(&rxq->nb_pending, __ATOMIC_RELAXED) == 0 &&
+	       __atomic_load_n(&rxq->defer.used, __ATOMIC_RELAXED) == 0 &&
+	       rte_vmbus_chan_rx_empty(rxq->chan) &&
+	       __atomic_load_n(&rxq->holds_freed, __ATOMIC_RELAXED) == rxq->holds_completed;
+}
+
 uint16_t
 netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct netvsc_rxq *rxq = queue;
 	uint16_t n;
 
+	if (rx_idle(rxq))	/* the common empty poll: no lock, no ring walk */
+		return netvsc_vf_rx(rxq->port_id, rxq->queue_id, pkts, nb_pkts);
 	rte_spinlock_lock(rxq->lock);
 	netvsc_rx_zc_complete_freed(rxq);
 	netvsc_rx_undefer(rxq);
