@@ -113,14 +113,19 @@ struct vmbus_gpa {
 /**
  * Send an inband (or completion) packet of type with payload data.
  * Returns 0, -EAGAIN when the ring is full, -EIO on a host ring error.
- * *need_sig accumulates whether the host must be signalled (NULL: signal now).
+ * need_pub NULL: the host sees the packet now (and is signalled if it must).
+ * Else the packet waits, *need_pub is set, and rte_vmbus_chan_tx_publish
+ * shows the host every packet written so, at once: call it before the
+ * channel's lock is released.
  */
 int rte_vmbus_chan_send(struct vmbus_channel *chan, uint16_t type, const void *data,
-			uint32_t dlen, uint64_t xact_id, uint32_t flags, bool *need_sig);
-/** Send a GPA-direct packet: page ranges, then the inline payload. */
+			uint32_t dlen, uint64_t xact_id, uint32_t flags, bool *need_pub);
+/** Send a GPA-direct packet: page ranges, then the inline payload. need_pub as above. */
 int rte_vmbus_chan_send_sglist(struct vmbus_channel *chan, const struct vmbus_gpa *sg,
 			       uint32_t sglen, const void *data, uint32_t dlen,
-			       uint64_t xact_id, bool *need_sig);
+			       uint64_t xact_id, bool *need_pub);
+/** Publish the packets sent with need_pub; signals the host if it must (spec 4.1). */
+void rte_vmbus_chan_tx_publish(struct vmbus_channel *chan);
 /** Signal the host that the tx ring has new packets. */
 void rte_vmbus_chan_signal_tx(struct vmbus_channel *chan);
 

@@ -253,26 +253,33 @@ rte_vmbus_chan_signal_tx(struct vmbus_channel *chan)
 	rte_vmbus_irq_enable(dev);
 }
 
+/* need_pub NULL: publish (and signal) now; else the packet waits for rte_vmbus_chan_tx_publish. */
 static int
-channel_write(struct vmbus_channel *chan, struct iovec *iov, unsigned int nb, bool *need_sig)
+channel_write(struct vmbus_channel *chan, struct iovec *iov, unsigned int nb, bool *need_pub)
 {
 	bool signal = false;
-	int ret = vmbus_ring_write(&chan->tx_ring, iov, nb, &signal);
+	int ret = need_pub != NULL ? vmbus_ring_write_deferred(&chan->tx_ring, iov, nb) :
+				     vmbus_ring_write(&chan->tx_ring, iov, nb, &signal);
 
 	if (ret == -EIO)
 		VMBUS_LOG(ERR, "relid %u: host's tx read index is invalid", chan->relid);
-	if (ret < 0 || !signal)
-		return ret;
-	if (need_sig != NULL)
-		*need_sig = true;
-	else
+	if (ret == 0 && need_pub != NULL)
+		*need_pub = true;
+	if (signal)
 		rte_vmbus_chan_signal_tx(chan);
-	return 0;
+	return ret;
+}
+
+void
+rte_vmbus_chan_tx_publish(struct vmbus_channel *chan)
+{
+	if (vmbus_ring_write_publish(&chan->tx_ring))
+		rte_vmbus_chan_signal_tx(chan);
 }
 
 int
 rte_vmbus_chan_send(struct vmbus_channel *chan, uint16_t type, const void *data,
-		    uint32_t dlen, uint64_t xact_id, uint32_t flags, bool *need_sig)
+		    uint32_t dlen, uint64_t xact_id, uint32_t flags, bool *need_pub)
 {
 	uint32_t bytes = sizeof(struct vmbus_chanpkt_hdr) + dlen;
 	struct vmbus_chanpkt_hdr hdr = {
@@ -290,13 +297,13 @@ rte_vmbus_chan_send(struct vmbus_channel *chan, uint16_t type, const void *data,
 
 	if (RTE_ALIGN(bytes, VMBUS_CHANPKT_ALIGN) > (UINT16_MAX << VMBUS_CHANPKT_SIZE_SHIFT))
 		return -EMSGSIZE;
-	return channel_write(chan, iov, dlen ? 2 : 1, need_sig);
+	return channel_write(chan, iov, dlen ? 2 : 1, need_pub);
 }
 
 int
 rte_vmbus_chan_send_sglist(struct vmbus_channel *chan, const struct vmbus_gpa *sg,
 			   uint32_t sglen, const void *data, uint32_t dlen,
-			   uint64_t xact_id, bool *need_sig)
+			   uint64_t xact_id, bool *need_pub)
 {
 	uint32_t ext = sizeof(struct vmbus_chanpkt_gpa) + sglen * sizeof(struct vmbus_gpa_page);
 	uint32_t bytes = ext + dlen;
@@ -327,7 +334,7 @@ rte_vmbus_chan_send_sglist(struct vmbus_channel *chan, const struct vmbus_gpa *s
 			.byte_count = sg[i].len, .byte_offset = sg[i].ofs, .pfn = sg[i].page,
 		};
 	}
-	return channel_write(chan, iov, dlen ? 3 : 2, need_sig);
+	return channel_write(chan, iov, dlen ? 3 : 2, need_pub);
 }
 
 /* A broken ring stays broken: said once per power of two, not at every poll. */

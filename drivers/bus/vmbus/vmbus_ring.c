@@ -93,6 +93,7 @@ ring_attach(struct vmbus_ring *ring, void *base, uint64_t half_bytes, bool produ
 	ring->data = hdr->data;
 	ring->data_bytes = (uint32_t)data_bytes;
 	ring->own_index = own;
+	ring->published = own;
 	return 0;
 }
 
@@ -152,8 +153,8 @@ ring_write_needs_signal(const struct vmbus_ring *ring, uint32_t start)
 }
 
 int
-vmbus_ring_write(struct vmbus_ring *ring, const struct iovec *iov,
-		 unsigned int iov_cnt, bool *need_signal)
+vmbus_ring_write_deferred(struct vmbus_ring *ring, const struct iovec *iov,
+			  unsigned int iov_cnt)
 {
 	static const uint8_t zeros[VMBUS_CHANPKT_ALIGN];
 	uint32_t d = ring->data_bytes, start = ring->own_index;
@@ -181,13 +182,32 @@ vmbus_ring_write(struct vmbus_ring *ring, const struct iovec *iov,
 		idx = ring_copy_in(ring, idx, iov[i].iov_base, (uint32_t)iov[i].iov_len);
 	idx = ring_copy_in(ring, idx, zeros, pkt_bytes - body_bytes);
 	idx = ring_copy_in(ring, idx, &trailer, sizeof(trailer));
-
-	/* Spec §3.1 steps 2-3: release, so the host sees the bytes before the index. */
 	ring->own_index = idx;
-	__atomic_store_n(&ring->hdr->write_index, idx, __ATOMIC_RELEASE);
-	if (ring_write_needs_signal(ring, start))
-		*need_signal = true;
 	return 0;
+}
+
+bool
+vmbus_ring_write_publish(struct vmbus_ring *ring)
+{
+	uint32_t before = ring->published;
+
+	if (ring->own_index == before)
+		return false;
+	/* Spec §3.1 steps 2-3: release, so the host sees the bytes before the index. */
+	ring->published = ring->own_index;
+	__atomic_store_n(&ring->hdr->write_index, ring->own_index, __ATOMIC_RELEASE);
+	return ring_write_needs_signal(ring, before);
+}
+
+int
+vmbus_ring_write(struct vmbus_ring *ring, const struct iovec *iov,
+		 unsigned int iov_cnt, bool *need_signal)
+{
+	int ret = vmbus_ring_write_deferred(ring, iov, iov_cnt);
+
+	if (ret == 0 && vmbus_ring_write_publish(ring))
+		*need_signal = true;
+	return ret;
 }
 
 int

@@ -26,6 +26,7 @@ struct vmbus_ring {
 	uint32_t data_bytes;		/* multiple of 8 */
 	uint32_t own_index;		/* our index, private: write (tx) or read (rx) */
 	uint32_t unpublished;		/* rx: bytes read past the host's read index */
+	uint32_t published;		/* tx: the write index the host was last shown */
 	struct vmbus_ring_errors errors;
 };
 
@@ -57,6 +58,15 @@ uint32_t vmbus_ring_avail_write(uint32_t w, uint32_t r, uint32_t d);
  */
 int vmbus_ring_write(struct vmbus_ring *ring, const struct iovec *iov,
 		     unsigned int iov_cnt, bool *need_signal);
+/*
+ * The same, without publishing: packets written so wait (in order) for
+ * vmbus_ring_write_publish, which shows them all to the host at once (one
+ * index store, one barrier); it returns true when the host must be
+ * signalled (the host had read everything shown before).
+ */
+int vmbus_ring_write_deferred(struct vmbus_ring *ring, const struct iovec *iov,
+			      unsigned int iov_cnt);
+bool vmbus_ring_write_publish(struct vmbus_ring *ring);
 
 /*
  * Consumer (guest rx), batched: begin snapshots and checks the host's write

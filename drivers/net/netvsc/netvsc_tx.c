@@ -299,7 +299,7 @@ tx_free_copied(struct rte_mbuf **pkts, uint32_t n)
  */
 static int
 tx_agg_flush(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf **pkts,
-	     bool *need_sig)
+	     bool *need_pub)
 {
 	struct nvsp_rndis_pkt msg = {
 		.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT,
@@ -314,7 +314,7 @@ tx_agg_flush(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf **pkts,
 	if (tx_desc_get(txq, &idx) < 0)
 		return -EAGAIN;
 	ret = rte_vmbus_chan_send(txq->chan, VMBUS_CHANPKT_TYPE_INBAND, &msg, sizeof(msg),
-				  NETVSC_XACT_DATA_BASE + idx, VMBUS_CHANPKT_FLAG_RC, need_sig);
+				  NETVSC_XACT_DATA_BASE + idx, VMBUS_CHANPKT_FLAG_RC, need_pub);
 	if (ret == -EAGAIN)
 		return ret;
 	for (uint32_t i = 0; i < agg->nb_pkts; i++) {
@@ -398,7 +398,7 @@ tx_gpa_ranges(const struct rte_mbuf *m, struct vmbus_gpa *sg, uint32_t nb)
 }
 
 static int
-tx_send_gpa(struct netvsc_txq *txq, struct rte_mbuf *m, uint32_t idx, bool *need_sig)
+tx_send_gpa(struct netvsc_txq *txq, struct rte_mbuf *m, uint32_t idx, bool *need_pub)
 {
 	uint8_t *hdr = (uint8_t *)txq->hdr_mz->addr + (size_t)idx * NETVSC_TX_HDR_BYTES;
 	rte_iova_t hdr_iova = txq->hdr_mz->iova + (rte_iova_t)idx * NETVSC_TX_HDR_BYTES;
@@ -417,7 +417,7 @@ tx_send_gpa(struct netvsc_txq *txq, struct rte_mbuf *m, uint32_t idx, bool *need
 	if (nb < 0)
 		return nb;
 	ret = rte_vmbus_chan_send_sglist(txq->chan, sg, (uint32_t)nb, &msg, sizeof(msg),
-					 NETVSC_XACT_DATA_BASE + idx, need_sig);
+					 NETVSC_XACT_DATA_BASE + idx, need_pub);
 	if (ret == 0)
 		txq->nb_in_flight++;
 	if (ret == 0)
@@ -427,13 +427,13 @@ tx_send_gpa(struct netvsc_txq *txq, struct rte_mbuf *m, uint32_t idx, bool *need
 }
 
 static int
-tx_one_gpa(struct netvsc_txq *txq, struct rte_mbuf *m, bool *need_sig)
+tx_one_gpa(struct netvsc_txq *txq, struct rte_mbuf *m, bool *need_pub)
 {
 	uint32_t idx;
 
 	if (tx_desc_get(txq, &idx) < 0)
 		return -EAGAIN;
-	return tx_send_gpa(txq, m, idx, need_sig);
+	return tx_send_gpa(txq, m, idx, need_pub);
 }
 
 static bool
@@ -448,7 +448,7 @@ netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct netvsc_txq *txq = queue;
 	struct netvsc_dev *dev = txq->dev;
-	bool need_sig = false;
+	bool need_pub = false;
 	struct tx_agg agg = { .open = false };
 	uint16_t nb_tx = 0;
 
@@ -462,7 +462,7 @@ netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		int ret;
 
 		if (agg.open && !(copy && tx_agg_fits(&agg, m)) &&
-		    tx_agg_flush(txq, &agg, pkts, &need_sig) == -EAGAIN) {
+		    tx_agg_flush(txq, &agg, pkts, &need_pub) == -EAGAIN) {
 			nb_tx = agg.first;	/* ring or descriptors full: retry later */
 			break;
 		}
@@ -473,7 +473,7 @@ netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			nb_tx++;
 			continue;
 		}
-		ret = tx_one_gpa(txq, m, &need_sig);
+		ret = tx_one_gpa(txq, m, &need_pub);
 		if (ret == -EAGAIN)
 			break;
 		if (ret < 0) {
@@ -484,10 +484,10 @@ netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		}
 		nb_tx++;
 	}
-	if (agg.open && tx_agg_flush(txq, &agg, pkts, &need_sig) == -EAGAIN)
+	if (agg.open && tx_agg_flush(txq, &agg, pkts, &need_pub) == -EAGAIN)
 		nb_tx = agg.first;
-	if (need_sig)
-		rte_vmbus_chan_signal_tx(txq->chan);
+	if (need_pub)	/* the burst's sends shown to the host at once */
+		rte_vmbus_chan_tx_publish(txq->chan);
 	netvsc_chan_unlock(txq->lock);
 	return nb_tx;
 }
