@@ -493,6 +493,62 @@ test_write_never_clears_need_signal(void)
 	fixture_free(&f);
 }
 
+static int
+write_deferred(struct ring_fixture *f, const uint8_t *body, uint32_t body_bytes)
+{
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)body, .iov_len = body_bytes };
+
+	return vmbus_ring_write_deferred(&f->ring, &iov, 1);
+}
+
+/* Deferred packets are in the ring, laid out as the spec says, but not shown until published. */
+static void
+test_write_deferred_shown_at_publish_only(void)
+{
+	struct ring_fixture f = fixture_make(D, 0, 0, false);
+	struct ring_fixture ref = fixture_make(D, 0, 0, true);	/* the reference's bytes */
+	uint8_t a[16], b[24];
+
+	pkt_make(a, 2, sizeof(a), 21);
+	pkt_make(b, 3, sizeof(b), 22);
+	EXPECT_EQ(ref_host_write(&ref, ref_host_write(&ref, 0, a, sizeof(a)), b, sizeof(b)), 56);
+	EXPECT_EQ(write_deferred(&f, a, sizeof(a)), 0);
+	EXPECT_EQ(write_deferred(&f, b, sizeof(b)), 0);
+	EXPECT_EQ(f.hdr->write_index, 0);		/* the host sees nothing yet */
+	EXPECT_EQ(f.ring.own_index, 56);
+	EXPECT_MEM_EQ(f.data, ref.data, D);
+	EXPECT_TRUE(vmbus_ring_write_publish(&f.ring));	/* was empty, mask 0 */
+	EXPECT_EQ(f.hdr->write_index, 56);
+	EXPECT_FALSE(vmbus_ring_write_publish(&f.ring));	/* nothing new */
+	EXPECT_EQ(f.hdr->write_index, 56);
+	expect_no_errors(&f);
+	fixture_free(&ref);
+	fixture_free(&f);
+}
+
+/* Spec 4.1 for a batch: signal when the host had read all it was shown, unless masked. */
+static void
+test_publish_signals_only_when_host_had_read_all(void)
+{
+	struct ring_fixture f = fixture_make(D, 0, 0, false);
+	uint8_t body[16];
+
+	pkt_make(body, 2, sizeof(body), 23);
+	EXPECT_EQ(write_deferred(&f, body, sizeof(body)), 0);
+	EXPECT_TRUE(vmbus_ring_write_publish(&f.ring));
+	EXPECT_EQ(write_deferred(&f, body, sizeof(body)), 0);
+	EXPECT_FALSE(vmbus_ring_write_publish(&f.ring));	/* host still at 0: not empty */
+	f.hdr->read_index = 48;					/* host read everything */
+	EXPECT_EQ(write_deferred(&f, body, sizeof(body)), 0);
+	EXPECT_TRUE(vmbus_ring_write_publish(&f.ring));
+	f.hdr->read_index = 72;
+	f.hdr->interrupt_mask = 1;
+	EXPECT_EQ(write_deferred(&f, body, sizeof(body)), 0);
+	EXPECT_FALSE(vmbus_ring_write_publish(&f.ring));	/* masked */
+	EXPECT_EQ(f.hdr->write_index, 96);
+	fixture_free(&f);
+}
+
 static void
 expect_write_refuses_host_read_index(uint32_t host_read)
 {
@@ -1193,6 +1249,8 @@ main(void)
 	RUN_TEST(test_write_no_signal_when_host_masked);
 	RUN_TEST(test_write_no_signal_when_ring_was_not_empty);
 	RUN_TEST(test_write_never_clears_need_signal);
+	RUN_TEST(test_write_deferred_shown_at_publish_only);
+	RUN_TEST(test_publish_signals_only_when_host_had_read_all);
 	RUN_TEST(test_write_refuses_bad_host_read_index);
 	RUN_TEST(test_read_empty_ring_returns_eagain);
 	RUN_TEST(test_read_one_packet_copies_descriptor_payload_and_pad);
