@@ -180,8 +180,8 @@ struct netvsc_txq {
 	struct netvsc_tx_desc *desc;
 	const struct rte_memzone *hdr_mz;	/* NETVSC_TX_HDR_BYTES per desc, for GPA sends */
 	uint32_t section_first, nb_sections;	/* this queue's share of the send buffer */
-	uint32_t *free_sections;
-	uint32_t nb_free_sections;
+	uint32_t *free_sections;	/* a ring of nb_sections: oldest free first */
+	uint32_t free_head, nb_free_sections;
 	uint32_t section_prefetched;	/* the next section, asked for at the last open */
 	/* RNDIS header and hash PPI of a frame without offloads, its lengths 0. */
 	uint8_t hdr_plain[NETVSC_TX_PLAIN_HDR_BYTES];

@@ -128,7 +128,8 @@ txq_sections(struct netvsc_dev *dev, struct netvsc_txq *txq, uint16_t nb_queues)
 	if (txq->free_sections == NULL)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < share; i++)
-		txq->free_sections[i] = txq->section_first + share - 1 - i;
+		txq->free_sections[i] = txq->section_first + i;
+	txq->free_head = 0;
 	txq->nb_free_sections = share;
 	return 0;
 }

@@ -169,7 +169,8 @@ netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id)
 	}
 	d = &txq->desc[i];
 	if (d->section != NVSP_SECTION_NONE)
-		txq->free_sections[txq->nb_free_sections++] = d->section;
+		txq->free_sections[(txq->free_head + txq->nb_free_sections++) %
+				   txq->nb_sections] = d->section;
 	if (d->mbuf != NULL)		/* NULL for a section: its frames were freed at send */
 		rte_pktmbuf_free(d->mbuf);
 	d->mbuf = NULL;
@@ -326,6 +327,7 @@ tx_agg_flush(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf **pkts,
 	tx_free_copied(pkts + agg->first, agg->nb_pkts);
 	if (ret < 0)
 		return 0;
+	txq->free_head = (txq->free_head + 1) % txq->nb_sections;
 	txq->nb_free_sections--;
 	txq->nb_in_flight++;
 	txq->desc[idx] = (struct netvsc_tx_desc){ .section = agg->section, .in_flight = true };
@@ -351,7 +353,7 @@ static void
 tx_agg_open(struct netvsc_txq *txq, struct tx_agg *agg, uint16_t first)
 {
 	const struct netvsc_dev *dev = txq->dev;
-	uint32_t section = txq->free_sections[txq->nb_free_sections - 1];
+	uint32_t section = txq->free_sections[txq->free_head];
 
 	*agg = (struct tx_agg){
 		.open = true,
@@ -362,14 +364,12 @@ tx_agg_open(struct netvsc_txq *txq, struct tx_agg *agg, uint16_t first)
 		.max_pkts = dev->tx_agg_pkts,
 		.max_bytes = dev->tx_agg_bytes,
 	};
-	/*
-	 * Each section once: this one was asked for as the last open's next
-	 * unless a completion pushed a freed section on top since.
-	 */
+	/* Each section once: this one was asked for as the last open's next. */
 	if (agg->section != txq->section_prefetched)
 		tx_section_prefetch(txq->dev, agg->section);
 	if (txq->nb_free_sections > 1) {
-		txq->section_prefetched = txq->free_sections[txq->nb_free_sections - 2];
+		txq->section_prefetched =
+			txq->free_sections[(txq->free_head + 1) % txq->nb_sections];
 		tx_section_prefetch(txq->dev, txq->section_prefetched);
 	}
 }
