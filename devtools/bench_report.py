@@ -418,16 +418,21 @@ callgrind profiles of the ipp runs):
   predicts. Compare ratios of medians, not single runs.
 - **A spread c2c does not explain.** With 2026-11-27's leaner paths, fast
   and slow runs come at both round trips (rx 64 B: the ref 14.2 Mpps at
-  352 ns and 8.0 at 94 ns). tx 64 B is bimodal: the same build gives ours
-  6-9 Mpps in some runs and 17-27 in others, with short and long round
-  trips alike (five runs by hand right after the 2026-11-27 run: 17.6,
-  26.8, 22.3, 23.1 and 18.5 Mpps, one above the 25 Mpps goal). hvsim's
-  counters give a lead: in slow runs (5.7, 6.2 Mpps) about a fifth of the
-  guest's sends came with a signal (the host had emptied the ring and
-  unmasked its interrupt), in a fast one (24.3) 2 %, with 8 frames a send
-  in both: in the slow mode the host waits for the guest, whose tx then
-  costs four times as much a frame. Why is not found; the median of three
-  runs can land on either mode.
+  352 ns and 8.0 at 94 ns). tx 64 B was bimodal until 2026-11-27: the
+  same build gave ours 4-9 Mpps in some runs and 17-27 in others, at short
+  and long round trips alike. In the slow mode the host waited for the
+  guest (a fifth of the sends came with a signal, against 2 % in fast
+  runs), and `perf` put half of the guest's tx time on its first stores
+  into a send section. The PMD reused free sections as a stack: the
+  section the host had just completed, whose lines the host's core had
+  just read, was refilled at once, so every store waited for its line to
+  come back, and the faster the host, the more the guest waited: a stable
+  slow state. Sections are now reused oldest first (a ring), and the
+  burst's sends are shown to the host with one index store and one barrier
+  (`rte_vmbus_chan_tx_publish`), not one per send. Alternating runs by
+  hand, stack against ring: tx 64 B 6.3 against 23.1 Mpps (medians of 3;
+  the ring's 8-run sets ranged 11-30.6), tx 512 B, fwd 64 and 512 B within
+  the spread.
 - **What was done about it.** Both sides now ask for those lines early:
   hvsim prefetches the next receive slots for writing (PREFETCHW, slots
   are handed out in order), the PMD prefetches the slots of the next
