@@ -110,7 +110,7 @@ case_hotplug() {
 
 # Ten add/remove cycles under traffic: traffic resumes, no mbuf is leaked.
 case_cycles() {
-	local n=$((RATE * 30)) cycles=10 c back
+	local n=$((RATE * 20)) cycles=10 c back
 	start_vf_case "$(tp_modes one)" "gen:count=$n,size=64,rate=$RATE,hold"
 	tp_cmd "dump_mempool" >/dev/null
 	tp_cmd "start" >/dev/null

@@ -28,7 +28,7 @@
 
 command -v python3 >/dev/null || skip "python3 is needed to write and judge captures"
 
-N=$((SANITIZED ? 20000 : 50000))	# frames per gen phase (fewer: the instrumented build is slow)
+N=$((SANITIZED ? 10000 : 50000))	# frames per gen phase (fewer: the instrumented build is slow)
 # Gen's rate. Far below what the PMD forwards: when the forwarding lcore is
 # descheduled, frames pile up in the receive ring ahead of send completions,
 # and a tx burst cannot reap those past a full rx pending queue (drops).
