@@ -156,6 +156,18 @@ tx_desc_get(struct netvsc_txq *txq, uint32_t *idx)
 	return -ENOSPC;
 }
 
+/*
+ * Index of the free-section ring's entry k places after its head (k at most
+ * nb_sections): a compare, not a division, in the burst.
+ */
+static inline uint32_t
+tx_free_slot(const struct netvsc_txq *txq, uint32_t k)
+{
+	uint32_t i = txq->free_head + k;
+
+	return i >= txq->nb_sections ? i - txq->nb_sections : i;
+}
+
 void
 netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id)
 {
@@ -169,8 +181,7 @@ netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id)
 	}
 	d = &txq->desc[i];
 	if (d->section != NVSP_SECTION_NONE)
-		txq->free_sections[(txq->free_head + txq->nb_free_sections++) %
-				   txq->nb_sections] = d->section;
+		txq->free_sections[tx_free_slot(txq, txq->nb_free_sections++)] = d->section;
 	if (d->mbuf != NULL)		/* NULL for a section: its frames were freed at send */
 		rte_pktmbuf_free(d->mbuf);
 	d->mbuf = NULL;
@@ -327,7 +338,7 @@ tx_agg_flush(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf **pkts,
 	tx_free_copied(pkts + agg->first, agg->nb_pkts);
 	if (ret < 0)
 		return 0;
-	txq->free_head = (txq->free_head + 1) % txq->nb_sections;
+	txq->free_head = tx_free_slot(txq, 1);
 	txq->nb_free_sections--;
 	txq->nb_in_flight++;
 	txq->desc[idx] = (struct netvsc_tx_desc){ .section = agg->section, .in_flight = true };
@@ -368,8 +379,7 @@ tx_agg_open(struct netvsc_txq *txq, struct tx_agg *agg, uint16_t first)
 	if (agg->section != txq->section_prefetched)
 		tx_section_prefetch(txq->dev, agg->section);
 	if (txq->nb_free_sections > 1) {
-		txq->section_prefetched =
-			txq->free_sections[(txq->free_head + 1) % txq->nb_sections];
+		txq->section_prefetched = txq->free_sections[tx_free_slot(txq, 1)];
 		tx_section_prefetch(txq->dev, txq->section_prefetched);
 	}
 }
