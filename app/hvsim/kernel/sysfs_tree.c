@@ -250,7 +250,7 @@ tree_skeleton(const struct hvsim *sim)
 {
 	static const char *const dirs[] = {
 		"sys", "sys/bus", "sys/bus/vmbus", TREE_DEVICES_DIR, "sys/bus/vmbus/drivers",
-		"sys/bus/vmbus/drivers/" TREE_DRIVER_NAME, "sys/class", "sys/class/uio",
+		("sys/bus/vmbus/drivers/" TREE_DRIVER_NAME), "sys/class", "sys/class/uio",
 		"dev", UIO_PROTO_MAPS_DIR,
 	};
 	char path[PATH_MAX];

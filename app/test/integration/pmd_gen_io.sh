@@ -56,6 +56,28 @@ run_case() {
 	grep -q "guest tx $count frames.*guest rx $count frames" "$out" ||
 		fail "$mode: hvsim's counts differ from testpmd's"
 	mbuf_check_no_leak "$out" "$mode: $size B${devargs:+ $devargs}"
+	# Every frame in the size bin of its length (hvsim's bytes / frames), both ways.
+	local len bin dir n
+	len=$(sed -n 's|.*guest rx [0-9]* frames / \([0-9]*\) bytes.*|\1|p' "$out")
+	bin=$(size_bin $((len / count)))
+	for dir in rx tx; do
+		n=$(sed -n "s/^ *${dir}_q0_$bin: \([0-9]*\).*/\1/p" "$out")
+		[ "$n" = "$count" ] || fail "$mode: ${dir}_q0_$bin is '$n', want $count"
+	done
+	echo "$mode: $count frames of $((len / count)) B in rx and tx $bin"
+}
+
+# size_bin LEN: the xstats size bin a frame of LEN bytes belongs to.
+size_bin() {
+	local lo=0 hi
+	for hi in 64 127 255 511 1023 1518; do
+		if [ "$1" -le "$hi" ]; then
+			[ $hi = 64 ] && echo size_64 || echo "size_$((lo + 1))_$hi"
+			return
+		fi
+		lo=$hi
+	done
+	echo size_1519_max
 }
 
 NIC0_UUID=5e1ec7ed-0000-4000-8000-000000000000	# hvsim's first NIC

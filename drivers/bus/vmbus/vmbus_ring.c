@@ -14,18 +14,6 @@
 #define RING_DESC_BYTES		((uint32_t)sizeof(struct vmbus_chanpkt_hdr))
 #define RING_MIN_DATA_OFFSET8	(RING_DESC_BYTES >> VMBUS_CHANPKT_SIZE_SHIFT)
 
-uint32_t
-vmbus_ring_avail_read(uint32_t w, uint32_t r, uint32_t d)
-{
-	return w >= r ? w - r : d - (r - w);
-}
-
-uint32_t
-vmbus_ring_avail_write(uint32_t w, uint32_t r, uint32_t d)
-{
-	return d - vmbus_ring_avail_read(w, r, d);
-}
-
 /* Spec §3: every index is a multiple of 8 and below the data size. */
 static inline bool
 ring_index_ok(uint32_t idx, uint32_t d)
@@ -234,8 +222,8 @@ vmbus_ring_read_begin(struct vmbus_ring *ring, struct vmbus_ring_batch *batch)
  * (spec §2.1), and the whole packet plus trailer must lie within the bytes
  * the host published (spec §3), since the host publishes whole packets only.
  */
-int
-vmbus_ring_peek(const struct vmbus_ring_batch *batch, struct vmbus_chanpkt_hdr *hdr)
+static inline int
+ring_peek(const struct vmbus_ring_batch *batch, struct vmbus_chanpkt_hdr *hdr)
 {
 	struct vmbus_ring *ring = batch->ring;
 	uint32_t readable, pkt_bytes;
@@ -263,6 +251,12 @@ vmbus_ring_peek(const struct vmbus_ring_batch *batch, struct vmbus_chanpkt_hdr *
 	return (int)pkt_bytes;
 }
 
+int
+vmbus_ring_peek(const struct vmbus_ring_batch *batch, struct vmbus_chanpkt_hdr *hdr)
+{
+	return ring_peek(batch, hdr);
+}
+
 /* After refused host data nothing else in this batch can be trusted. */
 static int
 ring_batch_refuse(struct vmbus_ring_batch *batch, int err)
@@ -285,7 +279,7 @@ int
 vmbus_ring_read_next(struct vmbus_ring_batch *batch, void *buf, uint32_t buf_bytes)
 {
 	struct vmbus_chanpkt_hdr desc;
-	int len = vmbus_ring_peek(batch, &desc);
+	int len = ring_peek(batch, &desc);
 
 	if (len < 0)
 		return ring_batch_refuse(batch, len);
@@ -301,7 +295,7 @@ int
 vmbus_ring_skip_next(struct vmbus_ring_batch *batch)
 {
 	struct vmbus_chanpkt_hdr desc;
-	int len = vmbus_ring_peek(batch, &desc);
+	int len = ring_peek(batch, &desc);
 
 	if (len < 0)
 		return ring_batch_refuse(batch, len);

@@ -42,8 +42,17 @@ int vmbus_ring_init(struct vmbus_ring *ring, void *base, uint64_t half_bytes);
 int vmbus_ring_init_rx(struct vmbus_ring *ring, void *base, uint64_t half_bytes);
 
 /* Bytes readable and writable for indexes w and r on a data area of size d. */
-uint32_t vmbus_ring_avail_read(uint32_t w, uint32_t r, uint32_t d);
-uint32_t vmbus_ring_avail_write(uint32_t w, uint32_t r, uint32_t d);
+static inline uint32_t
+vmbus_ring_avail_read(uint32_t w, uint32_t r, uint32_t d)
+{
+	return w >= r ? w - r : d - (r - w);
+}
+
+static inline uint32_t
+vmbus_ring_avail_write(uint32_t w, uint32_t r, uint32_t d)
+{
+	return d - vmbus_ring_avail_read(w, r, d);
+}
 
 /*
  * Producer (guest tx): write one channel packet made of the iov pieces (the

@@ -124,15 +124,15 @@ struct netvsc_queue_stats {
 	uint64_t size_bins[NETVSC_NB_SIZE_BINS];
 };
 
+/* The bin of each frame length up to 1518 (netvsc_stats.c); longer: the last. */
+#define NETVSC_SIZE_BIN_LENGTHS	1519u
+extern uint8_t netvsc_size_bin[NETVSC_SIZE_BIN_LENGTHS];
+
 static inline void
 netvsc_count_size(struct netvsc_queue_stats *st, uint32_t len)
 {
-	static const uint32_t upper[NETVSC_NB_SIZE_BINS - 1] = { 64, 127, 255, 511, 1023, 1518 };
-	unsigned int b = 0;
-
-	while (b < NETVSC_NB_SIZE_BINS - 1 && len > upper[b])
-		b++;
-	st->size_bins[b]++;
+	st->size_bins[len < NETVSC_SIZE_BIN_LENGTHS ? netvsc_size_bin[len] :
+		      NETVSC_NB_SIZE_BINS - 1]++;
 }
 
 struct netvsc_rxq {
@@ -144,11 +144,15 @@ struct netvsc_rxq {
 	bool vlan_strip;		/* else the host's VLAN PPI goes back into the frame */
 	struct netvsc_txq *txq;		/* same channel: its completions arrive here */
 	rte_spinlock_t *lock;		/* the channel's */
+	/* During an rx burst: the caller's array, filled straight from the ring. */
+	struct rte_mbuf **burst;
+	uint16_t burst_n, burst_max;	/* burst_max 0: outside a burst */
 	uint16_t nb_pending, pending_head;
 	struct rte_mbuf *pending[NETVSC_RX_PENDING_MAX];	/* frames for the next burst */
 	uint8_t *pkt;			/* one channel packet, copied out of the ring */
 	struct rte_mbuf *rsc_head;	/* RSC fragments joined so far */
 	uint16_t data_off;		/* headroom of mp's mbufs */
+	uint32_t seg_room;		/* frame bytes one of mp's mbufs holds */
 	uint16_t nb_spare;		/* raw mbufs taken from mp in bulk, not yet used */
 	struct rte_mbuf *spare[NETVSC_RX_SPARE_BULK];
 	struct netvsc_queue_stats stats;

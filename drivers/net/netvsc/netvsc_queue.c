@@ -43,6 +43,11 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	RTE_SET_USED(nb_desc);
 	if (queue_channel(dev, queue_id) == NULL)
 		return -EINVAL;
+	if (rte_pktmbuf_data_room_size(mp) <= RTE_PKTMBUF_HEADROOM) {
+		NETVSC_DRV_LOG(ERR, dev, "rx queue %u: pool %s has no room past the headroom",
+			       queue_id, mp->name);
+		return -EINVAL;
+	}
 	netvsc_rx_queue_release(eth, queue_id);
 	rxq = rte_zmalloc_socket("netvsc_rxq", sizeof(*rxq), RTE_CACHE_LINE_SIZE,
 				 (int)socket_id);
@@ -62,8 +67,8 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	rxq->chan = queue_channel(dev, queue_id);
 	rxq->lock = &dev->chan_lock[queue_id].lock;
 	rxq->mp = mp;
-	rxq->data_off = (uint16_t)RTE_MIN((uint32_t)RTE_PKTMBUF_HEADROOM,
-					  (uint32_t)rte_pktmbuf_data_room_size(mp));
+	rxq->data_off = RTE_PKTMBUF_HEADROOM;
+	rxq->seg_room = rte_pktmbuf_data_room_size(mp) - rxq->data_off;
 	rxq->queue_id = queue_id;
 	rxq->port_id = eth->data->port_id;
 	rxq->vlan_strip = ((eth->data->dev_conf.rxmode.offloads |

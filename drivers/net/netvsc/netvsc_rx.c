@@ -27,12 +27,12 @@ rx_drop(struct netvsc_rxq *rxq, enum netvsc_drop why)
 }
 
 /* An mbuf for a copy: from the queue's spares, refilled from the pool in bulk. */
-static struct rte_mbuf *
+static __rte_always_inline struct rte_mbuf *
 rx_mbuf_alloc(struct netvsc_rxq *rxq)
 {
 	struct rte_mbuf *m;
 
-	if (rxq->nb_spare == 0) {
+	if (unlikely(rxq->nb_spare == 0)) {
 		if (rte_mempool_get_bulk(rxq->mp, (void **)rxq->spare, NETVSC_RX_SPARE_BULK) != 0)
 			return rte_pktmbuf_alloc(rxq->mp);	/* pool low: one at a time */
 		rxq->nb_spare = NETVSC_RX_SPARE_BULK;
@@ -45,7 +45,6 @@ rx_mbuf_alloc(struct netvsc_rxq *rxq)
 	m->data_off = rxq->data_off;
 	m->ol_flags = 0;
 	m->packet_type = 0;
-	m->pkt_len = 0;
 	m->vlan_tci = 0;
 	return m;
 }
@@ -80,57 +79,80 @@ rx_copy_frame(struct netvsc_rxq *rxq, const uint8_t *data, uint32_t len, uint32_
 {
 	struct rte_mbuf *head = NULL, *prev = NULL;
 
-	while (len > 0) {
-		struct rte_mbuf *m = rx_mbuf_alloc(rxq);
-		uint32_t n, room;
+	if (likely(len <= rxq->seg_room)) {	/* the common case: one mbuf */
+		head = rx_mbuf_alloc(rxq);
+		if (unlikely(head == NULL))
+			goto nombuf;
+		rx_copy_bytes(rte_pktmbuf_mtod(head, uint8_t *), data, len, src_left,
+			      rxq->seg_room);
+		head->data_len = (uint16_t)len;
+		head->pkt_len = len;
+		return head;
+	}
+	head = rx_mbuf_alloc(rxq);
+	if (head == NULL)
+		goto nombuf;
+	head->pkt_len = 0;
+	for (struct rte_mbuf *m = head; len > 0; prev = m, m = NULL) {
+		uint32_t n;
 
-		if (m == NULL) {
-			rxq->stats.nombuf++;
+		if (m == NULL && (m = rx_mbuf_alloc(rxq)) == NULL) {
 			rte_pktmbuf_free(head);
-			return NULL;
+			goto nombuf;
 		}
-		room = (uint32_t)rte_pktmbuf_tailroom(m);
-		n = RTE_MIN(len, room);
-		rx_copy_bytes(rte_pktmbuf_mtod(m, uint8_t *), data, n, src_left, room);
+		n = RTE_MIN(len, rxq->seg_room);
+		rx_copy_bytes(rte_pktmbuf_mtod(m, uint8_t *), data, n, src_left, rxq->seg_room);
 		m->data_len = (uint16_t)n;
-		if (head == NULL) {
-			head = m;
-		} else {
+		if (prev != NULL) {
 			prev->next = m;
 			head->nb_segs++;
 		}
 		head->pkt_len += n;
-		prev = m;
 		data += n;
 		src_left -= n;
 		len -= n;
 	}
 	return head;
+nombuf:
+	rxq->stats.nombuf++;
+	return NULL;
 }
 
-static void
+/* Checksum verdicts: the mbuf flags of a checksum PPI's low six bits (RNDIS_RX_CSUM_*). */
+#define RX_CSUM_FLAGS(c) \
+	(((c) & RNDIS_RX_CSUM_IP_OK ? RTE_MBUF_F_RX_IP_CKSUM_GOOD : \
+	  (c) & RNDIS_RX_CSUM_IP_FAILED ? RTE_MBUF_F_RX_IP_CKSUM_BAD : 0) | \
+	 ((c) & (RNDIS_RX_CSUM_TCP_OK | RNDIS_RX_CSUM_UDP_OK) ? RTE_MBUF_F_RX_L4_CKSUM_GOOD : \
+	  (c) & (RNDIS_RX_CSUM_TCP_FAILED | RNDIS_RX_CSUM_UDP_FAILED) ? \
+	  RTE_MBUF_F_RX_L4_CKSUM_BAD : 0))
+#define RX_CSUM_FLAGS4(c) RX_CSUM_FLAGS(c), RX_CSUM_FLAGS((c) + 1), RX_CSUM_FLAGS((c) + 2), \
+	RX_CSUM_FLAGS((c) + 3)
+#define RX_CSUM_FLAGS16(c) RX_CSUM_FLAGS4(c), RX_CSUM_FLAGS4((c) + 4), RX_CSUM_FLAGS4((c) + 8), \
+	RX_CSUM_FLAGS4((c) + 12)
+#define RX_CSUM_BITS	0x3fu
+
+static const uint64_t rx_csum_flags[RX_CSUM_BITS + 1] = {
+	RX_CSUM_FLAGS16(0), RX_CSUM_FLAGS16(16), RX_CSUM_FLAGS16(32), RX_CSUM_FLAGS16(48),
+};
+
+static inline void
 rx_set_offloads(struct rte_mbuf *m, const struct netvsc_rx_info *info, uint16_t port)
 {
+	uint64_t flags = 0;
+
 	m->port = port;
-	if (info->has_vlan) {
-		m->vlan_tci = (uint16_t)(((info->vlan >> RNDIS_VLAN_ID_SHIFT) & RNDIS_VLAN_ID_MASK) |
-					 ((info->vlan & RNDIS_VLAN_PCP_MASK) << 13));
-		m->ol_flags |= RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
-	}
+	if (info->has_csum)
+		flags = rx_csum_flags[info->csum & RX_CSUM_BITS];
 	if (info->has_hash) {
 		m->hash.rss = info->hash;
-		m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+		flags |= RTE_MBUF_F_RX_RSS_HASH;
 	}
-	if (!info->has_csum)
-		return;
-	if (info->csum & RNDIS_RX_CSUM_IP_OK)
-		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
-	else if (info->csum & RNDIS_RX_CSUM_IP_FAILED)
-		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_BAD;
-	if (info->csum & (RNDIS_RX_CSUM_TCP_OK | RNDIS_RX_CSUM_UDP_OK))
-		m->ol_flags |= RTE_MBUF_F_RX_L4_CKSUM_GOOD;
-	else if (info->csum & (RNDIS_RX_CSUM_TCP_FAILED | RNDIS_RX_CSUM_UDP_FAILED))
-		m->ol_flags |= RTE_MBUF_F_RX_L4_CKSUM_BAD;
+	if (unlikely(info->has_vlan)) {
+		m->vlan_tci = (uint16_t)(((info->vlan >> RNDIS_VLAN_ID_SHIFT) & RNDIS_VLAN_ID_MASK) |
+					 ((info->vlan & RNDIS_VLAN_PCP_MASK) << 13));
+		flags |= RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
+	}
+	m->ol_flags |= flags;
 }
 
 /*
@@ -161,6 +183,22 @@ rx_rsc_join(struct netvsc_rxq *rxq, struct rte_mbuf *m, uint8_t flags)
 	return head;
 }
 
+/*
+ * A frame into the caller's array while a burst has room there (counted as
+ * the application gets it), else to the queue for a later burst.
+ */
+static inline void
+rx_deliver(struct netvsc_rxq *rxq, struct rte_mbuf *m)
+{
+	if (likely(rxq->burst_n < rxq->burst_max)) {
+		rxq->burst[rxq->burst_n++] = m;
+		rxq->stats.bytes += m->pkt_len;
+		netvsc_count_size(&rxq->stats, m->pkt_len);
+		return;
+	}
+	rxq->pending[(rxq->pending_head + rxq->nb_pending++) % NETVSC_RX_PENDING_MAX] = m;
+}
+
 static void
 rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes,
 		struct netvsc_rx_hold *hold)
@@ -175,7 +213,7 @@ rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes,
 		return;
 	}
 	data = msg + info.data_offset;	/* inside the message, which is inside rxbuf */
-	if (rxq->nb_pending == NETVSC_RX_PENDING_MAX) {
+	if (rxq->burst_n == rxq->burst_max && rxq->nb_pending == NETVSC_RX_PENDING_MAX) {
 		rxq->stats.missed++;		/* the application is behind */
 		return;
 	}
@@ -194,7 +232,7 @@ rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes,
 	if ((m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED) && !rxq->vlan_strip &&
 	    rte_vlan_insert(&m) == 0)
 		m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED);
-	rxq->pending[(rxq->pending_head + rxq->nb_pending++) % NETVSC_RX_PENDING_MAX] = m;
+	rx_deliver(rxq, m);
 }
 
 /* Give the host its slots back; retried briefly if our tx ring is full. */
@@ -224,17 +262,19 @@ netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, uint
  */
 #define NETVSC_RX_PREFETCH_AHEAD	4u
 
-/* The first three lines of a message: header, PPIs and a small frame. */
+/*
+ * The first three lines of a message: header, PPIs and a small frame. Past
+ * a short message (or the buffer's end) a prefetch is only a wasted hint:
+ * it never faults.
+ */
 static inline void
 rx_prefetch_range(const struct netvsc_dev *dev, const struct netvsc_range *r)
 {
 	const uint8_t *msg = dev->rxbuf + r->offset;
 
 	rte_prefetch0(msg);
-	if (r->bytes > RTE_CACHE_LINE_SIZE)
-		rte_prefetch0(msg + RTE_CACHE_LINE_SIZE);
-	if (r->bytes > 2 * RTE_CACHE_LINE_SIZE)
-		rte_prefetch0(msg + 2 * RTE_CACHE_LINE_SIZE);
+	rte_prefetch0(msg + RTE_CACHE_LINE_SIZE);
+	rte_prefetch0(msg + 2 * RTE_CACHE_LINE_SIZE);
 }
 
 static void
@@ -250,7 +290,9 @@ rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *r
 		netvsc_ctl_drop(dev, why, "transfer-page packet");
 		return;		/* unparsable: no id we can trust to complete */
 	}
-	if (rxq != NULL && dev->started)
+	if (!dev->started)
+		rxq = NULL;		/* frames have nowhere to go */
+	if (rxq != NULL)
 		hold = netvsc_rx_zc_begin(rxq, xfer->xact_id);
 	for (uint32_t i = 0; i < RTE_MIN(xfer->nb_ranges, NETVSC_RX_PREFETCH_AHEAD); i++)
 		rx_prefetch_range(dev, &xfer->range[i]);
@@ -266,7 +308,7 @@ rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *r
 			netvsc_ctl_drop(dev, why, "RNDIS message in a range");
 		else if (type != RNDIS_MSG_PACKET)
 			netvsc_ctl_on_rndis(dev, msg, type, bytes);
-		else if (rxq != NULL && dev->started)
+		else if (rxq != NULL)
 			rx_data_message(rxq, msg, bytes, hold);
 		else
 			netvsc_ctl_drop(dev, NETVSC_DROP_DATA_WHILE_STOPPED, "frame with no queue");
@@ -421,7 +463,7 @@ chan_read(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq 
 		if (rxq != NULL && (rx_full(rxq) || rxq->defer.used > 0) &&
 		    (!read_all || !rx_defer_room(rxq)))
 			break;
-		if (rxq != NULL && rxq->nb_pending >= want)
+		if (rxq != NULL && rxq->nb_pending + rxq->burst_n >= want)
 			break;
 
 		ret = rte_vmbus_chan_recv_raw_deferred(chan, pkt, &len);
@@ -511,14 +553,23 @@ netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	rte_spinlock_lock(rxq->lock);
 	netvsc_rx_zc_complete_freed(rxq);
 	netvsc_rx_undefer(rxq);
-	/*
-	 * Read only what this burst takes: mbufs then cycle through a few
-	 * bursts' worth that stay in cache, not a thousand read ahead.
-	 */
-	if (rxq->nb_pending < nb_pkts && chan_read(rxq->dev, rxq->chan, rxq, rxq->txq, false,
-						     nb_pkts) > 0)
-		rte_vmbus_chan_rx_publish(rxq->chan);
 	n = rx_take_pending(rxq, pkts, nb_pkts);
+	/*
+	 * Read only what this burst takes, straight into pkts: mbufs then cycle
+	 * through a few bursts' worth that stay in cache, not a thousand read
+	 * ahead. What a transfer has beyond that waits in the queue.
+	 */
+	if (n < nb_pkts) {
+		rxq->burst = pkts;
+		rxq->burst_n = n;
+		rxq->burst_max = nb_pkts;
+		if (chan_read(rxq->dev, rxq->chan, rxq, rxq->txq, false, nb_pkts) > 0)
+			rte_vmbus_chan_rx_publish(rxq->chan);
+		rxq->stats.packets += rxq->burst_n - n;
+		n = rxq->burst_n;
+		rxq->burst_n = 0;
+		rxq->burst_max = 0;
+	}
 	netvsc_chan_unlock(rxq->lock);
 	if (n < nb_pkts)	/* VF hook: then what the active VF received */
 		n += netvsc_vf_rx(rxq->port_id, rxq->queue_id, pkts + n, nb_pkts - n);

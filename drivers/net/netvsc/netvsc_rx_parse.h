@@ -49,7 +49,7 @@ struct netvsc_xfer {
 static inline bool
 netvsc_range_fits(uint32_t off, uint32_t len, uint32_t size)
 {
-	return off <= size && len <= size - off;	/* never off + len: it wraps */
+	return (uint64_t)off + len <= size;	/* in 64 bits: the sum cannot wrap */
 }
 
 /*
@@ -89,8 +89,84 @@ struct netvsc_rx_info {
 	uint32_t hash;
 };
 
+/* One PPI's data (data_bytes of it at rec); one too short to read is ignored. */
+static inline void
+netvsc_rx_parse_ppi(const uint8_t *rec, uint32_t type, uint32_t data_bytes,
+		    struct netvsc_rx_info *out)
+{
+	uint32_t word;
+
+	if (data_bytes < sizeof(word))
+		return;
+	memcpy(&word, rec, sizeof(word));
+	switch (type) {
+	case RNDIS_PPI_CSUM:
+		out->has_csum = true;
+		out->csum = word;
+		break;
+	case RNDIS_PPI_VLAN:
+		out->has_vlan = true;
+		out->vlan = word;
+		break;
+	case RNDIS_PPI_HASH_VALUE:
+		out->has_hash = true;
+		out->hash = word;
+		break;
+	case RNDIS_PPI_PKT_ID:
+		out->has_pkt_id = true;
+		out->pkt_id_flags = (uint8_t)(word >> 8);
+		break;
+	default:
+		break;
+	}
+}
+
+/* PPI records: each inside the PPI area, size a non-zero multiple of 4. */
+static inline enum netvsc_drop
+netvsc_rx_parse_ppis(const uint8_t *area, uint32_t bytes, struct netvsc_rx_info *out)
+{
+	while (bytes > 0) {
+		struct rndis_ppi ppi;
+
+		if (bytes < sizeof(ppi))
+			return NETVSC_DROP_BAD_RNDIS_MSG;
+		memcpy(&ppi, area, sizeof(ppi));
+		/* sizeof(ppi) <= size <= bytes, data_offset in [sizeof(ppi), size]: one
+		 * unsigned compare each, as below sizeof(ppi) wraps to a large value. */
+		if (ppi.size - sizeof(ppi) > bytes - sizeof(ppi) || ppi.size % 4 != 0 ||
+		    ppi.data_offset - sizeof(ppi) > ppi.size - sizeof(ppi))
+			return NETVSC_DROP_BAD_RNDIS_MSG;
+		netvsc_rx_parse_ppi(area + ppi.data_offset, ppi.type, ppi.size - ppi.data_offset, out);
+		area += ppi.size;
+		bytes -= ppi.size;
+	}
+	return NETVSC_DROP_NONE;
+}
+
 /* An RNDIS PACKET of msg_bytes (its checked length): frame and PPIs inside it. */
-enum netvsc_drop netvsc_rx_parse_packet(const uint8_t *msg, uint32_t msg_bytes,
-					struct netvsc_rx_info *out);
+static inline enum netvsc_drop
+netvsc_rx_parse_packet(const uint8_t *msg, uint32_t msg_bytes, struct netvsc_rx_info *out)
+{
+	struct rndis_packet_msg pkt;
+	uint32_t room;
+
+	if (msg_bytes < sizeof(pkt))
+		return NETVSC_DROP_BAD_RNDIS_MSG;
+	memcpy(&pkt, msg, sizeof(pkt));
+	room = msg_bytes - RNDIS_PACKET_OFFSET_BASE;	/* offsets count from byte 8 */
+	if (pkt.data_offset < RNDIS_PACKET_MIN_DATA_OFFSET || pkt.data_length == 0 ||
+	    !netvsc_range_fits(pkt.data_offset, pkt.data_length, room))
+		return NETVSC_DROP_BAD_RNDIS_MSG;
+	memset(out, 0, sizeof(*out));
+	out->data_offset = pkt.data_offset + RNDIS_PACKET_OFFSET_BASE;
+	out->data_bytes = pkt.data_length;
+	if (pkt.ppi_length == 0)
+		return NETVSC_DROP_NONE;
+	if (pkt.ppi_offset < RNDIS_PACKET_MIN_DATA_OFFSET ||
+	    !netvsc_range_fits(pkt.ppi_offset, pkt.ppi_length, room))
+		return NETVSC_DROP_BAD_RNDIS_MSG;
+	return netvsc_rx_parse_ppis(msg + RNDIS_PACKET_OFFSET_BASE + pkt.ppi_offset,
+				    pkt.ppi_length, out);
+}
 
 #endif /* NETVSC_RX_PARSE_H */

@@ -29,6 +29,21 @@ static const char *const bin_names[NETVSC_NB_SIZE_BINS] = {
 	"size_1024_1518", "size_1519_max",
 };
 
+/* A lookup per frame instead of a walk over the bins' upper bounds. */
+uint8_t netvsc_size_bin[NETVSC_SIZE_BIN_LENGTHS];
+
+RTE_INIT(netvsc_size_bin_init)
+{
+	static const uint32_t upper[NETVSC_NB_SIZE_BINS - 1] = { 64, 127, 255, 511, 1023, 1518 };
+	uint8_t b = 0;
+
+	for (uint32_t len = 0; len < NETVSC_SIZE_BIN_LENGTHS; len++) {
+		if (len > upper[b])
+			b++;
+		netvsc_size_bin[len] = b;
+	}
+}
+
 int
 netvsc_stats_get(struct rte_eth_dev *eth, struct rte_eth_stats *st)
 {

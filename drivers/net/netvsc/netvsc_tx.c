@@ -3,8 +3,9 @@
  * Transmit: each packet becomes an RNDIS PACKET (header and per-packet info
  * for checksum, TSO, VLAN and queue hash) sent as NVSP 107: small ones of a
  * burst copied together into one send-buffer section (one message set),
- * large ones by GPA page ranges computed from the mbufs' IOVAs. The host completes each send; netvsc_chan_poll hands those
- * completions back here, where the section and mbuf are released.
+ * large ones by GPA page ranges computed from the mbufs' IOVAs. The host
+ * completes each send; netvsc_chan_poll hands those completions back here,
+ * where the section and mbuf are released.
  */
 #include <assert.h>
 #include <string.h>
@@ -210,6 +211,23 @@ tx_starved(struct netvsc_txq *txq)
 	return now - txq->starved_since > rte_get_timer_hz() / 1000 * NETVSC_TX_STARVED_MS;
 }
 
+/*
+ * Completions are read when the queue runs short of what it lends the host
+ * (half its sections or descriptors) or holds mbufs for it (GPA sends). Else
+ * the burst does not read the channel: the rx bursts of a forwarding
+ * application read completions as they come, and reading ahead for them here
+ * would pull frames out of the ring long before the rx queue takes them.
+ */
+static inline bool
+tx_needs_reap(const struct netvsc_txq *txq)
+{
+	uint32_t sections_out = txq->nb_sections - txq->nb_free_sections;
+
+	return txq->nb_free_sections < txq->nb_sections / 2 ||
+	       txq->nb_in_flight > sections_out ||		/* GPA sends in flight */
+	       txq->nb_in_flight > txq->nb_desc / 2;
+}
+
 static void
 tx_copy_segments(const struct rte_mbuf *m, uint8_t *dst)
 {
@@ -294,9 +312,14 @@ tx_free_copied(struct rte_mbuf **pkts, uint32_t n)
 	mp = pkts[0]->pool;
 	for (uint32_t i = 0; i < n; i++) {
 		const struct rte_mbuf *m = pkts[i];
+		uint32_t refcnt_segs;
 
-		if (m->pool != mp || m->next != NULL || m->nb_segs != 1 ||
-		    !RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1) {
+		/* refcnt and nb_segs are adjacent: both 1 reads the same in any byte order. */
+		RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, nb_segs) !=
+				 offsetof(struct rte_mbuf, refcnt) + sizeof(m->refcnt));
+		memcpy(&refcnt_segs, &m->refcnt, sizeof(refcnt_segs));
+		if (m->pool != mp || m->next != NULL || refcnt_segs != 0x00010001u ||
+		    !RTE_MBUF_DIRECT(m)) {
 			rte_pktmbuf_free_bulk(pkts, n);
 			return;
 		}
@@ -461,11 +484,14 @@ netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	bool need_pub = false;
 	struct tx_agg agg = { .open = false };
 	uint16_t nb_tx = 0;
+	bool starved;
 
 	if (netvsc_vf_tx(txq->port_id, txq->queue_id, pkts, nb_pkts, &nb_tx))
 		return nb_tx;		/* VF hook: the active VF sends */
 	rte_spinlock_lock(txq->lock);
-	netvsc_chan_poll(dev, txq->rxq, txq, tx_starved(txq));	/* reap completions first */
+	starved = tx_starved(txq);
+	if (starved || tx_needs_reap(txq))
+		netvsc_chan_poll(dev, txq->rxq, txq, starved);	/* reap completions first */
 	while (nb_tx < nb_pkts) {
 		struct rte_mbuf *m = pkts[nb_tx];
 		bool copy = tx_by_copy(dev, m);
