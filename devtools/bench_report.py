@@ -498,22 +498,36 @@ callgrind profiles of the ipp runs):
   precomputed sums.
 - **The guest's instructions per packet** (callgrind, `ipp-*`): rx is
   dominated by the checks every host message passes (transfer, RNDIS
-  message, PPIs: about 110 instructions a frame) and the copy into an
-  mbuf (a fixed 64- or 128-byte block copy for small frames, where both
+  message, PPIs: about 80 instructions a frame) and the copy into an mbuf
+  (a fixed 64-, 96- or 128-byte block copy for small frames, where both
   buffers have the room: rte_memcpy's size dispatch took about 40). An
   mbuf taken raw from the pool already has its link, segment count and
   reference count reset, so only the rx fields are written
-  (`rte_pktmbuf_reset` cost about 12 a frame); the RNDIS header check is
-  inline and a burst's counters are added once (ipp-rx 320 -> 285, ipp-fwd
-  580 -> 544, 2026-11-27). The prefetches above cost about 10 a packet and pay for themselves in time:
-  what stalls the guest is memory (the first touch of host-written receive
-  slots, the first write to host-read sections), not instructions. tx:
-  a per-queue template of the plain RNDIS header (no offloads: only the
-  lengths change), the copy into the send section, and the frames of a
-  section handed back to their pool in one `rte_mempool_put_bulk` when
-  they are plain (direct, one segment, one pool, not shared; else
-  `rte_pktmbuf_free_bulk`: it took about 45 a packet); one completion is
-  read per section of up to 8 frames.
+  (`rte_pktmbuf_reset` cost about 12 a frame). 2026-11-27, second round
+  (ipp-rx 291 -> 234, ipp-tx 247 -> 224, ipp-fwd 550 -> 469; the ref
+  375, 591, 949): the packet gate (RNDIS header, PPIs) is inline in the
+  rx loop, so its view of the message stays in registers; a frame that
+  fits one mbuf skips the chain loop; checksum flags come from a 64-entry
+  table; frames go straight into the caller's array (the rest of a
+  transfer waits in the queue for the next burst); the size-bin xstats
+  are a table lookup; the ring's small copies (descriptor, NVSP message,
+  completion) are fixed-size moves, not C library calls. And a tx burst
+  no longer reads the channel for completions every time, only when the
+  queue runs short (half its sections or descriptors) or holds mbufs for
+  GPA sends: in fwd it read ahead every frame waiting in the ring, which
+  then sat in the rx queue while the next rx burst took them (fwd's
+  rx work happened inside tx). The prefetches above cost about 10 a
+  packet and pay for themselves in time: what stalls the guest is memory
+  (the first touch of host-written receive slots, the first write to
+  host-read sections), not instructions. tx: a per-queue template of the
+  plain RNDIS header (no offloads: only the lengths change), the copy
+  into the send section, and the frames of a section handed back to their
+  pool in one `rte_mempool_put_bulk` when they are plain (direct, one
+  segment, one pool, not shared; else `rte_pktmbuf_free_bulk`: it took
+  about 45 a packet), counted in the same pass; one completion is read
+  per section of up to 8 frames. Still short of 0.5x on rx (234 against
+  the 187 it needs): what is left is spread thin over the gate, the copy,
+  the mbuf fields and the loop, a few instructions each.
 
 ![Mpps vs frame size, 1 queue](perf-size.svg)
 

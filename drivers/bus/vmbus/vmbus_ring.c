@@ -28,6 +28,31 @@ ring_advance(uint32_t idx, uint32_t n, uint32_t d)
 	return n >= d - idx ? n - (d - idx) : idx + n;
 }
 
+/*
+ * Most pieces are small (a descriptor, an NVSP message: 16 bytes; a
+ * completion: 40): those as two fixed-size moves that may overlap, not a
+ * call into the C library.
+ */
+static inline void
+ring_memcpy(void *dst, const void *src, uint32_t len)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+
+	if (len > 32 && len <= 64) {
+		memcpy(d, s, 32);
+		memcpy(d + len - 32, s + len - 32, 32);
+	} else if (len >= 16 && len <= 32) {
+		memcpy(d, s, 16);
+		memcpy(d + len - 16, s + len - 16, 16);
+	} else if (len >= 8 && len < 16) {
+		memcpy(d, s, 8);
+		memcpy(d + len - 8, s + len - 8, 8);
+	} else if (len != 0) {		/* an empty piece may have no buffer */
+		memcpy(d, s, len);
+	}
+}
+
 /* Spec §3: a packet may wrap anywhere, so every copy is done in up to two pieces. */
 static uint32_t
 ring_copy_in(struct vmbus_ring *ring, uint32_t idx, const void *src, uint32_t len)
@@ -51,7 +76,7 @@ ring_copy_out(const struct vmbus_ring *ring, uint32_t idx, void *dst, uint32_t l
 	uint32_t tail = ring->data_bytes - idx;
 
 	if (len <= tail) {
-		memcpy(dst, ring->data + idx, len);
+		ring_memcpy(dst, ring->data + idx, len);
 		return;
 	}
 	memcpy(dst, ring->data + idx, tail);
@@ -165,6 +190,20 @@ vmbus_ring_write_deferred(struct vmbus_ring *ring, const struct iovec *iov,
 	if (vmbus_ring_avail_write(start, host_read, d) <= pkt_bytes + VMBUS_CHANPKT_TRAILER_BYTES)
 		return -EAGAIN;
 
+	if (pkt_bytes + sizeof(trailer) < d - start) {
+		/* Short of the end (the usual case): the padding zeroed first, in one
+		 * store under the packet's last 8 bytes, the pieces over it. */
+		uint8_t *p = ring->data + start;
+
+		memcpy(p + pkt_bytes - VMBUS_CHANPKT_ALIGN, zeros, VMBUS_CHANPKT_ALIGN);
+		for (unsigned int i = 0; i < iov_cnt; i++) {
+			ring_memcpy(p, iov[i].iov_base, (uint32_t)iov[i].iov_len);
+			p += iov[i].iov_len;
+		}
+		memcpy(ring->data + start + pkt_bytes, &trailer, sizeof(trailer));
+		ring->own_index = start + pkt_bytes + (uint32_t)sizeof(trailer);
+		return 0;
+	}
 	idx = start;
 	for (unsigned int i = 0; i < iov_cnt; i++)
 		idx = ring_copy_in(ring, idx, iov[i].iov_base, (uint32_t)iov[i].iov_len);

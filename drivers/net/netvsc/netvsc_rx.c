@@ -50,8 +50,8 @@ rx_mbuf_alloc(struct netvsc_rxq *rxq)
 }
 
 /*
- * Copy n bytes of a frame into an mbuf. A small one is copied as a fixed 64
- * or 128 bytes, running past n, when both buffers hold that many (src_left,
+ * Copy n bytes of a frame into an mbuf. A small one is copied as a fixed 64,
+ * 96 or 128 bytes, running past n, when both buffers hold that many (src_left,
  * dst_left: bytes to the ends of the receive buffer and of the mbuf): a few
  * vector moves instead of rte_memcpy's size dispatch. The extra bytes land
  * in the mbuf's tailroom and are never part of the frame.
@@ -64,6 +64,8 @@ rx_copy_bytes(uint8_t *dst, const uint8_t *src, uint32_t n, uint32_t src_left,
 
 	if (n <= 64 && left >= 64)
 		memcpy(dst, src, 64);
+	else if (n <= 96 && left >= 96)		/* e.g. TCP ACKs with timestamps: 66 */
+		memcpy(dst, src, 96);
 	else if (n <= 128 && left >= 128)
 		memcpy(dst, src, 128);
 	else

@@ -298,14 +298,17 @@ tx_count(struct netvsc_txq *txq, const struct rte_mbuf *m)
 }
 
 /*
- * The frames copied into a section are ours to free. Usually they are direct,
- * single-segment mbufs of one pool that only we hold: those go back to the
- * pool in one call, as a free of each would put them.
+ * The frames copied into a section are ours to free, counted first when
+ * sent. Usually they are direct, single-segment mbufs of one pool that only
+ * we hold: those go back to the pool in one call, as a free of each would
+ * put them.
  */
 static void
-tx_free_copied(struct rte_mbuf **pkts, uint32_t n)
+tx_free_copied(struct netvsc_txq *txq, struct rte_mbuf **pkts, uint32_t n, bool sent)
 {
 	struct rte_mempool *mp;
+	uint64_t bytes = 0;
+	bool plain = true;
 
 	if (n == 0)
 		return;
@@ -314,17 +317,25 @@ tx_free_copied(struct rte_mbuf **pkts, uint32_t n)
 		const struct rte_mbuf *m = pkts[i];
 		uint32_t refcnt_segs;
 
+		if (sent) {
+			bytes += m->pkt_len;
+			netvsc_count_size(&txq->stats, m->pkt_len);
+		}
 		/* refcnt and nb_segs are adjacent: both 1 reads the same in any byte order. */
 		RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, nb_segs) !=
 				 offsetof(struct rte_mbuf, refcnt) + sizeof(m->refcnt));
 		memcpy(&refcnt_segs, &m->refcnt, sizeof(refcnt_segs));
-		if (m->pool != mp || m->next != NULL || refcnt_segs != 0x00010001u ||
-		    !RTE_MBUF_DIRECT(m)) {
-			rte_pktmbuf_free_bulk(pkts, n);
-			return;
-		}
+		plain &= m->pool == mp && m->next == NULL && refcnt_segs == 0x00010001u &&
+			 RTE_MBUF_DIRECT(m);
 	}
-	rte_mempool_put_bulk(mp, (void **)pkts, n);
+	if (sent) {
+		txq->stats.packets += n;
+		txq->stats.bytes += bytes;
+	}
+	if (plain)
+		rte_mempool_put_bulk(mp, (void **)pkts, n);
+	else
+		rte_pktmbuf_free_bulk(pkts, n);
 }
 
 /*
@@ -352,15 +363,11 @@ tx_agg_flush(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf **pkts,
 				  NETVSC_XACT_DATA_BASE + idx, VMBUS_CHANPKT_FLAG_RC, need_pub);
 	if (ret == -EAGAIN)
 		return ret;
-	for (uint32_t i = 0; i < agg->nb_pkts; i++) {
-		if (ret < 0)
-			txq->stats.errors++;	/* cannot ever be sent: counted, dropped */
-		else
-			tx_count(txq, pkts[agg->first + i]);
-	}
-	tx_free_copied(pkts + agg->first, agg->nb_pkts);
-	if (ret < 0)
+	tx_free_copied(txq, pkts + agg->first, agg->nb_pkts, ret == 0);
+	if (ret < 0) {
+		txq->stats.errors += agg->nb_pkts;	/* cannot ever be sent: counted, dropped */
 		return 0;
+	}
 	txq->free_head = tx_free_slot(txq, 1);
 	txq->nb_free_sections--;
 	txq->nb_in_flight++;
