@@ -31,7 +31,7 @@ figures() {
 		for s in $2; do
 			line=$(grep -E -m1 "^result: $c [0-9]+ 1 $s " "$out") || fail "no figure for $c $s"
 			v=$(printf '%s\n' "$line" | awk '{ print $7 }')
-			[[ $v =~ ^[0-9]+(\.[0-9]+)?$ ]] || fail "$c $s: figure is '$v', not a number"
+			[[ $v =~ ^[0-9]+(\.[0-9]+)?$ ]] || fail "$c $s: '$v' is not a number"
 			awk -v v="$v" -v m="$min" 'BEGIN { exit !(v > m) }' ||
 				fail "$c $s: figure is '$v', want > $min"
 			echo "ok: $c $s = $v"

@@ -230,6 +230,8 @@ struct netvsc_dev {
 	uint32_t packet_filter;
 	bool started;
 	bool rescinded;			/* the host removed the device: no more exchanges */
+	bool closing;			/* atomic: the rescind check must not re-arm */
+	bool rescind_check_busy;	/* atomic: the check is running (alarm thread) */
 	uint16_t nb_rxq, nb_txq;	/* the queue counts of the last configure */
 	/*
 	 * A channel's rings and the queue pair on it, held for one burst or one

@@ -10,6 +10,7 @@
 
 #include <ethdev_driver.h>
 #include <rte_alarm.h>
+#include <rte_cycles.h>
 #include <rte_malloc.h>
 
 #include "netvsc.h"
@@ -86,17 +87,41 @@ netvsc_rescind_check(void *arg)
 	struct netvsc_dev *dev = arg;
 	struct pollfd pfd = { .fd = rte_intr_fd_get(dev->vmbus->intr_handle), .events = POLLIN };
 
+	__atomic_store_n(&dev->rescind_check_busy, true, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&dev->closing, __ATOMIC_SEQ_CST)) {
+		__atomic_store_n(&dev->rescind_check_busy, false, __ATOMIC_RELEASE);
+		return;			/* not re-armed: close is waiting for us */
+	}
 	if (pfd.fd < 0 || poll(&pfd, 1, 0) < 0 ||
 	    !(pfd.revents & (POLLERR | POLLHUP | POLLNVAL))) {
 		rte_eal_alarm_set(NETVSC_RESCIND_CHECK_US, netvsc_rescind_check, dev);
+		__atomic_store_n(&dev->rescind_check_busy, false, __ATOMIC_RELEASE);
 		return;
 	}
+	__atomic_store_n(&dev->rescind_check_busy, false, __ATOMIC_RELEASE);
 	dev->rescinded = true;
 	dev->link_up = false;
 	NETVSC_DRV_LOG(NOTICE, dev, "the host removed the device (rescind)");
 	netvsc_link_publish(dev);
 	if (dev->eth->data->dev_conf.intr_conf.rmv)
 		rte_eth_dev_callback_process(dev->eth, RTE_ETH_EVENT_INTR_RMV, NULL);
+}
+
+/*
+ * rte_eal_alarm_cancel spins on the alarm list's lock while the check runs,
+ * and the check takes that lock to re-arm: on a slow or oversubscribed
+ * machine (valgrind showed it) the two can go on for minutes. So close asks
+ * the check not to re-arm and sleeps while it runs before cancelling.
+ */
+static void
+netvsc_rescind_check_stop(struct netvsc_dev *dev)
+{
+	__atomic_store_n(&dev->closing, true, __ATOMIC_SEQ_CST);
+	for (int i = 0; i < 1000 && __atomic_load_n(&dev->rescind_check_busy, __ATOMIC_ACQUIRE);
+	     i++)
+		rte_delay_us_sleep(1000);
+	rte_delay_us_sleep(1000);	/* the alarm thread drops its entry after the call */
+	rte_eal_alarm_cancel(netvsc_rescind_check, dev);
 }
 
 static int
@@ -528,7 +553,7 @@ netvsc_dev_close(struct rte_eth_dev *eth)
 		netvsc_dev_stop(eth);
 	netvsc_vf_close(dev);		/* VF hook: VF port let go */
 	rte_eal_alarm_cancel(netvsc_lsc_alarm, dev);
-	rte_eal_alarm_cancel(netvsc_rescind_check, dev);
+	netvsc_rescind_check_stop(dev);
 	netvsc_queues_release(eth);
 	netvsc_detach(dev);
 	return 0;

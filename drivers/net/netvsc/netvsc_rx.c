@@ -150,8 +150,10 @@ rx_set_offloads(struct rte_mbuf *m, const struct netvsc_rx_info *info, uint16_t 
 		flags |= RTE_MBUF_F_RX_RSS_HASH;
 	}
 	if (unlikely(info->has_vlan)) {
-		m->vlan_tci = (uint16_t)(((info->vlan >> RNDIS_VLAN_ID_SHIFT) & RNDIS_VLAN_ID_MASK) |
-					 ((info->vlan & RNDIS_VLAN_PCP_MASK) << 13));
+		uint32_t v = info->vlan;
+
+		m->vlan_tci = (uint16_t)(((v >> RNDIS_VLAN_ID_SHIFT) & RNDIS_VLAN_ID_MASK) |
+					 ((v & RNDIS_VLAN_PCP_MASK) << 13));
 		flags |= RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
 	}
 	m->ol_flags |= flags;

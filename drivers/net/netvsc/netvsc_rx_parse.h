@@ -136,7 +136,8 @@ netvsc_rx_parse_ppis(const uint8_t *area, uint32_t bytes, struct netvsc_rx_info 
 		if (ppi.size - sizeof(ppi) > bytes - sizeof(ppi) || ppi.size % 4 != 0 ||
 		    ppi.data_offset - sizeof(ppi) > ppi.size - sizeof(ppi))
 			return NETVSC_DROP_BAD_RNDIS_MSG;
-		netvsc_rx_parse_ppi(area + ppi.data_offset, ppi.type, ppi.size - ppi.data_offset, out);
+		netvsc_rx_parse_ppi(area + ppi.data_offset, ppi.type, ppi.size - ppi.data_offset,
+				    out);
 		area += ppi.size;
 		bytes -= ppi.size;
 	}

@@ -365,7 +365,7 @@ tx_agg_flush(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf **pkts,
 		return ret;
 	tx_free_copied(txq, pkts + agg->first, agg->nb_pkts, ret == 0);
 	if (ret < 0) {
-		txq->stats.errors += agg->nb_pkts;	/* cannot ever be sent: counted, dropped */
+		txq->stats.errors += agg->nb_pkts;	/* can never be sent: counted, dropped */
 		return 0;
 	}
 	txq->free_head = tx_free_slot(txq, 1);
