@@ -52,11 +52,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(rxbuf, data + pkt_len, (size - pkt_len < RXBUF_BYTES ? size - pkt_len : RXBUF_BYTES));
 	if (netvsc_rx_parse_xfer(pkt, (uint32_t)pkt_len, RXBUF_BYTES, &xfer) == NETVSC_DROP_NONE) {
 		for (uint32_t i = 0; i < xfer.nb_ranges; i++) {
-			const uint8_t *msg = rxbuf + xfer.range[i].offset;
+			struct netvsc_range r = netvsc_xfer_range(&xfer, i);
+			const uint8_t *msg = rxbuf + r.offset;
 			struct netvsc_rx_info info;
 			uint32_t type, len;
 
-			if (netvsc_rx_parse_rndis(msg, xfer.range[i].bytes, &type, &len) !=
+			if (netvsc_rx_parse_rndis(msg, r.bytes, &type, &len) !=
 			    NETVSC_DROP_NONE)
 				continue;
 			if (type == RNDIS_MSG_PACKET)

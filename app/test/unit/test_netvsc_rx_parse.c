@@ -57,8 +57,8 @@ test_xfer_happy_path(void)
 
 	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x), NETVSC_DROP_NONE);
 	EXPECT_EQ(x.nb_ranges, 3);
-	EXPECT_EQ(x.range[2].offset, 256);
-	EXPECT_EQ(x.range[2].bytes, 100);
+	EXPECT_EQ(netvsc_xfer_range(&x, 2).offset, 256);
+	EXPECT_EQ(netvsc_xfer_range(&x, 2).bytes, 100);
 	EXPECT_EQ(x.xact_id, 0x1234);
 	EXPECT_EQ(x.channel_type, 0);
 }
@@ -146,13 +146,15 @@ test_packet_with_ppis(void)
 	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_NONE);
 	EXPECT_EQ(info.data_offset, 44 + 48);
 	EXPECT_EQ(info.data_bytes, 60);
-	EXPECT_TRUE(info.has_csum && info.has_vlan && info.has_hash);
+	EXPECT_EQ(info.ppis, NETVSC_RX_PPI_CSUM | NETVSC_RX_PPI_VLAN | NETVSC_RX_PPI_HASH);
 	EXPECT_EQ(info.csum, 0x28);
 	EXPECT_EQ(info.vlan, 0x64a);
 	EXPECT_EQ(info.hash, 0xdeadbeef);
 	len = make_packet(m, 0, 60);
 	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_NONE);
-	EXPECT_FALSE(info.has_csum || info.has_vlan || info.has_hash);
+	EXPECT_EQ(info.ppis, 0);
+	EXPECT_EQ(info.csum, 0);
+	EXPECT_EQ(info.hash, 0);
 }
 
 static void

@@ -151,7 +151,8 @@ struct netvsc_rxq {
 	struct rte_mbuf *pending[NETVSC_RX_PENDING_MAX];	/* frames for the next burst */
 	uint8_t *pkt;			/* one channel packet, copied out of the ring */
 	struct rte_mbuf *rsc_head;	/* RSC fragments joined so far */
-	uint16_t data_off;		/* headroom of mp's mbufs */
+	uint64_t mbuf_rearm;		/* a new mbuf's data_off, refcnt, nb_segs, port */
+	uint32_t copy_ppis;		/* NETVSC_RX_PPI_*: a frame with these is copied */
 	uint32_t seg_room;		/* frame bytes one of mp's mbufs holds */
 	uint16_t nb_spare;		/* raw mbufs taken from mp in bulk, not yet used */
 	struct rte_mbuf *spare[NETVSC_RX_SPARE_BULK];
@@ -273,6 +274,7 @@ int netvsc_tx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t n
 			  unsigned int socket_id, const struct rte_eth_txconf *conf);
 void netvsc_rx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id);
 void netvsc_rxq_drain(struct netvsc_rxq *rxq);
+void netvsc_rxq_set_vlan_strip(struct netvsc_rxq *rxq, bool strip);
 void netvsc_rx_undefer(struct netvsc_rxq *rxq);
 void netvsc_tx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id);
 

@@ -324,7 +324,7 @@ netvsc_vlan_offload_set(struct rte_eth_dev *eth, int mask)
 		struct netvsc_rxq *rxq = eth->data->rx_queues[i];
 
 		if (rxq != NULL)
-			rxq->vlan_strip = strip;
+			netvsc_rxq_set_vlan_strip(rxq, strip);
 	}
 	return 0;
 }

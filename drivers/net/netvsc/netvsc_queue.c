@@ -32,6 +32,30 @@ queue_pair(struct rte_eth_dev *eth, uint16_t queue_id)
 		txq->rxq = rxq;
 }
 
+/* The first 8 bytes from rearm_data on of a new mbuf from the queue's pool. */
+static void
+rxq_set_mbuf_rearm(struct netvsc_rxq *rxq)
+{
+	struct rte_mbuf m = {
+		.data_off = RTE_PKTMBUF_HEADROOM,
+		.nb_segs = 1,
+		.port = rxq->port_id,
+	};
+
+	rte_mbuf_refcnt_set(&m, 1);
+	RTE_BUILD_BUG_ON(sizeof(rxq->mbuf_rearm) != offsetof(struct rte_mbuf, port) +
+			 sizeof(m.port) - offsetof(struct rte_mbuf, rearm_data));
+	memcpy(&rxq->mbuf_rearm, &m.rearm_data, sizeof(rxq->mbuf_rearm));
+}
+
+/* With stripping off, the host's VLAN PPI goes back into the frame: a copied frame. */
+void
+netvsc_rxq_set_vlan_strip(struct netvsc_rxq *rxq, bool strip)
+{
+	rxq->vlan_strip = strip;
+	rxq->copy_ppis = NETVSC_RX_PPI_PKT_ID | (strip ? 0 : NETVSC_RX_PPI_VLAN);
+}
+
 int
 netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_desc,
 		      unsigned int socket_id, const struct rte_eth_rxconf *conf,
@@ -67,12 +91,13 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	rxq->chan = queue_channel(dev, queue_id);
 	rxq->lock = &dev->chan_lock[queue_id].lock;
 	rxq->mp = mp;
-	rxq->data_off = RTE_PKTMBUF_HEADROOM;
-	rxq->seg_room = rte_pktmbuf_data_room_size(mp) - rxq->data_off;
+	rxq->seg_room = rte_pktmbuf_data_room_size(mp) - RTE_PKTMBUF_HEADROOM;
 	rxq->queue_id = queue_id;
 	rxq->port_id = eth->data->port_id;
-	rxq->vlan_strip = ((eth->data->dev_conf.rxmode.offloads |
-			    (conf ? conf->offloads : 0)) & RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0;
+	rxq_set_mbuf_rearm(rxq);
+	netvsc_rxq_set_vlan_strip(rxq, ((eth->data->dev_conf.rxmode.offloads |
+					 (conf ? conf->offloads : 0)) &
+					RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0);
 	if (netvsc_rx_zc_setup(rxq) < 0) {
 		rte_free(rxq->defer.buf);
 		rte_free(rxq->pkt);

@@ -39,58 +39,58 @@ rx_mbuf_alloc(struct netvsc_rxq *rxq)
 	}
 	m = rxq->spare[--rxq->nb_spare];
 	/*
-	 * Raw from the pool, so next, nb_segs and refcnt are reset already (the
-	 * pool's invariant, as rte_mbuf_raw_alloc): only the rx fields are set.
+	 * Raw from the pool, so next is NULL already (the pool's invariant, as
+	 * rte_mbuf_raw_alloc): data_off, refcnt, nb_segs and port in one store.
 	 */
-	m->data_off = rxq->data_off;
+	memcpy(&m->rearm_data, &rxq->mbuf_rearm, sizeof(rxq->mbuf_rearm));
 	m->ol_flags = 0;
 	m->packet_type = 0;
 	m->vlan_tci = 0;
 	return m;
 }
 
-/*
- * Copy n bytes of a frame into an mbuf. A small one is copied as a fixed 64,
- * 96 or 128 bytes, running past n, when both buffers hold that many (src_left,
- * dst_left: bytes to the ends of the receive buffer and of the mbuf): a few
- * vector moves instead of rte_memcpy's size dispatch. The extra bytes land
- * in the mbuf's tailroom and are never part of the frame.
- */
-static inline void
-rx_copy_bytes(uint8_t *dst, const uint8_t *src, uint32_t n, uint32_t src_left,
-	      uint32_t dst_left)
-{
-	uint32_t left = RTE_MIN(src_left, dst_left);
+/* The largest fixed block rx_copy_bytes moves for a small frame. */
+#define RX_COPY_BLOCK_MAX	128u
 
-	if (n <= 64 && left >= 64)
-		memcpy(dst, src, 64);
-	else if (n <= 96 && left >= 96)		/* e.g. TCP ACKs with timestamps: 66 */
-		memcpy(dst, src, 96);
-	else if (n <= 128 && left >= 128)
-		memcpy(dst, src, 128);
-	else
-		rte_memcpy(dst, src, n);
+/*
+ * The last address of the receive buffer a fixed block may be read from
+ * (it runs up to RX_COPY_BLOCK_MAX past a frame), or 0 when the queue's
+ * mbufs have less room than a block.
+ */
+static inline uintptr_t
+rx_copy_block_limit(const struct netvsc_dev *dev, const struct netvsc_rxq *rxq)
+{
+	if (rxq->seg_room < RX_COPY_BLOCK_MAX || dev->rxbuf_bytes < RX_COPY_BLOCK_MAX)
+		return 0;
+	return (uintptr_t)(dev->rxbuf + dev->rxbuf_bytes - RX_COPY_BLOCK_MAX);
 }
 
 /*
- * Copy a frame (src_left bytes of the receive buffer from data on) into one
- * mbuf, or a chain when it is larger than one (scattered rx).
+ * Copy n bytes of a frame into an mbuf. A small one is copied as a fixed 64,
+ * 96 or 128 bytes, running past n, when src is at most block_limit (the
+ * mbuf holds that many then too): a few vector moves instead of rte_memcpy's
+ * size dispatch. The extra bytes land in the mbuf's tailroom and are never
+ * part of the frame.
  */
-static struct rte_mbuf *
-rx_copy_frame(struct netvsc_rxq *rxq, const uint8_t *data, uint32_t len, uint32_t src_left)
+static inline void
+rx_copy_bytes(uint8_t *dst, const uint8_t *src, uint32_t n, uintptr_t block_limit)
+{
+	if (n > RX_COPY_BLOCK_MAX || (uintptr_t)src > block_limit)
+		rte_memcpy(dst, src, n);
+	else if (n <= 64)
+		memcpy(dst, src, 64);
+	else if (n <= 96)		/* e.g. TCP ACKs with timestamps: 66 */
+		memcpy(dst, src, 96);
+	else
+		memcpy(dst, src, RX_COPY_BLOCK_MAX);
+}
+
+/* A frame larger than one mbuf (scattered rx): a chain, or NULL. */
+static __rte_noinline struct rte_mbuf *
+rx_copy_chain(struct netvsc_rxq *rxq, const uint8_t *data, uint32_t len, uintptr_t block_limit)
 {
 	struct rte_mbuf *head = NULL, *prev = NULL;
 
-	if (likely(len <= rxq->seg_room)) {	/* the common case: one mbuf */
-		head = rx_mbuf_alloc(rxq);
-		if (unlikely(head == NULL))
-			goto nombuf;
-		rx_copy_bytes(rte_pktmbuf_mtod(head, uint8_t *), data, len, src_left,
-			      rxq->seg_room);
-		head->data_len = (uint16_t)len;
-		head->pkt_len = len;
-		return head;
-	}
 	head = rx_mbuf_alloc(rxq);
 	if (head == NULL)
 		goto nombuf;
@@ -103,7 +103,7 @@ rx_copy_frame(struct netvsc_rxq *rxq, const uint8_t *data, uint32_t len, uint32_
 			goto nombuf;
 		}
 		n = RTE_MIN(len, rxq->seg_room);
-		rx_copy_bytes(rte_pktmbuf_mtod(m, uint8_t *), data, n, src_left, rxq->seg_room);
+		rx_copy_bytes(rte_pktmbuf_mtod(m, uint8_t *), data, n, block_limit);
 		m->data_len = (uint16_t)n;
 		if (prev != NULL) {
 			prev->next = m;
@@ -111,13 +111,31 @@ rx_copy_frame(struct netvsc_rxq *rxq, const uint8_t *data, uint32_t len, uint32_
 		}
 		head->pkt_len += n;
 		data += n;
-		src_left -= n;
 		len -= n;
 	}
 	return head;
 nombuf:
 	rxq->stats.nombuf++;
 	return NULL;
+}
+
+/* Copy a frame into one mbuf, or a chain when it is larger than one. */
+static inline struct rte_mbuf *
+rx_copy_frame(struct netvsc_rxq *rxq, const uint8_t *data, uint32_t len, uintptr_t block_limit)
+{
+	struct rte_mbuf *m;
+
+	if (unlikely(len > rxq->seg_room))
+		return rx_copy_chain(rxq, data, len, block_limit);
+	m = rx_mbuf_alloc(rxq);
+	if (unlikely(m == NULL)) {
+		rxq->stats.nombuf++;
+		return NULL;
+	}
+	rx_copy_bytes(rte_pktmbuf_mtod(m, uint8_t *), data, len, block_limit);
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+	return m;
 }
 
 /* Checksum verdicts: the mbuf flags of a checksum PPI's low six bits (RNDIS_RX_CSUM_*). */
@@ -138,18 +156,15 @@ static const uint64_t rx_csum_flags[RX_CSUM_BITS + 1] = {
 };
 
 static inline void
-rx_set_offloads(struct rte_mbuf *m, const struct netvsc_rx_info *info, uint16_t port)
+rx_set_offloads(struct rte_mbuf *m, const struct netvsc_rx_info *info)
 {
-	uint64_t flags = 0;
+	/* csum and hash are 0 when not sent: no verdict, no flag. */
+	uint64_t flags = rx_csum_flags[info->csum & RX_CSUM_BITS];
 
-	m->port = port;
-	if (info->has_csum)
-		flags = rx_csum_flags[info->csum & RX_CSUM_BITS];
-	if (info->has_hash) {
-		m->hash.rss = info->hash;
+	m->hash.rss = info->hash;
+	if (info->ppis & NETVSC_RX_PPI_HASH)
 		flags |= RTE_MBUF_F_RX_RSS_HASH;
-	}
-	if (unlikely(info->has_vlan)) {
+	if (unlikely(info->ppis & NETVSC_RX_PPI_VLAN)) {
 		uint32_t v = info->vlan;
 
 		m->vlan_tci = (uint16_t)(((v >> RNDIS_VLAN_ID_SHIFT) & RNDIS_VLAN_ID_MASK) |
@@ -164,7 +179,7 @@ rx_set_offloads(struct rte_mbuf *m, const struct netvsc_rx_info *info, uint16_t 
  * join it, the last hands it over; offload flags are the first one's. The
  * result, NULL while the frame is incomplete or after a broken sequence.
  */
-static struct rte_mbuf *
+static __rte_noinline struct rte_mbuf *
 rx_rsc_join(struct netvsc_rxq *rxq, struct rte_mbuf *m, uint8_t flags)
 {
 	struct rte_mbuf *head = rxq->rsc_head;
@@ -200,12 +215,18 @@ rx_deliver(struct netvsc_rxq *rxq, struct rte_mbuf *m)
 		netvsc_count_size(&rxq->stats, m->pkt_len);
 		return;
 	}
+	/* Reading stops short of a full queue (rx_full): this is a guard. */
+	if (unlikely(rxq->nb_pending == NETVSC_RX_PENDING_MAX)) {
+		rxq->stats.missed++;
+		rte_pktmbuf_free(m);
+		return;
+	}
 	rxq->pending[(rxq->pending_head + rxq->nb_pending++) % NETVSC_RX_PENDING_MAX] = m;
 }
 
 static void
 rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes,
-		struct netvsc_rx_hold *hold)
+		struct netvsc_rx_hold *hold, uintptr_t block_limit)
 {
 	struct netvsc_rx_info info;
 	enum netvsc_drop why = netvsc_rx_parse_packet(msg, bytes, &info);
@@ -217,21 +238,16 @@ rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes,
 		return;
 	}
 	data = msg + info.data_offset;	/* inside the message, which is inside rxbuf */
-	if (rxq->burst_n == rxq->burst_max && rxq->nb_pending == NETVSC_RX_PENDING_MAX) {
-		rxq->stats.missed++;		/* the application is behind */
-		return;
-	}
 	/* Zero-copy unless small, an RSC fragment, or the tag must go back into the frame. */
-	if (hold != NULL && info.data_bytes > rxq->dev->rx_copybreak && !info.has_pkt_id &&
-	    !(info.has_vlan && !rxq->vlan_strip))
+	if (hold != NULL && info.data_bytes > rxq->dev->rx_copybreak &&
+	    (info.ppis & rxq->copy_ppis) == 0)
 		m = netvsc_rx_zc_frame(rxq, hold, data, info.data_bytes);
 	if (m == NULL)
-		m = rx_copy_frame(rxq, data, info.data_bytes,
-				  rxq->dev->rxbuf_bytes - (uint32_t)(data - rxq->dev->rxbuf));
+		m = rx_copy_frame(rxq, data, info.data_bytes, block_limit);
 	if (m == NULL)
 		return;
-	rx_set_offloads(m, &info, rxq->port_id);
-	if (info.has_pkt_id && (m = rx_rsc_join(rxq, m, info.pkt_id_flags)) == NULL)
+	rx_set_offloads(m, &info);
+	if ((info.ppis & NETVSC_RX_PPI_PKT_ID) && (m = rx_rsc_join(rxq, m, info.pkt_id_flags)) == NULL)
 		return;
 	if ((m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED) && !rxq->vlan_strip &&
 	    rte_vlan_insert(&m) == 0)
@@ -272,9 +288,9 @@ netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, uint
  * it never faults.
  */
 static inline void
-rx_prefetch_range(const struct netvsc_dev *dev, const struct netvsc_range *r)
+rx_prefetch_range(const struct netvsc_dev *dev, const struct netvsc_xfer *xfer, uint32_t i)
 {
-	const uint8_t *msg = dev->rxbuf + r->offset;
+	const uint8_t *msg = dev->rxbuf + netvsc_xfer_range(xfer, i).offset;
 
 	rte_prefetch0(msg);
 	rte_prefetch0(msg + RTE_CACHE_LINE_SIZE);
@@ -285,10 +301,10 @@ static void
 rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *rxq,
 	const uint8_t *pkt, uint32_t len)
 {
-	struct netvsc_xfer view;		/* 2 KiB of stack: no per-lcore lookup per packet */
-	struct netvsc_xfer *xfer = &view;
-	enum netvsc_drop why = netvsc_rx_parse_xfer(pkt, len, dev->rxbuf_bytes, xfer);
+	struct netvsc_xfer xfer;
+	enum netvsc_drop why = netvsc_rx_parse_xfer(pkt, len, dev->rxbuf_bytes, &xfer);
 	struct netvsc_rx_hold *hold = NULL;
+	uintptr_t block_limit = 0;
 
 	if (why != NETVSC_DROP_NONE) {
 		netvsc_ctl_drop(dev, why, "transfer-page packet");
@@ -296,29 +312,32 @@ rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *r
 	}
 	if (!dev->started)
 		rxq = NULL;		/* frames have nowhere to go */
-	if (rxq != NULL)
-		hold = netvsc_rx_zc_begin(rxq, xfer->xact_id);
-	for (uint32_t i = 0; i < RTE_MIN(xfer->nb_ranges, NETVSC_RX_PREFETCH_AHEAD); i++)
-		rx_prefetch_range(dev, &xfer->range[i]);
-	for (uint32_t i = 0; i < xfer->nb_ranges; i++) {
-		const uint8_t *msg = dev->rxbuf + xfer->range[i].offset;
+	if (rxq != NULL) {
+		hold = netvsc_rx_zc_begin(rxq, xfer.xact_id);
+		block_limit = rx_copy_block_limit(dev, rxq);
+	}
+	for (uint32_t i = 0; i < RTE_MIN(xfer.nb_ranges, NETVSC_RX_PREFETCH_AHEAD); i++)
+		rx_prefetch_range(dev, &xfer, i);
+	for (uint32_t i = 0; i < xfer.nb_ranges; i++) {
+		struct netvsc_range r = netvsc_xfer_range(&xfer, i);
+		const uint8_t *msg = dev->rxbuf + r.offset;
 		uint32_t type, bytes;
 
-		if (i + NETVSC_RX_PREFETCH_AHEAD < xfer->nb_ranges)
-			rx_prefetch_range(dev, &xfer->range[i + NETVSC_RX_PREFETCH_AHEAD]);
+		if (i + NETVSC_RX_PREFETCH_AHEAD < xfer.nb_ranges)
+			rx_prefetch_range(dev, &xfer, i + NETVSC_RX_PREFETCH_AHEAD);
 
-		why = netvsc_rx_parse_rndis(msg, xfer->range[i].bytes, &type, &bytes);
+		why = netvsc_rx_parse_rndis(msg, r.bytes, &type, &bytes);
 		if (why != NETVSC_DROP_NONE)
 			netvsc_ctl_drop(dev, why, "RNDIS message in a range");
 		else if (type != RNDIS_MSG_PACKET)
 			netvsc_ctl_on_rndis(dev, msg, type, bytes);
 		else if (rxq != NULL)
-			rx_data_message(rxq, msg, bytes, hold);
+			rx_data_message(rxq, msg, bytes, hold, block_limit);
 		else
 			netvsc_ctl_drop(dev, NETVSC_DROP_DATA_WHILE_STOPPED, "frame with no queue");
 	}
 	if (hold == NULL || !netvsc_rx_zc_end(rxq, hold))
-		netvsc_rx_complete_xfer(dev, chan, xfer->xact_id);
+		netvsc_rx_complete_xfer(dev, chan, xfer.xact_id);
 }
 
 static void

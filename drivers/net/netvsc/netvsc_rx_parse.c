@@ -49,10 +49,9 @@ netvsc_rx_parse_xfer(const uint8_t *pkt, uint32_t len, uint32_t rxbuf_bytes,
 		memcpy(&r, pkt + sizeof(hdr) + i * sizeof(r), sizeof(r));
 		if (r.byte_count == 0 || !netvsc_range_fits(r.byte_offset, r.byte_count, rxbuf_bytes))
 			return NETVSC_DROP_RANGE_OUTSIDE_RXBUF;
-		out->range[i] = (struct netvsc_range){ .offset = r.byte_offset,
-						       .bytes = r.byte_count };
 	}
 	out->nb_ranges = nb;
+	out->ranges = pkt + sizeof(hdr);
 	out->xact_id = hdr.hdr.xact_id;
 	return parse_nvsp_rndis(pkt + hdr_bytes, len - hdr_bytes, out);
 }

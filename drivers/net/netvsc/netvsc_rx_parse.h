@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rndis_wire.h"
+#include "vmbus_wire.h"
 
 /* Ranges one transfer may carry (the host batches up to this many packets). */
 #define NETVSC_MAX_RANGES	256u
@@ -39,11 +40,12 @@ struct netvsc_range {
 	uint32_t bytes;
 };
 
+/* A checked transfer: its ranges stay in the packet (the caller's own copy). */
 struct netvsc_xfer {
 	uint64_t xact_id;		/* echo in the completion */
 	uint32_t channel_type;		/* NVSP_RNDIS_CHANNEL_* */
 	uint32_t nb_ranges;
-	struct netvsc_range range[NETVSC_MAX_RANGES];
+	const uint8_t *ranges;		/* nb_ranges struct vmbus_xfer_range, checked */
 };
 
 static inline bool
@@ -54,10 +56,22 @@ netvsc_range_fits(uint32_t off, uint32_t len, uint32_t size)
 
 /*
  * pkt: a whole channel packet of type RXBUF (descriptor first), len bytes,
- * already copied out of the ring. rxbuf_bytes: the receive buffer's size.
+ * already copied out of the ring: the view points into it, so nothing the
+ * host writes later changes what was checked. rxbuf_bytes: the receive
+ * buffer's size.
  */
 enum netvsc_drop netvsc_rx_parse_xfer(const uint8_t *pkt, uint32_t len, uint32_t rxbuf_bytes,
 				      struct netvsc_xfer *out);
+
+/* Range i (< nb_ranges) of a checked transfer: inside the receive buffer, not empty. */
+static inline struct netvsc_range
+netvsc_xfer_range(const struct netvsc_xfer *x, uint32_t i)
+{
+	struct vmbus_xfer_range r;
+
+	memcpy(&r, x->ranges + (size_t)i * sizeof(r), sizeof(r));
+	return (struct netvsc_range){ .offset = r.byte_offset, .bytes = r.byte_count };
+}
 
 /*
  * An RNDIS message header inside a range: its type, its length within the
@@ -78,15 +92,22 @@ netvsc_rx_parse_rndis(const uint8_t *msg, uint32_t range_bytes, uint32_t *type, 
 	return NETVSC_DROP_NONE;
 }
 
+/* The PPIs an RNDIS data message carried: netvsc_rx_info.ppis. */
+#define NETVSC_RX_PPI_CSUM	(1u << 0)
+#define NETVSC_RX_PPI_VLAN	(1u << 1)
+#define NETVSC_RX_PPI_HASH	(1u << 2)
+#define NETVSC_RX_PPI_PKT_ID	(1u << 3)
+
 /* What an RNDIS data message carries, checked. */
 struct netvsc_rx_info {
 	uint32_t data_offset;		/* frame, from the message start */
 	uint32_t data_bytes;
-	bool has_csum, has_vlan, has_hash, has_pkt_id;
-	uint8_t pkt_id_flags;		/* RNDIS_PKT_ID_*: an RSC fragment */
+	uint32_t ppis;			/* NETVSC_RX_PPI_*: which fields below were sent */
+	/* Each 0 when not sent (a checksum of 0: no verdict). */
 	uint32_t csum;			/* RNDIS_RX_CSUM_* */
-	uint32_t vlan;			/* RNDIS 802.1Q word */
 	uint32_t hash;
+	uint32_t vlan;			/* RNDIS 802.1Q word */
+	uint32_t pkt_id_flags;		/* RNDIS_PKT_ID_*: an RSC fragment */
 };
 
 /* One PPI's data (data_bytes of it at rec); one too short to read is ignored. */
@@ -101,20 +122,20 @@ netvsc_rx_parse_ppi(const uint8_t *rec, uint32_t type, uint32_t data_bytes,
 	memcpy(&word, rec, sizeof(word));
 	switch (type) {
 	case RNDIS_PPI_CSUM:
-		out->has_csum = true;
+		out->ppis |= NETVSC_RX_PPI_CSUM;
 		out->csum = word;
 		break;
 	case RNDIS_PPI_VLAN:
-		out->has_vlan = true;
+		out->ppis |= NETVSC_RX_PPI_VLAN;
 		out->vlan = word;
 		break;
 	case RNDIS_PPI_HASH_VALUE:
-		out->has_hash = true;
+		out->ppis |= NETVSC_RX_PPI_HASH;
 		out->hash = word;
 		break;
 	case RNDIS_PPI_PKT_ID:
-		out->has_pkt_id = true;
-		out->pkt_id_flags = (uint8_t)(word >> 8);
+		out->ppis |= NETVSC_RX_PPI_PKT_ID;
+		out->pkt_id_flags = (word >> 8) & 0xffu;
 		break;
 	default:
 		break;
@@ -158,9 +179,10 @@ netvsc_rx_parse_packet(const uint8_t *msg, uint32_t msg_bytes, struct netvsc_rx_
 	if (pkt.data_offset < RNDIS_PACKET_MIN_DATA_OFFSET || pkt.data_length == 0 ||
 	    !netvsc_range_fits(pkt.data_offset, pkt.data_length, room))
 		return NETVSC_DROP_BAD_RNDIS_MSG;
-	memset(out, 0, sizeof(*out));
-	out->data_offset = pkt.data_offset + RNDIS_PACKET_OFFSET_BASE;
-	out->data_bytes = pkt.data_length;
+	*out = (struct netvsc_rx_info){
+		.data_offset = pkt.data_offset + RNDIS_PACKET_OFFSET_BASE,
+		.data_bytes = pkt.data_length,
+	};
 	if (pkt.ppi_length == 0)
 		return NETVSC_DROP_NONE;
 	if (pkt.ppi_offset < RNDIS_PACKET_MIN_DATA_OFFSET ||
