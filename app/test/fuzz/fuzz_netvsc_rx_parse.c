@@ -50,13 +50,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rxbuf = calloc(1, RXBUF_BYTES);
 	memcpy(pkt, data, pkt_len);
 	memcpy(rxbuf, data + pkt_len, (size - pkt_len < RXBUF_BYTES ? size - pkt_len : RXBUF_BYTES));
-	if (netvsc_rx_parse_xfer(pkt, (uint32_t)pkt_len, RXBUF_BYTES, &xfer) == NETVSC_DROP_NONE) {
+	if (netvsc_rx_parse_xfer(pkt, (uint32_t)pkt_len, &xfer) == NETVSC_DROP_NONE) {
 		for (uint32_t i = 0; i < xfer.nb_ranges; i++) {
-			struct netvsc_range r = netvsc_xfer_range(&xfer, i);
-			const uint8_t *msg = rxbuf + r.offset;
+			struct netvsc_range r;
+			const uint8_t *msg;
 			struct netvsc_rx_info info;
 			uint32_t type, len;
 
+			(void)netvsc_xfer_range_hint(&xfer, i);
+			if (netvsc_xfer_range(&xfer, i, RXBUF_BYTES, &r) != NETVSC_DROP_NONE)
+				continue;
+			msg = rxbuf + r.offset;
 			if (netvsc_rx_parse_rndis(msg, r.bytes, &type, &len) !=
 			    NETVSC_DROP_NONE)
 				continue;

@@ -54,11 +54,13 @@ test_xfer_happy_path(void)
 {
 	static struct netvsc_xfer x;
 	uint32_t len = make_xfer(0xcafe, 3, 3, 0, 107);
+	struct netvsc_range r = { 0, 0 };
 
-	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x), NETVSC_DROP_NONE);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, &x), NETVSC_DROP_NONE);
 	EXPECT_EQ(x.nb_ranges, 3);
-	EXPECT_EQ(netvsc_xfer_range(&x, 2).offset, 256);
-	EXPECT_EQ(netvsc_xfer_range(&x, 2).bytes, 100);
+	EXPECT_EQ(netvsc_xfer_range(&x, 2, RXBUF_BYTES, &r), NETVSC_DROP_NONE);
+	EXPECT_EQ(r.offset, 256);
+	EXPECT_EQ(r.bytes, 100);
 	EXPECT_EQ(x.xact_id, 0x1234);
 	EXPECT_EQ(x.channel_type, 0);
 }
@@ -67,31 +69,36 @@ static void
 test_xfer_drop_reasons(void)
 {
 	static struct netvsc_xfer x;
+	struct netvsc_range r;
 	uint32_t len;
 
 	len = make_xfer(0xbeef, 1, 1, 0, 107);
-	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x), NETVSC_DROP_BAD_XFER_HEADER);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, &x), NETVSC_DROP_BAD_XFER_HEADER);
 	len = make_xfer(0xcafe, 1, 0, 0, 107);
-	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x), NETVSC_DROP_BAD_RANGE_COUNT);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, &x), NETVSC_DROP_BAD_RANGE_COUNT);
 	len = make_xfer(0xcafe, 1, 2, 0, 107);		/* more ranges than the header holds */
-	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x), NETVSC_DROP_BAD_RANGE_COUNT);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, &x), NETVSC_DROP_BAD_RANGE_COUNT);
 	len = make_xfer(0xcafe, 1, 0xffffffffu, 0, 107);
-	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x), NETVSC_DROP_BAD_RANGE_COUNT);
-	len = make_xfer(0xcafe, 1, 1, RXBUF_BYTES - 99, 107);	/* one byte past the end */
-	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x),
-		  NETVSC_DROP_RANGE_OUTSIDE_RXBUF);
-	len = make_xfer(0xcafe, 1, 1, RXBUF_BYTES - 100, 107);	/* exact fit */
-	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x), NETVSC_DROP_NONE);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, &x), NETVSC_DROP_BAD_RANGE_COUNT);
+	/* Ranges are checked one by one, as they are used. */
+	len = make_xfer(0xcafe, 3, 3, RXBUF_BYTES - 355, 107);	/* the last ends one byte past */
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, &x), NETVSC_DROP_NONE);
+	EXPECT_EQ(netvsc_xfer_range(&x, 1, RXBUF_BYTES, &r), NETVSC_DROP_NONE);
+	EXPECT_EQ(netvsc_xfer_range(&x, 2, RXBUF_BYTES, &r), NETVSC_DROP_RANGE_OUTSIDE_RXBUF);
+	EXPECT_EQ(netvsc_xfer_range(&x, 2, RXBUF_BYTES + 1, &r), NETVSC_DROP_NONE); /* exact fit */
 	len = make_xfer(0xcafe, 1, 1, 0xfffffff0u, 107);	/* offset + count wraps */
-	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x),
-		  NETVSC_DROP_RANGE_OUTSIDE_RXBUF);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, &x), NETVSC_DROP_NONE);
+	EXPECT_EQ(netvsc_xfer_range(&x, 0, RXBUF_BYTES, &r), NETVSC_DROP_RANGE_OUTSIDE_RXBUF);
+	put32(pkt + 24, 0);					/* empty */
+	put32(pkt + 28, 0);
+	EXPECT_EQ(netvsc_xfer_range(&x, 0, RXBUF_BYTES, &r), NETVSC_DROP_RANGE_OUTSIDE_RXBUF);
 	len = make_xfer(0xcafe, 1, 1, 0, 108);
-	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x), NETVSC_DROP_BAD_XFER_HEADER);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, &x), NETVSC_DROP_BAD_XFER_HEADER);
 	len = make_xfer(0xcafe, 1, 1, 0, 107);
-	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, 32 + 4, RXBUF_BYTES, &x), NETVSC_DROP_SHORT_NVSP);
-	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, 20, RXBUF_BYTES, &x), NETVSC_DROP_BAD_XFER_HEADER);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, 32 + 4, &x), NETVSC_DROP_SHORT_NVSP);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, 20, &x), NETVSC_DROP_BAD_XFER_HEADER);
 	put16(pkt + 2, 200);				/* data_offset8 past the packet */
-	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, RXBUF_BYTES, &x), NETVSC_DROP_BAD_XFER_HEADER);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, &x), NETVSC_DROP_BAD_XFER_HEADER);
 }
 
 static void

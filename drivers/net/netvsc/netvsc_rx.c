@@ -288,9 +288,9 @@ netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, uint
  * it never faults.
  */
 static inline void
-rx_prefetch_range(const struct netvsc_dev *dev, const struct netvsc_xfer *xfer, uint32_t i)
+rx_prefetch_range(const uint8_t *rxbuf, const struct netvsc_xfer *xfer, uint32_t i)
 {
-	const uint8_t *msg = dev->rxbuf + netvsc_xfer_range(xfer, i).offset;
+	const uint8_t *msg = rxbuf + netvsc_xfer_range_hint(xfer, i);
 
 	rte_prefetch0(msg);
 	rte_prefetch0(msg + RTE_CACHE_LINE_SIZE);
@@ -301,8 +301,12 @@ static void
 rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *rxq,
 	const uint8_t *pkt, uint32_t len)
 {
-	struct netvsc_xfer xfer;
-	enum netvsc_drop why = netvsc_rx_parse_xfer(pkt, len, dev->rxbuf_bytes, &xfer);
+	struct netvsc_xfer view;
+	enum netvsc_drop why = netvsc_rx_parse_xfer(pkt, len, &view);
+	/* Copies the loop keeps in registers: stores through mbufs may alias the originals. */
+	const struct netvsc_xfer xfer = view;
+	const uint8_t *rxbuf = dev->rxbuf;
+	uint32_t rxbuf_bytes = dev->rxbuf_bytes;
 	struct netvsc_rx_hold *hold = NULL;
 	uintptr_t block_limit = 0;
 
@@ -317,18 +321,22 @@ rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *r
 		block_limit = rx_copy_block_limit(dev, rxq);
 	}
 	for (uint32_t i = 0; i < RTE_MIN(xfer.nb_ranges, NETVSC_RX_PREFETCH_AHEAD); i++)
-		rx_prefetch_range(dev, &xfer, i);
+		rx_prefetch_range(rxbuf, &xfer, i);
 	for (uint32_t i = 0; i < xfer.nb_ranges; i++) {
-		struct netvsc_range r = netvsc_xfer_range(&xfer, i);
-		const uint8_t *msg = dev->rxbuf + r.offset;
+		struct netvsc_range r;
+		const uint8_t *msg;
 		uint32_t type, bytes;
 
 		if (i + NETVSC_RX_PREFETCH_AHEAD < xfer.nb_ranges)
-			rx_prefetch_range(dev, &xfer, i + NETVSC_RX_PREFETCH_AHEAD);
+			rx_prefetch_range(rxbuf, &xfer, i + NETVSC_RX_PREFETCH_AHEAD);
 
-		why = netvsc_rx_parse_rndis(msg, r.bytes, &type, &bytes);
+		why = netvsc_xfer_range(&xfer, i, rxbuf_bytes, &r);
+		if (why == NETVSC_DROP_NONE) {
+			msg = rxbuf + r.offset;
+			why = netvsc_rx_parse_rndis(msg, r.bytes, &type, &bytes);
+		}
 		if (why != NETVSC_DROP_NONE)
-			netvsc_ctl_drop(dev, why, "RNDIS message in a range");
+			netvsc_ctl_drop(dev, why, "range or RNDIS message of a transfer");
 		else if (type != RNDIS_MSG_PACKET)
 			netvsc_ctl_on_rndis(dev, msg, type, bytes);
 		else if (rxq != NULL)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Every check of host receive data before use: the transfer-page packet
- * (pageset id, range count, ranges inside the receive buffer, NVSP 107
- * payload) and the RNDIS header of each range. Used by control and rx paths.
+ * Every check of a transfer-page packet's header before use (pageset id,
+ * range count, NVSP 107 payload); its ranges and their RNDIS messages are
+ * checked as each is used (netvsc_rx_parse.h). Used by control and rx paths.
  */
 #include <string.h>
 
@@ -27,8 +27,7 @@ parse_nvsp_rndis(const uint8_t *payload, uint32_t bytes, struct netvsc_xfer *out
 }
 
 enum netvsc_drop
-netvsc_rx_parse_xfer(const uint8_t *pkt, uint32_t len, uint32_t rxbuf_bytes,
-		     struct netvsc_xfer *out)
+netvsc_rx_parse_xfer(const uint8_t *pkt, uint32_t len, struct netvsc_xfer *out)
 {
 	struct vmbus_chanpkt_rxbuf hdr;
 	uint32_t nb, hdr_bytes;
@@ -43,13 +42,6 @@ netvsc_rx_parse_xfer(const uint8_t *pkt, uint32_t len, uint32_t rxbuf_bytes,
 	if (nb == 0 || nb > NETVSC_MAX_RANGES ||
 	    hdr_bytes < sizeof(hdr) + nb * sizeof(struct vmbus_xfer_range))
 		return NETVSC_DROP_BAD_RANGE_COUNT;
-	for (uint32_t i = 0; i < nb; i++) {
-		struct vmbus_xfer_range r;
-
-		memcpy(&r, pkt + sizeof(hdr) + i * sizeof(r), sizeof(r));
-		if (r.byte_count == 0 || !netvsc_range_fits(r.byte_offset, r.byte_count, rxbuf_bytes))
-			return NETVSC_DROP_RANGE_OUTSIDE_RXBUF;
-	}
 	out->nb_ranges = nb;
 	out->ranges = pkt + sizeof(hdr);
 	out->xact_id = hdr.hdr.xact_id;

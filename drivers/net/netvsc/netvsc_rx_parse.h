@@ -40,12 +40,12 @@ struct netvsc_range {
 	uint32_t bytes;
 };
 
-/* A checked transfer: its ranges stay in the packet (the caller's own copy). */
+/* A checked transfer header; its ranges stay in the packet (the caller's own copy). */
 struct netvsc_xfer {
 	uint64_t xact_id;		/* echo in the completion */
 	uint32_t channel_type;		/* NVSP_RNDIS_CHANNEL_* */
-	uint32_t nb_ranges;
-	const uint8_t *ranges;		/* nb_ranges struct vmbus_xfer_range, checked */
+	uint32_t nb_ranges;		/* 1..NETVSC_MAX_RANGES, all inside the packet */
+	const uint8_t *ranges;		/* nb_ranges struct vmbus_xfer_range, each checked on use */
 };
 
 static inline bool
@@ -57,20 +57,36 @@ netvsc_range_fits(uint32_t off, uint32_t len, uint32_t size)
 /*
  * pkt: a whole channel packet of type RXBUF (descriptor first), len bytes,
  * already copied out of the ring: the view points into it, so nothing the
- * host writes later changes what was checked. rxbuf_bytes: the receive
- * buffer's size.
+ * host writes later changes what is checked.
  */
-enum netvsc_drop netvsc_rx_parse_xfer(const uint8_t *pkt, uint32_t len, uint32_t rxbuf_bytes,
-				      struct netvsc_xfer *out);
+enum netvsc_drop netvsc_rx_parse_xfer(const uint8_t *pkt, uint32_t len, struct netvsc_xfer *out);
 
-/* Range i (< nb_ranges) of a checked transfer: inside the receive buffer, not empty. */
-static inline struct netvsc_range
-netvsc_xfer_range(const struct netvsc_xfer *x, uint32_t i)
+/*
+ * Range i (< nb_ranges) of a transfer, checked as it is used (a bad one
+ * drops its message, not the transfer): inside the receive buffer of
+ * rxbuf_bytes, not empty.
+ */
+static inline enum netvsc_drop
+netvsc_xfer_range(const struct netvsc_xfer *x, uint32_t i, uint32_t rxbuf_bytes,
+		  struct netvsc_range *out)
 {
 	struct vmbus_xfer_range r;
 
 	memcpy(&r, x->ranges + (size_t)i * sizeof(r), sizeof(r));
-	return (struct netvsc_range){ .offset = r.byte_offset, .bytes = r.byte_count };
+	if (r.byte_count == 0 || !netvsc_range_fits(r.byte_offset, r.byte_count, rxbuf_bytes))
+		return NETVSC_DROP_RANGE_OUTSIDE_RXBUF;
+	*out = (struct netvsc_range){ .offset = r.byte_offset, .bytes = r.byte_count };
+	return NETVSC_DROP_NONE;
+}
+
+/* Range i's offset, unchecked: only for a prefetch hint, which never faults. */
+static inline uint32_t
+netvsc_xfer_range_hint(const struct netvsc_xfer *x, uint32_t i)
+{
+	struct vmbus_xfer_range r;
+
+	memcpy(&r, x->ranges + (size_t)i * sizeof(r), sizeof(r));
+	return r.byte_offset;
 }
 
 /*
