@@ -5,6 +5,7 @@
  * the spec's offsets; a happy path, each drop reason and the boundaries.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "netvsc_rx_parse.h"
@@ -194,6 +195,64 @@ test_packet_drop_reasons(void)
 	len = make_packet(m, 1, 60);
 	put32(m + 52, 20);				/* PPI data past its record */
 	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_BAD_RNDIS_MSG);
+	len = make_packet(m, 1, 60);
+	put32(m + 52, 8);				/* PPI data inside its header */
+	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_BAD_RNDIS_MSG);
+}
+
+/*
+ * A 16-byte record in a 12-byte PPI area at the message's very end: refused
+ * without reading past it (the buffer is exactly the message, for ASan).
+ */
+static void
+test_packet_ppi_record_past_area(void)
+{
+	uint32_t len = 44 + 60 + 12;
+	uint8_t *m = calloc(1, len);
+	struct netvsc_rx_info info;
+
+	EXPECT_TRUE(m != NULL);
+	if (m == NULL)
+		return;
+	put32(m, 1);
+	put32(m + 4, len);
+	put32(m + 8, 36);				/* frame right after the header */
+	put32(m + 12, 60);
+	put32(m + 28, 36 + 60);				/* PPI area after the frame */
+	put32(m + 32, 12);
+	put32(m + 104, 16);				/* record size: 4 past the area */
+	put32(m + 112, 12);
+	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_BAD_RNDIS_MSG);
+	free(m);
+}
+
+/* A record other than the usual 16 bytes (header, word) is read by its offset. */
+static void
+test_packet_unusual_ppi_layout(void)
+{
+	uint8_t m[512] = { 0 };
+	struct netvsc_rx_info info;
+	uint32_t data_off = 44 + 20;
+
+	put32(m, 1);
+	put32(m + 4, data_off + 60);
+	put32(m + 8, data_off - 8);
+	put32(m + 12, 60);
+	put32(m + 28, 36);				/* PPI area right after the header */
+	put32(m + 32, 20);
+	put32(m + 44, 20);				/* record size */
+	put32(m + 48, 8);				/* hash value */
+	put32(m + 52, 16);				/* word after 4 bytes of padding */
+	put32(m + 60, 0x55667788);
+	EXPECT_EQ(netvsc_rx_parse_packet(m, data_off + 60, &info), NETVSC_DROP_NONE);
+	EXPECT_EQ(info.ppis, NETVSC_RX_PPI_HASH);
+	EXPECT_EQ(info.hash, 0x55667788);
+	put32(m + 52, 12);				/* word right after the header */
+	put32(m + 56, 0x99aabbcc);
+	EXPECT_EQ(netvsc_rx_parse_packet(m, data_off + 60, &info), NETVSC_DROP_NONE);
+	EXPECT_EQ(info.hash, 0x99aabbcc);
+	put32(m + 52, 24);				/* word past the record */
+	EXPECT_EQ(netvsc_rx_parse_packet(m, data_off + 60, &info), NETVSC_DROP_BAD_RNDIS_MSG);
 }
 
 int
@@ -204,5 +263,7 @@ main(void)
 	RUN_TEST(test_rndis_header_checks_length);
 	RUN_TEST(test_packet_with_ppis);
 	RUN_TEST(test_packet_drop_reasons);
+	RUN_TEST(test_packet_unusual_ppi_layout);
+	RUN_TEST(test_packet_ppi_record_past_area);
 	TEST_EXIT();
 }

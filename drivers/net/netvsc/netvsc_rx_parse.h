@@ -168,10 +168,16 @@ netvsc_rx_parse_ppis(const uint8_t *area, uint32_t bytes, struct netvsc_rx_info 
 		if (bytes < sizeof(ppi))
 			return NETVSC_DROP_BAD_RNDIS_MSG;
 		memcpy(&ppi, area, sizeof(ppi));
-		/* sizeof(ppi) <= size <= bytes, data_offset in [sizeof(ppi), size]: one
-		 * unsigned compare each, as below sizeof(ppi) wraps to a large value. */
-		if (ppi.size - sizeof(ppi) > bytes - sizeof(ppi) || ppi.size % 4 != 0 ||
-		    ppi.data_offset - sizeof(ppi) > ppi.size - sizeof(ppi))
+		/*
+		 * The usual record, a word right after the header, passes in three
+		 * compares; any other must have sizeof(ppi) <= size <= bytes (size a
+		 * multiple of 4) and data_offset in [sizeof(ppi), size]: one unsigned
+		 * compare each, as below sizeof(ppi) wraps to a large value.
+		 */
+		if (!(ppi.size == sizeof(ppi) + 4 && ppi.data_offset == sizeof(ppi) &&
+		      bytes >= ppi.size) &&
+		    (ppi.size - sizeof(ppi) > bytes - sizeof(ppi) || ppi.size % 4 != 0 ||
+		     ppi.data_offset - sizeof(ppi) > ppi.size - sizeof(ppi)))
 			return NETVSC_DROP_BAD_RNDIS_MSG;
 		netvsc_rx_parse_ppi(area + ppi.data_offset, ppi.type, ppi.size - ppi.data_offset,
 				    out);
