@@ -128,9 +128,11 @@ struct netvsc_queue_stats {
 #define NETVSC_SIZE_BIN_LENGTHS	1519u
 extern uint8_t netvsc_size_bin[NETVSC_SIZE_BIN_LENGTHS];
 
+/* A frame's bytes and size bin; callers count packets once per burst. */
 static inline void
-netvsc_count_size(struct netvsc_queue_stats *st, uint32_t len)
+netvsc_count_frame(struct netvsc_queue_stats *st, uint32_t len)
 {
+	st->bytes += len;
 	st->size_bins[len < NETVSC_SIZE_BIN_LENGTHS ? netvsc_size_bin[len] :
 		      NETVSC_NB_SIZE_BINS - 1]++;
 }

@@ -211,8 +211,7 @@ rx_deliver(struct netvsc_rxq *rxq, struct rte_mbuf *m)
 {
 	if (likely(rxq->burst_n < rxq->burst_max)) {
 		rxq->burst[rxq->burst_n++] = m;
-		rxq->stats.bytes += m->pkt_len;
-		netvsc_count_size(&rxq->stats, m->pkt_len);
+		netvsc_count_frame(&rxq->stats, m->pkt_len);
 		return;
 	}
 	/* Reading stops short of a full queue (rx_full): this is a guard. */
@@ -542,18 +541,15 @@ static uint16_t
 rx_take_pending(struct netvsc_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	uint16_t n = RTE_MIN(nb_pkts, rxq->nb_pending), head = rxq->pending_head;
-	uint64_t bytes = 0;
 
 	/* Counted when the application gets them, as other PMDs count. */
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = rxq->pending[(head + i) % NETVSC_RX_PENDING_MAX];
 
-		bytes += m->pkt_len;
-		netvsc_count_size(&rxq->stats, m->pkt_len);
+		netvsc_count_frame(&rxq->stats, m->pkt_len);
 		pkts[i] = m;
 	}
 	rxq->stats.packets += n;
-	rxq->stats.bytes += bytes;
 	rxq->pending_head = (uint16_t)((head + n) % NETVSC_RX_PENDING_MAX);
 	rxq->nb_pending = (uint16_t)(rxq->nb_pending - n);
 	return n;

@@ -293,8 +293,7 @@ static void
 tx_count(struct netvsc_txq *txq, const struct rte_mbuf *m)
 {
 	txq->stats.packets++;
-	txq->stats.bytes += m->pkt_len;
-	netvsc_count_size(&txq->stats, m->pkt_len);
+	netvsc_count_frame(&txq->stats, m->pkt_len);
 }
 
 /*
@@ -307,7 +306,6 @@ static void
 tx_free_copied(struct netvsc_txq *txq, struct rte_mbuf **pkts, uint32_t n, bool sent)
 {
 	struct rte_mempool *mp;
-	uint64_t bytes = 0;
 	bool plain = true;
 
 	if (n == 0)
@@ -317,10 +315,8 @@ tx_free_copied(struct netvsc_txq *txq, struct rte_mbuf **pkts, uint32_t n, bool 
 		const struct rte_mbuf *m = pkts[i];
 		uint32_t refcnt_segs;
 
-		if (sent) {
-			bytes += m->pkt_len;
-			netvsc_count_size(&txq->stats, m->pkt_len);
-		}
+		if (sent)
+			netvsc_count_frame(&txq->stats, m->pkt_len);
 		/* refcnt and nb_segs are adjacent: both 1 reads the same in any byte order. */
 		RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, nb_segs) !=
 				 offsetof(struct rte_mbuf, refcnt) + sizeof(m->refcnt));
@@ -328,10 +324,8 @@ tx_free_copied(struct netvsc_txq *txq, struct rte_mbuf **pkts, uint32_t n, bool 
 		plain &= m->pool == mp && m->next == NULL && refcnt_segs == 0x00010001u &&
 			 RTE_MBUF_DIRECT(m);
 	}
-	if (sent) {
+	if (sent)
 		txq->stats.packets += n;
-		txq->stats.bytes += bytes;
-	}
 	if (plain)
 		rte_mempool_put_bulk(mp, (void **)pkts, n);
 	else
