@@ -57,7 +57,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct netvsc_rx_info info;
 			uint32_t type, len;
 
-			(void)netvsc_xfer_range_hint(&xfer, i);
+			if (netvsc_xfer_range_hint(&xfer, i, RXBUF_BYTES) >= RXBUF_BYTES)
+				abort();	/* a hint outside the buffer */
 			if (netvsc_xfer_range(&xfer, i, RXBUF_BYTES, &r) != NETVSC_DROP_NONE)
 				continue;
 			msg = rxbuf + r.offset;

@@ -12,7 +12,9 @@
 # Judges: the polling thread's CPU time (/proc/PID/task/PID/stat, not the
 # app's or hvsim's word) stays near zero over idle periods before and after
 # traffic; gen gets every frame back intact (its own sequence numbers and
-# CRCs); both queues received some; the app really slept and woke.
+# CRCs); both queues received some; the app really slept and woke; every
+# mbuf's port field is the port the app polled (the 2025 run receives by
+# zero-copy, as external mbufs).
 . "$(dirname "$0")/../lib/common.sh"
 
 APP=$BUILD/app/test/integration/rx_intr_app
@@ -36,12 +38,16 @@ idle_check() {
 		fail "$what: $((t1 - t0)) ticks over ${IDLE_S}s idle: the thread is not sleeping"
 }
 
+NIC0_UUID=5e1ec7ed-0000-4000-8000-000000000000	# hvsim's first NIC
+
+# run_abi ABI MODE [DEVARGS]
 run_abi() {
-	local abi=$1 mode=$2
+	local abi=$1 mode=$2 devargs=${3:-}
 	local run=/dev/shm/hvsim-rxintr.$$.$abi out=$TMP/rxintr-$abi.log pidf=$TMP/app-$abi.pid
 	"$HVSIM" run --run-dir "$run" --uio-abi "$abi" --queues 2 \
 		--nic "gen:count=$COUNT,rate=$(pace $RATE),size=128,flows=32,srcip,hold" -- \
-		"$APP" $(eal_args "$mode") -d "$PLUGIN_BUILD/drivers" \
+		"$APP" $(eal_args "$mode") ${devargs:+-a "vmbus:$NIC0_UUID,$devargs"} \
+		-d "$PLUGIN_BUILD/drivers" \
 		-d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so" \
 		-- --queues 2 --pid-file "$pidf" >"$out" 2>&1 &
 	local hv=$! pid
@@ -78,13 +84,18 @@ run_abi() {
 	# Traffic at $RATE/s leaves the app idle between frames: it must have slept
 	# and been woken many times, not once at the start.
 	[ "$wakeups" -ge 10 ] || fail "abi $abi: only $wakeups wake-ups over $sleeps sleeps"
+	# Every mbuf names the port it came from (the copy path's and, with
+	# zero-copy, the external mbufs').
+	echo "$line" | grep -q " wrong_port 0$" ||
+		fail "abi $abi${devargs:+ ($devargs)}: mbufs with another port: $line"
 }
 
 plugin_build_dir
 modes=$(test_modes)
 mode=va
 case $modes in *pa*) hugepages_reserve 256; mode=pa ;; esac
-for abi in 6.1 6.10 2025; do
-	run_abi "$abi" "$mode"
-done
-echo "rx interrupts: idle thread asleep, every frame forwarded under 6.1, 6.10 and 2025 ($mode)"
+run_abi 6.1 "$mode"
+run_abi 6.10 "$mode"
+run_abi 2025 "$mode" rx_extmbuf_enable=1,rx_copybreak=64	# 128-byte frames: zero-copy
+echo "rx interrupts: idle thread asleep, every frame forwarded under 6.1, 6.10 and 2025" \
+	"(zero-copy) ($mode)"

@@ -37,6 +37,7 @@ static struct {
 	uint64_t rx[APP_MAX_QUEUES];
 	uint64_t tx, tx_dropped;
 	uint64_t sleeps, wakeups, empty_wakeups;
+	uint64_t wrong_port;		/* mbufs whose port field is not the port polled */
 } count;
 
 static void
@@ -127,6 +128,8 @@ poll_round(uint16_t port)
 
 		count.rx[q] += nb;
 		got += nb;
+		for (uint16_t i = 0; i < nb; i++)
+			count.wrong_port += pkts[i]->port != port;
 		if (nb > 0)
 			send_back(port, q, pkts, nb);
 	}
@@ -183,8 +186,8 @@ report(uint16_t port)
 	for (uint16_t q = 0; q < opt.nb_queues; q++)
 		printf(" rxq%u %" PRIu64, q, count.rx[q]);
 	printf(" tx %" PRIu64 " tx_dropped %" PRIu64 " sleeps %" PRIu64 " wakeups %" PRIu64
-	       " empty_wakeups %" PRIu64 "\n", count.tx, count.tx_dropped, count.sleeps,
-	       count.wakeups, count.empty_wakeups);
+	       " empty_wakeups %" PRIu64 " wrong_port %" PRIu64 "\n", count.tx, count.tx_dropped,
+	       count.sleeps, count.wakeups, count.empty_wakeups, count.wrong_port);
 	if (rte_eth_stats_get(port, &st) == 0)
 		printf("rx_intr: port ipackets %" PRIu64 " opackets %" PRIu64 "\n",
 		       st.ipackets, st.opackets);

@@ -128,7 +128,7 @@ struct netvsc_queue_stats {
 #define NETVSC_SIZE_BIN_LENGTHS	1519u
 extern uint8_t netvsc_size_bin[NETVSC_SIZE_BIN_LENGTHS];
 
-/* A frame's bytes and size bin; callers count packets once per burst. */
+/* A frame's bytes and size bin (callers count its packet). */
 static inline void
 netvsc_count_frame(struct netvsc_queue_stats *st, uint32_t len)
 {

@@ -45,7 +45,8 @@ rxq_set_mbuf_rearm(struct netvsc_rxq *rxq)
 	rte_mbuf_refcnt_set(&m, 1);
 	RTE_BUILD_BUG_ON(sizeof(rxq->mbuf_rearm) != offsetof(struct rte_mbuf, port) +
 			 sizeof(m.port) - offsetof(struct rte_mbuf, rearm_data));
-	memcpy(&rxq->mbuf_rearm, &m.rearm_data, sizeof(rxq->mbuf_rearm));
+	memcpy(&rxq->mbuf_rearm, (const uint8_t *)&m + offsetof(struct rte_mbuf, rearm_data),
+	       sizeof(rxq->mbuf_rearm));
 }
 
 /* With stripping off, the host's VLAN PPI goes back into the frame: a copied frame. */

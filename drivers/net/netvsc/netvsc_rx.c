@@ -32,17 +32,19 @@ rx_mbuf_alloc(struct netvsc_rxq *rxq)
 {
 	struct rte_mbuf *m;
 
-	if (unlikely(rxq->nb_spare == 0)) {
-		if (rte_mempool_get_bulk(rxq->mp, (void **)rxq->spare, NETVSC_RX_SPARE_BULK) != 0)
-			return rte_pktmbuf_alloc(rxq->mp);	/* pool low: one at a time */
+	if (unlikely(rxq->nb_spare == 0) &&
+	    rte_mempool_get_bulk(rxq->mp, (void **)rxq->spare, NETVSC_RX_SPARE_BULK) == 0)
 		rxq->nb_spare = NETVSC_RX_SPARE_BULK;
-	}
-	m = rxq->spare[--rxq->nb_spare];
+	if (likely(rxq->nb_spare > 0))
+		m = rxq->spare[--rxq->nb_spare];
+	else if ((m = rte_mbuf_raw_alloc(rxq->mp)) == NULL)	/* pool low: one at a time */
+		return NULL;
 	/*
 	 * Raw from the pool, so next is NULL already (the pool's invariant, as
 	 * rte_mbuf_raw_alloc): data_off, refcnt, nb_segs and port in one store.
 	 */
-	memcpy(&m->rearm_data, &rxq->mbuf_rearm, sizeof(rxq->mbuf_rearm));
+	memcpy((uint8_t *)m + offsetof(struct rte_mbuf, rearm_data), &rxq->mbuf_rearm,
+	       sizeof(rxq->mbuf_rearm));
 	m->ol_flags = 0;
 	m->packet_type = 0;
 	m->vlan_tci = 0;
@@ -54,8 +56,8 @@ rx_mbuf_alloc(struct netvsc_rxq *rxq)
 
 /*
  * The last address of the receive buffer a fixed block may be read from
- * (it runs up to RX_COPY_BLOCK_MAX past a frame), or 0 when the queue's
- * mbufs have less room than a block.
+ * (it runs up to RX_COPY_BLOCK_MAX past a frame), or 0 (no block copies)
+ * when the queue's mbufs or the receive buffer are smaller than a block.
  */
 static inline uintptr_t
 rx_copy_block_limit(const struct netvsc_dev *dev, const struct netvsc_rxq *rxq)
@@ -277,7 +279,7 @@ netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, uint
 /*
  * The host wrote the receive slots from another core, so each one is a cache
  * miss: start the lines of a message (header, PPIs and a small frame) a few
- * messages before it is parsed. The ranges are validated already.
+ * messages before it is parsed, and checked.
  */
 #define NETVSC_RX_PREFETCH_AHEAD	4u
 
@@ -287,9 +289,10 @@ netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, uint
  * it never faults.
  */
 static inline void
-rx_prefetch_range(const uint8_t *rxbuf, const struct netvsc_xfer *xfer, uint32_t i)
+rx_prefetch_range(const uint8_t *rxbuf, uint32_t rxbuf_bytes, const struct netvsc_xfer *xfer,
+		  uint32_t i)
 {
-	const uint8_t *msg = rxbuf + netvsc_xfer_range_hint(xfer, i);
+	const uint8_t *msg = rxbuf + netvsc_xfer_range_hint(xfer, i, rxbuf_bytes);
 
 	rte_prefetch0(msg);
 	rte_prefetch0(msg + RTE_CACHE_LINE_SIZE);
@@ -320,14 +323,14 @@ rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *r
 		block_limit = rx_copy_block_limit(dev, rxq);
 	}
 	for (uint32_t i = 0; i < RTE_MIN(xfer.nb_ranges, NETVSC_RX_PREFETCH_AHEAD); i++)
-		rx_prefetch_range(rxbuf, &xfer, i);
+		rx_prefetch_range(rxbuf, rxbuf_bytes, &xfer, i);
 	for (uint32_t i = 0; i < xfer.nb_ranges; i++) {
 		struct netvsc_range r;
 		const uint8_t *msg;
 		uint32_t type, bytes;
 
 		if (i + NETVSC_RX_PREFETCH_AHEAD < xfer.nb_ranges)
-			rx_prefetch_range(rxbuf, &xfer, i + NETVSC_RX_PREFETCH_AHEAD);
+			rx_prefetch_range(rxbuf, rxbuf_bytes, &xfer, i + NETVSC_RX_PREFETCH_AHEAD);
 
 		why = netvsc_xfer_range(&xfer, i, rxbuf_bytes, &r);
 		if (why == NETVSC_DROP_NONE) {

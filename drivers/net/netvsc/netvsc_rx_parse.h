@@ -79,14 +79,17 @@ netvsc_xfer_range(const struct netvsc_xfer *x, uint32_t i, uint32_t rxbuf_bytes,
 	return NETVSC_DROP_NONE;
 }
 
-/* Range i's offset, unchecked: only for a prefetch hint, which never faults. */
+/*
+ * Range i's offset for a prefetch hint, before the range is checked: one
+ * inside the receive buffer (0 for one outside), so the hint stays there.
+ */
 static inline uint32_t
-netvsc_xfer_range_hint(const struct netvsc_xfer *x, uint32_t i)
+netvsc_xfer_range_hint(const struct netvsc_xfer *x, uint32_t i, uint32_t rxbuf_bytes)
 {
 	struct vmbus_xfer_range r;
 
 	memcpy(&r, x->ranges + (size_t)i * sizeof(r), sizeof(r));
-	return r.byte_offset;
+	return r.byte_offset < rxbuf_bytes ? r.byte_offset : 0;
 }
 
 /*

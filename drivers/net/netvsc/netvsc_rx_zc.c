@@ -152,6 +152,7 @@ netvsc_rx_zc_frame(struct netvsc_rxq *rxq, struct netvsc_rx_hold *h, const uint8
 	rte_pktmbuf_attach_extbuf(m, (void *)(uintptr_t)data, iova, (uint16_t)len, &h->shinfo);
 	m->data_len = (uint16_t)len;
 	m->pkt_len = len;
+	m->port = rxq->port_id;
 	rxq->stats.zero_copy++;
 	return m;
 }
