@@ -525,9 +525,24 @@ callgrind profiles of the ipp runs):
   pool in one `rte_mempool_put_bulk` when they are plain (direct, one
   segment, one pool, not shared; else `rte_pktmbuf_free_bulk`: it took
   about 45 a packet), counted in the same pass; one completion is read
-  per section of up to 8 frames. Still short of 0.5x on rx (234 against
-  the 187 it needs): what is left is spread thin over the gate, the copy,
-  the mbuf fields and the loop, a few instructions each.
+  per section of up to 8 frames. Third round, the same day (ipp-rx
+  234 -> 208, ipp-fwd 469 -> 442): a transfer's ranges are checked as
+  each is used, read again from the packet's private copy, instead of a
+  pass that copied them all into a 2 KiB array first (a bad range now
+  drops its own message; the others are delivered and the transfer is
+  completed); the usual PPI record (a word right after its 12-byte header)
+  passes in three compares before the general checks; the PPIs a message
+  carried are a bit set whose checksum and hash words default to 0 (no
+  verdict, no flag), so the offload flags need no branches; a new mbuf's
+  data offset, reference count, segment count and port are one 8-byte
+  store; the small-copy bound is worked out once per transfer; the
+  queue-full guard sits on the path to the queue only. Tried and not kept:
+  a table instead of the PPI type switch (+2), the spare count and burst
+  index in locals (+1: they spill anyway). Still short of 0.5x on rx (208
+  against the 187 it needs): the checks every message passes (about 65),
+  the mbuf's allocation, fields and counters (about 45), the copy (about
+  25), the range loop with its prefetches (about 20) and per-transfer work
+  (ring read, completion: about 25 a frame at 45 frames a transfer).
 
 ![Mpps vs frame size, 1 queue](perf-size.svg)
 
