@@ -27,6 +27,7 @@ static const char *const host_counter_names[HOST_CNT_MAX] = {
 	[HOST_CNT_NVSP_INIT_FAIL] = "nvsp_init_fail",
 	[HOST_CNT_NVSP_BAD_GPADL] = "nvsp_bad_gpadl",
 	[HOST_CNT_NVSP_BAD_SECTION] = "nvsp_bad_section",
+	[HOST_CNT_RXBUF_COMPLETIONS] = "rxbuf_completions",
 	[HOST_CNT_RXBUF_BAD_COMPLETION] = "rxbuf_bad_completion",
 	[HOST_CNT_RXBUF_FULL] = "rxbuf_full",
 	[HOST_CNT_RNDIS_NO_RXBUF] = "rndis_no_rxbuf",

@@ -31,6 +31,7 @@ enum host_count {
 	HOST_CNT_NVSP_INIT_FAIL,	/* INIT answered with failure */
 	HOST_CNT_NVSP_BAD_GPADL,	/* receive/send buffer GPADL not the device's */
 	HOST_CNT_NVSP_BAD_SECTION,	/* 107 send-buffer section index or size out of range */
+	HOST_CNT_RXBUF_COMPLETIONS,	/* guest completions that gave a transfer's slots back */
 	HOST_CNT_RXBUF_BAD_COMPLETION,	/* guest completion naming no outstanding transfer */
 	HOST_CNT_RXBUF_FULL,		/* reply dropped: no free receive-buffer slot */
 	HOST_CNT_RNDIS_NO_RXBUF,	/* reply dropped: no receive buffer connected */

@@ -64,6 +64,7 @@ enum fault_malformed {
 	MALFORMED_RANGES_OVERLAP,	/* two ranges naming the same message (well formed) */
 	MALFORMED_PPI_WRAP,		/* PPI offset + length wraps to inside the message */
 	MALFORMED_DATA_WRAP,		/* data offset + length wraps to inside the message */
+	MALFORMED_RANGES_MIDDLE_OUTSIDE,	/* three ranges, the middle one past the buffer */
 	MALFORMED_MAX
 };
 
@@ -78,6 +79,7 @@ static const char *const malformed_names[MALFORMED_MAX] = {
 	[MALFORMED_RANGES_MANY] = "ranges-many",
 	[MALFORMED_RANGES_HUGE_PKT] = "ranges-huge-packet",
 	[MALFORMED_RANGES_OVERLAP] = "ranges-overlap",
+	[MALFORMED_RANGES_MIDDLE_OUTSIDE] = "ranges-middle-outside",
 	[MALFORMED_PPI_WRAP] = "ppi-wrap",
 	[MALFORMED_DATA_WRAP] = "data-wrap",
 };
@@ -390,11 +392,13 @@ fault_write_rndis(uint8_t *msg, uint32_t frame_bytes, uint32_t written)
 
 /*
  * A transfer-page packet with the given set id and range count field, its
- * first nb_written ranges all a copy of range.
+ * first nb_written ranges all a copy of range but range 1, which is *middle
+ * when given.
  */
 static void
 fault_write_xfer(struct host_ctx *ctx, uint16_t id, uint32_t count,
-		 const struct vmbus_xfer_range *range, uint32_t nb_written, uint64_t xact_id)
+		 const struct vmbus_xfer_range *range, const struct vmbus_xfer_range *middle,
+		 uint32_t nb_written, uint64_t xact_id)
 {
 	const size_t at = sizeof(struct vmbus_chanpkt_hdr);
 	uint8_t ext[HOST_XFER_EXT_BYTES(FAULT_HUGE_RANGES)];
@@ -407,7 +411,7 @@ fault_write_xfer(struct host_ctx *ctx, uint16_t id, uint32_t count,
 	       sizeof(count));
 	for (uint32_t i = 0; i < nb_written; i++)
 		memcpy(ext + offsetof(struct vmbus_chanpkt_rxbuf, range) - at + i * sizeof(*range),
-		       range, sizeof(*range));
+		       i == 1 && middle != NULL ? middle : range, sizeof(*range));
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT;
 	msg.channel_type = NVSP_RNDIS_CHANNEL_DATA;
@@ -427,6 +431,8 @@ fault_nb_written(enum fault_malformed v)
 		return FAULT_HUGE_RANGES;
 	case MALFORMED_RANGES_OVERLAP:
 		return 2;
+	case MALFORMED_RANGES_MIDDLE_OUTSIDE:
+		return 3;
 	default:
 		return 1;
 	}
@@ -440,7 +446,7 @@ fault_inject_one(struct host_ctx *ctx, bool oversized, enum fault_malformed v)
 	uint32_t bytes = oversized ? FAULT_OVERSIZED_BYTES :
 			 (uint32_t)sizeof(struct rndis_packet_msg) + FAULT_FRAME_BYTES;
 	uint32_t nb_written = oversized ? 1 : fault_nb_written(v);
-	struct vmbus_xfer_range range;
+	struct vmbus_xfer_range range, outside;
 	struct rndis_packet_msg hdr;
 	uint32_t first, count = nb_written;
 	uint16_t id = rb->id;
@@ -454,10 +460,14 @@ fault_inject_one(struct host_ctx *ctx, bool oversized, enum fault_malformed v)
 	range.byte_count = fault_write_rndis(msg, bytes - (uint32_t)sizeof(hdr),
 					     oversized ? 64 : FAULT_FRAME_BYTES);
 	memcpy(&hdr, msg, sizeof(hdr));
+	/* The buffer's end, not the slots' (a partial slot may follow them). */
+	outside = (struct vmbus_xfer_range){
+		.byte_count = range.byte_count,
+		.byte_offset = (uint32_t)ctx->ch->dev->map_bytes[HVSIM_MAP_RECV_BUF],
+	};
 	switch (oversized ? MALFORMED_MAX : v) {
 	case MALFORMED_RANGE_OUTSIDE:
-		/* The buffer's end, not the slots' (a partial slot may follow them). */
-		range.byte_offset = (uint32_t)ctx->ch->dev->map_bytes[HVSIM_MAP_RECV_BUF];
+		range = outside;
 		break;
 	case MALFORMED_RANGE_COUNT_ZERO:
 		count = 0;
@@ -497,7 +507,9 @@ fault_inject_one(struct host_ctx *ctx, bool oversized, enum fault_malformed v)
 		break;
 	}
 	memcpy(msg, &hdr, sizeof(hdr));
-	fault_write_xfer(ctx, id, count, &range, nb_written, first);
+	fault_write_xfer(ctx, id, count, &range,
+			 v == MALFORMED_RANGES_MIDDLE_OUTSIDE && !oversized ? &outside : NULL,
+			 nb_written, first);
 	return true;
 }
 

@@ -484,8 +484,8 @@ host_nvsp_packet(struct host_ctx *ctx, const struct host_ring_pkt *pkt)
 	/* nvsp.md 1: requests come inband, and 107 also GPA-direct (inline part). */
 	if (pkt->hdr.type == VMBUS_CHANPKT_TYPE_COMP) {
 		/* rndis.md 9: the guest is done with one of our transfer-page packets. */
-		if (!host_rxbuf_release(&ctx->dev->rxbuf, pkt->hdr.xact_id))
-			ctx->cnt->n[HOST_CNT_RXBUF_BAD_COMPLETION]++;
+		ctx->cnt->n[host_rxbuf_release(&ctx->dev->rxbuf, pkt->hdr.xact_id) ?
+			    HOST_CNT_RXBUF_COMPLETIONS : HOST_CNT_RXBUF_BAD_COMPLETION]++;
 		return HOST_PKT_DONE;
 	}
 	if (pkt->hdr.type != VMBUS_CHANPKT_TYPE_INBAND && pkt->hdr.type != VMBUS_CHANPKT_TYPE_GPA)

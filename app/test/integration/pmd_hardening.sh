@@ -87,6 +87,12 @@ rx_packets() {
 # alive WHAT: testpmd still runs (a judge's value read from a dead one is empty).
 alive() { kill -0 "$HV" 2>/dev/null || { tail -30 "$OUT"; fail "testpmd died: $1"; }; }
 
+# completions: transfers the guest gave back (hvsim's count, all channels).
+completions() {
+	ctl counters | awk '{ for (i = 1; i < NF; i++) if ($i == "rxbuf_completions") n += $(i + 1) }
+		END { print n + 0 }'
+}
+
 fired() { ctl counters | awk -v k="$1" '$2 == "fault" && $3 == k { n = $7 } END { print n + 0 }'; }
 
 # expect_growth WHAT: RX-packets grows within 5 s (traffic continues).
@@ -348,6 +354,31 @@ if want ranges; then
 		bad-xfer ranges-huge-count
 	inject_expect "range past the receive buffer" rx_drop_range_outside_rxbuf 1 \
 		bad-xfer range-outside
+	# A bad range between two good ones (both naming one message) costs
+	# only its own message: with the gen held, RX-packets grows by 2 and
+	# hvsim counts the transfer completed (its slots given back).
+	#
+	# shown to fail by: netvsc_rx.c rx_xfer: `return` after a range's drop
+	# -> "a bad range between two good ones: RX-packets +1, completions +0,
+	# expected +2 and +1".
+	ctl gen 0 stop >/dev/null
+	sleep 0.3
+	rx0=$(rx_packets)
+	c0=$(completions)
+	inject_expect_held "a bad range between two good ones" rx_drop_range_outside_rxbuf \
+		bad-xfer ranges-middle-outside
+	for _ in $(seq 1 20); do
+		[ "$(rx_packets)" -ge $((rx0 + 2)) ] && [ "$(completions)" -ge $((c0 + 1)) ] && break
+		sleep 0.1
+	done
+	rx1=$(rx_packets)
+	c1=$(completions)
+	[ "$rx1" -eq $((rx0 + 2)) ] && [ "$c1" -eq $((c0 + 1)) ] ||
+		fail "a bad range between two good ones: RX-packets +$((rx1 - rx0)), completions" \
+			"+$((c1 - c0)), expected +2 and +1"
+	echo "ok: a bad range between two good ones: 2 frames delivered, the transfer completed"
+	ctl gen 0 start >/dev/null
+	expect_growth "a bad range between two good ones"
 	inject_expect "pageset id not ours" rx_drop_bad_xfer_header 1 bad-xfer pageset
 	# Overlapping ranges are not an error: each message is copied out.
 	arm bad-xfer ranges-overlap
