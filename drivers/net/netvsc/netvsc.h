@@ -154,7 +154,7 @@ struct netvsc_rxq {
 	uint8_t *pkt;			/* one channel packet, copied out of the ring */
 	struct rte_mbuf *rsc_head;	/* RSC fragments joined so far */
 	uint64_t mbuf_rearm;		/* a new mbuf's data_off, refcnt, nb_segs, port */
-	uint32_t copy_ppis;		/* NETVSC_RX_PPI_*: a frame with these is copied */
+	uint32_t copy_ppis;		/* NETVSC_RX_PPI_*: copied, then RSC join or tag back */
 	uint32_t seg_room;		/* frame bytes one of mp's mbufs holds */
 	uint16_t nb_spare;		/* raw mbufs taken from mp in bulk, not yet used */
 	struct rte_mbuf *spare[NETVSC_RX_SPARE_BULK];

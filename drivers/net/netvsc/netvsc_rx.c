@@ -42,10 +42,10 @@ rx_mbuf_alloc(struct netvsc_rxq *rxq)
 	/*
 	 * Raw from the pool, so next is NULL already (the pool's invariant, as
 	 * rte_mbuf_raw_alloc): data_off, refcnt, nb_segs and port in one store.
+	 * ol_flags are the caller's to set.
 	 */
 	memcpy((uint8_t *)m + offsetof(struct rte_mbuf, rearm_data), &rxq->mbuf_rearm,
 	       sizeof(rxq->mbuf_rearm));
-	m->ol_flags = 0;
 	m->packet_type = 0;
 	m->vlan_tci = 0;
 	return m;
@@ -96,6 +96,7 @@ rx_copy_chain(struct netvsc_rxq *rxq, const uint8_t *data, uint32_t len, uintptr
 	head = rx_mbuf_alloc(rxq);
 	if (head == NULL)
 		goto nombuf;
+	head->ol_flags = 0;
 	head->pkt_len = 0;
 	for (struct rte_mbuf *m = head; len > 0; prev = m, m = NULL) {
 		uint32_t n;
@@ -104,6 +105,7 @@ rx_copy_chain(struct netvsc_rxq *rxq, const uint8_t *data, uint32_t len, uintptr
 			rte_pktmbuf_free(head);
 			goto nombuf;
 		}
+		m->ol_flags = 0;
 		n = RTE_MIN(len, rxq->seg_room);
 		rx_copy_bytes(rte_pktmbuf_mtod(m, uint8_t *), data, n, block_limit);
 		m->data_len = (uint16_t)n;
@@ -157,8 +159,9 @@ static const uint64_t rx_csum_flags[RX_CSUM_BITS + 1] = {
 	RX_CSUM_FLAGS16(0), RX_CSUM_FLAGS16(16), RX_CSUM_FLAGS16(32), RX_CSUM_FLAGS16(48),
 };
 
-static inline void
-rx_set_offloads(struct rte_mbuf *m, const struct netvsc_rx_info *info)
+/* The rx fields of the host's PPIs set in m; returns its offload flags. */
+static inline uint64_t
+rx_offloads(struct rte_mbuf *m, const struct netvsc_rx_info *info)
 {
 	/* csum and hash are 0 when not sent: no verdict, no flag. */
 	uint64_t flags = rx_csum_flags[info->csum & RX_CSUM_BITS];
@@ -173,7 +176,7 @@ rx_set_offloads(struct rte_mbuf *m, const struct netvsc_rx_info *info)
 					 ((v & RNDIS_VLAN_PCP_MASK) << 13));
 		flags |= RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
 	}
-	m->ol_flags |= flags;
+	return flags;
 }
 
 /*
@@ -241,18 +244,24 @@ rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes,
 	data = msg + info.data_offset;	/* inside the message, which is inside rxbuf */
 	/* Zero-copy unless small, an RSC fragment, or the tag must go back into the frame. */
 	if (hold != NULL && info.data_bytes > rxq->dev->rx_copybreak &&
-	    (info.ppis & rxq->copy_ppis) == 0)
-		m = netvsc_rx_zc_frame(rxq, hold, data, info.data_bytes);
-	if (m == NULL)
+	    (info.ppis & rxq->copy_ppis) == 0 &&
+	    (m = netvsc_rx_zc_frame(rxq, hold, data, info.data_bytes)) != NULL) {
+		m->ol_flags |= rx_offloads(m, &info);	/* after the external buffer's */
+	} else {
 		m = rx_copy_frame(rxq, data, info.data_bytes, block_limit);
-	if (m == NULL)
-		return;
-	rx_set_offloads(m, &info);
-	if ((info.ppis & NETVSC_RX_PPI_PKT_ID) && (m = rx_rsc_join(rxq, m, info.pkt_id_flags)) == NULL)
-		return;
-	if ((m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED) && !rxq->vlan_strip &&
-	    rte_vlan_insert(&m) == 0)
-		m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED);
+		if (m == NULL)
+			return;
+		m->ol_flags = rx_offloads(m, &info);
+	}
+	/* Rare: an RSC fragment, or a tag to put back into the frame (copy_ppis). */
+	if (unlikely(info.ppis & rxq->copy_ppis)) {
+		if ((info.ppis & NETVSC_RX_PPI_PKT_ID) &&
+		    (m = rx_rsc_join(rxq, m, info.pkt_id_flags)) == NULL)
+			return;
+		if ((m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED) && !rxq->vlan_strip &&
+		    rte_vlan_insert(&m) == 0)
+			m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED);
+	}
 	rx_deliver(rxq, m);
 }
 
