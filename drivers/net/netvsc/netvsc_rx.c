@@ -26,15 +26,22 @@ rx_drop(struct netvsc_rxq *rxq, enum netvsc_drop why)
 	rxq->stats.errors++;
 }
 
+/* Spares from the pool in bulk, once every NETVSC_RX_SPARE_BULK frames. */
+static __rte_noinline void
+rx_spare_refill(struct netvsc_rxq *rxq)
+{
+	if (rte_mempool_get_bulk(rxq->mp, (void **)rxq->spare, NETVSC_RX_SPARE_BULK) == 0)
+		rxq->nb_spare = NETVSC_RX_SPARE_BULK;
+}
+
 /* An mbuf for a copy: from the queue's spares, refilled from the pool in bulk. */
 static __rte_always_inline struct rte_mbuf *
 rx_mbuf_alloc(struct netvsc_rxq *rxq)
 {
 	struct rte_mbuf *m;
 
-	if (unlikely(rxq->nb_spare == 0) &&
-	    rte_mempool_get_bulk(rxq->mp, (void **)rxq->spare, NETVSC_RX_SPARE_BULK) == 0)
-		rxq->nb_spare = NETVSC_RX_SPARE_BULK;
+	if (unlikely(rxq->nb_spare == 0))
+		rx_spare_refill(rxq);
 	if (likely(rxq->nb_spare > 0))
 		m = rxq->spare[--rxq->nb_spare];
 	else if ((m = rte_mbuf_raw_alloc(rxq->mp)) == NULL)	/* pool low: one at a time */
