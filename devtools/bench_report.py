@@ -526,7 +526,7 @@ callgrind profiles of the ipp runs):
   segment, one pool, not shared; else `rte_pktmbuf_free_bulk`: it took
   about 45 a packet), counted in the same pass; one completion is read
   per section of up to 8 frames. Third round, the same day (ipp-rx
-  234 -> 208, ipp-fwd 469 -> 442): a transfer's ranges are checked as
+  234 -> 205, ipp-fwd 469 -> 439): a transfer's ranges are checked as
   each is used, read again from the packet's private copy, instead of a
   pass that copied them all into a 2 KiB array first (a bad range now
   drops its own message; the others are delivered and the transfer is
@@ -535,10 +535,12 @@ callgrind profiles of the ipp runs):
   carried are a bit set whose checksum and hash words default to 0 (no
   verdict, no flag), so the offload flags need no branches; a new mbuf's
   data offset, reference count, segment count and port are one 8-byte
-  store; the small-copy bound is worked out once per transfer; the
-  queue-full guard sits on the path to the queue only. Tried and not kept:
+  store, and a copied frame's offload flags another; RSC joining and tag
+  re-insertion sit behind one test of the PPI bits; the small-copy bound
+  is worked out once per transfer; the queue-full guard sits on the path
+  to the queue only. Tried and not kept:
   a table instead of the PPI type switch (+2), the spare count and burst
-  index in locals (+1: they spill anyway). Still short of 0.5x on rx (208
+  index in locals (+1: they spill anyway). Still short of 0.5x on rx (205
   against the 187 it needs): the checks every message passes (about 65),
   the mbuf's allocation, fields and counters (about 45), the copy (about
   25), the range loop with its prefetches (about 20) and per-transfer work
