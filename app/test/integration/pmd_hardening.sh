@@ -17,7 +17,8 @@
 # Every case says how it was shown to fail: the check it guards was removed
 # from the PMD (locally, then restored), the build rebuilt and the case run.
 # CASES="ring xact ..." runs some cases only (the leak check needs "leak");
-# KEEP_LOG=FILE keeps the last testpmd log.
+# KEEP_LOG=FILE keeps the last testpmd log. Runs in PA mode as root (as on
+# Hyper-V), else VA.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/mbuf_check.sh"
 
@@ -163,7 +164,7 @@ start_testpmd() {
 	mkfifo "$TMP/in.$$" 2>/dev/null
 	"$HVSIM" run --run-dir "$RUN" "$@" \
 		--nic "gen:count=0,size=64,rate=$(pace 20000),hold" -- \
-		stdbuf -o0 "$TESTPMD" $(eal_args va) -d "$PLUGIN_BUILD/drivers" \
+		stdbuf -o0 "$TESTPMD" $(eal_args "$MODE") -d "$PLUGIN_BUILD/drivers" \
 		-d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so" \
 		-- --total-num-mbufs=16384 --txd=$TXD -i <"$TMP/in.$$" >"$OUT" 2>&1 &
 	HV=$!
@@ -184,6 +185,10 @@ quit_testpmd() {
 }
 
 plugin_build_dir
+# PA (hugepages, IOVA as physical addresses) as on Hyper-V when root can
+# reserve them; VA otherwise.
+MODE=va
+case $(test_modes) in *pa*) hugepages_reserve 256; MODE=pa ;; esac
 at_exit "rm -rf $RUN"
 [ -n "${KEEP_LOG:-}" ] && at_exit "cp $OUT $KEEP_LOG"	# KEEP_LOG=FILE: testpmd's log
 at_exit "exec 3>&-"

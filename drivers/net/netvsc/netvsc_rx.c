@@ -103,7 +103,6 @@ rx_copy_chain(struct netvsc_rxq *rxq, const uint8_t *data, uint32_t len, uintptr
 	head = rx_mbuf_alloc(rxq);
 	if (head == NULL)
 		goto nombuf;
-	head->ol_flags = 0;
 	head->pkt_len = 0;
 	for (struct rte_mbuf *m = head; len > 0; prev = m, m = NULL) {
 		uint32_t n;
@@ -319,10 +318,9 @@ static void
 rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *rxq,
 	const uint8_t *pkt, uint32_t len)
 {
-	struct netvsc_xfer view;
-	enum netvsc_drop why = netvsc_rx_parse_xfer(pkt, len, &view);
-	/* Copies the loop keeps in registers: stores through mbufs may alias the originals. */
-	const struct netvsc_xfer xfer = view;
+	struct netvsc_xfer xfer;
+	enum netvsc_drop why = netvsc_rx_parse_xfer(pkt, len, &xfer);
+	/* Locals the loop keeps in registers: stores through mbufs may alias dev's. */
 	const uint8_t *rxbuf = dev->rxbuf;
 	uint32_t rxbuf_bytes = dev->rxbuf_bytes;
 	struct netvsc_rx_hold *hold = NULL;
