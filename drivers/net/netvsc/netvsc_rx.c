@@ -318,9 +318,9 @@ static void
 rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *rxq,
 	const uint8_t *pkt, uint32_t len)
 {
-	struct netvsc_xfer xfer;
-	enum netvsc_drop why = netvsc_rx_parse_xfer(pkt, len, &xfer);
-	/* Locals the loop keeps in registers: stores through mbufs may alias dev's. */
+	struct netvsc_xfer view;
+	enum netvsc_drop why = netvsc_rx_parse_xfer(pkt, len, &view);
+	/* Locals the loop keeps in registers: stores through mbufs may alias dev's or view. */
 	const uint8_t *rxbuf = dev->rxbuf;
 	uint32_t rxbuf_bytes = dev->rxbuf_bytes;
 	struct netvsc_rx_hold *hold = NULL;
@@ -330,6 +330,7 @@ rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *r
 		netvsc_ctl_drop(dev, why, "transfer-page packet");
 		return;		/* unparsable: no id we can trust to complete */
 	}
+	const struct netvsc_xfer xfer = view;	/* set whole, now it parsed */
 	if (!dev->started)
 		rxq = NULL;		/* frames have nowhere to go */
 	if (rxq != NULL) {
