@@ -119,6 +119,31 @@ test_rndis_header_checks_length(void)
 	EXPECT_EQ(netvsc_rx_parse_rndis(msg, 4, &type, &len), NETVSC_DROP_BAD_RNDIS_MSG);
 }
 
+/* The data path's shortcut takes a PACKET of 44..range bytes and nothing else. */
+static void
+test_rndis_is_packet(void)
+{
+	uint8_t msg[64] = { 0 };
+	uint32_t len = 0;
+
+	put32(msg, 1);					/* PACKET */
+	put32(msg + 4, 60);
+	EXPECT_TRUE(netvsc_rx_is_packet(msg, 64, &len));
+	EXPECT_EQ(len, 60);
+	EXPECT_TRUE(netvsc_rx_is_packet(msg, 60, &len));
+	EXPECT_FALSE(netvsc_rx_is_packet(msg, 59, &len));	/* longer than its range */
+	put32(msg + 4, 44);
+	EXPECT_TRUE(netvsc_rx_is_packet(msg, 44, &len));
+	put32(msg + 4, 43);				/* shorter than a PACKET header */
+	EXPECT_FALSE(netvsc_rx_is_packet(msg, 64, &len));
+	put32(msg + 4, 0);
+	EXPECT_FALSE(netvsc_rx_is_packet(msg, 64, &len));
+	put32(msg + 4, 60);
+	EXPECT_FALSE(netvsc_rx_is_packet(msg, 43, &len));	/* range too short to read */
+	put32(msg, 7);					/* INDICATE: the general gate's */
+	EXPECT_FALSE(netvsc_rx_is_packet(msg, 64, &len));
+}
+
 /* RNDIS PACKET (rndis.md 6): 44-byte header, offsets from byte 8, PPIs of 12 + data. */
 static uint32_t
 make_packet(uint8_t *m, uint32_t nb_ppi, uint32_t frame_bytes)
@@ -261,6 +286,7 @@ main(void)
 	RUN_TEST(test_xfer_happy_path);
 	RUN_TEST(test_xfer_drop_reasons);
 	RUN_TEST(test_rndis_header_checks_length);
+	RUN_TEST(test_rndis_is_packet);
 	RUN_TEST(test_packet_with_ppis);
 	RUN_TEST(test_packet_drop_reasons);
 	RUN_TEST(test_packet_unusual_ppi_layout);

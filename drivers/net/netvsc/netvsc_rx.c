@@ -234,7 +234,7 @@ rx_deliver(struct netvsc_rxq *rxq, struct rte_mbuf *m)
 	rxq->pending[(rxq->pending_head + rxq->nb_pending++) % NETVSC_RX_PENDING_MAX] = m;
 }
 
-static void
+static __rte_always_inline void
 rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes,
 		struct netvsc_rx_hold *hold, uintptr_t block_limit)
 {
@@ -314,6 +314,27 @@ rx_prefetch_range(const uint8_t *rxbuf, uint32_t rxbuf_bytes, const struct netvs
 	rte_prefetch0(msg + 2 * RTE_CACHE_LINE_SIZE);
 }
 
+/*
+ * A message the usual-data test did not take: through the general gate to
+ * the control path, or dropped (a frame while stopped, a bad header).
+ */
+static __rte_noinline void
+rx_other_message(struct netvsc_dev *dev, struct netvsc_rxq *rxq, const uint8_t *msg,
+		 uint32_t range_bytes, struct netvsc_rx_hold *hold, uintptr_t block_limit)
+{
+	uint32_t type, bytes;
+	enum netvsc_drop why = netvsc_rx_parse_rndis(msg, range_bytes, &type, &bytes);
+
+	if (why != NETVSC_DROP_NONE)
+		netvsc_ctl_drop(dev, why, "RNDIS message of a transfer");
+	else if (type != RNDIS_MSG_PACKET)
+		netvsc_ctl_on_rndis(dev, msg, type, bytes);
+	else if (rxq != NULL)
+		rx_data_message(rxq, msg, bytes, hold, block_limit);	/* its own gate drops it */
+	else
+		netvsc_ctl_drop(dev, NETVSC_DROP_DATA_WHILE_STOPPED, "frame with no queue");
+}
+
 static void
 rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *rxq,
 	const uint8_t *pkt, uint32_t len)
@@ -342,24 +363,21 @@ rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *r
 	for (uint32_t i = 0; i < xfer.nb_ranges; i++) {
 		struct netvsc_range r;
 		const uint8_t *msg;
-		uint32_t type, bytes;
+		uint32_t bytes;
 
 		if (i + NETVSC_RX_PREFETCH_AHEAD < xfer.nb_ranges)
 			rx_prefetch_range(rxbuf, rxbuf_bytes, &xfer, i + NETVSC_RX_PREFETCH_AHEAD);
 
 		why = netvsc_xfer_range(&xfer, i, rxbuf_bytes, &r);
-		if (why == NETVSC_DROP_NONE) {
-			msg = rxbuf + r.offset;
-			why = netvsc_rx_parse_rndis(msg, r.bytes, &type, &bytes);
+		if (why != NETVSC_DROP_NONE) {
+			netvsc_ctl_drop(dev, why, "range of a transfer");
+			continue;
 		}
-		if (why != NETVSC_DROP_NONE)
-			netvsc_ctl_drop(dev, why, "range or RNDIS message of a transfer");
-		else if (type != RNDIS_MSG_PACKET)
-			netvsc_ctl_on_rndis(dev, msg, type, bytes);
-		else if (rxq != NULL)
+		msg = rxbuf + r.offset;
+		if (likely(rxq != NULL && netvsc_rx_is_packet(msg, r.bytes, &bytes)))
 			rx_data_message(rxq, msg, bytes, hold, block_limit);
 		else
-			netvsc_ctl_drop(dev, NETVSC_DROP_DATA_WHILE_STOPPED, "frame with no queue");
+			rx_other_message(dev, rxq, msg, r.bytes, hold, block_limit);
 	}
 	if (hold == NULL || !netvsc_rx_zc_end(rxq, hold))
 		netvsc_rx_complete_xfer(dev, chan, xfer.xact_id);

@@ -111,6 +111,25 @@ netvsc_rx_parse_rndis(const uint8_t *msg, uint32_t range_bytes, uint32_t *type, 
 	return NETVSC_DROP_NONE;
 }
 
+/*
+ * The usual message, in fewer compares: an RNDIS PACKET whose length lies
+ * in [header of a PACKET, range_bytes]. false: anything else, for the
+ * general gate (netvsc_rx_parse_rndis); true: its length in *length.
+ */
+static inline bool
+netvsc_rx_is_packet(const uint8_t *msg, uint32_t range_bytes, uint32_t *length)
+{
+	const uint32_t least = sizeof(struct rndis_packet_msg);
+	struct rndis_msg_hdr hdr;
+
+	if (range_bytes < least)
+		return false;
+	memcpy(&hdr, msg, sizeof(hdr));
+	*length = hdr.length;
+	/* One unsigned compare: below least wraps to a large value. */
+	return hdr.type == RNDIS_MSG_PACKET && hdr.length - least <= range_bytes - least;
+}
+
 /* The PPIs an RNDIS data message carried: netvsc_rx_info.ppis. */
 #define NETVSC_RX_PPI_CSUM	(1u << 0)
 #define NETVSC_RX_PPI_VLAN	(1u << 1)
@@ -129,16 +148,10 @@ struct netvsc_rx_info {
 	uint32_t pkt_id_flags;		/* RNDIS_PKT_ID_*: an RSC fragment */
 };
 
-/* One PPI's data (data_bytes of it at rec); one too short to read is ignored. */
+/* One PPI's word (its data's first four bytes) into out. */
 static inline void
-netvsc_rx_parse_ppi(const uint8_t *rec, uint32_t type, uint32_t data_bytes,
-		    struct netvsc_rx_info *out)
+netvsc_rx_parse_ppi(uint32_t type, uint32_t word, struct netvsc_rx_info *out)
 {
-	uint32_t word;
-
-	if (data_bytes < sizeof(word))
-		return;
-	memcpy(&word, rec, sizeof(word));
 	switch (type) {
 	case RNDIS_PPI_CSUM:
 		out->ppis |= NETVSC_RX_PPI_CSUM;
@@ -167,23 +180,35 @@ netvsc_rx_parse_ppis(const uint8_t *area, uint32_t bytes, struct netvsc_rx_info 
 {
 	while (bytes > 0) {
 		struct rndis_ppi ppi;
+		uint32_t word;
 
+		/* The usual record, a word right after the header: three compares. */
+		if (bytes >= sizeof(ppi) + sizeof(word)) {
+			memcpy(&ppi, area, sizeof(ppi));
+			if (ppi.size == sizeof(ppi) + sizeof(word) && ppi.data_offset == sizeof(ppi)) {
+				memcpy(&word, area + sizeof(ppi), sizeof(word));
+				netvsc_rx_parse_ppi(ppi.type, word, out);
+				area += ppi.size;
+				bytes -= ppi.size;
+				continue;
+			}
+		}
 		if (bytes < sizeof(ppi))
 			return NETVSC_DROP_BAD_RNDIS_MSG;
 		memcpy(&ppi, area, sizeof(ppi));
 		/*
-		 * The usual record, a word right after the header, passes in three
-		 * compares; any other must have sizeof(ppi) <= size <= bytes (size a
-		 * multiple of 4) and data_offset in [sizeof(ppi), size]: one unsigned
-		 * compare each, as below sizeof(ppi) wraps to a large value.
+		 * Any other: sizeof(ppi) <= size <= bytes (size a multiple of 4) and
+		 * data_offset in [sizeof(ppi), size]; one unsigned compare each, as
+		 * below sizeof(ppi) wraps to a large value. Data shorter than a
+		 * word is ignored.
 		 */
-		if (!(ppi.size == sizeof(ppi) + 4 && ppi.data_offset == sizeof(ppi) &&
-		      bytes >= ppi.size) &&
-		    (ppi.size - sizeof(ppi) > bytes - sizeof(ppi) || ppi.size % 4 != 0 ||
-		     ppi.data_offset - sizeof(ppi) > ppi.size - sizeof(ppi)))
+		if (ppi.size - sizeof(ppi) > bytes - sizeof(ppi) || ppi.size % 4 != 0 ||
+		    ppi.data_offset - sizeof(ppi) > ppi.size - sizeof(ppi))
 			return NETVSC_DROP_BAD_RNDIS_MSG;
-		netvsc_rx_parse_ppi(area + ppi.data_offset, ppi.type, ppi.size - ppi.data_offset,
-				    out);
+		if (ppi.size - ppi.data_offset >= sizeof(word)) {
+			memcpy(&word, area + ppi.data_offset, sizeof(word));
+			netvsc_rx_parse_ppi(ppi.type, word, out);
+		}
 		area += ppi.size;
 		bytes -= ppi.size;
 	}
