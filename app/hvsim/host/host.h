@@ -181,13 +181,6 @@ int host_rxbuf_alloc(struct host_rxbuf *rb, uint32_t bytes, uint32_t *first);
 bool host_rxbuf_release(struct host_rxbuf *rb, uint64_t xact_id);
 /* Make the run at first part of the transfer whose last run so far is at prev. */
 void host_rxbuf_link(struct host_rxbuf *rb, uint32_t prev, uint32_t first);
-/*
- * Copy len bytes into the receive buffer; a large frame's whole cache lines
- * with streaming stores (see host_rxbuf.c). host_rxbuf_publish_fence: before
- * a transfer naming such bytes is written to the ring.
- */
-void host_rxbuf_write(uint8_t *dst, const uint8_t *src, uint32_t len);
-void host_rxbuf_publish_fence(void);
 
 /*
  * nvsp.md 3.10: a guest 107's RNDIS bytes (send-buffer section, then GPA

@@ -161,7 +161,7 @@ rx_write_msg(uint8_t *out, uint32_t msg_len, const struct hvsim_frame *f,
 		memcpy(at, f->data, 12);
 		memcpy(at + 12, f->data + 16, f->len - 16);
 	} else {
-		host_rxbuf_write(at, f->data, f->len);
+		memcpy(at, f->data, f->len);
 	}
 }
 
@@ -272,7 +272,6 @@ rx_lanes_flush(struct host_ctx *ctx, struct rx_lane *lanes, uint32_t nb_lanes)
 {
 	struct hvsim_device *vdev = ctx->ch->dev;
 
-	host_rxbuf_publish_fence();
 	for (uint32_t c = 0; c < nb_lanes; c++) {
 		struct rx_lane *l = &lanes[c];
 		struct host_ctx lctx = { ctx->sim, &vdev->chan[c], ctx->dev, l->wr, l->cnt };

@@ -6,10 +6,8 @@
  * What goes in a slot and the packets that name it are host_nvsp.c's.
  */
 #include <stdlib.h>
-#include <string.h>
 #if defined(__x86_64__)
 #include <cpuid.h>
-#include <immintrin.h>
 #endif
 
 #include "host.h"
@@ -183,45 +181,4 @@ host_rxbuf_release(struct host_rxbuf *rb, uint64_t xact_id)
 	for (uint32_t k = 0; k < rb->nb_slots && cur != HOST_RXBUF_NO_NEXT; k++)
 		cur = rxbuf_free_run(rb, cur);
 	return true;
-}
-
-/*
- * From this size, a frame's whole lines go to the buffer with streaming
- * stores: plain stores must first take each line back from the guest's core,
- * which read it last (a cache-to-cache miss a line, the host's bound at
- * 1518 B); streaming ones need no read. Small frames: plain stores (their
- * few lines are prefetched for writing, and the guest reads them at once).
- */
-#define HOST_RXBUF_STREAM_MIN	256u
-
-void
-host_rxbuf_write(uint8_t *dst, const uint8_t *src, uint32_t len)
-{
-#if defined(__x86_64__)
-	uint8_t *line = (uint8_t *)(((uintptr_t)dst + 63u) & ~(uintptr_t)63u);
-	uint8_t *end = dst + len, *last = (uint8_t *)((uintptr_t)end & ~(uintptr_t)63u);
-
-	if (len < HOST_RXBUF_STREAM_MIN || line >= last) {
-		memcpy(dst, src, len);
-		return;
-	}
-	memcpy(dst, src, (size_t)(line - dst));
-	src += line - dst;
-	for (; line < last; line += 64, src += 64) {
-		for (int i = 0; i < 4; i++)
-			_mm_stream_si128((__m128i *)(void *)(line + 16 * i),
-					 _mm_loadu_si128((const __m128i *)(const void *)(src + 16 * i)));
-	}
-	memcpy(last, src, (size_t)(end - last));
-#else
-	memcpy(dst, src, len);
-#endif
-}
-
-void
-host_rxbuf_publish_fence(void)
-{
-#if defined(__x86_64__)
-	_mm_sfence();	/* streaming stores are not ordered with the ring's index */
-#endif
 }
