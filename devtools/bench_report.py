@@ -482,7 +482,8 @@ callgrind profiles of the ipp runs):
   4096 and 8192 slots gave less at 1518 B and a spread too wide to judge.
   The slot lines then move from core to core instead of from memory, which
   pays only when the cores are close. Where a real host puts frames is its
-  own business; the guest is the same either way. tx 1518 B: gathering
+  own business; the guest is the same either way. tx 1518 B by GPA page
+  ranges (DPDK's tx_copybreak of 512, ours until 2026-11-27): gathering
   the guest's frame (`host_nvsp_gather`, an inlined `rep movsq`) is about
   three quarters of hvsim's time, half of it stalled on the frame's first
   line. Tried by hand and not kept (2026-11-27): reading the next packet's
@@ -490,7 +491,20 @@ callgrind profiles of the ipp runs):
   one is copied, and prefetching each page piece before copying it. The
   stall moved from the first line to the last, the rate did not (ours 2.1
   against 2.3 Mpps, 4 runs each): the copy is bound by moving the lines
-  between the cores, not by waiting for the first one.
+  between the cores, not by waiting for the first one. What changed it
+  is the guest: our tx_copybreak now defaults to a send section (6144 B),
+  so a 1518 B frame is copied into a section, four to a section, which
+  the host reads from the guest's cache and completes four frames at a
+  time; by hand, 2026-11-27 (ours, 3 runs each, copybreak 6144 against
+  512): tx 1518 B 4.96 and 5.94 against 2.20 and 2.44 Mpps on 1 queue,
+  3.00 against 1.92 on 4; fwd 1518 B within its spread (1.49 and 1.69
+  against 1.62 and 1.77). The ref keeps its own default (512), as a user
+  gets it; `tx-copybreak-512` below is ours with DPDK's setting.
+- Tried again and dropped, 2026-11-27: streaming (non-temporal) stores
+  for frames of 256 B and more only (small ones as before). rx 1518 B rose
+  from about 2.9 to about 5 Mpps on both sides, now guest-bound (hvsim
+  counted `rx_no_slot`), but fwd fell: ours 1518 B 1.9 -> 0.45 Mpps, and
+  the ref's fwd 512 B stalled (0.002 Mpps) as in the first trial.
 - Found and fixed earlier: gen checked every frame coming back with a
   byte-at-a-time CRC-32 and a 16-bit checksum loop, 47 % of hvsim's time
   at 1518 B, which held fwd at 0.27 Mpps for both PMDs. It now compares
@@ -540,11 +554,22 @@ callgrind profiles of the ipp runs):
   is worked out once per transfer; the queue-full guard sits on the path
   to the queue only. Tried and not kept:
   a table instead of the PPI type switch (+2), the spare count and burst
-  index in locals (+1: they spill anyway). Still short of 0.5x on rx (205
-  against the 187 it needs): the checks every message passes (about 65),
-  the mbuf's allocation, fields and counters (about 45), the copy (about
-  25), the range loop with its prefetches (about 20) and per-transfer work
-  (ring read, completion: about 25 a frame at 45 frames a transfer).
+  index in locals (+1: they spill anyway). Fourth round, 2026-11-27
+  (ipp-rx 211 -> 201): the transfer's checked view is copied into a
+  const local again once it parsed (a review had made the loop read it
+  through memory after every mbuf store: +6); the usual data message (an
+  RNDIS PACKET of 44 bytes up to its range) is taken in three compares
+  and everything else goes through the general gate out of line; the
+  usual PPI record's word is read without the general record checks.
+  Tried and not kept: leaving the VLAN and packet-id words unset unless
+  sent (-2, but GCC cannot see they are read only then and warns). Still
+  short of 0.5x on rx (201 against the 187 it needs): the checks every
+  message passes (about 60), the mbuf's allocation, fields and counters
+  (about 45), the copy (about 25), the range loop with its prefetches
+  (about 20) and per-transfer work (ring read, completion: about 25 a
+  frame at 45 frames a transfer). The locals the loop keeps (the range
+  array, the buffer's size, the zero-copy hold, the copy bound) no longer
+  all fit in registers: about 10 a frame are spills and reloads.
 
 ![Mpps vs frame size, 1 queue](perf-size.svg)
 

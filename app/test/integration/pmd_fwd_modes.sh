@@ -9,7 +9,7 @@
 #   phase    NIC (backend)                  testpmd engine
 #   mac      nic0 gen 64 B    <-> port --> mac     (frames back to gen)
 #            nic5 pcap in/out <-> port --> mac     (MACs judged in out.pcap)
-#   macswap  nic1 gen 1518 B  <-> port --> macswap (GPA page-range sends)
+#   macswap  nic1 gen 1518 B  <-> port --> macswap (four frames to a send section)
 #            nic6 pcap in/out <-> port --> macswap
 #   csum     nic2 gen 512 B, badcsum <-> port --> csum, IP/UDP checksum by hw
 #   rxonly   nic3 gen 256 B    --> port --> rxonly

@@ -5,9 +5,10 @@
 #
 #   hvsim gen --rx--> net_netvsc (ours) --testpmd io fwd--> net_netvsc --tx--> hvsim gen
 #
-# 64-byte frames go through send-buffer sections, 1518-byte ones by GPA page
-# ranges (guest-physical addresses in PA mode: the bug class that corrupts
-# memory on Hyper-V). Judges: every frame carries a sequence number and a CRC that gen checks on
+# 64- and 1518-byte frames go through send-buffer sections (several to one),
+# 1518-byte ones with tx_copybreak=512 and jumbo ones by GPA page ranges
+# (guest-physical addresses in PA mode: the bug class that corrupts memory
+# on Hyper-V). Judges: every frame carries a sequence number and a CRC that gen checks on
 # return (lost/reordered/corrupt must be 0), and testpmd's own counters must
 # equal what hvsim says it sent and received; the mempool's in-use count is
 # back to where it started (zero-copy mbufs returned their slots and themselves).
@@ -16,7 +17,7 @@
 
 run_case() {
 	local mode=$1 count=$2 size=$3 rate=$4 extra=${5:-} devargs=${6:-}
-	local tag=$mode-$size${devargs:+-zc}
+	local tag=$mode-$size${devargs:+-${devargs//[=,]/-}}
 	local run=/dev/shm/hvsim-pmdio.$$.$tag out=$TMP/io-$tag.log
 	plugin_build_dir
 	mkfifo "$TMP/in-$tag"
@@ -41,6 +42,7 @@ run_case() {
 		"$HVSIM" ctl --run-dir "$run" counters | grep -q "back $count," && break
 		sleep 0.5
 	done
+	"$HVSIM" ctl --run-dir "$run" counters >"$TMP/counters-$tag" || fail "$mode: counters"
 	echo "stop" >&3
 	echo "show port xstats 0" >&3
 	echo "port stop all" >&3	# received frames not taken are freed at stop
@@ -67,6 +69,12 @@ run_case() {
 	echo "$mode: $count frames of $((len / count)) B in rx and tx $bin"
 }
 
+# data_sends TAG: the NVSP data sends (107s) hvsim completed in run TAG,
+# one per GPA frame or per send section (several frames aggregated).
+data_sends() {
+	awk '$2 == "tx_data_sends" { n += $3 } END { print n + 0 }' "$TMP/counters-$1"
+}
+
 # size_bin LEN: the xstats size bin a frame of LEN bytes belongs to.
 size_bin() {
 	local lo=0 hi
@@ -86,15 +94,23 @@ small=$(frames 200000) large=$(frames 50000) jumbo=$(frames 10000)
 case $modes in *pa*) hugepages_reserve 512 ;; esac
 for m in $modes; do
 	run_case "$m" "$small" 64 "$(pace 200000)"	# small frames: copied into send sections
-	run_case "$m" "$large" 1518 "$(pace 50000)"	# large frames: sent by GPA page ranges
+	run_case "$m" "$large" 1518 "$(pace 50000)"	# large frames: up to four to a section
+	# Large frames above tx_copybreak: sent by GPA page ranges, one send each.
+	run_case "$m" "$large" 1518 "$(pace 50000)" "" tx_copybreak=512
+	sec=$(data_sends "$m-1518") gpa=$(data_sends "$m-1518-tx_copybreak-512")
+	echo "$m: $large frames of 1518 B in $sec sends by default, $gpa with tx_copybreak=512"
+	[ "$gpa" = "$large" ] || fail "$m: tx_copybreak=512: $gpa sends for $large frames"
+	[ "$sec" -gt 0 ] && [ "$sec" -lt "$large" ] ||
+		fail "$m: default tx_copybreak: $sec sends for $large frames, not aggregated"
 	# Jumbo frames over 2 KiB mbufs: scattered rx chains, multi-segment GPA tx.
 	run_case "$m" "$jumbo" 9014 "$(pace 10000)" --max-pkt-len=9014
 	# Zero-copy receive: frames forwarded straight out of the receive buffer
 	# (sent by GPA from it), slots returned to the host when the mbufs are freed.
-	run_case "$m" "$large" 1518 "$(pace 50000)" "" rx_extmbuf_enable=1
+	run_case "$m" "$large" 1518 "$(pace 50000)" "" rx_extmbuf_enable=1,tx_copybreak=512
 	# VA: the buffer is contiguous in IO addresses; PA: frames crossing into a
 	# discontiguous page are copied (hvsim's buffer pages are scattered).
-	zc=$(sed -n 's/^rx_q0_zero_copy: \([0-9]*\).*/\1/p' "$TMP/io-$m-1518-zc.log")
+	zc=$(sed -n 's/^rx_q0_zero_copy: \([0-9]*\).*/\1/p' \
+		"$TMP/io-$m-1518-rx_extmbuf_enable-1-tx_copybreak-512.log")
 	echo "$m: zero-copy receive: $zc of $large frames as external mbufs"
 	case $m in
 	va) [ "$zc" = "$large" ] || fail "va: zero-copy: $zc of $large frames external" ;;

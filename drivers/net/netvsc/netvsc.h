@@ -311,7 +311,12 @@ int netvsc_xstats_get_names(struct rte_eth_dev *eth, struct rte_eth_xstat_name *
 #define NETVSC_ARG_RX_EXTMBUF_ENABLE	"rx_extmbuf_enable"
 #define NETVSC_DEFAULT_LATENCY_US	50u
 #define NETVSC_DEFAULT_RX_COPYBREAK	256u
-#define NETVSC_DEFAULT_TX_COPYBREAK	512u
+/*
+ * Hyper-V's send section size: any frame that fits a section (with its
+ * RNDIS header) is copied and aggregated; on hvsim that doubled tx at 1518 B
+ * against GPA sends (doc/netvsc.md, "Devargs").
+ */
+#define NETVSC_DEFAULT_TX_COPYBREAK	6144u
 int netvsc_devargs_parse(struct netvsc_dev *dev, const struct rte_devargs *da);
 
 /* netvsc_nvsp.c */
