@@ -313,8 +313,8 @@ int netvsc_xstats_get_names(struct rte_eth_dev *eth, struct rte_eth_xstat_name *
 #define NETVSC_DEFAULT_RX_COPYBREAK	256u
 /*
  * Hyper-V's send section size: any frame that fits a section (with its
- * RNDIS header) is copied and aggregated; on hvsim that doubled tx at 1518 B
- * against GPA sends (doc/netvsc.md, "Devargs").
+ * RNDIS header) is copied and aggregated, not sent by GPA page ranges
+ * (measured: doc/netvsc.md, "Devargs").
  */
 #define NETVSC_DEFAULT_TX_COPYBREAK	6144u
 int netvsc_devargs_parse(struct netvsc_dev *dev, const struct rte_devargs *da);
