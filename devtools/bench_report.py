@@ -433,8 +433,9 @@ callgrind profiles of the ipp runs):
   hand, stack against ring: tx 64 B 6.3 against 23.1 Mpps (medians of 3;
   the ring's 8-run sets ranged 11-30.6), tx 512 B, fwd 64 and 512 B within
   the spread.
-- **What was done about it.** The PMD asks for those lines early: it
-  prefetches the slots of the next
+- **What was done about it.** Both sides now ask for those lines early:
+  hvsim prefetches the next receive slots for writing (PREFETCHW, slots
+  are handed out in order), the PMD prefetches the slots of the next
   messages of a transfer before parsing them and the send sections it is
   about to fill (PREFETCHW where the CPU has it: DPDK's generic build
   makes `rte_prefetch0_write` a read prefetch), and releases its channel
@@ -444,13 +445,14 @@ callgrind profiles of the ipp runs):
   made hvsim faster, but left every slot in DRAM for the guest; DPDK
   22.11's netvsc, which reads slots without prefetching, fell to half its
   rx rate and stalled in fwd. A real host's copies leave the data in a
-  cache, so hvsim writes normally. Tried and dropped on 2026-11-27: hvsim
-  asking for the next receive slots early (PREFETCHW of the first lines of
-  the slot 4 ahead, slots being handed out in order). `perf` put a tenth
-  of hvsim's time on the prefetch instructions themselves, and without
-  them hvsim delivered more (ours, alternating runs by hand, 14 each:
-  rx 64 B median 16.4 against 14.6 Mpps; 5 each: rx 1518 B 3.55 against
-  2.86; rx 512 B, fwd 64 B and the ref's rx 64 B within the spread).
+  cache, so hvsim writes normally. Tried on 2026-11-27 and not kept:
+  hvsim without its early requests for the next receive slots. With the
+  two cores close (c2c under 100 ns) it delivered a little more (ours,
+  rx 64 B, alternating runs by hand: 18.0 against 17.3 Mpps, medians of
+  6 and 5), with them far apart (c2c about 330 ns) much less (5.9 against
+  9.9, 2 and 3 runs): the early requests are what lets the far case
+  overlap its line transfers. rx 1518 B was the same either way. A first
+  comparison that mixed the two placements had pointed the other way.
 - **hvsim's host loop, 64 B: the bound for ours.** During rx runs of ours
   hvsim's counters show no `rx_ring_full` and no `rx_no_slot` over the
   interval: it never had to wait for the guest, so the rate is the host
@@ -463,7 +465,7 @@ callgrind profiles of the ipp runs):
   verdict, the Toeplitz hash, the RNDIS message, slot bookkeeping), and
   `perf` puts most of its time on stores: into receive slots whose lines
   the guest's core read last, and on the stores after them (the store
-  buffer is full), with or without the next slots asked for early: hvsim's time
+  buffer is full), even with the next slots asked for early: hvsim's time
   per frame depends on where the guest leaves those lines. With the host
   the limit, rx 64 B on 1 queue says little about the PMDs: the ref meets
   the same bound when it keeps up (14.2 Mpps against ours 14.7 in the
