@@ -415,7 +415,12 @@ callgrind profiles of the ipp runs):
   round trip (~350 ns) runs were slow for either PMD (rx 64 B: 5-9 Mpps),
   with a short one (~60-100 ns) most reached 10-14. It is measured just
   before a run and can change during it, so it explains rather than
-  predicts. Compare ratios of medians, not single runs.
+  predicts. Compare ratios of medians, not single runs. On the afternoon
+  of 2026-11-27 rx 64 B on 1 queue split by placement again: ours 17-18
+  Mpps in runs after a round trip near 90 ns, 6-10 after one near 330 ns,
+  hvsim never waiting for the guest either way (its time on stores queued
+  behind the receive-slot lines). Hand comparisons must be split the same
+  way: one that was not pointed the wrong way (below).
 - **A spread c2c does not explain.** With 2026-11-27's leaner paths, fast
   and slow runs come at both round trips (rx 64 B: the ref 14.2 Mpps at
   352 ns and 8.0 at 94 ns). tx 64 B was bimodal until 2026-11-27: the
