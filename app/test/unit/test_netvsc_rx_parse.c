@@ -177,17 +177,17 @@ test_packet_with_ppis(void)
 	uint32_t len = make_packet(m, 3, 60);
 
 	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_NONE);
-	EXPECT_EQ(info.data_offset, 44 + 48);
+	EXPECT_EQ(info.data - m, 44 + 48);
 	EXPECT_EQ(info.data_bytes, 60);
 	EXPECT_EQ(info.ppis, NETVSC_RX_PPI_CSUM | NETVSC_RX_PPI_VLAN | NETVSC_RX_PPI_HASH);
-	EXPECT_EQ(info.csum, 0x28);
-	EXPECT_EQ(info.vlan, 0x64a);
-	EXPECT_EQ(info.hash, 0xdeadbeef);
+	EXPECT_EQ(info.word[RNDIS_PPI_CSUM], 0x28);
+	EXPECT_EQ(info.word[RNDIS_PPI_VLAN], 0x64a);
+	EXPECT_EQ(info.word[RNDIS_PPI_HASH_VALUE], 0xdeadbeef);
 	len = make_packet(m, 0, 60);
 	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_NONE);
 	EXPECT_EQ(info.ppis, 0);
-	EXPECT_EQ(info.csum, 0);
-	EXPECT_EQ(info.hash, 0);
+	EXPECT_EQ(info.word[RNDIS_PPI_CSUM], 0);
+	EXPECT_EQ(info.word[RNDIS_PPI_HASH_VALUE], 0);
 }
 
 static void
@@ -271,11 +271,11 @@ test_packet_unusual_ppi_layout(void)
 	put32(m + 60, 0x55667788);
 	EXPECT_EQ(netvsc_rx_parse_packet(m, data_off + 60, &info), NETVSC_DROP_NONE);
 	EXPECT_EQ(info.ppis, NETVSC_RX_PPI_HASH);
-	EXPECT_EQ(info.hash, 0x55667788);
+	EXPECT_EQ(info.word[RNDIS_PPI_HASH_VALUE], 0x55667788);
 	put32(m + 52, 12);				/* word right after the header */
 	put32(m + 56, 0x99aabbcc);
 	EXPECT_EQ(netvsc_rx_parse_packet(m, data_off + 60, &info), NETVSC_DROP_NONE);
-	EXPECT_EQ(info.hash, 0x99aabbcc);
+	EXPECT_EQ(info.word[RNDIS_PPI_HASH_VALUE], 0x99aabbcc);
 	put32(m + 52, 24);				/* word past the record */
 	EXPECT_EQ(netvsc_rx_parse_packet(m, data_off + 60, &info), NETVSC_DROP_BAD_RNDIS_MSG);
 }

@@ -153,6 +153,7 @@ struct netvsc_rxq {
 	struct rte_mbuf *pending[NETVSC_RX_PENDING_MAX];	/* frames for the next burst */
 	uint8_t *pkt;			/* one channel packet, copied out of the ring */
 	struct rte_mbuf *rsc_head;	/* RSC fragments joined so far */
+	uintptr_t copy_limit;		/* during a transfer: rx_copy_block_limit */
 	uint64_t mbuf_rearm;		/* a new mbuf's data_off, refcnt, nb_segs, port */
 	uint32_t copy_ppis;		/* NETVSC_RX_PPI_*: copied, then RSC join or tag back */
 	uint32_t seg_room;		/* frame bytes one of mp's mbufs holds */
@@ -258,6 +259,16 @@ void netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id);
 void netvsc_tx_header_init(struct netvsc_txq *txq);
 void netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan,
 			     uint64_t xact_id);
+const char *netvsc_rx_select_path(void);
+
+/*
+ * netvsc_rx_xfer.c, built twice: a transfer-page packet's frames into
+ * mbufs, generic and with AVX2 (netvsc_rx_select_path picks one).
+ */
+typedef void netvsc_rx_xfer_fn(struct netvsc_dev *dev, struct vmbus_channel *chan,
+			       struct netvsc_rxq *rxq, const uint8_t *pkt, uint32_t len);
+netvsc_rx_xfer_fn netvsc_rx_xfer;
+netvsc_rx_xfer_fn netvsc_rx_xfer_avx2;
 
 /* netvsc_rx_zc.c */
 int netvsc_rx_zc_setup(struct netvsc_rxq *rxq);

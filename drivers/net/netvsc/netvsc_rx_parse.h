@@ -130,47 +130,47 @@ netvsc_rx_is_packet(const uint8_t *msg, uint32_t range_bytes, uint32_t *length)
 	return hdr.type == RNDIS_MSG_PACKET && hdr.length - least <= range_bytes - least;
 }
 
-/* The PPIs an RNDIS data message carried: netvsc_rx_info.ppis. */
-#define NETVSC_RX_PPI_CSUM	(1u << 0)
-#define NETVSC_RX_PPI_VLAN	(1u << 1)
-#define NETVSC_RX_PPI_HASH	(1u << 2)
-#define NETVSC_RX_PPI_PKT_ID	(1u << 3)
+/*
+ * The PPIs an RNDIS data message carried: netvsc_rx_info.ppis, a bit per
+ * PPI type below NETVSC_RX_PPI_TYPES (1 << type), and one for the RSC
+ * packet id, whose word is kept last.
+ */
+#define NETVSC_RX_PPI_TYPES	16u
+#define NETVSC_RX_PPI_CSUM	(1u << RNDIS_PPI_CSUM)
+#define NETVSC_RX_PPI_VLAN	(1u << RNDIS_PPI_VLAN)
+#define NETVSC_RX_PPI_HASH	(1u << RNDIS_PPI_HASH_VALUE)
+#define NETVSC_RX_PPI_PKT_ID	(1u << NETVSC_RX_PPI_TYPES)
 
 /* What an RNDIS data message carries, checked. */
 struct netvsc_rx_info {
-	uint32_t data_offset;		/* frame, from the message start */
+	const uint8_t *data;		/* the frame, inside the message */
 	uint32_t data_bytes;
-	uint32_t ppis;			/* NETVSC_RX_PPI_*: which fields below were sent */
-	/* Each 0 when not sent (a checksum of 0: no verdict). */
-	uint32_t csum;			/* RNDIS_RX_CSUM_* */
-	uint32_t hash;
-	uint32_t vlan;			/* RNDIS 802.1Q word */
-	uint32_t pkt_id_flags;		/* RNDIS_PKT_ID_*: an RSC fragment */
+	uint32_t ppis;			/* NETVSC_RX_PPI_*: which words below were sent */
+	/*
+	 * A PPI's word (its data's first four bytes) by its type, the packet
+	 * id's last: valid where its bit is set in ppis. The checksum and hash
+	 * words are 0 when not sent (a checksum of 0: no verdict).
+	 */
+	uint32_t word[NETVSC_RX_PPI_TYPES + 1];
 };
 
-/* One PPI's word (its data's first four bytes) into out. */
+/* RNDIS_PKT_ID_* of an RSC fragment (its bit set in ppis). */
+static inline uint8_t
+netvsc_rx_pkt_id_flags(const struct netvsc_rx_info *info)
+{
+	return (uint8_t)(info->word[NETVSC_RX_PPI_TYPES] >> 8);
+}
+
+/* One PPI's word into out: by type, without a branch per known type. */
 static inline void
 netvsc_rx_parse_ppi(uint32_t type, uint32_t word, struct netvsc_rx_info *out)
 {
-	switch (type) {
-	case RNDIS_PPI_CSUM:
-		out->ppis |= NETVSC_RX_PPI_CSUM;
-		out->csum = word;
-		break;
-	case RNDIS_PPI_VLAN:
-		out->ppis |= NETVSC_RX_PPI_VLAN;
-		out->vlan = word;
-		break;
-	case RNDIS_PPI_HASH_VALUE:
-		out->ppis |= NETVSC_RX_PPI_HASH;
-		out->hash = word;
-		break;
-	case RNDIS_PPI_PKT_ID:
+	if (type < NETVSC_RX_PPI_TYPES) {
+		out->ppis |= 1u << type;
+		out->word[type] = word;
+	} else if (type == RNDIS_PPI_PKT_ID) {
 		out->ppis |= NETVSC_RX_PPI_PKT_ID;
-		out->pkt_id_flags = (word >> 8) & 0xffu;
-		break;
-	default:
-		break;
+		out->word[NETVSC_RX_PPI_TYPES] = word;
 	}
 }
 
@@ -226,13 +226,18 @@ netvsc_rx_parse_packet(const uint8_t *msg, uint32_t msg_bytes, struct netvsc_rx_
 		return NETVSC_DROP_BAD_RNDIS_MSG;
 	memcpy(&pkt, msg, sizeof(pkt));
 	room = msg_bytes - RNDIS_PACKET_OFFSET_BASE;	/* offsets count from byte 8 */
-	if (pkt.data_offset < RNDIS_PACKET_MIN_DATA_OFFSET || pkt.data_length == 0 ||
-	    !netvsc_range_fits(pkt.data_offset, pkt.data_length, room))
+	/*
+	 * A frame of 1..room bytes inside room, in 32-bit compares (a length
+	 * of 0 wraps to a large value): no 64-bit copy of the length to keep.
+	 */
+	if (pkt.data_offset < RNDIS_PACKET_MIN_DATA_OFFSET || pkt.data_length - 1u >= room ||
+	    pkt.data_offset > room - pkt.data_length)
 		return NETVSC_DROP_BAD_RNDIS_MSG;
-	*out = (struct netvsc_rx_info){
-		.data_offset = pkt.data_offset + RNDIS_PACKET_OFFSET_BASE,
-		.data_bytes = pkt.data_length,
-	};
+	out->data = msg + RNDIS_PACKET_OFFSET_BASE + pkt.data_offset;
+	out->data_bytes = pkt.data_length;
+	out->ppis = 0;
+	out->word[RNDIS_PPI_CSUM] = 0;
+	out->word[RNDIS_PPI_HASH_VALUE] = 0;
 	if (pkt.ppi_length == 0)
 		return NETVSC_DROP_NONE;
 	if (pkt.ppi_offset < RNDIS_PACKET_MIN_DATA_OFFSET ||
