@@ -87,7 +87,8 @@ host_rxbuf_connect(struct host_rxbuf *rb, uint8_t *base, uint64_t bytes, uint32_
 	rb->nb_slots = (uint32_t)nb;
 	rb->id = id;
 	rb->frame_reserve = 1 + HOST_MIN_U32(HOST_RXBUF_CONTROL_SLOTS, rb->nb_slots / 16);
-	rb->prefetch_lines = HOST_MIN_U32(HOST_RXBUF_PREFETCH_LINES, slot_bytes / 64u);
+	rb->prefetch_max = HOST_MIN_U32(HOST_RXBUF_PREFETCH_LINES, slot_bytes / 64u);
+	rb->prefetch_lines = rb->prefetch_max;
 	return 0;
 }
 
@@ -136,6 +137,8 @@ host_rxbuf_alloc(struct host_rxbuf *rb, uint32_t bytes, uint32_t *first)
 		return -EMSGSIZE;
 	if (rb->nb_slots - rb->nb_busy < n)
 		return -ENOSPC;
+	/* The next message is likely this one's size: ask for no line it would not write. */
+	rb->prefetch_lines = HOST_MIN_U32(rb->prefetch_max, (bytes + 63u) / 64u);
 	if (n == 1 && rb->span[rb->cursor] == 0)
 		return rxbuf_take(rb, rb->cursor, 1, first);	/* usual: the next one is free */
 	for (uint32_t k = 0, s = rb->cursor; k < rb->nb_slots;
