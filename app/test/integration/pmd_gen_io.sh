@@ -12,9 +12,9 @@
 # return (lost/reordered/corrupt must be 0), and testpmd's own counters must
 # equal what hvsim says it sent and received; the mempool's in-use count is
 # back to where it started (zero-copy mbufs returned their slots and themselves).
-# Small frames also go through the generic copy of the rx transfer path
-# (EAL --force-max-simd-bitwidth=128), which CPUs without AVX2 run; the
-# driver's log names the path each run took.
+# 64- and 1518-byte frames also go through the generic build of the rx
+# transfer path and tx copies (EAL --force-max-simd-bitwidth=128), which
+# CPUs without AVX2 run; the driver's log names the build each run took.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/mbuf_check.sh"
 
@@ -63,8 +63,8 @@ run_case() {
 	grep -q "guest tx $count frames.*guest rx $count frames" "$out" ||
 		fail "$mode: hvsim's counts differ from testpmd's"
 	mbuf_check_no_leak "$out" "$mode: $size B${devargs:+ $devargs}"
-	grep -q "rx path ${path:-$DEFAULT_RX_PATH}" "$out" ||
-		fail "$mode: the driver did not log rx path ${path:-$DEFAULT_RX_PATH}"
+	grep -q "data path ${path:-$DEFAULT_PATH}" "$out" ||
+		fail "$mode: the driver did not log data path ${path:-$DEFAULT_PATH}"
 	# Every frame in the size bin of its length (hvsim's bytes / frames), both ways.
 	local len bin dir n
 	len=$(sed -n 's|.*guest rx [0-9]* frames / \([0-9]*\) bytes.*|\1|p' "$out")
@@ -73,7 +73,7 @@ run_case() {
 		n=$(sed -n "s/^ *${dir}_q0_$bin: \([0-9]*\).*/\1/p" "$out")
 		[ "$n" = "$count" ] || fail "$mode: ${dir}_q0_$bin is '$n', want $count"
 	done
-	echo "$mode: $count frames of $((len / count)) B in rx and tx $bin (rx path ${path:-$DEFAULT_RX_PATH})"
+	echo "$mode: $count frames of $((len / count)) B in rx and tx $bin (data path ${path:-$DEFAULT_PATH})"
 }
 
 # data_sends TAG: the NVSP data sends (107s) hvsim completed in run TAG,
@@ -96,9 +96,9 @@ size_bin() {
 }
 
 NIC0_UUID=5e1ec7ed-0000-4000-8000-000000000000	# hvsim's first NIC
-# The rx transfer path the driver picks by default on this CPU.
-DEFAULT_RX_PATH=generic
-if [ "$(uname -m)" = x86_64 ] && grep -qw avx2 /proc/cpuinfo; then DEFAULT_RX_PATH=avx2; fi
+# The data path build the driver picks by default on this CPU.
+DEFAULT_PATH=generic
+if [ "$(uname -m)" = x86_64 ] && grep -qw avx2 /proc/cpuinfo; then DEFAULT_PATH=avx2; fi
 modes=$(test_modes)
 small=$(frames 200000) large=$(frames 50000) jumbo=$(frames 10000)
 case $modes in *pa*) hugepages_reserve 512 ;; esac
@@ -106,6 +106,7 @@ for m in $modes; do
 	run_case "$m" "$small" 64 "$(pace 200000)"	# small frames: copied into send sections
 	run_case "$m" "$small" 64 "$(pace 200000)" "" "" generic
 	run_case "$m" "$large" 1518 "$(pace 50000)"	# large frames: up to four to a section
+	run_case "$m" "$large" 1518 "$(pace 50000)" "" "" generic
 	# Large frames above tx_copybreak: sent by GPA page ranges, one send each.
 	run_case "$m" "$large" 1518 "$(pace 50000)" "" tx_copybreak=512
 	sec=$(data_sends "$m-1518") gpa=$(data_sends "$m-1518-tx_copybreak-512")

@@ -259,16 +259,24 @@ void netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id);
 void netvsc_tx_header_init(struct netvsc_txq *txq);
 void netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan,
 			     uint64_t xact_id);
-const char *netvsc_rx_select_path(void);
 
 /*
  * netvsc_rx_xfer.c, built twice: a transfer-page packet's frames into
- * mbufs, generic and with AVX2 (netvsc_rx_select_path picks one).
+ * mbufs, generic and with AVX2 (netvsc_simd_select picks one).
  */
 typedef void netvsc_rx_xfer_fn(struct netvsc_dev *dev, struct vmbus_channel *chan,
 			       struct netvsc_rxq *rxq, const uint8_t *pkt, uint32_t len);
 netvsc_rx_xfer_fn netvsc_rx_xfer;
 netvsc_rx_xfer_fn netvsc_rx_xfer_avx2;
+
+/* netvsc_copy_avx2.c (AVX2 build only): rte_memcpy's 32-byte body. */
+void netvsc_copy_avx2(void *dst, const void *src, size_t n);
+
+/* netvsc_simd.c: this process's choice, made at probe. */
+#define NETVSC_WIDE_COPY_MIN	256u	/* tx copies this long or longer go wide */
+extern netvsc_rx_xfer_fn *netvsc_rx_xfer_path;
+extern bool netvsc_copy_wide;		/* netvsc_copy_avx2 for long copies */
+const char *netvsc_simd_select(void);
 
 /* netvsc_rx_zc.c */
 int netvsc_rx_zc_setup(struct netvsc_rxq *rxq);

@@ -621,11 +621,11 @@ netvsc_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vmbus)
 {
 	struct rte_eth_dev *eth;
 	struct netvsc_dev *dev;
-	const char *rx_path;
+	const char *simd_path;
 	int ret;
 
 	RTE_SET_USED(drv);
-	rx_path = netvsc_rx_select_path();	/* per process: secondaries too */
+	simd_path = netvsc_simd_select();	/* per process: secondaries too */
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return netvsc_mp_attach_secondary(vmbus, &netvsc_ops);
 	eth = rte_eth_dev_allocate(vmbus->device.name);
@@ -673,8 +673,8 @@ netvsc_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vmbus)
 				RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
 	rte_eth_dev_probing_finish(eth);
 	rte_eal_alarm_set(NETVSC_RESCIND_CHECK_US, netvsc_rescind_check, dev);
-	NETVSC_INIT_LOG(INFO, dev, "port %u, MAC " RTE_ETHER_ADDR_PRT_FMT ", rx path %s",
-			eth->data->port_id, RTE_ETHER_ADDR_BYTES(&dev->mac), rx_path);
+	NETVSC_INIT_LOG(INFO, dev, "port %u, MAC " RTE_ETHER_ADDR_PRT_FMT ", data path %s",
+			eth->data->port_id, RTE_ETHER_ADDR_BYTES(&dev->mac), simd_path);
 	if (netvsc_vf_probe(dev) < 0)	/* VF hook: find it, watch for new ports */
 		NETVSC_INIT_LOG(ERR, dev, "no VF support: synthetic data path only");
 	return 0;

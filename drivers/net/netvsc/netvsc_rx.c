@@ -7,10 +7,8 @@
  */
 #include <string.h>
 
-#include <rte_cpuflags.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
-#include <rte_vect.h>
 
 #include "netvsc.h"
 #include "netvsc_ctl_parse.h"
@@ -19,24 +17,6 @@
 #include "nvsp_wire.h"
 #include "rndis_wire.h"
 #include "vmbus_wire.h"
-
-/* This process's copy of the transfer path (netvsc_rx_select_path). */
-static netvsc_rx_xfer_fn *rx_xfer = netvsc_rx_xfer;
-
-const char *
-netvsc_rx_select_path(void)
-{
-#ifdef NETVSC_HAVE_RX_XFER_AVX2
-	/* --force-max-simd-bitwidth=128 (EAL) keeps the generic copy. */
-	if (rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX2) > 0 &&
-	    rte_vect_get_max_simd_bitwidth() >= RTE_VECT_SIMD_256) {
-		rx_xfer = netvsc_rx_xfer_avx2;
-		return "avx2";
-	}
-#endif
-	rx_xfer = netvsc_rx_xfer;
-	return "generic";
-}
 
 /* Give the host its slots back; retried briefly if our tx ring is full. */
 void
@@ -174,7 +154,7 @@ netvsc_rx_undefer(struct netvsc_rxq *rxq)
 	uint32_t len;
 
 	while ((!rx_full(rxq) || !rxq->dev->started) && rx_defer_pop(rxq, &len))
-		rx_xfer(rxq->dev, rxq->chan, rxq, rxq->pkt, len);
+		netvsc_rx_xfer_path(rxq->dev, rxq->chan, rxq, rxq->pkt, len);
 }
 
 /*
@@ -221,7 +201,7 @@ chan_read(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq 
 			if (rxq != NULL && (rx_full(rxq) || rxq->defer.used > 0))
 				rx_defer_push(rxq, pkt, len);	/* room checked above */
 			else
-				rx_xfer(dev, chan, rxq, pkt, len);
+				netvsc_rx_xfer_path(dev, chan, rxq, pkt, len);
 			break;
 		case VMBUS_CHANPKT_TYPE_COMP:
 			rx_completion(dev, txq, pkt, len);

@@ -6,7 +6,7 @@
  * queue. The per-frame work of receive, in a file of its own so that the
  * build can compile it twice: as it is, and for CPUs with AVX2
  * (NETVSC_RX_XFER_AVX2: wider copies, fewer instructions a frame);
- * netvsc_rx_select_path picks one per process.
+ * netvsc_simd_select picks one per process.
  */
 #include <string.h>
 

@@ -232,7 +232,14 @@ static void
 tx_copy_segments(const struct rte_mbuf *m, uint8_t *dst)
 {
 	for (; m != NULL; m = m->next) {
-		rte_memcpy(dst, rte_pktmbuf_mtod(m, const void *), m->data_len);
+		const void *src = rte_pktmbuf_mtod(m, const void *);
+
+#ifdef NETVSC_HAVE_AVX2
+		if (m->data_len >= NETVSC_WIDE_COPY_MIN && netvsc_copy_wide)
+			netvsc_copy_avx2(dst, src, m->data_len);
+		else
+#endif
+			rte_memcpy(dst, src, m->data_len);
 		dst += m->data_len;
 	}
 }
