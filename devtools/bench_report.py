@@ -405,7 +405,8 @@ callgrind profiles of the ipp runs):
 
 - **Where the two cores sit.** Every frame crosses from one core to the
   other several times: hvsim writes a receive slot (RNDIS header, PPIs,
-  frame: three cache lines at 64 B) that the guest then reads, the guest
+  frame: two cache lines at 64 B on 1 queue, three with the RSS hash
+  PPIs) that the guest then reads, the guest
   writes a send section that hvsim then reads, and ring indexes go both
   ways. `devtools/c2c_latency.c` bounces one cache line between cores 0
   and 1; on this VM its round trip moves between about 60 and 360 ns from
@@ -458,6 +459,12 @@ callgrind profiles of the ipp runs):
   9.9, 2 and 3 runs): the early requests are what lets the far case
   overlap its line transfers. rx 1518 B was the same either way. A first
   comparison that mixed the two placements had pointed the other way.
+  Since 2026-11-27 evening hvsim asks early only for the lines the next
+  message is likely to write (the last message's, up to three): a 64 B
+  frame with its checksum PPI is a 126-byte message, two lines, and the
+  third line it used to claim for writing was never written (rx 64 B on 1
+  queue, ours, alternating runs by hand with the cores close: 16.2
+  against 15.1 Mpps, medians of 6; fwd 64 B within its spread).
 - **hvsim's host loop, 64 B: the bound for ours.** During rx runs of ours
   hvsim's counters show no `rx_ring_full` and no `rx_no_slot` over the
   interval: it never had to wait for the guest, so the rate is the host
@@ -574,14 +581,34 @@ callgrind profiles of the ipp runs):
   and everything else goes through the general gate out of line; the
   usual PPI record's word is read without the general record checks.
   Tried and not kept: leaving the VLAN and packet-id words unset unless
-  sent (-2, but GCC cannot see they are read only then and warns). Still
-  short of 0.5x on rx (201 against the 187 it needs): the checks every
-  message passes (about 60), the mbuf's allocation, fields and counters
-  (about 45), the copy (about 25), the range loop with its prefetches
-  (about 20) and per-transfer work (ring read, completion: about 25 a
-  frame at 45 frames a transfer). The locals the loop keeps (the range
-  array, the buffer's size, the zero-copy hold, the copy bound) no longer
-  all fit in registers: about 10 a frame are spills and reloads.
+  sent (-2, but GCC cannot see they are read only then and warns). Fifth
+  round, 2026-11-27 evening (ipp-rx 201 -> 184, the ref 375; 0.5x needs
+  187): the per-frame receive work moved to its own file,
+  `netvsc_rx_xfer.c`, which the build also compiles with AVX2 (and
+  Haswell's tuning, which keeps 32-byte moves whole); each process picks
+  one at probe (`netvsc_simd.c`: AVX2 where the CPU has it and the EAL
+  allows 256-bit vectors, the usual way DPDK drivers pick vector paths).
+  Measured alone on the final tree, that choice is worth 16 a frame:
+  with `--force-max-simd-bitwidth=128` ours runs the generic build and
+  ipp-rx is 200. The AVX2 build copies a small frame in three 32-byte
+  moves instead of six 16-byte ones, and its VEX forms need fewer register
+  copies. The rest, worth about 1-2 each in either build, trimmed what
+  spilled: a PPI's word is stored by its type into a small array (no
+  switch, and only the checksum and hash words are zeroed), the gate
+  hands back the frame as a pointer (one live value, not the message and
+  an offset), the frame's bounds are 32-bit compares (no 64-bit copy of
+  its length to keep across the PPI loop), the small-copy bound lives in
+  the queue, the range loop is inlined once for a started queue (no test
+  for a queue a frame) and tests one precomputed bound for its prefetch.
+  The driver's symbols are hidden (a plugin exports nothing), so its own
+  tables and calls need no GOT or PLT. Tried this round and not kept:
+  counting a queued frame when it is queued instead of when it is handed
+  out (no change). tx copies of 256 bytes or more use rte_memcpy's AVX2
+  body in the same processes: the guest's tx 1518 B time had been mostly
+  the generic build's SSE realignment of every 16 bytes of an unaligned
+  frame (ipp-tx 224 -> 229 for the size test at 64 B; tx 1518 B on 1
+  queue, by hand, 4.6, 6.3, 9.0, 6.8 against 4.0, 4.9, 6.9, 5.3 Mpps
+  generic in alternating pairs, with a later set too mixed to judge).
 
 ![Mpps vs frame size, 1 queue](perf-size.svg)
 
