@@ -2,7 +2,7 @@
 /*
  * libFuzzer target for the PMD's receive gate: arbitrary bytes as a
  * transfer-page packet over a small receive buffer that also comes from the
- * input, then every range through the RNDIS parser and on as netvsc_rx.c
+ * input, then every range through the RNDIS parser and on as netvsc_rx_xfer.c
  * sends it: PACKETs (and their PPIs) to the PACKET parser, anything else
  * copied out, as netvsc_ctl.c does, to the control gate.
  */

@@ -363,7 +363,7 @@ if want ranges; then
 	# only its own message: with the gen held, RX-packets grows by 2 and
 	# hvsim counts the transfer completed (its slots given back).
 	#
-	# shown to fail by: netvsc_rx.c rx_xfer: `return` after a range's drop
+	# shown to fail by: netvsc_rx_xfer.c rx_xfer_ranges: `return` after a range's drop
 	# -> "a bad range between two good ones: RX-packets +1, completions +0,
 	# expected +2 and +1".
 	ctl gen 0 stop >/dev/null

@@ -280,6 +280,74 @@ test_packet_unusual_ppi_layout(void)
 	EXPECT_EQ(netvsc_rx_parse_packet(m, data_off + 60, &info), NETVSC_DROP_BAD_RNDIS_MSG);
 }
 
+/*
+ * The frame's bounds at their edges: offsets count from byte 8, so a
+ * 104-byte message has 96 bytes of room; a frame ending on its last byte
+ * passes, one byte further does not, and no length wraps the sum.
+ */
+static void
+test_packet_frame_bounds(void)
+{
+	uint8_t m[512];
+	struct netvsc_rx_info info;
+	uint32_t len = make_packet(m, 0, 60);	/* offset 36 + 60 bytes: room 96, exact */
+
+	EXPECT_EQ(len, 104);
+	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_NONE);
+	EXPECT_EQ(info.data - m, 44);
+	EXPECT_EQ(info.data_bytes, 60);
+	put32(m + 8, 95);				/* one byte, the message's last */
+	put32(m + 12, 1);
+	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_NONE);
+	EXPECT_EQ(info.data - m, 103);
+	EXPECT_EQ(info.data_bytes, 1);
+	put32(m + 8, 96);				/* one byte past it */
+	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_BAD_RNDIS_MSG);
+	put32(m + 8, 0xffffffffu);			/* offset + 1 wraps to 0 */
+	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_BAD_RNDIS_MSG);
+	put32(m + 8, 36);
+	put32(m + 12, 61);				/* one byte too long */
+	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_BAD_RNDIS_MSG);
+	put32(m + 12, 96);				/* the whole room, from offset 36 */
+	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_BAD_RNDIS_MSG);
+	put32(m + 12, 0xffffffffu);			/* length - 1 must not wrap below room */
+	EXPECT_EQ(netvsc_rx_parse_packet(m, len, &info), NETVSC_DROP_BAD_RNDIS_MSG);
+}
+
+/*
+ * The RSC packet id (type 0x80000001) sets its own bit and keeps its
+ * flags; other types of 16 and above are ignored, whatever their value.
+ */
+static void
+test_packet_pkt_id_and_unknown_types(void)
+{
+	uint8_t m[512] = { 0 };
+	struct netvsc_rx_info info;
+	uint32_t data_off = 44 + 3 * 16;
+
+	put32(m, 1);
+	put32(m + 4, data_off + 60);
+	put32(m + 8, data_off - 8);
+	put32(m + 12, 60);
+	put32(m + 28, 36);				/* PPI area right after the header */
+	put32(m + 32, 3 * 16);
+	for (uint32_t i = 0; i < 3; i++) {
+		put32(m + 44 + 16 * i, 16);
+		put32(m + 52 + 16 * i, 12);
+	}
+	put32(m + 48, 0x80000001u);			/* packet id: first and last */
+	put32(m + 56, (0x02u | 0x04u) << 8 | 0x11u);
+	put32(m + 64, 16);				/* not a type we keep */
+	put32(m + 72, 0x12345678);
+	put32(m + 80, 0x80000000u);
+	put32(m + 88, 0x9abcdef0u);
+	EXPECT_EQ(netvsc_rx_parse_packet(m, data_off + 60, &info), NETVSC_DROP_NONE);
+	EXPECT_EQ(info.ppis, NETVSC_RX_PPI_PKT_ID);
+	EXPECT_EQ(netvsc_rx_pkt_id_flags(&info), 0x06);
+	EXPECT_EQ(info.word[RNDIS_PPI_CSUM], 0);	/* not sent: no verdict */
+	EXPECT_EQ(info.word[RNDIS_PPI_HASH_VALUE], 0);
+}
+
 int
 main(void)
 {
@@ -291,5 +359,7 @@ main(void)
 	RUN_TEST(test_packet_drop_reasons);
 	RUN_TEST(test_packet_unusual_ppi_layout);
 	RUN_TEST(test_packet_ppi_record_past_area);
+	RUN_TEST(test_packet_frame_bounds);
+	RUN_TEST(test_packet_pkt_id_and_unknown_types);
 	TEST_EXIT();
 }

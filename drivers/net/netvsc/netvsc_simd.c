@@ -14,19 +14,26 @@
 netvsc_rx_xfer_fn *netvsc_rx_xfer_path = netvsc_rx_xfer;
 bool netvsc_copy_wide;
 
-/* Returns the choice's name, for the probe's log line. */
+/*
+ * Chosen at the first probe and kept: a later one (a hot-plugged NIC) must
+ * not rewrite what other lcores' bursts read. Returns the choice's name,
+ * for the probe's log line.
+ */
 const char *
 netvsc_simd_select(void)
 {
+	static const char *chosen;
+
+	if (chosen != NULL)
+		return chosen;
+	chosen = "generic";
 #ifdef NETVSC_HAVE_AVX2
 	if (rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX2) > 0 &&
 	    rte_vect_get_max_simd_bitwidth() >= RTE_VECT_SIMD_256) {
 		netvsc_rx_xfer_path = netvsc_rx_xfer_avx2;
 		netvsc_copy_wide = true;
-		return "avx2";
+		chosen = "avx2";
 	}
 #endif
-	netvsc_rx_xfer_path = netvsc_rx_xfer;
-	netvsc_copy_wide = false;
-	return "generic";
+	return chosen;
 }
