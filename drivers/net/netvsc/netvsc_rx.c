@@ -2,12 +2,12 @@
 /*
  * Receive: a channel's inbound ring carries received frames (transfer pages),
  * completions of our sends and control traffic. netvsc_chan_poll reads it
- * for either burst of the channel's queue pair; frames become mbufs (copied
- * out of the receive buffer) and wait in the rx queue for its next burst.
+ * for either burst of the channel's queue pair; a transfer's frames become
+ * mbufs in netvsc_rx_xfer.c (this process's build of it) and wait in the rx
+ * queue for its next burst.
  */
 #include <string.h>
 
-#include <rte_ether.h>
 #include <rte_mbuf.h>
 
 #include "netvsc.h"
@@ -15,7 +15,6 @@
 #include "netvsc_rx_parse.h"
 #include "netvsc_vf.h"	/* VF hooks: accelerated networking */
 #include "nvsp_wire.h"
-#include "rndis_wire.h"
 #include "vmbus_wire.h"
 
 /* Give the host its slots back; retried briefly if our tx ring is full. */
