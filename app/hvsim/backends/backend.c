@@ -108,14 +108,17 @@ hvsim_backend_transmit(struct hvsim_backend *be, const uint8_t *frame, uint32_t 
 const struct hvsim_frame *
 hvsim_backend_peek(struct hvsim_backend *be)
 {
-	return be->ops->peek(be);
+	be->head = be->ops->peek(be);
+	return be->head;
 }
 
+/* The head stays until consumed, so the one just peeked needs no second peek. */
 void
 hvsim_backend_consume(struct hvsim_backend *be)
 {
-	const struct hvsim_frame *f = be->ops->peek(be);
+	const struct hvsim_frame *f = be->head != NULL ? be->head : be->ops->peek(be);
 
+	be->head = NULL;
 	if (f == NULL)
 		return;
 	be->rx_frames++;

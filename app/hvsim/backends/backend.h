@@ -65,6 +65,7 @@ struct hvsim_backend {
 	void *priv;
 	uint64_t tx_frames, tx_bytes;	/* guest -> wire, counted by backend.c */
 	uint64_t rx_frames, rx_bytes;	/* wire -> guest (consumed) */
+	const struct hvsim_frame *head;	/* the last peek's, until consumed */
 };
 
 /* Pick the ops for spec ("loop", "gen:rate=1000", ...) and open it. */

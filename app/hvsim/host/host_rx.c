@@ -67,14 +67,26 @@ rx_l4_proto(const uint8_t *frame, struct host_l3 l3)
 	return frame[l3.off + (l3.ipv6 ? 6 : 9)];
 }
 
-/* rndis.md 6.1: checksum result flags for the protocols present. */
+/*
+ * rndis.md 6.1: checksum result flags for the protocols present. A good IPv4
+ * header sums to all ones (RFC 1071); it is whole 32-bit words, summed here
+ * without host_csum_add's general tail (every frame's header is checked).
+ */
 static bool
 rx_ipv4_hdr_ok(const uint8_t *frame, uint32_t len, struct host_l3 l3)
 {
-	uint32_t ihl = (frame[l3.off] & 0xfu) * 4u;
+	uint32_t ihl = (frame[l3.off] & 0xfu) * 4u, w;
+	uint64_t sum = 0;
 
-	return ihl >= 20 && l3.off + ihl <= len &&
-	       host_csum_fold(host_csum_add(0, frame + l3.off, ihl)) == 0;
+	if (ihl < 20 || l3.off + ihl > len)
+		return false;
+	for (uint32_t i = 0; i < ihl; i += 4) {
+		memcpy(&w, frame + l3.off + i, 4);
+		sum += w;
+	}
+	while (sum >> 16)
+		sum = (sum & 0xffffu) + (sum >> 16);
+	return sum == 0xffffu;
 }
 
 static uint32_t
@@ -175,8 +187,29 @@ struct rx_lane {
 	struct host_counters *cnt;
 	struct vmbus_xfer_range *range;
 	uint32_t nb;
+	uint32_t room;			/* ranges the ring is known to take */
 	uint32_t last_slot;		/* first slot of range[nb - 1] */
 };
+
+/* Ranges whose room in the ring is asked for at once: the guest only frees room. */
+#define RX_ROOM_STEP	16u
+
+/* Can the lane's transfer (below HOST_RX_MAX_RANGES) take one more range? */
+static bool
+rx_lane_room(struct rx_lane *l)
+{
+	uint32_t want = HOST_MIN_U32(l->nb + RX_ROOM_STEP, HOST_RX_MAX_RANGES);
+
+	if (l->nb < l->room)
+		return true;
+	if (host_ring_write_room(l->wr, host_nvsp_xfer_bytes(want)) != 0) {
+		want = l->nb + 1;
+		if (host_ring_write_room(l->wr, host_nvsp_xfer_bytes(want)) != 0)
+			return false;
+	}
+	l->room = want;
+	return true;
+}
 
 /* The lane for channel idx, begun on first use; the primary's when idx cannot take it. */
 static struct rx_lane *
@@ -230,7 +263,7 @@ rx_place(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, const
 	lane = rx_lane_get(ctx, lanes, chan);
 	if (lane->nb == HOST_RX_MAX_RANGES)
 		return -1;		/* this batch's transfer is full: the next pass */
-	if (host_ring_write_room(lane->wr, host_nvsp_xfer_bytes(lane->nb + 1)) != 0) {
+	if (!rx_lane_room(lane)) {
 		lane->cnt->n[HOST_CNT_RX_RING_FULL]++;
 		return -1;
 	}
@@ -315,6 +348,7 @@ host_rx_pass(struct host_ctx *ctx)
 	for (uint32_t c = 0; c < nb_lanes; c++) {
 		lanes[c].wr = NULL;
 		lanes[c].nb = 0;
+		lanes[c].room = 0;
 		lanes[c].range = ctx->dev->rx_range[c];
 	}
 	lanes[0].wr = ctx->wr;

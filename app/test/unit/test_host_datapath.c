@@ -688,6 +688,66 @@ test_rx_vlan_in_data_moves_to_ppi(void)
 	fx_teardown();
 }
 
+/*
+ * A UDP/IPv4 frame whose header has opt_words 4-byte option words (NOPs) and
+ * addresses of all ones (carries in every sum); the header checksum is the
+ * test's own, spoilt by xor; returns the length.
+ */
+static uint32_t
+make_udp4_options(uint8_t *f, uint32_t opt_words, uint16_t spoil)
+{
+	uint32_t ihl = 20 + 4 * opt_words, len = 14 + ihl + 8 + 16;
+
+	memset(f, 0, len);
+	memcpy(f, nic_mac, 6);
+	f[6] = 0x02;
+	put16(f + 12, 0x0800);
+	f[14] = (uint8_t)(0x40 | ihl / 4);
+	put16(f + 16, ihl + 8 + 16);
+	f[22] = 64;
+	f[23] = 17;
+	memset(f + 26, 0xff, 8);
+	memset(f + 34, 0x01, 4 * opt_words);
+	put16(f + 14 + ihl + 4, 8 + 16);
+	put16(f + 24, fold(sum16(f + 14, ihl, 0)) ^ spoil);
+	return len;
+}
+
+static void
+test_rx_ipv4_header_checksum_verdicts(void)
+{
+	static const struct {
+		uint32_t opt_words;
+		uint16_t spoil;
+		uint32_t flags;		/* rndis.md 6.1: IP OK 0x20, IP failed 0x04, UDP OK 0x10 */
+	} c[] = {
+		{ 0, 0, 0x20 | 0x10 }, { 0, 0x0001, 0x04 | 0x10 }, { 0, 0x8000, 0x04 | 0x10 },
+		{ 1, 0, 0x20 | 0x10 }, { 1, 0x0100, 0x04 | 0x10 },
+		{ 10, 0, 0x20 | 0x10 }, { 10, 0x0010, 0x04 | 0x10 },
+	};
+	uint8_t f[128];
+	uint32_t at, len, l;
+
+	for (uint32_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		const uint8_t *m;
+
+		nic_setup();
+		nic_dev()->rndis.packet_filter = 0x0d;
+		l = make_udp4_options(f, c[i].opt_words, c[i].spoil);
+		queue_frame(f, l, HVSIM_CSUM_GOOD);
+		at = fx_rx->write_index;
+		EXPECT_EQ(host_poll(&fx_sim), 1);
+		EXPECT_EQ(xfer_ranges_at(at), 1);
+		m = range_msg(at, 0, &len);
+		EXPECT_EQ(len, l);
+		EXPECT_EQ(rd32(m + 32), 16);			/* the checksum PPI alone */
+		EXPECT_EQ(rd32(m + 44 + 4), 0);
+		EXPECT_EQ(rd32(m + 44 + 12), c[i].flags);
+		EXPECT_MEM_EQ(m + 8 + rd32(m + 8), f, l);
+		fx_teardown();
+	}
+}
+
 static void
 guest_complete(uint64_t xact)
 {
@@ -723,6 +783,41 @@ test_rx_waits_for_slots_until_completion(void)
 	EXPECT_EQ(rxq_head, 6);
 	EXPECT_EQ(fx_cnt()->n[HOST_CNT_RXBUF_BAD_COMPLETION], 0);
 	fx_teardown();
+}
+
+/*
+ * The guest's ring takes a transfer of k ranges and not of k + 1: a
+ * transfer-page packet of n ranges is 64 + 8n bytes (24 + 8n to its 40-byte
+ * NVSP message), its trailer 8, and one byte of the ring stays free
+ * (ring.md). The rest waits, counted, and follows once the guest has read.
+ */
+static void
+test_rx_transfer_cut_where_the_ring_is_full(void)
+{
+	uint8_t f[128];
+	uint32_t l = make_udp4(f, 30), len, at;
+
+	for (uint32_t k = 1; k <= 3; k++) {
+		nic_setup();
+		for (int i = 0; i < 4; i++)
+			queue_frame(f, l, HVSIM_CSUM_UNKNOWN);
+		nic_dev()->rndis.packet_filter = 0x0d;
+		at = fx_rx->write_index;
+		fx_rx->read_index = at + 72 + 8 * (k + 1);	/* writable */
+		EXPECT_EQ(host_poll(&fx_sim), k);
+		EXPECT_EQ(xfer_ranges_at(at), k);
+		EXPECT_EQ(fx_rx->write_index, at + 72 + 8 * k);
+		EXPECT_EQ(rxq_head, k);
+		EXPECT_EQ(fx_cnt()->n[HOST_CNT_RX_RING_FULL], 1);
+		for (uint32_t i = 0; i < k; i++)
+			EXPECT_MEM_EQ(range_msg(at, i, &len) + 44, f, l);
+		at = fx_rx->write_index;
+		fx_rx->read_index = at;				/* the guest reads it */
+		EXPECT_EQ(host_poll(&fx_sim), 4 - k);
+		EXPECT_EQ(xfer_ranges_at(at), 4 - k);
+		EXPECT_EQ(rxq_head, 4);
+		fx_teardown();
+	}
 }
 
 /* Regression: frames waiting while the pass handles the guest's revoke (hvsim died of SIGFPE). */
@@ -841,7 +936,9 @@ main(void)
 	RUN_TEST(test_rx_other_mac_filtered);
 	RUN_TEST(test_rx_ppis_present_and_aligned);
 	RUN_TEST(test_rx_vlan_in_data_moves_to_ppi);
+	RUN_TEST(test_rx_ipv4_header_checksum_verdicts);
 	RUN_TEST(test_rx_waits_for_slots_until_completion);
+	RUN_TEST(test_rx_transfer_cut_where_the_ring_is_full);
 	RUN_TEST(test_rx_completion_of_a_later_range_refused);
 	RUN_TEST(test_rx_revoke_in_the_same_pass_delivers_nothing);
 	RUN_TEST(test_loop_backend_returns_guest_frames);
