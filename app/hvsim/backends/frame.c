@@ -108,26 +108,31 @@ frame_csum_add(uint32_t sum, const uint8_t *data, uint32_t len)
 {
 	uint64_t wide = 0;
 	uint32_t i = 0;
+	uint16_t le;
 
 	/*
 	 * RFC 1071: the ones'-complement sum of 16-bit words can be taken over
 	 * wider words and folded, and in either byte order (the result is then
-	 * byte-swapped): 8 bytes a step as two little-endian 32-bit words.
+	 * byte-swapped): 8 bytes a step as two little-endian 32-bit words, the
+	 * tail as at most one word each of 4 and 2 bytes and the odd byte, which
+	 * is the high half of its big-endian word (the low one little-endian).
 	 */
 	for (; len - i >= 8; i += 8)
 		wide += (uint64_t)get_le32(data + i) + get_le32(data + i + 4);
-	if (wide != 0) {
-		uint16_t le;
-
-		while (wide >> 16)
-			wide = (wide & 0xffff) + (wide >> 16);
-		le = (uint16_t)wide;
-		sum += (uint32_t)(uint16_t)(le << 8 | le >> 8);
+	if (len - i >= 4) {
+		wide += get_le32(data + i);
+		i += 4;
 	}
-	for (; i + 1 < len; i += 2)
-		sum += get_be16(data + i);
+	if (len - i >= 2) {
+		wide += (uint32_t)data[i] | (uint32_t)data[i + 1] << 8;
+		i += 2;
+	}
 	if (i < len)
-		sum += (uint32_t)data[i] << 8;
+		wide += data[i];
+	while (wide >> 16)
+		wide = (wide & 0xffff) + (wide >> 16);
+	le = (uint16_t)wide;
+	sum += (uint32_t)(uint16_t)(le << 8 | le >> 8);
 	return frame_csum_fold(sum);
 }
 
