@@ -75,14 +75,17 @@ rx_l4_proto(const uint8_t *frame, struct host_l3 l3)
 static bool
 rx_ipv4_hdr_ok(const uint8_t *frame, uint32_t len, struct host_l3 l3)
 {
-	uint32_t ihl = (frame[l3.off] & 0xfu) * 4u, w;
-	uint64_t sum = 0;
+	const uint8_t *ip = frame + l3.off;
+	uint32_t ihl = (ip[0] & 0xfu) * 4u, w[5];
+	uint64_t sum;
 
 	if (ihl < 20 || l3.off + ihl > len)
 		return false;
-	for (uint32_t i = 0; i < ihl; i += 4) {
-		memcpy(&w, frame + l3.off + i, 4);
-		sum += w;
+	memcpy(w, ip, 20);		/* the fixed part, then any options */
+	sum = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+	for (uint32_t i = 20; i < ihl; i += 4) {
+		memcpy(w, ip + i, 4);
+		sum += w[0];
 	}
 	while (sum >> 16)
 		sum = (sum & 0xffffu) + (sum >> 16);
