@@ -131,18 +131,16 @@ host_rss_hash(const struct host_rndis *r, bool udp_offered, const uint8_t *frame
 	return host_rss_hash_l3(r, udp_offered, frame, len, host_l3_parse(frame, len), hash);
 }
 
-uint32_t
-host_rss_hash_l3(const struct host_rndis *r, bool udp_offered, const uint8_t *frame,
-		 uint32_t len, struct host_l3 l3, uint32_t *hash)
+/* The hash of an IP frame the guest's RSS covers; kept out of line (host_rss_hash_l3). */
+static __attribute__((noinline)) uint32_t
+rss_hash_ip(const struct host_rndis *r, bool udp_offered, const uint8_t *frame, uint32_t len,
+	    struct host_l3 l3, uint32_t *hash)
 {
 	uint32_t addr_off = l3.ipv6 ? 8 : 12, addr_len = l3.ipv6 ? 32 : 8;
 	uint32_t ip_type = l3.ipv6 ? NDIS_HASH_IPV6 : NDIS_HASH_IPV4;
 	uint32_t l4_type, l4 = 0;
 	uint8_t tuple[36];
 
-	if (!r->rss_enabled || !l3.ip ||
-	    (r->rss_hash_info & NDIS_RSS_HASH_FUNC_MASK) != NDIS_HASH_FUNC_TOEPLITZ)
-		return 0;
 	memcpy(tuple, frame + l3.off + addr_off, addr_len);
 	l4_type = rss_l4_type(frame[l3.off + (l3.ipv6 ? 6 : 9)], l3.ipv6, udp_offered);
 	if ((r->rss_hash_info & l4_type) != 0 && rss_has_ports(frame, len, l3, &l4)) {
@@ -154,6 +152,20 @@ host_rss_hash_l3(const struct host_rndis *r, bool udp_offered, const uint8_t *fr
 		return 0;
 	*hash = host_toeplitz(r->rss_key, NDIS_RSS_KEY_BYTES, tuple, addr_len);
 	return ip_type;
+}
+
+/*
+ * The receive pass asks for every frame: the test that most frames end at
+ * (no RSS) stays small enough to inline, without the hash's registers.
+ */
+uint32_t
+host_rss_hash_l3(const struct host_rndis *r, bool udp_offered, const uint8_t *frame,
+		 uint32_t len, struct host_l3 l3, uint32_t *hash)
+{
+	if (!r->rss_enabled || !l3.ip ||
+	    (r->rss_hash_info & NDIS_RSS_HASH_FUNC_MASK) != NDIS_HASH_FUNC_TOEPLITZ)
+		return 0;
+	return rss_hash_ip(r, udp_offered, frame, len, l3, hash);
 }
 
 /* rndis.md 5.7: table[hash mod entries] (= hash & 127 for the usual 128). */
