@@ -315,6 +315,23 @@ frame_template_fill(struct frame_template *t, const struct frame_pattern *p, uin
 	put_be16(l4 + (tcp ? 16 : 6), csum);
 }
 
+/*
+ * An IPv4 header of ihl bytes (>= 20, whole words) sums to all ones; every
+ * frame that comes back is checked, so its words are summed directly.
+ */
+static bool
+ipv4_hdr_sum_ok(const uint8_t *ip, uint32_t ihl)
+{
+	uint64_t sum = (uint64_t)get_le32(ip) + get_le32(ip + 4) + get_le32(ip + 8) +
+		       get_le32(ip + 12) + get_le32(ip + 16);
+
+	for (uint32_t i = FRAME_IP_BYTES; i < ihl; i += 4)
+		sum += get_le32(ip + i);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
 /* Offset of the IPv4 header, or 0 when the frame is not IPv4 (one tag at most). */
 static uint32_t
 l3_offset(const uint8_t *data, uint32_t len)
@@ -355,7 +372,7 @@ ours_intact(const uint8_t *ip, uint32_t ip_len, uint32_t l4_bytes,
 
 	*flow = get_be32(hdr + 4);
 	*seq = (uint64_t)get_be32(hdr + 8) << 32 | get_be32(hdr + 12);
-	if (frame_csum_add(0, ip, FRAME_IP_BYTES) != 0xffff)
+	if (!ipv4_hdr_sum_ok(ip, FRAME_IP_BYTES))
 		return false;
 	if (l4_bytes == FRAME_TCP_BYTES ? l4[12] != TCP_DATA_OFF_5 : get_be16(l4 + 4) != l4_len)
 		return false;
@@ -457,7 +474,7 @@ frame_foreign_ok(const uint8_t *data, uint32_t len)
 	total = get_be16(ip + 2);
 	if ((ip[0] >> 4) != 4 || ihl < FRAME_IP_BYTES || total < ihl || total > len - l3)
 		return false;
-	if (frame_csum_add(0, ip, ihl) != 0xffff)
+	if (!ipv4_hdr_sum_ok(ip, ihl))
 		return false;
 	if ((get_be16(ip + 6) & IP_MF_OR_OFFSET) != 0)
 		return true;		/* a fragment: its L4 header may be elsewhere */

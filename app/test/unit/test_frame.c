@@ -414,6 +414,47 @@ test_non_ip_frame_is_foreign_and_ok(void)
 	EXPECT_EQ(frame_verify(buf, 10, &flow, &seq), FRAME_FOREIGN);	/* runt */
 }
 
+/*
+ * A foreign UDP/IPv4 frame (no checksum) whose header has opt_words option
+ * words (NOPs) and addresses of all ones, its header checksum set here.
+ */
+static uint32_t
+build_foreign_udp4(uint32_t opt_words)
+{
+	uint32_t ihl = 20 + 4 * opt_words, len = L3 + ihl + 8 + 18;
+	uint16_t sum;
+
+	memset(buf, 0, len);
+	buf[12] = 0x08;
+	buf[L3] = (uint8_t)(0x40 | ihl / 4);
+	buf[L3 + 2] = (uint8_t)((ihl + 26) >> 8), buf[L3 + 3] = (uint8_t)(ihl + 26);
+	buf[L3 + 8] = 64, buf[L3 + 9] = 17;
+	memset(buf + L3 + 12, 0xff, 8);
+	memset(buf + L3 + 20, 0x01, 4 * opt_words);
+	buf[L3 + ihl + 5] = 26;					/* UDP length */
+	sum = (uint16_t)~ref_sum(buf + L3, ihl, 0);
+	buf[L3 + 10] = (uint8_t)(sum >> 8), buf[L3 + 11] = (uint8_t)sum;
+	return len;
+}
+
+static void
+test_foreign_ipv4_header_sum_checked_with_options(void)
+{
+	for (uint32_t opt_words = 0; opt_words <= 10; opt_words += 5) {
+		uint32_t len = build_foreign_udp4(opt_words), flow;
+		uint64_t seq;
+
+		EXPECT_EQ(ref_sum(buf + L3, 20 + 4 * opt_words, 0), 0xffff);
+		EXPECT_EQ(frame_verify(buf, len, &flow, &seq), FRAME_FOREIGN);
+		EXPECT_TRUE(frame_foreign_ok(buf, len));
+		buf[L3 + 11] ^= 0x01;				/* the checksum itself */
+		EXPECT_FALSE(frame_foreign_ok(buf, len));
+		buf[L3 + 11] ^= 0x01;
+		buf[L3 + 19 + 4 * opt_words] ^= 0x80;		/* the header's last byte */
+		EXPECT_FALSE(frame_foreign_ok(buf, len));
+	}
+}
+
 int
 main(void)
 {
@@ -434,5 +475,6 @@ main(void)
 	RUN_TEST(test_srcip_keeps_tcp_checksum_right);
 	RUN_TEST(test_tcp_with_inline_vlan_tag);
 	RUN_TEST(test_non_ip_frame_is_foreign_and_ok);
+	RUN_TEST(test_foreign_ipv4_header_sum_checked_with_options);
 	TEST_EXIT();
 }
