@@ -103,12 +103,31 @@ frame_crc32(const uint8_t *data, uint32_t len)
 	return ~c;
 }
 
+/* Whole little-endian 32-bit words, summed wide (RFC 1071: folded and swapped after). */
+static uint64_t
+sum_le32(const uint8_t *p, uint32_t words)
+{
+	uint64_t sum = 0;
+
+	for (uint32_t i = 0; i < words; i++)
+		sum += get_le32(p + 4 * i);
+	return sum;
+}
+
+/* A wide sum of little-endian words as the 16-bit big-endian ones'-complement sum. */
+static uint32_t
+fold_le(uint64_t wide)
+{
+	while (wide >> 16)
+		wide = (wide & 0xffff) + (wide >> 16);
+	return (uint32_t)((wide & 0xff) << 8 | wide >> 8);
+}
+
 uint32_t
 frame_csum_add(uint32_t sum, const uint8_t *data, uint32_t len)
 {
 	uint64_t wide = 0;
 	uint32_t i = 0;
-	uint16_t le;
 
 	/*
 	 * RFC 1071: the ones'-complement sum of 16-bit words can be taken over
@@ -129,11 +148,7 @@ frame_csum_add(uint32_t sum, const uint8_t *data, uint32_t len)
 	}
 	if (i < len)
 		wide += data[i];
-	while (wide >> 16)
-		wide = (wide & 0xffff) + (wide >> 16);
-	le = (uint16_t)wide;
-	sum += (uint32_t)(uint16_t)(le << 8 | le >> 8);
-	return frame_csum_fold(sum);
+	return frame_csum_fold(sum + fold_le(wide));
 }
 
 uint16_t
@@ -159,9 +174,7 @@ frame_len_for(uint32_t size, bool vlan_inline, bool tcp)
 static uint32_t
 pseudo_sum(const uint8_t *ip, uint32_t l4_len)
 {
-	uint32_t sum = frame_csum_add(0, ip + 12, 8);
-
-	return sum + ip[9] + l4_len;
+	return fold_le(sum_le32(ip + 12, 2)) + ip[9] + l4_len;
 }
 
 static void
@@ -322,14 +335,7 @@ frame_template_fill(struct frame_template *t, const struct frame_pattern *p, uin
 static bool
 ipv4_hdr_sum_ok(const uint8_t *ip, uint32_t ihl)
 {
-	uint64_t sum = (uint64_t)get_le32(ip) + get_le32(ip + 4) + get_le32(ip + 8) +
-		       get_le32(ip + 12) + get_le32(ip + 16);
-
-	for (uint32_t i = FRAME_IP_BYTES; i < ihl; i += 4)
-		sum += get_le32(ip + i);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum == 0xffff;
+	return fold_le(sum_le32(ip, ihl / 4)) == 0xffff;
 }
 
 /* Offset of the IPv4 header, or 0 when the frame is not IPv4 (one tag at most). */
@@ -431,7 +437,7 @@ frame_verify_known(const uint8_t *data, uint32_t len, const struct frame_pattern
 		return FRAME_OURS_GOOD;
 	if (known != NULL && known->len == l4_len - fixed) {
 		/* The pattern matched byte for byte: its sum is known; add the rest. */
-		uint32_t sum = pseudo_sum(ip, l4_len) + frame_csum_add(0, l4, fixed) +
+		uint32_t sum = pseudo_sum(ip, l4_len) + fold_le(sum_le32(l4, fixed / 4)) +
 			       known->sum[*seq & 0xff];
 
 		return frame_csum_fold(sum) == 0xffff ? FRAME_OURS_GOOD : FRAME_OURS_BAD_L4_CSUM;
