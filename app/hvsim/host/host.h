@@ -54,6 +54,7 @@ struct host_rxbuf {
 	uint32_t frame_reserve;		/* free slots a frame must leave (control's) + 1 */
 	uint32_t prefetch_lines;	/* of a slot, when asking for the next ones early */
 	uint32_t prefetch_max;		/* prefetch_lines at most: header, PPIs, a small frame */
+	uint64_t lap_bytes;		/* written since the cursor last went back to slot 0 */
 };
 #define HOST_RXBUF_TAIL		UINT32_MAX
 /* Receive slots data frames leave free for control replies and indications

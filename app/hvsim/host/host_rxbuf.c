@@ -111,16 +111,37 @@ rxbuf_run_free(const struct host_rxbuf *rb, uint32_t first, uint32_t n)
 	return true;
 }
 
-/* The n slots from s become one busy run, the start of its own transfer. */
+/*
+ * Where the next message goes: after this one, or back at slot 0 once the
+ * messages since the last time there have written HOST_RXBUF_LAP_BYTES and
+ * slot 0 is free. Large frames would otherwise cycle through the whole
+ * buffer (31 MiB, about a whole L3) and every store would wait for memory;
+ * small ones write two lines a slot, and keep the long lap: the lines they
+ * come back to have left the guest's core, so taking them costs no snoop.
+ */
+#define HOST_RXBUF_LAP_BYTES	(4ull << 20)
+
+static void
+rxbuf_advance(struct host_rxbuf *rb, uint32_t next, uint32_t bytes)
+{
+	rb->lap_bytes += bytes;
+	if (next >= rb->nb_slots || (rb->lap_bytes >= HOST_RXBUF_LAP_BYTES && rb->span[0] == 0)) {
+		next = 0;
+		rb->lap_bytes = 0;
+	}
+	rb->cursor = next;
+}
+
+/* The n slots from s become one busy run for a message of bytes, the start of its own transfer. */
 static int
-rxbuf_take(struct host_rxbuf *rb, uint32_t s, uint32_t n, uint32_t *first)
+rxbuf_take(struct host_rxbuf *rb, uint32_t s, uint32_t n, uint32_t bytes, uint32_t *first)
 {
 	rb->span[s] = n;
 	rb->next[s] = HOST_RXBUF_NO_NEXT;
 	for (uint32_t i = 1; i < n; i++)
 		rb->span[s + i] = HOST_RXBUF_TAIL;
 	rb->nb_busy += n;
-	rb->cursor = s + n < rb->nb_slots ? s + n : 0;
+	rxbuf_advance(rb, s + n, bytes);
 	*first = s;
 	rxbuf_prefetch_ahead(rb);
 	return 0;
@@ -140,11 +161,11 @@ host_rxbuf_alloc(struct host_rxbuf *rb, uint32_t bytes, uint32_t *first)
 	/* The next message is likely this one's size: ask for no line it would not write. */
 	rb->prefetch_lines = HOST_MIN_U32(rb->prefetch_max, (bytes + 63u) / 64u);
 	if (n == 1 && rb->span[rb->cursor] == 0)
-		return rxbuf_take(rb, rb->cursor, 1, first);	/* usual: the next one is free */
+		return rxbuf_take(rb, rb->cursor, 1, bytes, first);	/* usual: the next is free */
 	for (uint32_t k = 0, s = rb->cursor; k < rb->nb_slots;
 	     k++, s = s + 1 < rb->nb_slots ? s + 1 : 0) {
 		if (s <= rb->nb_slots - n && rxbuf_run_free(rb, s, n))
-			return rxbuf_take(rb, s, n, first);
+			return rxbuf_take(rb, s, n, bytes, first);
 	}
 	return -ENOSPC;
 }
