@@ -213,6 +213,8 @@ gen_open(struct hvsim_backend *be, const char *args)
 		gen_free(g);
 		return ret;
 	}
+	g->out = (struct hvsim_frame){ .has_vlan = g->vlan >= 0,
+				       .vlan_tci = (uint16_t)(g->vlan >= 0 ? g->vlan : 0) };
 	g->token_cap = (g->rate_pps / 1000 > GEN_MIN_BURST ? g->rate_pps / 1000 : GEN_MIN_BURST) *
 		       GEN_NS_PER_S;
 	g->tokens = g->token_cap;
@@ -259,11 +261,9 @@ gen_peek(struct hvsim_backend *be)
 		return NULL;
 	bad = gen_seq_is_bad(g, f->seq);
 	frame_template_fill(&f->tmpl, &g->pattern, f->seq, bad);
-	g->out = (struct hvsim_frame){
-		.data = f->tmpl.buf, .len = f->tmpl.len,
-		.has_vlan = g->vlan >= 0, .vlan_tci = (uint16_t)(g->vlan >= 0 ? g->vlan : 0),
-		.csum = bad ? HVSIM_CSUM_BAD : HVSIM_CSUM_GOOD,
-	};
+	g->out.data = f->tmpl.buf;	/* the tag is set at open: the same for every frame */
+	g->out.len = f->tmpl.len;
+	g->out.csum = bad ? HVSIM_CSUM_BAD : HVSIM_CSUM_GOOD;
 	g->ready = true;
 	return &g->out;
 }

@@ -147,6 +147,18 @@ rxbuf_take(struct host_rxbuf *rb, uint32_t s, uint32_t n, uint32_t bytes, uint32
 	return 0;
 }
 
+/* The first run of n free slots from the cursor on (out of line: not the usual case). */
+static __attribute__((noinline)) int
+rxbuf_search(struct host_rxbuf *rb, uint32_t n, uint32_t bytes, uint32_t *first)
+{
+	for (uint32_t k = 0, s = rb->cursor; k < rb->nb_slots;
+	     k++, s = s + 1 < rb->nb_slots ? s + 1 : 0) {
+		if (s <= rb->nb_slots - n && rxbuf_run_free(rb, s, n))
+			return rxbuf_take(rb, s, n, bytes, first);
+	}
+	return -ENOSPC;
+}
+
 int
 host_rxbuf_alloc(struct host_rxbuf *rb, uint32_t bytes, uint32_t *first)
 {
@@ -162,12 +174,7 @@ host_rxbuf_alloc(struct host_rxbuf *rb, uint32_t bytes, uint32_t *first)
 	rb->prefetch_lines = HOST_MIN_U32(rb->prefetch_max, (bytes + 63u) / 64u);
 	if (n == 1 && rb->span[rb->cursor] == 0)
 		return rxbuf_take(rb, rb->cursor, 1, bytes, first);	/* usual: the next is free */
-	for (uint32_t k = 0, s = rb->cursor; k < rb->nb_slots;
-	     k++, s = s + 1 < rb->nb_slots ? s + 1 : 0) {
-		if (s <= rb->nb_slots - n && rxbuf_run_free(rb, s, n))
-			return rxbuf_take(rb, s, n, bytes, first);
-	}
-	return -ENOSPC;
+	return rxbuf_search(rb, n, bytes, first);
 }
 
 void
