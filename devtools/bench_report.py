@@ -467,41 +467,61 @@ callgrind profiles of the ipp runs):
   against 15.1 Mpps, medians of 6; fwd 64 B within its spread).
 - **hvsim's host loop, 64 B: the bound for ours.** During rx runs of ours
   hvsim's counters show no `rx_ring_full` and no `rx_no_slot` over the
-  interval: it never had to wait for the guest, so the rate is the host
-  loop's (a hand run on 2026-11-27: ours 15.8 and 16.5 Mpps at c2c 349 and
-  82 ns, the ref 9.8 and 12.6, hvsim again never waiting). The class rows
-  above show what two cores do here with a light host: memif and
-  virtio-user's peer spend a few dozen instructions a frame. hvsim spends
-  several hundred (callgrind: about 750 a delivered frame where, slowed by
-  valgrind, it hands over 2 frames a pass; gen's frame, the checksum
-  verdict, the Toeplitz hash, the RNDIS message, slot bookkeeping), and
-  `perf` puts most of its time on stores: into receive slots whose lines
-  the guest's core read last, and on the stores after them (the store
-  buffer is full), even with the next slots asked for early: hvsim's time
-  per frame depends on where the guest leaves those lines. With the host
-  the limit, rx 64 B on 1 queue says little about the PMDs: the ref meets
-  the same bound when it keeps up (14.2 Mpps against ours 14.7 in the
-  2026-11-27 run; both got faster with that day's hvsim changes); where
-  the guest's work counts (4 queues polled by one lcore, fwd, l3fwd) the
-  ratios open up. Prebuilt frames, and a receive pass that writes fewer
-  lines per frame, are what is left on the host side for the 25 Mpps
-  goals (about 40 ns a frame).
+  interval: it never waits for the guest, so the rate is the host loop's.
+  The class rows above show what two cores do here with a light host:
+  memif and virtio-user's peer spend a few dozen instructions a frame.
+  hvsim spends several hundred: gen's frame, the checksum verdict, the RSS
+  hash, the RNDIS message, slot bookkeeping. Measured with callgrind of
+  hvsim itself (busy hvsim under valgrind during an rx 64 B run of ours;
+  the instructions inside `host_rx_pass`, which holds all of a frame's
+  work, per frame gen handed over), 2026-11-27 evening: 744 -> 534. hvsim
+  is now built with link-time inlining (release gcc builds: its loop calls
+  across files for every frame); an IPv4 header is summed as five 32-bit
+  words; the guest's ring is asked for room every 16 ranges, not every
+  frame; the backend's frame is peeked at once, not again to consume it;
+  the RSS hash is computed out of line behind an inlined test of whether
+  the guest's RSS covers the frame (inlined whole, its registers spilled
+  for every frame); gen sets its constant frame fields once. gen's check of
+  frames coming back (fwd) and the sink's lost their generic checksum loop
+  the same way. The host's rate follows its instructions: alternating
+  runs by hand (ours, cores close), the build of the afternoon against the
+  evening's: rx 64 B 13.5 against 18.8 Mpps (medians of 5; the new build
+  won all 5 pairs), fwd 64 B 8.1 against 11.3 (3 pairs, all won), tx 64 B
+  17.1 against 32.8 (3 pairs; the row is bimodal). With the host the
+  limit, rx 64 B on 1 queue says little about the PMDs: the ref meets the
+  same bound when it keeps up; where the guest's work counts (4 queues
+  polled by one lcore, fwd, l3fwd) the ratios open up. What is left on the
+  host side for the 25 Mpps goals (about 40 ns a frame) is the same work
+  done a burst at a time (prebuilt frames, one pass over a burst's
+  headers) rather than a frame at a time.
 - **512 and 1518 B: copies on the host, and where they land.** memmove
   (gen's pattern, copies into receive slots) and the gathering of the
   guest's GPA sends (`host_nvsp_gather`, page-by-page translation) lead
   hvsim's profile; both PMDs are bounded alike there. hvsim hands out
-  receive slots in order through the whole 31 MiB buffer, about the size
-  of this machine's L3, so at 1518 B each slot comes from memory. memif
-  moves 1518-byte frames between the same two cores at about 11 Mpps (a
-  hand run, 2026-11-27) through a ring that stays in cache. Tried by hand
-  and not kept: hvsim cycling through the first 1024 slots (1.7 MiB) when
-  slot 0 is free again: ours rx 1518 B went from 3.0-3.3 to 7.9-8.1 Mpps
-  when the cores were close, but fell to 1.4 with a 349 ns round trip, and
-  rx 64 B lost about 15 % (13.3, 14.7, 10.5 against 15.6, 17.9, 15.3);
-  4096 and 8192 slots gave less at 1518 B and a spread too wide to judge.
-  The slot lines then move from core to core instead of from memory, which
-  pays only when the cores are close. Where a real host puts frames is its
-  own business; the guest is the same either way. tx 1518 B by GPA page
+  receive slots in order. Until 2026-11-27 it went through the whole
+  31 MiB buffer, about the size of this machine's L3, so at 1518 B every
+  slot came from memory. memif moves 1518-byte frames between the same two
+  cores at about 11 Mpps (a hand run, 2026-11-27) through a ring that
+  stays in cache. A first trial cycled through the first 1024 slots
+  (1.7 MiB) whenever slot 0 was free: ours rx 1518 B went from 3.0-3.3 to
+  7.9-8.1 Mpps with the cores close, but rx 64 B lost about 15 %: its
+  messages came back to lines the guest's core had just read. Since the
+  evening of 2026-11-27 the lap is counted in bytes: the slots go back to
+  slot 0 once the messages since the last time there have written 4 MiB
+  (and slot 0 is free). A 64 B frame's message is 126 bytes, so its lap
+  is still the whole buffer (18811 slots, 2.4 MB written): nothing changes
+  there; a 1518 B frame's lap is about 2600 slots. Alternating runs by
+  hand (ours, 1 queue), before against after: rx 1518 B 3.2, 3.2, 3.4
+  against 6.1, 9.0, 6.0 Mpps (the last two with the cores far apart, c2c
+  335 ns); rx 512 B in a wide spread either way (4.8, 5.3, 4.6 against
+  9.3, 3.9, 3.5; laps of 1, 2 and 8 MiB could not be told apart there).
+  A 2 MiB lap gave one run of 1.4 Mpps at 1518 B among 6.8 and 8.9, and
+  would shorten the 64 B lap. Where a real host puts frames is its own
+  business; the guest is the same either way. Tried for tx 1518 B and not
+  kept (ours, 3 pairs each): the PMD using no more send sections than
+  descriptors, or at most 512 (its writes then stay in cache), and hvsim
+  prefetching a send section ahead of its copy (`rep movsb` out of the
+  guest's section is 61 % of hvsim's time there): no gain either. tx 1518 B by GPA page
   ranges (DPDK's tx_copybreak of 512, ours until 2026-11-27): gathering
   the guest's frame (`host_nvsp_gather`, an inlined `rep movsq`) is about
   three quarters of hvsim's time, half of it stalled on the frame's first
