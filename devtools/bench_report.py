@@ -490,10 +490,20 @@ callgrind profiles of the ipp runs):
   17.1 against 32.8 (3 pairs; the row is bimodal). With the host the
   limit, rx 64 B on 1 queue says little about the PMDs: the ref meets the
   same bound when it keeps up; where the guest's work counts (4 queues
-  polled by one lcore, fwd, l3fwd) the ratios open up. What is left on the
-  host side for the 25 Mpps goals (about 40 ns a frame) is the same work
-  done a burst at a time (prebuilt frames, one pass over a burst's
-  headers) rather than a frame at a time.
+  polled by one lcore, fwd, l3fwd) the ratios open up. In the make bench
+  of 2026-11-27 20:09, the first with this host, the ref's rx medians on 1
+  queue came out above ours (0.91, 0.76, 0.70 at 64, 512, 1518 B), and
+  alternating runs by hand at 512 B right after gave the same order (ref
+  13.0-15.8, ours 10.9-12.7 Mpps; later runs fell to about 3.6 for both
+  together). hvsim did not wait for ours in those runs (no `rx_no_slot`,
+  no `rx_ring_full`), so it is hvsim that runs slower beside our guest:
+  something ours does with the receive slots' or the ring's lines gets in
+  the host's way. Not found in this round; the row is open. What is left
+  on the host side for the 25 Mpps goals (about 40 ns a frame) is the same
+  work done a burst at a time (prebuilt frames, one pass over a burst's
+  headers) rather than a frame at a time; at 512 B, gen building each
+  frame (`gen_peek`, its pattern copied in) is about a quarter of hvsim's
+  time (`perf`).
 - **512 and 1518 B: copies on the host, and where they land.** memmove
   (gen's pattern, copies into receive slots) and the gathering of the
   guest's GPA sends (`host_nvsp_gather`, page-by-page translation) lead
