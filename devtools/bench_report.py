@@ -496,9 +496,16 @@ callgrind profiles of the ipp runs):
   alternating runs by hand at 512 B right after gave the same order (ref
   13.0-15.8, ours 10.9-12.7 Mpps; later runs fell to about 3.6 for both
   together). hvsim did not wait for ours in those runs (no `rx_no_slot`,
-  no `rx_ring_full`), so it is hvsim that runs slower beside our guest:
-  something ours does with the receive slots' or the ring's lines gets in
-  the host's way. Not found in this round; the row is open. What is left
+  no `rx_ring_full`): hvsim itself ran slower beside our guest. Later
+  alternating runs (20:55) did not repeat the order: rx 512 B ours 11.0,
+  11.4, 13.0, 12.4 against the ref 9.7, 13.4, 3.7 (our generic build
+  12.1-13.7, a little ahead of our AVX2 build); rx 64 B ours 21.7, 22.4,
+  11.6 against 25.0, 10.0, 7.6 (the host now delivers 25 Mpps when the
+  guest keeps up); rx 1518 B ours 10.3 twice with the cores close, and
+  both PMDs about 2 Mpps in runs after a round trip near 330 ns (the ref
+  once also at 108 ns): with the cores far apart, the slot lines are in
+  the other core's cache when hvsim comes back to them. On 1 queue rx
+  moves with the machine more than with the PMD. What is left
   on the host side for the 25 Mpps goals (about 40 ns a frame) is the same
   work done a burst at a time (prebuilt frames, one pass over a burst's
   headers) rather than a frame at a time; at 512 B, gen building each

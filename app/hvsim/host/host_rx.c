@@ -194,7 +194,11 @@ struct rx_lane {
 	uint32_t last_slot;		/* first slot of range[nb - 1] */
 };
 
-/* Ranges whose room in the ring is asked for at once: the guest only frees room. */
+/*
+ * Ranges whose room in the ring is asked for at once. The writer's room is
+ * what the ring had when the pass began, less the pass's own packets, and
+ * no packet is written to the lane before its transfer: it holds.
+ */
 #define RX_ROOM_STEP	16u
 
 /* Can the lane's transfer (below HOST_RX_MAX_RANGES) take one more range? */
