@@ -126,13 +126,32 @@ host_l3_parse(const uint8_t *frame, uint32_t len)
 	return l3;
 }
 
+uint16_t
+host_ipv4_hdr_csum(const uint8_t *ip, uint32_t ihl)
+{
+	uint32_t w[5];
+	uint64_t s;
+
+	/* Every received frame's header is checked: five words, then any options. */
+	memcpy(w, ip, 20);
+	s = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+	for (uint32_t i = 20; i + 4 <= ihl; i += 4) {
+		memcpy(w, ip + i, 4);
+		s += w[0];
+	}
+	while (s >> 16)
+		s = (s & 0xffffu) + (s >> 16);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	s = (s >> 8 | s << 8) & 0xffffu;
+#endif
+	return (uint16_t)~s;
+}
+
 static void
 ipv4_hdr_csum(uint8_t *ip)
 {
-	uint32_t hlen = (ip[0] & 0xfu) * 4u;
-
 	wr16(ip + 10, 0);
-	wr16(ip + 10, host_csum_fold(host_csum_add(0, ip, hlen)));
+	wr16(ip + 10, host_ipv4_hdr_csum(ip, (ip[0] & 0xfu) * 4u));
 }
 
 /* Pseudo-header sum (RFC 768/793, RFC 8200 8.1) for l4_len bytes of proto. */

@@ -29,6 +29,12 @@ struct host_l3 {
 uint32_t host_csum_add(uint32_t sum, const uint8_t *p, uint32_t len);
 /* The checksum field value for a running sum: folded and complemented. */
 uint16_t host_csum_fold(uint32_t sum);
+/*
+ * host_csum_fold(host_csum_add(0, ip, ihl)) of an IPv4 header (ihl bytes:
+ * 20 or more, whole 32-bit words) summed a word at a time: 0 when the
+ * header and its checksum agree; the field's value when the field is 0.
+ */
+uint16_t host_ipv4_hdr_csum(const uint8_t *ip, uint32_t ihl);
 
 /* The L3 header of frame (len bytes): IPv4 with a whole header, or IPv6's 40 bytes. */
 struct host_l3 host_l3_parse(const uint8_t *frame, uint32_t len);

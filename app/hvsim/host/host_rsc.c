@@ -135,7 +135,7 @@ rsc_fix(uint8_t *d, uint32_t len, const struct rsc_seg *s, bool psh)
 	if (!s->ipv6) {
 		wr16(ip + 2, (uint16_t)(len - HOST_ETHER_HDR_BYTES));
 		wr16(ip + 10, 0);
-		wr16(ip + 10, host_csum_fold(host_csum_add(0, ip, 20)));
+		wr16(ip + 10, host_ipv4_hdr_csum(ip, 20));
 		sum = host_csum_add(0, ip + 12, 8);
 	} else {
 		wr16(ip + 4, (uint16_t)(len - HOST_ETHER_HDR_BYTES - 40));

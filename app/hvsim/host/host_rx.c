@@ -67,29 +67,13 @@ rx_l4_proto(const uint8_t *frame, struct host_l3 l3)
 	return frame[l3.off + (l3.ipv6 ? 6 : 9)];
 }
 
-/*
- * rndis.md 6.1: checksum result flags for the protocols present. A good IPv4
- * header sums to all ones (RFC 1071); it is whole 32-bit words, summed here
- * without host_csum_add's general tail (every frame's header is checked).
- */
+/* rndis.md 6.1: checksum result flags for the protocols present. */
 static bool
 rx_ipv4_hdr_ok(const uint8_t *frame, uint32_t len, struct host_l3 l3)
 {
-	const uint8_t *ip = frame + l3.off;
-	uint32_t ihl = (ip[0] & 0xfu) * 4u, w[5];
-	uint64_t sum;
+	uint32_t ihl = (frame[l3.off] & 0xfu) * 4u;
 
-	if (ihl < 20 || l3.off + ihl > len)
-		return false;
-	memcpy(w, ip, 20);		/* the fixed part, then any options */
-	sum = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
-	for (uint32_t i = 20; i < ihl; i += 4) {
-		memcpy(w, ip + i, 4);
-		sum += w[0];
-	}
-	while (sum >> 16)
-		sum = (sum & 0xffffu) + (sum >> 16);
-	return sum == 0xffffu;
+	return ihl >= 20 && l3.off + ihl <= len && host_ipv4_hdr_csum(frame + l3.off, ihl) == 0;
 }
 
 static uint32_t
