@@ -52,8 +52,7 @@ struct host_rxbuf {
 	uint32_t cursor;		/* where the next search starts */
 	uint32_t nb_busy;
 	uint32_t frame_reserve;		/* free slots a frame must leave (control's) + 1 */
-	uint32_t prefetch_lines;	/* of a slot, when asking for the next ones early */
-	uint32_t prefetch_max;		/* prefetch_lines at most: header, PPIs, a small frame */
+	uint32_t prefetch_max;		/* lines of a slot asked for early: header, PPIs, a small frame */
 	uint64_t lap_bytes;		/* written since the cursor last went back to slot 0 */
 };
 #define HOST_RXBUF_TAIL		UINT32_MAX

@@ -134,6 +134,24 @@ rx_plan(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, struct
 		rx_ppi_add(p, HOST_RSC_PPI_TYPE, host_rsc_ppi(ctx));
 }
 
+/*
+ * Frames up to RX_SMALL_FRAME_BYTES move in 16-byte words, the last one
+ * overlapping: libc's memcpy was a call and a size dispatch for each.
+ */
+#define RX_SMALL_FRAME_BYTES	256u
+
+static inline void
+rx_copy(uint8_t *dst, const uint8_t *src, uint32_t len)
+{
+	if (len < 16 || len > RX_SMALL_FRAME_BYTES) {
+		memcpy(dst, src, len);
+		return;
+	}
+	for (uint32_t i = 0; i + 16 < len; i += 16)
+		memcpy(dst + i, src + i, 16);
+	memcpy(dst + len - 16, src + len - 16, 16);
+}
+
 /* rndis.md 6: header, PPI records (16 bytes each, 4-aligned), then the frame. */
 static void
 rx_write_msg(uint8_t *out, uint32_t msg_len, const struct hvsim_frame *f,
@@ -151,16 +169,17 @@ rx_write_msg(uint8_t *out, uint32_t msg_len, const struct hvsim_frame *f,
 
 	memcpy(out, &hdr, sizeof(hdr));
 	for (uint32_t i = 0; i < p->nb; i++, at += RX_PPI_BYTES) {
-		struct rndis_ppi rec = { RX_PPI_BYTES, p->type[i], sizeof(rec) };
+		/* struct rndis_ppi (size, type, data_offset), then the value */
+		const uint32_t rec[4] = { RX_PPI_BYTES, p->type[i], sizeof(struct rndis_ppi),
+					  p->value[i] };
 
-		memcpy(at, &rec, sizeof(rec));
-		memcpy(at + sizeof(rec), &p->value[i], 4);
+		memcpy(at, rec, sizeof(rec));
 	}
 	if (strip) {
 		memcpy(at, f->data, 12);
-		memcpy(at + 12, f->data + 16, f->len - 16);
+		rx_copy(at + 12, f->data + 16, f->len - 16);
 	} else {
-		memcpy(at, f->data, f->len);
+		rx_copy(at, f->data, f->len);
 	}
 }
 

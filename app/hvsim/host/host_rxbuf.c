@@ -49,10 +49,12 @@ rxbuf_prefetch_write(const void *p)
 #endif
 }
 
+/* The next message is likely this one's size (bytes): no line it would not write is asked for. */
 static inline void
-rxbuf_prefetch_ahead(const struct host_rxbuf *rb)
+rxbuf_prefetch_ahead(const struct host_rxbuf *rb, uint32_t bytes)
 {
 	uint32_t s = rb->cursor + HOST_RXBUF_PREFETCH_AHEAD;
+	uint32_t lines = HOST_MIN_U32(rb->prefetch_max, (bytes + 63u) / 64u);
 	const uint8_t *p;
 
 	if (s >= rb->nb_slots)
@@ -60,7 +62,7 @@ rxbuf_prefetch_ahead(const struct host_rxbuf *rb)
 	if (s >= rb->nb_slots || rb->span[s] != 0)
 		return;		/* busy: the guest may be reading it now */
 	p = rb->base + (size_t)s * rb->slot_bytes;
-	for (uint32_t i = 0; i < rb->prefetch_lines; i++)
+	for (uint32_t i = 0; i < lines; i++)
 		rxbuf_prefetch_write(p + i * 64u);
 }
 
@@ -88,7 +90,6 @@ host_rxbuf_connect(struct host_rxbuf *rb, uint8_t *base, uint64_t bytes, uint32_
 	rb->id = id;
 	rb->frame_reserve = 1 + HOST_MIN_U32(HOST_RXBUF_CONTROL_SLOTS, rb->nb_slots / 16);
 	rb->prefetch_max = HOST_MIN_U32(HOST_RXBUF_PREFETCH_LINES, slot_bytes / 64u);
-	rb->prefetch_lines = rb->prefetch_max;
 	return 0;
 }
 
@@ -143,7 +144,7 @@ rxbuf_take(struct host_rxbuf *rb, uint32_t s, uint32_t n, uint32_t bytes, uint32
 	rb->nb_busy += n;
 	rxbuf_advance(rb, s + n, bytes);
 	*first = s;
-	rxbuf_prefetch_ahead(rb);
+	rxbuf_prefetch_ahead(rb, bytes);
 	return 0;
 }
 
@@ -162,18 +163,18 @@ rxbuf_search(struct host_rxbuf *rb, uint32_t n, uint32_t bytes, uint32_t *first)
 int
 host_rxbuf_alloc(struct host_rxbuf *rb, uint32_t bytes, uint32_t *first)
 {
-	uint32_t n = bytes <= rb->slot_bytes ? 1 : (bytes - 1) / rb->slot_bytes + 1;
+	uint32_t n;
 
 	if (rb->base == NULL)
 		return -ENOSPC;
+	/* Usual: one slot, and the cursor's is free (the cursor is always a slot). */
+	if (bytes <= rb->slot_bytes && rb->span[rb->cursor] == 0)
+		return rxbuf_take(rb, rb->cursor, 1, bytes, first);
+	n = bytes <= rb->slot_bytes ? 1 : (bytes - 1) / rb->slot_bytes + 1;
 	if (n > rb->nb_slots)
 		return -EMSGSIZE;
 	if (rb->nb_slots - rb->nb_busy < n)
 		return -ENOSPC;
-	/* The next message is likely this one's size: ask for no line it would not write. */
-	rb->prefetch_lines = HOST_MIN_U32(rb->prefetch_max, (bytes + 63u) / 64u);
-	if (n == 1 && rb->span[rb->cursor] == 0)
-		return rxbuf_take(rb, rb->cursor, 1, bytes, first);	/* usual: the next is free */
 	return rxbuf_search(rb, n, bytes, first);
 }
 

@@ -689,6 +689,47 @@ test_rx_vlan_in_data_moves_to_ppi(void)
 }
 
 /*
+ * Every frame length from the smallest to past the small-frame copy (256 B),
+ * untagged and with a tag in the data: the delivered bytes are the frame's
+ * (less the tag), and the slot byte after the message is not written.
+ */
+static void
+test_rx_frame_bytes_intact_at_every_length(void)
+{
+	uint8_t f[320], want[320];
+
+	for (uint32_t tagged = 0; tagged < 2; tagged++) {
+		for (uint32_t l = 14 + 4 * tagged; l <= 300; l++) {
+			uint32_t hdr = 12 + 4 * tagged, at, len, msg;
+			const uint8_t *m;
+
+			for (uint32_t i = 0; i < l; i++)
+				f[i] = (uint8_t)(i * 7 + l);
+			memcpy(f, nic_mac, 6);
+			if (tagged) {
+				put16(f + 12, 0x8100);
+				put16(f + 14, 5);
+			}
+			put16(f + hdr, 0x88b5);		/* local experimental: no PPI */
+			memcpy(want, f, 12);
+			memcpy(want + 12, f + hdr, l - hdr);
+			nic_setup();
+			memset(rxbuf, 0xa5, sizeof(rxbuf));
+			queue_frame(f, l, HVSIM_CSUM_UNKNOWN);
+			nic_dev()->rndis.packet_filter = 0x0d;
+			at = fx_rx->write_index;
+			EXPECT_EQ(host_poll(&fx_sim), 1);
+			m = range_msg(at, 0, &len);
+			msg = rd32(m + 4);
+			EXPECT_EQ(len, l - 4 * tagged);
+			EXPECT_MEM_EQ(m + 8 + rd32(m + 8), want, l - 4 * tagged);
+			EXPECT_EQ(m[msg], 0xa5);
+			fx_teardown();
+		}
+	}
+}
+
+/*
  * A UDP/IPv4 frame whose header has opt_words 4-byte option words (NOPs) and
  * addresses of all ones (carries in every sum); the header checksum is the
  * test's own, spoilt by xor; returns the length.
@@ -952,6 +993,7 @@ main(void)
 	RUN_TEST(test_rx_other_mac_filtered);
 	RUN_TEST(test_rx_ppis_present_and_aligned);
 	RUN_TEST(test_rx_vlan_in_data_moves_to_ppi);
+	RUN_TEST(test_rx_frame_bytes_intact_at_every_length);
 	RUN_TEST(test_rx_ipv4_header_checksum_verdicts);
 	RUN_TEST(test_rx_waits_for_slots_until_completion);
 	RUN_TEST(test_rx_transfer_cut_where_the_ring_is_full);
