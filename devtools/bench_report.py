@@ -76,6 +76,16 @@ def ratio(key, r):
     return "%.2f%s" % (v, "*" if trapped(key, r["ref"]) else "")
 
 
+def paired(key, r):
+    """The median of ours #i / ref #i: the runs of a pair ran back to back
+    (ours, ref, ref, ours, ...), so the machine's drift between pairs,
+    which moves both, cancels."""
+    a, b = r.get("ours"), r.get("ref")
+    if not a or not b or len(a) != len(b) or 0 in b:
+        return "-"
+    return "%.2f" % statistics.median(x / y for x, y in zip(a, b))
+
+
 def columns(lines):
     """Rows of cells as aligned text columns, the first row a heading."""
     widths = [max(len(l[i]) for l in lines) for i in range(len(lines[0]))]
@@ -94,7 +104,7 @@ def is_class(key):
 
 def table(order, rows):
     head = ("case", "size", "queues", "unit", "ours median (min..max)",
-            "ref median (min..max)", "ours/ref", "runs")
+            "ref median (min..max)", "ours/ref", "paired", "runs")
     lines = [head]
     for key in order:
         if is_class(key):
@@ -103,7 +113,7 @@ def table(order, rows):
         r = rows[key]
         n = max(len(v) for v in r.values())
         lines.append((case, str(size), str(queues), unit, cell(r.get("ours")),
-                      cell(r.get("ref")), ratio(key, r), str(n)))
+                      cell(r.get("ref")), ratio(key, r), paired(key, r), str(n)))
     return columns(lines)
 
 
@@ -370,7 +380,12 @@ Mpps and Gbit/s; below 1 means ours executes fewer instructions for
 ins/pkt. A `*` marks a row whose ref median run was trapped (under a fifth
 of the ref's own best run of the case; see "Reading the figures"): there
 the ratio is taken against the ref's best run instead, so it is the
-ratio's lower bound, and the goals below count it that way.
+ratio's lower bound, and the goals below count it that way. `paired` is
+the median of the ratios of the runs taken back to back (ours #i and ref
+#i ran one right after the other, the side going first alternating):
+this machine's speed drifts between runs by up to 3x for both sides
+alike (the same case, the same side), and a pair sees the same machine
+where medians taken apart may not. The goals use the ratio of medians.
 
 **The class on this machine** (`class-rx`, `class-tx`): a calibration of
 the machine, not a comparison. Issue 7's 25 Mpps goals name the class of
