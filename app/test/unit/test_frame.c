@@ -65,6 +65,26 @@ test_crc_and_sum_match_references_at_every_length(void)
 	EXPECT_EQ(frame_csum_add(0, data, 256), ref_sum(data, 256, 0));
 }
 
+/* Folding without a loop: the carries of any 32-bit sum, and long all-ones frames. */
+static void
+test_fold_matches_reference_at_edges(void)
+{
+	static const uint32_t sums[] = { 0, 1, 0xffff, 0x10000, 0x1fffe, 0x1ffff, 0x2ffff,
+					 0xfffeffffu, 0xffff0000u, 0xffffffffu };
+	static uint8_t data[9018];
+	uint32_t x = 777;
+
+	for (uint32_t i = 0; i < sizeof(sums) / sizeof(sums[0]); i++)
+		EXPECT_EQ(frame_csum_fold(sums[i]), ref_sum(NULL, 0, sums[i]));
+	for (uint32_t i = 0; i < 100000; i++) {
+		x = x * 1103515245u + 12345u;
+		EXPECT_EQ(frame_csum_fold(x), ref_sum(NULL, 0, x));
+	}
+	memset(data, 0xff, sizeof(data));
+	for (uint32_t len = 9000; len <= sizeof(data); len++)
+		EXPECT_EQ(frame_csum_add(0x1fffe, data, len), ref_sum(data, len, 0x1fffe));
+}
+
 static uint32_t
 be32(const uint8_t *p)
 {
@@ -460,6 +480,7 @@ main(void)
 {
 	RUN_TEST(test_len_for_bounds_and_header_room);
 	RUN_TEST(test_crc_and_sum_match_references_at_every_length);
+	RUN_TEST(test_fold_matches_reference_at_edges);
 	RUN_TEST(test_verify_known_pattern_agrees_with_crc);
 	RUN_TEST(test_built_frame_passes_independent_checks);
 	RUN_TEST(test_odd_and_jumbo_lengths_checksum_right);
