@@ -76,7 +76,7 @@ def ratio(key, r):
     return "%.2f%s" % (v, "*" if trapped(key, r["ref"]) else "")
 
 
-def paired(key, r):
+def paired(r):
     """The median of ours #i / ref #i: the runs of a pair ran back to back
     (ours, ref, ref, ours, ...), so the machine's drift between pairs,
     which moves both, cancels."""
@@ -113,7 +113,7 @@ def table(order, rows):
         r = rows[key]
         n = max(len(v) for v in r.values())
         lines.append((case, str(size), str(queues), unit, cell(r.get("ours")),
-                      cell(r.get("ref")), ratio(key, r), paired(key, r), str(n)))
+                      cell(r.get("ref")), ratio(key, r), paired(r), str(n)))
     return columns(lines)
 
 

@@ -67,15 +67,14 @@ rx_l4_proto(const uint8_t *frame, struct host_l3 l3)
 	return frame[l3.off + (l3.ipv6 ? 6 : 9)];
 }
 
-/* rndis.md 6.1: checksum result flags for the protocols present. */
+/* The IPv4 header's sum; host_l3_parse passed only a whole header of 20 bytes or more. */
 static bool
-rx_ipv4_hdr_ok(const uint8_t *frame, uint32_t len, struct host_l3 l3)
+rx_ipv4_hdr_ok(const uint8_t *frame, struct host_l3 l3)
 {
-	uint32_t ihl = (frame[l3.off] & 0xfu) * 4u;
-
-	return ihl >= 20 && l3.off + ihl <= len && host_ipv4_hdr_csum(frame + l3.off, ihl) == 0;
+	return host_ipv4_hdr_csum(frame + l3.off, (frame[l3.off] & 0xfu) * 4u) == 0;
 }
 
+/* rndis.md 6.1: checksum result flags for the protocols present. */
 static uint32_t
 rx_csum_flags(const struct hvsim_frame *f, struct host_l3 l3)
 {
@@ -88,8 +87,8 @@ rx_csum_flags(const struct hvsim_frame *f, struct host_l3 l3)
 	proto = rx_l4_proto(f->data, l3);
 	/* The IPv4 header checked here, as a NIC does; the backend's verdict is L4's. */
 	if (!l3.ipv6)
-		flags |= rx_ipv4_hdr_ok(f->data, f->len, l3) ? RNDIS_RX_CSUM_IP_OK :
-							       RNDIS_RX_CSUM_IP_FAILED;
+		flags |= rx_ipv4_hdr_ok(f->data, l3) ? RNDIS_RX_CSUM_IP_OK :
+						       RNDIS_RX_CSUM_IP_FAILED;
 	if (proto == HOST_IPPROTO_TCP)
 		flags |= good ? RNDIS_RX_CSUM_TCP_OK : RNDIS_RX_CSUM_TCP_FAILED;
 	else if (proto == HOST_IPPROTO_UDP)
