@@ -31,6 +31,13 @@ struct hvsim_frame {
 	bool has_vlan;			/* deliver vlan_tci as the VLAN PPI, tag not in data */
 	uint16_t vlan_tci;
 	enum hvsim_frame_csum csum;
+	/*
+	 * 0, or the backend's promise that the frame's bytes up to its L4
+	 * header's end (the L4 checksum and TCP sequence number aside) are those
+	 * of its earlier frames of the same key and length, has_vlan too: the
+	 * host reuses what it parsed of them.
+	 */
+	uint32_t hdr_key;
 };
 
 struct hvsim_backend;

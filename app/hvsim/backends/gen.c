@@ -264,6 +264,7 @@ gen_peek(struct hvsim_backend *be)
 	g->out.data = f->tmpl.buf;	/* the tag is set at open: the same for every frame */
 	g->out.len = f->tmpl.len;
 	g->out.csum = bad ? HVSIM_CSUM_BAD : HVSIM_CSUM_GOOD;
+	g->out.hdr_key = g->cur + 1;	/* a flow's headers stay; fill patches after them */
 	g->ready = true;
 	return &g->out;
 }

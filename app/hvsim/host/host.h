@@ -118,6 +118,17 @@ struct host_deferred {
 #define HOST_FAULT_MAX_DEFERRED	4096u
 
 /* Kept from first open to host_release, so counters outlive the guest. */
+/* What the receive pass parsed of a frame's headers, kept by hvsim_frame.hdr_key. */
+struct host_rx_class {
+	uint32_t key;			/* 0: empty */
+	uint32_t len;
+	struct host_l3 l3;
+	uint32_t ip_flags;		/* IPv4: RNDIS_RX_CSUM_IP_OK or _FAILED; else 0 */
+	uint8_t proto;			/* IP: the L4 protocol */
+	bool strip;			/* a tag in the data, moved to the VLAN PPI */
+};
+#define HOST_RX_CLASS_SLOTS	1024u	/* gen's flows at most, one each */
+
 struct host_dev {
 	bool open;
 	uint8_t *pkt_scratch;		/* HOST_RING_MAX_PKT_BYTES: current guest packet */
@@ -132,6 +143,8 @@ struct host_dev {
 	struct host_rsc rsc;
 	/* host_rx_pass: one batch's ranges per channel (host_rss.c picks the channel). */
 	struct vmbus_xfer_range rx_range[HVSIM_MAX_CHANNELS][HOST_RX_MAX_RANGES];
+	struct host_rx_class rx_class[HOST_RX_CLASS_SLOTS];
+	struct host_rx_class rx_class_once;	/* a frame without a key */
 	struct host_deferred *deferred;	/* HOST_FAULT_MAX_DEFERRED, allocated at open */
 	uint32_t nb_deferred;
 };

@@ -172,6 +172,7 @@ host_rsc_next(struct host_ctx *ctx, struct hvsim_backend *be, uint32_t *segs, bo
 	memcpy(rc->buf, f->data, f->len);
 	rc->frame = *f;
 	rc->frame.data = rc->buf;
+	rc->frame.hdr_key = 0;		/* its headers may change below */
 	len = fs.hdr_len + fs.payload;
 	psh = false;
 	last = fs;

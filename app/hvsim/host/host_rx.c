@@ -60,13 +60,6 @@ rx_ppi_add(struct rx_ppis *p, uint32_t type, uint32_t value)
 	p->nb++;
 }
 
-/* The L4 protocol of an IP frame (IPv6: the fixed header's next header). */
-static uint8_t
-rx_l4_proto(const uint8_t *frame, struct host_l3 l3)
-{
-	return frame[l3.off + (l3.ipv6 ? 6 : 9)];
-}
-
 /* The IPv4 header's sum; host_l3_parse passed only a whole header of 20 bytes or more. */
 static bool
 rx_ipv4_hdr_ok(const uint8_t *frame, struct host_l3 l3)
@@ -74,26 +67,46 @@ rx_ipv4_hdr_ok(const uint8_t *frame, struct host_l3 l3)
 	return host_ipv4_hdr_csum(frame + l3.off, (frame[l3.off] & 0xfu) * 4u) == 0;
 }
 
+/*
+ * What rx_plan needs of the headers: parsed once per key (a generator's
+ * flow) and length, every time for frames without a key.
+ */
+static const struct host_rx_class *
+rx_classify(struct host_dev *hd, const struct hvsim_frame *f)
+{
+	struct host_rx_class *c = f->hdr_key != 0 ?
+				  &hd->rx_class[f->hdr_key % HOST_RX_CLASS_SLOTS] :
+				  &hd->rx_class_once;
+
+	if (c->key == f->hdr_key && c->len == f->len && f->hdr_key != 0)
+		return c;
+	c->key = f->hdr_key;
+	c->len = f->len;
+	c->l3 = host_l3_parse(f->data, f->len);
+	c->strip = !f->has_vlan && f->len >= HOST_ETHER_HDR_BYTES + HOST_VLAN_TAG_BYTES &&
+		   rd16(f->data + 12) == HOST_ETHERTYPE_VLAN;
+	/* The IP protocol (IPv6: the fixed header's next header). */
+	c->proto = c->l3.ip ? f->data[c->l3.off + (c->l3.ipv6 ? 6 : 9)] : 0;
+	/* The IPv4 header checked here, as a NIC does; the backend's verdict is L4's. */
+	c->ip_flags = !c->l3.ip || c->l3.ipv6 ? 0 :
+		      rx_ipv4_hdr_ok(f->data, c->l3) ? RNDIS_RX_CSUM_IP_OK :
+						       RNDIS_RX_CSUM_IP_FAILED;
+	return c;
+}
+
 /* rndis.md 6.1: checksum result flags for the protocols present. */
 static uint32_t
-rx_csum_flags(const struct hvsim_frame *f, struct host_l3 l3)
+rx_csum_flags(const struct hvsim_frame *f, const struct host_rx_class *c)
 {
 	bool good = f->csum == HVSIM_CSUM_GOOD;
-	uint32_t flags = 0;
-	uint8_t proto;
 
-	if (!l3.ip)
+	if (f->csum == HVSIM_CSUM_UNKNOWN || !c->l3.ip)
 		return 0;
-	proto = rx_l4_proto(f->data, l3);
-	/* The IPv4 header checked here, as a NIC does; the backend's verdict is L4's. */
-	if (!l3.ipv6)
-		flags |= rx_ipv4_hdr_ok(f->data, l3) ? RNDIS_RX_CSUM_IP_OK :
-						       RNDIS_RX_CSUM_IP_FAILED;
-	if (proto == HOST_IPPROTO_TCP)
-		flags |= good ? RNDIS_RX_CSUM_TCP_OK : RNDIS_RX_CSUM_TCP_FAILED;
-	else if (proto == HOST_IPPROTO_UDP)
-		flags |= good ? RNDIS_RX_CSUM_UDP_OK : RNDIS_RX_CSUM_UDP_FAILED;
-	return flags;
+	if (c->proto == HOST_IPPROTO_TCP)
+		return c->ip_flags | (good ? RNDIS_RX_CSUM_TCP_OK : RNDIS_RX_CSUM_TCP_FAILED);
+	if (c->proto == HOST_IPPROTO_UDP)
+		return c->ip_flags | (good ? RNDIS_RX_CSUM_UDP_OK : RNDIS_RX_CSUM_UDP_FAILED);
+	return c->ip_flags;
 }
 
 /*
@@ -106,15 +119,14 @@ rx_plan(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, struct
 	bool *strip, uint32_t *chan)
 {
 	const struct host_rndis *r = &ctx->dev->rndis;
-	struct host_l3 l3 = host_l3_parse(f->data, f->len);
+	const struct host_rx_class *c = rx_classify(ctx->dev, f);
 	uint16_t tci = f->vlan_tci;
 	uint32_t hash = 0, type, csum;
 
 	p->nb = 0;
 	*chan = 0;
-	*strip = !f->has_vlan && rd16(f->data + 12) == HOST_ETHERTYPE_VLAN &&
-		 f->len >= HOST_ETHER_HDR_BYTES + HOST_VLAN_TAG_BYTES;
-	csum = f->csum != HVSIM_CSUM_UNKNOWN ? rx_csum_flags(f, l3) : 0;
+	*strip = c->strip;
+	csum = rx_csum_flags(f, c);
 	if (csum != 0)
 		rx_ppi_add(p, RNDIS_PPI_CSUM, csum);
 	if (*strip)
@@ -123,7 +135,7 @@ rx_plan(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, struct
 		rx_ppi_add(p, RNDIS_PPI_VLAN, (uint32_t)(tci >> 13) |
 			   (uint32_t)(tci >> 12 & 1u) << RNDIS_VLAN_CFI_SHIFT |
 			   (uint32_t)(tci & RNDIS_VLAN_ID_MASK) << RNDIS_VLAN_ID_SHIFT);
-	type = host_rss_hash_l3(r, ctx->sim->cfg.rss_udp, f->data, f->len, l3, &hash);
+	type = host_rss_hash_l3(r, ctx->sim->cfg.rss_udp, f->data, f->len, c->l3, &hash);
 	if (type != 0) {
 		rx_ppi_add(p, RNDIS_PPI_HASH_VALUE, hash);
 		rx_ppi_add(p, RNDIS_PPI_HASH_INFO, NDIS_HASH_FUNC_TOEPLITZ | type);

@@ -15,6 +15,7 @@
 static struct hvsim_backend be;
 static uint8_t saved[NB_SAVED][256];
 static uint32_t saved_len[NB_SAVED];
+static uint32_t saved_key[NB_SAVED];
 static char report[512];
 
 static int
@@ -38,6 +39,7 @@ take(unsigned int n)
 			break;
 		memcpy(saved[i], f->data, f->len);
 		saved_len[i] = f->len;
+		saved_key[i] = f->hdr_key;
 		be.ops->consume(&be);
 	}
 	return i;
@@ -192,6 +194,58 @@ test_gen_peek_is_stable_until_consume(void)
 	close_be();
 }
 
+/* Where frame f's L4 header ends, read from its own bytes (IPv4, UDP or TCP). */
+static uint32_t
+l4_end(const uint8_t *f)
+{
+	uint32_t l3 = f[12] == 0x81 && f[13] == 0x00 ? 18 : 14;
+	uint32_t l4 = l3 + (f[l3] & 0xfu) * 4u;
+
+	return l4 + (f[l3 + 9] == 6 ? (uint32_t)(f[l4 + 12] >> 4) * 4u : 8u);
+}
+
+/*
+ * backend.h's hdr_key: frames of one key agree byte for byte up to their L4
+ * header's end but for the L4 checksum and the TCP sequence number.
+ */
+static void
+test_gen_header_key_promise_holds(void)
+{
+	static const char *const args[] = { "flows=5", "flows=3,tcp", "flows=4,srcip,size=200" };
+
+	for (unsigned int a = 0; a < 3; a++) {
+		bool tcp = a == 1;
+		unsigned int n, pairs = 0;
+
+		EXPECT_EQ(open_be(&hvsim_backend_gen, args[a]), 0);
+		n = take(NB_SAVED);
+		EXPECT_EQ(n, NB_SAVED);
+		for (unsigned int i = 0; i < n; i++) {
+			EXPECT_TRUE(saved_key[i] != 0);
+			for (unsigned int j = 0; j < i; j++) {
+				uint32_t end = l4_end(saved[i]), l4 = end - (tcp ? 20 : 8);
+				uint8_t x[256], y[256];
+
+				if (saved_key[i] != saved_key[j])
+					continue;
+				EXPECT_EQ(saved_len[i], saved_len[j]);
+				memcpy(x, saved[i], end);
+				memcpy(y, saved[j], end);
+				memset(x + l4 + (tcp ? 16 : 6), 0, 2);	/* the checksum */
+				memset(y + l4 + (tcp ? 16 : 6), 0, 2);
+				if (tcp) {
+					memset(x + l4 + 4, 0, 4);		/* the sequence number */
+					memset(y + l4 + 4, 0, 4);
+				}
+				EXPECT_MEM_EQ(x, y, end);
+				pairs++;
+			}
+		}
+		EXPECT_TRUE(pairs > n);			/* keys do repeat */
+		close_be();
+	}
+}
+
 static void
 test_gen_rate_limits_after_burst(void)
 {
@@ -246,6 +300,7 @@ main(void)
 	RUN_TEST(test_gen_corrupt_and_foreign_counted);
 	RUN_TEST(test_gen_badcsum_frames_marked_and_accepted_back);
 	RUN_TEST(test_gen_peek_is_stable_until_consume);
+	RUN_TEST(test_gen_header_key_promise_holds);
 	RUN_TEST(test_gen_rate_limits_after_burst);
 	RUN_TEST(test_gen_bad_options_refused);
 	RUN_TEST(test_sink_counts_ours_and_foreign);

@@ -798,6 +798,45 @@ guest_complete(uint64_t xact)
 	fx_guest_send(VMBUS_CHANPKT_TYPE_COMP, 0, xact, msg, 40);
 }
 
+/*
+ * hvsim_frame.hdr_key: what the host parsed is reused only for the same key
+ * and length. Keys 5 and 1029 share a place in the host's table; each
+ * frame's IPv4 verdict must still be its own header's (the test's sums).
+ */
+static void
+test_rx_header_key_reuses_only_its_own(void)
+{
+	static const struct {
+		uint32_t key, opt_words;
+		uint16_t spoil;
+		uint32_t ip;		/* 0x20 OK, 0x04 failed */
+	} c[] = {
+		{ 5, 0, 0, 0x20 }, { 1029, 0, 0x0100, 0x04 }, { 5, 0, 0, 0x20 }, { 5, 0, 0, 0x20 },
+		{ 5, 1, 0x0001, 0x04 }, { 0, 0, 0x0010, 0x04 }, { 0, 0, 0, 0x20 }, { 5, 0, 0, 0x20 },
+	};
+	uint8_t f[sizeof(c) / sizeof(c[0])][128];
+	uint32_t at, len;
+
+	nic_setup();
+	nic_dev()->rndis.packet_filter = 0x0d;
+	for (uint32_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		const uint8_t *m;
+		uint32_t l = make_udp4_options(f[i], c[i].opt_words, c[i].spoil);
+
+		rxq[rxq_nb++] = (struct hvsim_frame){ .data = f[i], .len = l,
+						      .csum = HVSIM_CSUM_GOOD, .hdr_key = c[i].key };
+		at = fx_rx->write_index;
+		EXPECT_EQ(host_poll(&fx_sim), i == 0 ? 1 : 2);	/* and the last completion */
+		EXPECT_EQ(xfer_ranges_at(at), 1);
+		m = range_msg(at, 0, &len);
+		EXPECT_EQ(len, l);
+		EXPECT_EQ(rd32(m + 44 + 4), 0);			/* the checksum PPI */
+		EXPECT_EQ(rd32(m + 44 + 12), c[i].ip | 0x10);
+		guest_complete(fx_get(fx_rx, at + 8, 8));
+	}
+	fx_teardown();
+}
+
 static void
 test_rx_waits_for_slots_until_completion(void)
 {
@@ -995,6 +1034,7 @@ main(void)
 	RUN_TEST(test_rx_vlan_in_data_moves_to_ppi);
 	RUN_TEST(test_rx_frame_bytes_intact_at_every_length);
 	RUN_TEST(test_rx_ipv4_header_checksum_verdicts);
+	RUN_TEST(test_rx_header_key_reuses_only_its_own);
 	RUN_TEST(test_rx_waits_for_slots_until_completion);
 	RUN_TEST(test_rx_transfer_cut_where_the_ring_is_full);
 	RUN_TEST(test_rx_completion_of_a_later_range_refused);
