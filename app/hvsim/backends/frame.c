@@ -396,8 +396,10 @@ ours_intact(const uint8_t *ip, uint32_t ip_len, uint32_t l4_bytes,
 	if (known != NULL && known->len == pattern_len) {
 		uint32_t idx = (uint32_t)(*seq & 0xff);
 
+		/* gen's smallest frames have no pattern: no memcmp call for nothing */
 		return known->crc[idx] == get_be32(hdr + 20) &&
-		       memcmp(hdr + FRAME_HDR_BYTES, known->bytes + idx, pattern_len) == 0;
+		       (pattern_len == 0 ||
+			memcmp(hdr + FRAME_HDR_BYTES, known->bytes + idx, pattern_len) == 0);
 	}
 	return frame_crc32(hdr + FRAME_HDR_BYTES, pattern_len) == get_be32(hdr + 20);
 }
@@ -444,9 +446,12 @@ frame_verify_known(const uint8_t *data, uint32_t len, const struct frame_pattern
 	if (!tcp && get_be16(l4 + 6) == 0)
 		return FRAME_OURS_GOOD;
 	if (known != NULL && known->len == l4_len - fixed) {
-		/* The pattern matched byte for byte: its sum is known; add the rest. */
-		uint32_t sum = pseudo_sum(ip, l4_len) + fold_le(sum_le32(l4, fixed / 4)) +
-			       known->sum[*seq & 0xff];
+		/*
+		 * The pattern matched byte for byte: its sum is known; the
+		 * addresses and the fixed L4 bytes are summed wide together.
+		 */
+		uint32_t sum = fold_le(sum_le32(ip + 12, 2) + sum_le32(l4, fixed / 4)) + ip[9] +
+			       l4_len + known->sum[*seq & 0xff];
 
 		return frame_csum_fold(sum) == 0xffff ? FRAME_OURS_GOOD : FRAME_OURS_BAD_L4_CSUM;
 	}
