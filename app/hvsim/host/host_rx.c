@@ -163,28 +163,39 @@ rx_copy(uint8_t *dst, const uint8_t *src, uint32_t len)
 	memcpy(dst + len - 16, src + len - 16, 16);
 }
 
-/* rndis.md 6: header, PPI records (16 bytes each, 4-aligned), then the frame. */
+/* Two consecutive u32 fields as one store (the host is little-endian, as the wire is). */
+static inline void
+rx_put_pair(uint8_t *p, uint32_t lo, uint32_t hi)
+{
+	const uint64_t v = (uint64_t)hi << 32 | lo;
+
+	memcpy(p, &v, sizeof(v));
+}
+
+/*
+ * rndis.md 6: header, PPI records (16 bytes each, 4-aligned), then the frame.
+ * The header goes out in 8-byte stores of its fields: built on the stack
+ * and copied, its wide reloads of narrow stores could not be forwarded and
+ * waited behind the slot's stores.
+ */
 static void
 rx_write_msg(uint8_t *out, uint32_t msg_len, const struct hvsim_frame *f,
 	     const struct rx_ppis *p, bool strip)
 {
-	struct rndis_packet_msg hdr = {
-		.type = RNDIS_MSG_PACKET,
-		.length = msg_len,
-		.data_offset = RNDIS_PACKET_MIN_DATA_OFFSET + p->nb * RX_PPI_BYTES,
-		.data_length = f->len - (strip ? HOST_VLAN_TAG_BYTES : 0),
-		.ppi_offset = p->nb != 0 ? RNDIS_PACKET_MIN_DATA_OFFSET : 0,
-		.ppi_length = p->nb * RX_PPI_BYTES,
-	};
-	uint8_t *at = out + sizeof(hdr);
+	uint8_t *at = out + sizeof(struct rndis_packet_msg);
 
-	memcpy(out, &hdr, sizeof(hdr));
+	static_assert(sizeof(struct rndis_packet_msg) == 44, "rx_write_msg's stores");
+	rx_put_pair(out, RNDIS_MSG_PACKET, msg_len);
+	rx_put_pair(out + 8, RNDIS_PACKET_MIN_DATA_OFFSET + p->nb * RX_PPI_BYTES,
+		    f->len - (strip ? HOST_VLAN_TAG_BYTES : 0));
+	rx_put_pair(out + 16, 0, 0);			/* OOB data offset, length */
+	rx_put_pair(out + 24, 0, p->nb != 0 ? RNDIS_PACKET_MIN_DATA_OFFSET : 0);
+	rx_put_pair(out + 32, p->nb * RX_PPI_BYTES, 0);	/* PPI length, VC handle */
+	memset(out + 40, 0, 4);
 	for (uint32_t i = 0; i < p->nb; i++, at += RX_PPI_BYTES) {
 		/* struct rndis_ppi (size, type, data_offset), then the value */
-		const uint32_t rec[4] = { RX_PPI_BYTES, p->type[i], sizeof(struct rndis_ppi),
-					  p->value[i] };
-
-		memcpy(at, rec, sizeof(rec));
+		rx_put_pair(at, RX_PPI_BYTES, p->type[i]);
+		rx_put_pair(at + 8, sizeof(struct rndis_ppi), p->value[i]);
 	}
 	if (strip) {
 		memcpy(at, f->data, 12);
