@@ -298,6 +298,34 @@ frame_pattern_free(struct frame_pattern *p)
 	p->bytes = NULL;
 }
 
+/* TCP: one stream per flow, each frame's payload following the previous one's. */
+static uint32_t
+template_tcp_seq(const struct frame_pattern *p, uint64_t seq)
+{
+	return (uint32_t)(seq * (FRAME_HDR_BYTES + p->len));
+}
+
+/* The L4 checksum field of t's frame seq; bad: a wrong one, never 0. */
+static uint16_t
+template_l4_csum(const struct frame_template *t, const struct frame_pattern *p, uint64_t seq,
+		 bool bad)
+{
+	uint32_t idx = (uint32_t)(seq & 0xff);
+	/* The words fill writes, summed from their values (every frame: no loop). */
+	uint32_t sum = t->l4_sum_base + csum_words32((uint32_t)(seq >> 32)) +
+		       csum_words32((uint32_t)seq) + csum_words32(p->crc[idx]) + p->sum[idx];
+	uint16_t csum;
+
+	if (t->l4_bytes == FRAME_TCP_BYTES)
+		sum += csum_words32(template_tcp_seq(p, seq));
+	csum = (uint16_t)~frame_csum_fold(sum);
+	if (csum == 0)
+		csum = 0xffff;		/* RFC 768: 0 means "no checksum"; same sum for TCP */
+	if (bad)
+		csum = csum == 0x1234 ? 0x4321 : 0x1234;
+	return csum;
+}
+
 void
 frame_template_fill(struct frame_template *t, const struct frame_pattern *p, uint64_t seq,
 		    bool bad_csum)
@@ -306,30 +334,88 @@ frame_template_fill(struct frame_template *t, const struct frame_pattern *p, uin
 	uint8_t *l4 = t->buf + t->l3_off + FRAME_IP_BYTES;
 	uint8_t *hdr = l4 + t->l4_bytes;
 	uint32_t idx = (uint32_t)(seq & 0xff);
-	uint32_t sum;
-	uint16_t csum;
 
 	put_be32(hdr + 8, (uint32_t)(seq >> 32));
 	put_be32(hdr + 12, (uint32_t)seq);
 	put_be32(hdr + 20, p->crc[idx]);
 	if (p->len != 0)
 		memcpy(hdr + FRAME_HDR_BYTES, p->bytes + idx, p->len);
-	/* The words just written, summed from their values (every frame: no loop). */
-	sum = t->l4_sum_base + csum_words32((uint32_t)(seq >> 32)) + csum_words32((uint32_t)seq) +
-	      csum_words32(p->crc[idx]) + p->sum[idx];
-	if (tcp) {
-		/* One stream per flow: each frame's payload follows the previous one's. */
-		uint32_t tcp_seq = (uint32_t)(seq * (FRAME_HDR_BYTES + p->len));
+	if (tcp)
+		put_be32(l4 + 4, template_tcp_seq(p, seq));
+	put_be16(l4 + (tcp ? 16 : 6), template_l4_csum(t, p, seq, bad_csum));
+}
 
-		put_be32(l4 + 4, tcp_seq);
-		sum += csum_words32(tcp_seq);
+/* n >= 8 bytes alike: 8 at a time, the last 8 overlapping (inlined: no memcmp call). */
+static inline bool
+bytes_equal(const uint8_t *a, const uint8_t *b, uint32_t n)
+{
+	uint64_t x, y, diff = 0;
+
+	for (uint32_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		diff |= x ^ y;
 	}
-	csum = (uint16_t)~frame_csum_fold(sum);
-	if (csum == 0)
-		csum = 0xffff;		/* RFC 768: 0 means "no checksum"; same sum for TCP */
-	if (bad_csum)
-		csum = csum == 0x1234 ? 0x4321 : 0x1234;
-	put_be16(l4 + (tcp ? 16 : 6), csum);
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return (diff | (x ^ y)) == 0;
+}
+
+bool
+frame_template_ids(const struct frame_template *t, const uint8_t *frame, uint32_t len,
+		   uint32_t *flow, uint64_t *seq)
+{
+	const uint8_t *hdr = frame + t->l3_off + FRAME_IP_BYTES + t->l4_bytes;
+
+	if (len != t->len)
+		return false;
+	*flow = get_be32(hdr + 4);
+	*seq = (uint64_t)get_be32(hdr + 8) << 32 | get_be32(hdr + 12);
+	return true;
+}
+
+/*
+ * The template's bytes compared where fill never writes (they were stored
+ * once, at init), the fields fill writes computed for seq. Inlined with
+ * the layout constant (below), the byte compares unroll.
+ */
+static inline __attribute__((always_inline)) bool
+template_made_at(const struct frame_template *t, const struct frame_pattern *p,
+		 const uint8_t *frame, uint64_t seq, bool bad_csum, uint32_t l3_off, bool tcp)
+{
+	const uint8_t *tb = t->buf;
+	uint32_t l4 = l3_off + FRAME_IP_BYTES, hdr = l4 + (tcp ? FRAME_TCP_BYTES : FRAME_UDP_BYTES);
+	uint32_t idx = (uint32_t)(seq & 0xff);
+
+	/* From the Ethernet type to the L4 checksum (TCP: to its sequence number) */
+	if (!bytes_equal(frame + 12, tb + 12, l4 + (tcp ? 4 : 6) - 12))
+		return false;
+	/* TCP: acknowledgment, offset, flags, window; urgent pointer */
+	if (tcp && (!bytes_equal(frame + l4 + 8, tb + l4 + 8, 8) ||
+		    get_be16(frame + l4 + 18) != get_be16(tb + l4 + 18)))
+		return false;
+	/* gen's header: magic and flow, payload length */
+	if (!bytes_equal(frame + hdr, tb + hdr, 8) ||
+	    get_be32(frame + hdr + 16) != get_be32(tb + hdr + 16))
+		return false;
+	if (((uint64_t)get_be32(frame + hdr + 8) << 32 | get_be32(frame + hdr + 12)) != seq ||
+	    get_be32(frame + hdr + 20) != p->crc[idx] ||
+	    (tcp && get_be32(frame + l4 + 4) != template_tcp_seq(p, seq)) ||
+	    get_be16(frame + l4 + (tcp ? 16 : 6)) != template_l4_csum(t, p, seq, bad_csum))
+		return false;
+	return p->len == 0 || memcmp(frame + hdr + FRAME_HDR_BYTES, p->bytes + idx, p->len) == 0;
+}
+
+bool
+frame_template_made(const struct frame_template *t, const struct frame_pattern *p,
+		    const uint8_t *frame, uint64_t seq, bool bad_csum)
+{
+	bool tcp = t->l4_bytes == FRAME_TCP_BYTES;
+
+	if (t->l3_off != FRAME_ETH_BYTES)
+		return template_made_at(t, p, frame, seq, bad_csum, t->l3_off, tcp);
+	return tcp ? template_made_at(t, p, frame, seq, bad_csum, FRAME_ETH_BYTES, true) :
+		     template_made_at(t, p, frame, seq, bad_csum, FRAME_ETH_BYTES, false);
 }
 
 /*

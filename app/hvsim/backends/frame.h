@@ -90,6 +90,15 @@ void frame_template_set_src(struct frame_template *t, const uint8_t src[4]);
 /* Patch seq, pattern, CRC and L4 checksum; bad_csum: a wrong (non-zero) L4 checksum. */
 void frame_template_fill(struct frame_template *t, const struct frame_pattern *p,
 			 uint64_t seq, bool bad_csum);
+/* flow and seq where t's frames carry them, for a frame of t's length (nothing else checked). */
+bool frame_template_ids(const struct frame_template *t, const uint8_t *frame, uint32_t len,
+			uint32_t *flow, uint64_t *seq);
+/*
+ * Is frame (t's length) byte for byte from its Ethernet type on what
+ * frame_template_fill made of t for seq and bad_csum? Ours and intact, then.
+ */
+bool frame_template_made(const struct frame_template *t, const struct frame_pattern *p,
+			 const uint8_t *frame, uint64_t seq, bool bad_csum);
 /* Patterns for frames of t's length: 0 or -ENOMEM. */
 int frame_pattern_init(struct frame_pattern *p, const struct frame_template *t);
 void frame_pattern_free(struct frame_pattern *p);

@@ -133,6 +133,51 @@ ref_l4_sum(uint32_t l3, uint32_t len)
 	return ref_sum(buf + l3 + 20, udp_len, ref_sum(pseudo, 12, 0));
 }
 
+/*
+ * frame_template_made against a byte compare: true for a copy of what fill
+ * made (the template since filled again for other seqs), false once any
+ * byte from the Ethernet type on differs, or for the other checksum verdict.
+ */
+static void
+test_template_made_is_exactly_the_filled_frame(void)
+{
+	static const uint64_t seqs[] = { 0, 1, 255, 256, 0x100000005ull };
+	static uint8_t tbuf[300], copy[300];
+
+	for (int tcp = 0; tcp < 2; tcp++) {
+		for (uint32_t len = 66 + 12 * (uint32_t)tcp; len <= 300; len += 300 - 78) {
+			struct frame_template t;
+			struct frame_pattern p;
+
+			frame_template_init(&t, tbuf, len, 0, 9, -1, tcp != 0);
+			EXPECT_EQ(frame_pattern_init(&p, &t), 0);
+			for (uint32_t k = 0; k < 2 * sizeof(seqs) / sizeof(seqs[0]); k++) {
+				uint64_t seq = seqs[k / 2], got_seq = 0;
+				bool bad = k % 2 != 0;
+				uint32_t flow = 0;
+
+				frame_template_fill(&t, &p, seq, bad);
+				memcpy(copy, tbuf, len);
+				frame_template_fill(&t, &p, seq + 77, !bad);	/* the template moves on */
+				EXPECT_TRUE(frame_template_ids(&t, copy, len, &flow, &got_seq));
+				EXPECT_EQ(flow, 9);
+				EXPECT_EQ(got_seq, seq);
+				EXPECT_FALSE(frame_template_ids(&t, copy, len - 1, &flow, &got_seq));
+				EXPECT_TRUE(frame_template_made(&t, &p, copy, seq, bad));
+				EXPECT_FALSE(frame_template_made(&t, &p, copy, seq, !bad));
+				for (uint32_t i = 0; i < len; i++) {
+					copy[i] ^= 0x10;
+					/* the MAC addresses are not compared: a guest may swap them */
+					if (frame_template_made(&t, &p, copy, seq, bad) != (i < 12))
+						EXPECT_EQ(i, len);		/* reports the byte */
+					copy[i] ^= 0x10;
+				}
+			}
+			frame_pattern_free(&p);
+		}
+	}
+}
+
 static void
 test_len_for_bounds_and_header_room(void)
 {
@@ -482,6 +527,7 @@ main(void)
 	RUN_TEST(test_crc_and_sum_match_references_at_every_length);
 	RUN_TEST(test_fold_matches_reference_at_edges);
 	RUN_TEST(test_verify_known_pattern_agrees_with_crc);
+	RUN_TEST(test_template_made_is_exactly_the_filled_frame);
 	RUN_TEST(test_built_frame_passes_independent_checks);
 	RUN_TEST(test_odd_and_jumbo_lengths_checksum_right);
 	RUN_TEST(test_one_pattern_byte_changed_is_corrupt);
