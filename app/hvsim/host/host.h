@@ -118,6 +118,8 @@ struct host_deferred {
 #define HOST_FAULT_MAX_DEFERRED	4096u
 
 /* Kept from first open to host_release, so counters outlive the guest. */
+#define HOST_RX_PREFIX_BYTES	64u	/* RNDIS header and a checksum PPI (60), rounded up */
+
 /* What the receive pass parsed of a frame's headers, kept by hvsim_frame.hdr_key. */
 struct host_rx_class {
 	uint32_t key;			/* 0: empty */
@@ -126,6 +128,10 @@ struct host_rx_class {
 	uint32_t ip_flags;		/* IPv4: RNDIS_RX_CSUM_IP_OK or _FAILED; else 0 */
 	uint8_t proto;			/* IP: the L4 protocol */
 	bool strip;			/* a tag in the data, moved to the VLAN PPI */
+	/* host_rx.c: the usual message's bytes before the frame, made once */
+	uint8_t prefix_bytes;		/* 0: none yet */
+	uint8_t prefix_csum;		/* the enum hvsim_frame_csum they were made for */
+	uint8_t prefix[HOST_RX_PREFIX_BYTES];
 };
 #define HOST_RX_CLASS_SLOTS	1024u	/* gen's flows at most, one each */
 

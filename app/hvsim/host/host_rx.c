@@ -71,7 +71,7 @@ rx_ipv4_hdr_ok(const uint8_t *frame, struct host_l3 l3)
  * What rx_plan needs of the headers: parsed once per key (a generator's
  * flow) and length, every time for frames without a key.
  */
-static const struct host_rx_class *
+static struct host_rx_class *
 rx_classify(struct host_dev *hd, const struct hvsim_frame *f)
 {
 	struct host_rx_class *c = f->hdr_key != 0 ?
@@ -82,6 +82,7 @@ rx_classify(struct host_dev *hd, const struct hvsim_frame *f)
 		return c;
 	c->key = f->hdr_key;
 	c->len = f->len;
+	c->prefix_bytes = 0;		/* made again for the new class when asked */
 	c->l3 = host_l3_parse(f->data, f->len);
 	c->strip = !f->has_vlan && f->len >= HOST_ETHER_HDR_BYTES + HOST_VLAN_TAG_BYTES &&
 		   rd16(f->data + 12) == HOST_ETHERTYPE_VLAN;
@@ -115,11 +116,10 @@ rx_csum_flags(const struct hvsim_frame *f, const struct host_rx_class *c)
  * strip: a tag in the data moves to the VLAN PPI.
  */
 static void
-rx_plan(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, struct rx_ppis *p,
-	bool *strip, uint32_t *chan)
+rx_plan(struct host_ctx *ctx, const struct hvsim_frame *f, const struct host_rx_class *c,
+	uint32_t segs, struct rx_ppis *p, bool *strip, uint32_t *chan)
 {
 	const struct host_rndis *r = &ctx->dev->rndis;
-	const struct host_rx_class *c = rx_classify(ctx->dev, f);
 	uint16_t tci = f->vlan_tci;
 	uint32_t hash = 0, type, csum;
 
@@ -172,22 +172,27 @@ rx_put_pair(uint8_t *p, uint32_t lo, uint32_t hi)
 	memcpy(p, &v, sizeof(v));
 }
 
+/* The RNDIS header's bytes before the frame (rndis.md 6): header and PPI records (16 bytes each). */
+static uint32_t
+rx_prefix_bytes(const struct rx_ppis *p)
+{
+	return (uint32_t)sizeof(struct rndis_packet_msg) + p->nb * RX_PPI_BYTES;
+}
+
 /*
- * rndis.md 6: header, PPI records (16 bytes each, 4-aligned), then the frame.
- * The header goes out in 8-byte stores of its fields: built on the stack
- * and copied, its wide reloads of narrow stores could not be forwarded and
+ * The header and PPI records of a message for data_len frame bytes. The
+ * header goes out in 8-byte stores of its fields: built on the stack and
+ * copied, its wide reloads of narrow stores could not be forwarded and
  * waited behind the slot's stores.
  */
 static void
-rx_write_msg(uint8_t *out, uint32_t msg_len, const struct hvsim_frame *f,
-	     const struct rx_ppis *p, bool strip)
+rx_write_prefix(uint8_t *out, uint32_t msg_len, uint32_t data_len, const struct rx_ppis *p)
 {
 	uint8_t *at = out + sizeof(struct rndis_packet_msg);
 
-	static_assert(sizeof(struct rndis_packet_msg) == 44, "rx_write_msg's stores");
+	static_assert(sizeof(struct rndis_packet_msg) == 44, "rx_write_prefix's stores");
 	rx_put_pair(out, RNDIS_MSG_PACKET, msg_len);
-	rx_put_pair(out + 8, RNDIS_PACKET_MIN_DATA_OFFSET + p->nb * RX_PPI_BYTES,
-		    f->len - (strip ? HOST_VLAN_TAG_BYTES : 0));
+	rx_put_pair(out + 8, RNDIS_PACKET_MIN_DATA_OFFSET + p->nb * RX_PPI_BYTES, data_len);
 	rx_put_pair(out + 16, 0, 0);			/* OOB data offset, length */
 	rx_put_pair(out + 24, 0, p->nb != 0 ? RNDIS_PACKET_MIN_DATA_OFFSET : 0);
 	rx_put_pair(out + 32, p->nb * RX_PPI_BYTES, 0);	/* PPI length, VC handle */
@@ -197,12 +202,30 @@ rx_write_msg(uint8_t *out, uint32_t msg_len, const struct hvsim_frame *f,
 		rx_put_pair(at, RX_PPI_BYTES, p->type[i]);
 		rx_put_pair(at + 8, sizeof(struct rndis_ppi), p->value[i]);
 	}
+}
+
+/* The frame after its prefix; strip: the tag in its data left out. */
+static void
+rx_write_frame(uint8_t *at, const struct hvsim_frame *f, bool strip)
+{
 	if (strip) {
 		memcpy(at, f->data, 12);
 		rx_copy(at + 12, f->data + 16, f->len - 16);
 	} else {
 		rx_copy(at, f->data, f->len);
 	}
+}
+
+/*
+ * The usual frame of a kept class (one segment, no tag, no RSS) gets the
+ * same header and checksum PPI as the class's others of its checksum
+ * verdict: made once into the class, then copied from there.
+ */
+static bool
+rx_prefix_kept(const struct host_dev *hd, const struct hvsim_frame *f,
+	       const struct host_rx_class *c, uint32_t segs)
+{
+	return f->hdr_key != 0 && segs == 1 && !f->has_vlan && !c->strip && !hd->rndis.rss_enabled;
 }
 
 /*
@@ -274,11 +297,13 @@ rx_place(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, const
 {
 	struct host_dev *hd = ctx->dev;
 	struct host_rxbuf *rb = &hd->rxbuf;
+	struct host_rx_class *c;
 	struct vmbus_xfer_range *range;
 	struct rx_lane *lane;
 	struct rx_ppis ppis;
-	uint32_t msg_len, first, chan;
-	bool strip;
+	uint32_t msg_len, first, chan = 0, prefix;
+	bool strip = false, kept;
+	uint8_t *out;
 	int ret;
 
 	if (f->len < HOST_ETHER_HDR_BYTES ||
@@ -291,7 +316,21 @@ rx_place(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, const
 		ctx->cnt->n[HOST_CNT_RX_FILTERED]++;
 		return 0;
 	}
-	rx_plan(ctx, f, segs, &ppis, &strip, &chan);
+	ppis.nb = 0;
+	c = rx_classify(hd, f);
+	kept = rx_prefix_kept(hd, f, c, segs);
+	if (!kept || c->prefix_bytes == 0 || c->prefix_csum != f->csum) {
+		rx_plan(ctx, f, c, segs, &ppis, &strip, &chan);
+		prefix = rx_prefix_bytes(&ppis);
+		kept = kept && prefix <= HOST_RX_PREFIX_BYTES;
+		if (kept) {
+			rx_write_prefix(c->prefix, prefix + f->len, f->len, &ppis);
+			c->prefix_bytes = (uint8_t)prefix;
+			c->prefix_csum = (uint8_t)f->csum;
+		}
+	} else {
+		prefix = c->prefix_bytes;
+	}
 	lane = rx_lane_get(ctx, lanes, chan);
 	if (lane->nb == HOST_RX_MAX_RANGES)
 		return -1;		/* this batch's transfer is full: the next pass */
@@ -299,8 +338,7 @@ rx_place(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, const
 		lane->cnt->n[HOST_CNT_RX_RING_FULL]++;
 		return -1;
 	}
-	msg_len = (uint32_t)sizeof(struct rndis_packet_msg) + ppis.nb * RX_PPI_BYTES + f->len -
-		  (strip ? HOST_VLAN_TAG_BYTES : 0);
+	msg_len = prefix + f->len - (strip ? HOST_VLAN_TAG_BYTES : 0);
 	/*
 	 * Frames never take the last slots: control replies and indications
 	 * must find room while a guest that waits for one keeps freeing slots.
@@ -322,7 +360,16 @@ rx_place(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, const
 	range = &lane->range[lane->nb];
 	range->byte_count = msg_len;
 	range->byte_offset = first * rb->slot_bytes;
-	rx_write_msg(rb->base + range->byte_offset, msg_len, f, &ppis, strip);
+	out = rb->base + range->byte_offset;
+	if (kept && msg_len >= HOST_RX_PREFIX_BYTES) {
+		/* all kept bytes at once: the frame then overwrites what is past its prefix */
+		memcpy(out, c->prefix, HOST_RX_PREFIX_BYTES);
+	} else if (kept) {
+		memcpy(out, c->prefix, prefix);
+	} else {
+		rx_write_prefix(out, msg_len, msg_len - prefix, &ppis);
+	}
+	rx_write_frame(out + prefix, f, strip);
 	lane->cnt->n[HOST_CNT_RX_BYTES] += f->len - (strip ? HOST_VLAN_TAG_BYTES : 0);
 	if (lane->nb > 0)
 		host_rxbuf_link(rb, lane->last_slot, first);

@@ -837,6 +837,73 @@ test_rx_header_key_reuses_only_its_own(void)
 	fx_teardown();
 }
 
+/*
+ * Frames of one key and length whose checksum verdict, tag or the guest's
+ * RSS changes: each message is the frame's own (rndis.md 6, 6.1: UDP OK
+ * 0x10, UDP failed 0x02, IP OK 0x20; no checksum PPI when the host knows
+ * nothing; PPIs in the order checksum, 802.1Q (6), hash value (8), hash
+ * information (9)).
+ */
+static void
+test_rx_header_key_messages_follow_each_frame(void)
+{
+	static const struct {
+		enum hvsim_frame_csum csum;
+		bool tagged, rss;
+		uint32_t flags;		/* 0: no checksum PPI */
+	} c[] = {
+		{ HVSIM_CSUM_GOOD, false, false, 0x30 }, { HVSIM_CSUM_GOOD, false, false, 0x30 },
+		{ HVSIM_CSUM_BAD, false, false, 0x22 }, { HVSIM_CSUM_UNKNOWN, false, false, 0 },
+		{ HVSIM_CSUM_GOOD, false, false, 0x30 }, { HVSIM_CSUM_GOOD, true, false, 0x30 },
+		{ HVSIM_CSUM_GOOD, false, true, 0x30 }, { HVSIM_CSUM_GOOD, false, false, 0x30 },
+	};
+	uint8_t f[128];
+	uint32_t l = make_udp4_options(f, 0, 0), at, len;
+	struct host_rndis *r;
+
+	nic_setup();
+	r = &nic_dev()->rndis;
+	r->packet_filter = 0x0d;
+	r->rss_hash_info = 0x1 | 0x100;			/* Toeplitz, IPv4 addresses */
+	memcpy(r->rss_key, ms_key, 40);
+	for (uint32_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		uint32_t ppis = (c[i].flags != 0) + c[i].tagged + 2 * c[i].rss, k = 0;
+		const uint8_t *m;
+
+		r->rss_enabled = c[i].rss;
+		rxq[rxq_nb++] = (struct hvsim_frame){ .data = f, .len = l, .csum = c[i].csum,
+						      .has_vlan = c[i].tagged, .vlan_tci = 5,
+						      .hdr_key = 3 };
+		at = fx_rx->write_index;
+		EXPECT_EQ(host_poll(&fx_sim), i == 0 ? 1 : 2);	/* and the last completion */
+		EXPECT_EQ(xfer_ranges_at(at), 1);
+		m = range_msg(at, 0, &len);
+		EXPECT_EQ(len, l);
+		EXPECT_EQ(rd32(m + 4), 44 + 16 * ppis + l);		/* message length */
+		EXPECT_EQ(rd32(m + 8), 36 + 16 * ppis);		/* data offset */
+		EXPECT_EQ(rd32(m + 28), ppis != 0 ? 36 : 0);		/* PPI offset */
+		EXPECT_EQ(rd32(m + 32), 16 * ppis);			/* PPI length */
+		if (c[i].flags != 0) {
+			EXPECT_EQ(rd32(m + 44 + 4), 0);
+			EXPECT_EQ(rd32(m + 44 + 12), c[i].flags);
+			k++;
+		}
+		if (c[i].tagged) {
+			EXPECT_EQ(rd32(m + 44 + 16 * k + 4), 6);
+			EXPECT_EQ(rd32(m + 44 + 16 * k + 12) >> 4 & 0xfff, 5);
+			k++;
+		}
+		if (c[i].rss) {
+			EXPECT_EQ(rd32(m + 44 + 16 * k + 4), 8);
+			EXPECT_EQ(rd32(m + 44 + 16 * (k + 1) + 4), 9);
+			EXPECT_EQ(rd32(m + 44 + 16 * (k + 1) + 12), 0x101);
+		}
+		EXPECT_MEM_EQ(m + 8 + rd32(m + 8), f, l);
+		guest_complete(fx_get(fx_rx, at + 8, 8));
+	}
+	fx_teardown();
+}
+
 static void
 test_rx_waits_for_slots_until_completion(void)
 {
@@ -1035,6 +1102,7 @@ main(void)
 	RUN_TEST(test_rx_frame_bytes_intact_at_every_length);
 	RUN_TEST(test_rx_ipv4_header_checksum_verdicts);
 	RUN_TEST(test_rx_header_key_reuses_only_its_own);
+	RUN_TEST(test_rx_header_key_messages_follow_each_frame);
 	RUN_TEST(test_rx_waits_for_slots_until_completion);
 	RUN_TEST(test_rx_transfer_cut_where_the_ring_is_full);
 	RUN_TEST(test_rx_completion_of_a_later_range_refused);
