@@ -529,20 +529,26 @@ callgrind profiles of the ipp runs):
   work done a burst at a time (prebuilt frames, one pass over a burst's
   headers) rather than a frame at a time; at 512 B, gen building each
   frame (`gen_peek`, its pattern copied in) is about a quarter of hvsim's
-  time (`perf`). 2026-11-28: 517 -> 421 (505 measured the same way at the
-  start of that session). What the rx pass parses of a frame's headers
-  (L3 offset, VLAN strip, L4 protocol, the IPv4 header's verdict) is kept
-  by `hdr_key`, which a backend may set on frames whose headers up to the
-  L4 header's end repeat (gen: one key a flow; unit tests hold gen to
-  that byte for byte, and the host to reusing a parse only for its own key
-  and length). And the RNDIS header goes into the slot as 8-byte stores
-  of its fields: built on the stack and copied, the copy's 16-byte loads
-  of 4-byte stores could not be forwarded and waited behind the stores to
-  the slot, whose lines come from the guest's core (`perf`: about two
-  thirds of `host_rx_pass`'s samples there). Alternating runs by hand
-  (ours, rx 64 B, 1 queue, 6 pairs), before against after: 24.0, 24.3,
-  24.6, 24.7 against 23.9, 27.7, 28.4, 29.0 Mpps in the runs with the
-  machine quiet (each side also had two runs at 9-13).
+  time (`perf`). 2026-11-28: 505 -> 394 (505 measured the same way at
+  the start of that session). What the rx pass parses of a frame's
+  headers (L3 offset, VLAN strip, L4 protocol, the IPv4 header's verdict)
+  is kept by `hdr_key`, which a backend may set on frames whose headers up
+  to the L4 header's end repeat (gen: one key a flow; unit tests hold gen
+  to that byte for byte, and the host to reusing a parse only for its own
+  key and length); the usual frame of such a key (one segment, no tag, no
+  RSS) gets its RNDIS header and checksum PPI copied from there, made once
+  per checksum verdict. And the header goes into the slot as 8-byte
+  stores of its fields: built on the stack and copied, the copy's 16-byte
+  loads of 4-byte stores could not be forwarded and waited behind the
+  stores to the slot, whose lines come from the guest's core (`perf`:
+  about two thirds of `host_rx_pass`'s samples there). Alternating runs
+  by hand (ours, rx 64 B, 1 queue, 6 pairs), before the stores against
+  after: 24.0, 24.3, 24.6, 24.7 against 23.9, 27.7, 28.4, 29.0 Mpps in the
+  runs with the machine quiet (each side also had two runs at 9-13). For
+  fwd, gen compares a frame that comes back with what it made for that
+  flow and sequence number before parsing it (only a frame that differs
+  is parsed, to say how): gen's check 243 -> 121 instructions a frame,
+  hvsim's whole fwd work 1005 -> 818.
 - **512 and 1518 B: copies on the host, and where they land.** memmove
   (gen's pattern, copies into receive slots) and the gathering of the
   guest's GPA sends (`host_nvsp_gather`, page-by-page translation) lead
