@@ -571,7 +571,17 @@ callgrind profiles of the ipp runs):
   335 ns); rx 512 B in a wide spread either way (4.8, 5.3, 4.6 against
   9.3, 3.9, 3.5; laps of 1, 2 and 8 MiB could not be told apart there).
   A 2 MiB lap gave one run of 1.4 Mpps at 1518 B among 6.8 and 8.9, and
-  would shorten the 64 B lap. Where a real host puts frames is its own
+  would shorten the 64 B lap. 2026-11-28, rx 1518 B on 1 queue, ours
+  only (runs of one invocation, hvsim built with the lap shown): 1 MiB
+  1.57-1.61 Mpps in all 6 runs; 4 MiB 1.9, 11.2, 11.4, 11.3; 8 MiB 11.0,
+  2.1, 11.4, 11.4, 11.4, 11.4; 16 MiB 2.3-6.6. A short lap is slow every
+  time: the host comes back to slot lines still in the guest core's
+  cache, and each store takes its line back from there. At 4 or 8 MiB the
+  lines have usually left, not in every run; past that the lap spills to
+  memory. In that day's make bench the ref stayed near 9 Mpps in every
+  run while ours had the slow state in all three (and in 3 of 4 of a
+  second invocation): a guess, not verified, is that the ref's larger
+  working set evicts the slot lines from its core sooner. Where a real host puts frames is its own
   business; the guest is the same either way. Tried for tx 1518 B and not
   kept (ours, 3 pairs each): the PMD using no more send sections than
   descriptors, or at most 512 (its writes then stay in cache), and hvsim
