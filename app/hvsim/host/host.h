@@ -117,7 +117,6 @@ struct host_deferred {
 };
 #define HOST_FAULT_MAX_DEFERRED	4096u
 
-/* Kept from first open to host_release, so counters outlive the guest. */
 #define HOST_RX_PREFIX_BYTES	64u	/* RNDIS header and a checksum PPI (60), rounded up */
 
 /* What the receive pass parsed of a frame's headers, kept by hvsim_frame.hdr_key. */
@@ -135,6 +134,7 @@ struct host_rx_class {
 };
 #define HOST_RX_CLASS_SLOTS	1024u	/* gen's flows at most, one each */
 
+/* Kept from first open to host_release, so counters outlive the guest. */
 struct host_dev {
 	bool open;
 	uint8_t *pkt_scratch;		/* HOST_RING_MAX_PKT_BYTES: current guest packet */

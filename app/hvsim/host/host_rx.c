@@ -172,7 +172,7 @@ rx_put_pair(uint8_t *p, uint32_t lo, uint32_t hi)
 	memcpy(p, &v, sizeof(v));
 }
 
-/* The RNDIS header's bytes before the frame (rndis.md 6): header and PPI records (16 bytes each). */
+/* A message's bytes before its frame (rndis.md 6): the header, then PPI records of 16 bytes. */
 static uint32_t
 rx_prefix_bytes(const struct rx_ppis *p)
 {
@@ -316,7 +316,7 @@ rx_place(struct host_ctx *ctx, const struct hvsim_frame *f, uint32_t segs, const
 		ctx->cnt->n[HOST_CNT_RX_FILTERED]++;
 		return 0;
 	}
-	ppis.nb = 0;
+	ppis.nb = 0;			/* read only once planned; set for the compiler's sake */
 	c = rx_classify(hd, f);
 	kept = rx_prefix_kept(hd, f, c, segs);
 	if (!kept || c->prefix_bytes == 0 || c->prefix_csum != f->csum) {
