@@ -59,6 +59,13 @@ get_be32(const uint8_t *p)
 	return (uint32_t)get_be16(p) << 16 | get_be16(p + 2);
 }
 
+/* The 64-bit sequence number in gen's header at hdr (bytes 8..15). */
+static uint64_t
+hdr_seq(const uint8_t *hdr)
+{
+	return (uint64_t)get_be32(hdr + 8) << 32 | get_be32(hdr + 12);
+}
+
 static void
 crc32_build_table(void)
 {
@@ -370,7 +377,7 @@ frame_template_ids(const struct frame_template *t, const uint8_t *frame, uint32_
 	if (len != t->len)
 		return false;
 	*flow = get_be32(hdr + 4);
-	*seq = (uint64_t)get_be32(hdr + 8) << 32 | get_be32(hdr + 12);
+	*seq = hdr_seq(hdr);
 	return true;
 }
 
@@ -398,7 +405,7 @@ template_made_at(const struct frame_template *t, const struct frame_pattern *p,
 	if (!bytes_equal(frame + hdr, tb + hdr, 8) ||
 	    get_be32(frame + hdr + 16) != get_be32(tb + hdr + 16))
 		return false;
-	if (((uint64_t)get_be32(frame + hdr + 8) << 32 | get_be32(frame + hdr + 12)) != seq ||
+	if (hdr_seq(frame + hdr) != seq ||
 	    get_be32(frame + hdr + 20) != p->crc[idx] ||
 	    (tcp && get_be32(frame + l4 + 4) != template_tcp_seq(p, seq)) ||
 	    get_be16(frame + l4 + (tcp ? 16 : 6)) != template_l4_csum(t, p, seq, bad_csum))
@@ -471,7 +478,7 @@ ours_intact(const uint8_t *ip, uint32_t ip_len, uint32_t l4_bytes,
 	uint32_t pattern_len = l4_len - l4_bytes - FRAME_HDR_BYTES;
 
 	*flow = get_be32(hdr + 4);
-	*seq = (uint64_t)get_be32(hdr + 8) << 32 | get_be32(hdr + 12);
+	*seq = hdr_seq(hdr);
 	if (!ipv4_hdr_sum_ok(ip, FRAME_IP_BYTES))
 		return false;
 	if (l4_bytes == FRAME_TCP_BYTES ? l4[12] != TCP_DATA_OFF_5 : get_be16(l4 + 4) != l4_len)
