@@ -22,7 +22,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/mbuf_check.sh"
 
-CASES=${CASES:-"ring xact offbyone wrap length stray inband ranges rndis query silent leak probe bigpkt"}
+CASES=${CASES:-"ring xact offbyone wrap length stray inband ranges rndis query layout silent leak probe bigpkt"}
 RUN=/dev/shm/hvsim-hardening.$$
 OUT=$TMP/testpmd.log
 CMD_WAIT_S=10
@@ -423,6 +423,41 @@ tp "port stop 0" 15
 if want leak; then
 	tp "dump_mempool"			# sample 2: stopped, after every fault
 	mbuf_check_no_leak "$OUT" "after every data-path fault"
+fi
+
+if want layout; then
+	# Beyond: a new session (an MTU change) whose send-buffer reply gives
+	# other sections (1 MiB each instead of 6144 bytes). The tx queue was
+	# given its share of the first layout's sections: the PMD must refuse
+	# the session (logged), not write sections past the buffer when traffic
+	# starts; once the host answers as before, a new MTU takes and traffic
+	# flows.
+	#
+	# shown to fail by: netvsc_nvsp.c nvsp_connect_txbuf's check of the
+	# earlier layout removed -> "testpmd died during 'start'".
+	ctl fault 0 txbuf-section 1048576 >/dev/null || fail "arm txbuf-section"
+	FROM_LINE=$(wc -l <"$OUT")
+	tp "port config mtu 0 1400" 30
+	[ "$(fired txbuf-section)" -ge 1 ] || fail "txbuf-section did not fire"
+	tp "port start 0" 30
+	tp "start"
+	sleep 1
+	alive "traffic after a session with other sections"
+	tail -n +"$FROM_LINE" "$OUT" | grep -q 'host changed its sections' ||
+		fail "a session with other send sections was not refused"
+	tp "stop"
+	tp "port stop 0" 15
+	ctl fault 0 clear >/dev/null
+	tp "port config mtu 0 1400" 30
+	tp "port start 0" 15
+	tp "start"
+	expect_growth "after the host kept its sections again"
+	query "show port info 0" "Infos for port 0" "MTU:" | grep -q 'MTU: 1400' ||
+		fail "MTU 1400 not in effect after the host kept its sections"
+	tp "stop"
+	tp "port stop 0" 15
+	tp "port config mtu 0 1500" 30
+	echo "ok: new session with other send sections: refused, no write past the buffer, MTU set once the host keeps them"
 fi
 
 if want silent; then

@@ -140,6 +140,14 @@ nvsp_connect_txbuf(struct netvsc_dev *dev)
 				reply.status, reply.section_bytes);
 		return -EPROTO;
 	}
+	/* A later session (MTU change): the tx queues keep the sections they were split from. */
+	if (dev->nb_sections != 0 && (reply.section_bytes != dev->section_bytes ||
+				      reply.nb_sections != dev->nb_sections)) {
+		NETVSC_INIT_LOG(ERR, dev, "send buffer refused: the host changed its sections "
+				"from %u of %u bytes to %u of %u bytes", dev->nb_sections,
+				dev->section_bytes, reply.nb_sections, reply.section_bytes);
+		return -EPROTO;
+	}
 	dev->txbuf = map->addr;
 	dev->txbuf_bytes = bytes;
 	dev->section_bytes = reply.section_bytes;
