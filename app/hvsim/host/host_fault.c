@@ -65,6 +65,7 @@ enum fault_malformed {
 	MALFORMED_PPI_WRAP,		/* PPI offset + length wraps to inside the message */
 	MALFORMED_DATA_WRAP,		/* data offset + length wraps to inside the message */
 	MALFORMED_RANGES_MIDDLE_OUTSIDE,	/* three ranges, the middle one past the buffer */
+	MALFORMED_FRAME_HUGE,		/* one well-formed frame of FAULT_HUGE_FRAME_BYTES */
 	MALFORMED_MAX
 };
 
@@ -82,6 +83,7 @@ static const char *const malformed_names[MALFORMED_MAX] = {
 	[MALFORMED_RANGES_MIDDLE_OUTSIDE] = "ranges-middle-outside",
 	[MALFORMED_PPI_WRAP] = "ppi-wrap",
 	[MALFORMED_DATA_WRAP] = "data-wrap",
+	[MALFORMED_FRAME_HUGE] = "frame-huge",
 };
 
 /* ranges-many: past a guest table of 256, in a packet of 2128 bytes (ours reads 2136). */
@@ -90,6 +92,8 @@ static const char *const malformed_names[MALFORMED_MAX] = {
 #define FAULT_HUGE_RANGES	300u
 /* bad-query-info: an info buffer offset far past any reply. */
 #define FAULT_QUERY_INFO_OFFSET	0x7ffffff0u
+/* frame-huge: a frame longer than any IP datagram, well inside the receive buffer. */
+#define FAULT_HUGE_FRAME_BYTES	(1u << 20)
 /* An offset that, added to a small length, wraps past 2^32 to a small number. */
 #define FAULT_WRAP_OFFSET	0xfffffff0u
 
@@ -444,7 +448,8 @@ fault_inject_one(struct host_ctx *ctx, bool oversized, enum fault_malformed v)
 {
 	struct host_rxbuf *rb = &ctx->dev->rxbuf;
 	uint32_t bytes = oversized ? FAULT_OVERSIZED_BYTES :
-			 (uint32_t)sizeof(struct rndis_packet_msg) + FAULT_FRAME_BYTES;
+			 (uint32_t)sizeof(struct rndis_packet_msg) +
+			 (v == MALFORMED_FRAME_HUGE ? FAULT_HUGE_FRAME_BYTES : FAULT_FRAME_BYTES);
 	uint32_t nb_written = oversized ? 1 : fault_nb_written(v);
 	struct vmbus_xfer_range range, outside;
 	struct rndis_packet_msg hdr;

@@ -325,6 +325,13 @@ if want length; then
 	# (its file was being refactored into netvsc_ctl_parse.c meanwhile).
 	stray "completion without an NVSP message" rx_drop_short_nvsp short-completion 1
 	inject_expect "RNDIS length past its range" rx_drop_bad_rndis_msg 1 bad-xfer rndis-length
+	# Beyond: a well-formed frame of 1 MiB (no IP datagram is that long):
+	# dropped and counted, not copied into a chain of 512 mbufs.
+	#
+	# shown to fail by: netvsc_rx_xfer.c rx_copy_chain's NETVSC_RX_FRAME_MAX
+	# check removed -> "frame longer than any datagram (bad-xfer
+	# frame-huge): rx_drop_oversized_frame went 0 -> 0".
+	inject_expect "frame longer than any datagram" rx_drop_oversized_frame 1 bad-xfer frame-huge
 fi
 
 if want stray; then

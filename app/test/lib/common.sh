@@ -47,7 +47,17 @@ hugepages_reserve() {
 	HUGE_DIR=$TMP/huge
 	mkdir -p "$HUGE_DIR"
 	mount -t hugetlbfs -o pagesize=2M nodev "$HUGE_DIR" || fail "hugetlbfs mount"
-	at_exit "umount $HUGE_DIR"
+	at_exit "hugetlbfs_umount $HUGE_DIR"
+}
+
+# A guest killed on a failure path may still hold its hugepage files for a
+# moment: retry (5 s at most) so no mount is left behind.
+hugetlbfs_umount() {
+	for _ in $(seq 1 50); do
+		umount "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	umount "$1"
 }
 
 # EAL arguments: mode pa (hugepages, IOVA as PA, as on Hyper-V) or va.

@@ -89,6 +89,8 @@ struct netvsc_ctl {
 #define NETVSC_MAX_QUEUES	64
 /* One inbound channel packet copied out: a transfer with the most ranges. */
 #define NETVSC_RX_PKT_BYTES	(24u + NETVSC_MAX_RANGES * 8u + 64u)
+/* The longest frame taken from the host: an RSC frame (one IP datagram), tag included. */
+#define NETVSC_RX_FRAME_MAX	(RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN + UINT16_MAX)
 #define NETVSC_TX_DESC_MAX	4096u
 #define NETVSC_MAX_MC_ADDRS	64u
 #define NETVSC_RX_PENDING_MAX	1024u	/* > the frames of one poll of 256 packets */

@@ -122,6 +122,10 @@ rx_copy_chain(struct netvsc_rxq *rxq, const uint8_t *data, uint32_t len)
 {
 	struct rte_mbuf *head = NULL, *prev = NULL;
 
+	if (len > NETVSC_RX_FRAME_MAX) {
+		rx_drop(rxq, NETVSC_DROP_OVERSIZED_FRAME);	/* not a chain of thousands */
+		return NULL;
+	}
 	head = rx_mbuf_alloc(rxq);
 	if (head == NULL)
 		goto nombuf;
@@ -222,6 +226,11 @@ rx_rsc_join(struct netvsc_rxq *rxq, struct rte_mbuf *m, uint8_t flags)
 			rx_drop(rxq, NETVSC_DROP_BAD_RSC_SEQUENCE);	/* the last never came */
 		rte_pktmbuf_free(head);
 		head = m;
+	} else if (head != NULL && head->pkt_len + m->pkt_len > NETVSC_RX_FRAME_MAX) {
+		rx_drop(rxq, NETVSC_DROP_OVERSIZED_FRAME);
+		rte_pktmbuf_free(head);
+		rte_pktmbuf_free(m);
+		head = NULL;
 	} else if (head == NULL || rte_pktmbuf_chain(head, m) != 0) {
 		rx_drop(rxq, NETVSC_DROP_BAD_RSC_SEQUENCE);
 		rte_pktmbuf_free(head);
