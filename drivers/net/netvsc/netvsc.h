@@ -247,6 +247,7 @@ struct netvsc_dev {
 	struct netvsc_chan_lock chan_lock[NETVSC_MAX_QUEUES];
 	rte_spinlock_t ctl_lock;	/* one control exchange at a time */
 	bool link_up;
+	bool lsc_alarm_set;		/* atomic: one LSC alarm pending at most */
 	uint32_t nb_mc_addrs;
 	struct rte_ether_addr mc_addrs[NETVSC_MAX_MC_ADDRS];	/* sent again at start */
 	uint32_t link_speed_mbps;

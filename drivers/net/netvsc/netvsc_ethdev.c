@@ -2,7 +2,8 @@
 /*
  * net_netvsc: probe and remove on our vmbus bus, the eth_dev_ops table,
  * start/stop/close, link state and LSC events, promiscuous and multicast
- * filters and statistics. Devargs are netvsc_devargs.c's; sessions are netvsc_nvsp.c/netvsc_rndis.c's.
+ * filters and statistics. Devargs are netvsc_devargs.c's; sessions are
+ * netvsc_nvsp.c/netvsc_rndis.c's.
  */
 #include <errno.h>
 #include <poll.h>
@@ -42,6 +43,8 @@ netvsc_lsc_alarm(void *arg)
 {
 	struct netvsc_dev *dev = arg;
 
+	/* Cleared first: an indication from now on sets a new alarm. */
+	__atomic_store_n(&dev->lsc_alarm_set, false, __ATOMIC_SEQ_CST);
 	netvsc_link_publish(dev);
 	rte_eth_dev_callback_process(dev->eth, RTE_ETH_EVENT_INTR_LSC, NULL);
 }
@@ -68,8 +71,11 @@ netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t byte
 		return;
 	}
 	NETVSC_DRV_LOG(INFO, dev, "link status indication %#x", status);
-	if (dev->eth->data->dev_conf.intr_conf.lsc)
-		rte_eal_alarm_set(1, netvsc_lsc_alarm, dev);	/* not from a burst */
+	/* Not from a burst, and one alarm pending at most, however many the host sends. */
+	if (dev->eth->data->dev_conf.intr_conf.lsc &&
+	    !__atomic_exchange_n(&dev->lsc_alarm_set, true, __ATOMIC_SEQ_CST) &&
+	    rte_eal_alarm_set(1, netvsc_lsc_alarm, dev) != 0)
+		__atomic_store_n(&dev->lsc_alarm_set, false, __ATOMIC_SEQ_CST);
 }
 
 /*
@@ -235,7 +241,8 @@ netvsc_dev_configure(struct rte_eth_dev *eth)
 		return -EINVAL;
 	ret = netvsc_change_mtu(dev, eth->data->mtu);
 	if (ret == 0)
-		ret = netvsc_set_rsc(dev, (conf->rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0);
+		ret = netvsc_set_rsc(dev,
+				     (conf->rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0);
 	if (ret < 0)
 		return ret;
 	if (nb_rxq != dev->nb_rxq || nb_txq != dev->nb_txq) {
@@ -553,6 +560,7 @@ netvsc_dev_close(struct rte_eth_dev *eth)
 		netvsc_dev_stop(eth);
 	netvsc_vf_close(dev);		/* VF hook: VF port let go */
 	rte_eal_alarm_cancel(netvsc_lsc_alarm, dev);
+	__atomic_store_n(&dev->lsc_alarm_set, false, __ATOMIC_SEQ_CST);
 	netvsc_rescind_check_stop(dev);
 	netvsc_queues_release(eth);
 	netvsc_detach(dev);

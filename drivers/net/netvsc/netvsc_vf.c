@@ -294,7 +294,20 @@ vf_sync(struct netvsc_vf *vf)
 static void
 vf_sync_alarm(void *arg)
 {
-	vf_sync(arg);
+	struct netvsc_vf *vf = arg;
+
+	/* Cleared first: what happens from now on sets a new alarm. */
+	__atomic_store_n(&vf->sync_alarm_set, false, __ATOMIC_SEQ_CST);
+	vf_sync(vf);
+}
+
+/* One sync alarm pending at most, however many NVSP 128s or new ports come meanwhile. */
+static void
+vf_sync_later(struct netvsc_vf *vf)
+{
+	if (!__atomic_exchange_n(&vf->sync_alarm_set, true, __ATOMIC_SEQ_CST) &&
+	    rte_eal_alarm_set(1, vf_sync_alarm, vf) != 0)
+		__atomic_store_n(&vf->sync_alarm_set, false, __ATOMIC_SEQ_CST);
 }
 
 static void
@@ -312,7 +325,7 @@ vf_on_new_port(uint16_t port, enum rte_eth_event_type type, void *arg, void *out
 	RTE_SET_USED(port);
 	RTE_SET_USED(type);
 	RTE_SET_USED(out);
-	rte_eal_alarm_set(1, vf_sync_alarm, arg);	/* after the probe that raised it */
+	vf_sync_later(arg);	/* after the probe that raised it */
 	return 0;
 }
 
@@ -348,7 +361,7 @@ netvsc_vf_on_association(struct netvsc_dev *dev, bool allocated, uint32_t serial
 	__atomic_store_n(&vf->host_allocated, allocated, __ATOMIC_RELEASE);
 	NETVSC_DRV_LOG(INFO, dev, "host reports VF serial %u %s", serial,
 		       allocated ? "allocated" : "gone");
-	rte_eal_alarm_set(1, vf_sync_alarm, vf);	/* not from a burst */
+	vf_sync_later(vf);	/* not from a burst */
 }
 
 static int
@@ -443,6 +456,7 @@ netvsc_vf_close(struct netvsc_dev *dev)
 	if (vf->ready)
 		rte_eth_dev_callback_unregister(RTE_ETH_ALL, RTE_ETH_EVENT_NEW, vf_on_new_port, vf);
 	rte_eal_alarm_cancel(vf_sync_alarm, vf);
+	__atomic_store_n(&vf->sync_alarm_set, false, __ATOMIC_SEQ_CST);
 	rte_eal_alarm_cancel(vf_rmv_alarm, vf);
 	rte_spinlock_lock(&vf->lock);
 	vf->ready = false;

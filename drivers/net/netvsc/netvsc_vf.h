@@ -36,6 +36,7 @@ struct netvsc_vf {
 	bool vf_started;		/* we configured and started it */
 	bool datapath_vf;		/* our last 129 asked for the VF */
 	bool removed;			/* RMV seen: the port is let go by an alarm */
+	bool sync_alarm_set;		/* atomic: one vf_sync_alarm pending at most */
 	struct rte_eth_dev_owner owner;
 	rte_spinlock_t lock;		/* control threads only, never a burst */
 	uint64_t nb_attached, nb_removed;
