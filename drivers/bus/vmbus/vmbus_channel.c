@@ -261,8 +261,10 @@ channel_write(struct vmbus_channel *chan, struct iovec *iov, unsigned int nb, bo
 	int ret = need_pub != NULL ? vmbus_ring_write_deferred(&chan->tx_ring, iov, nb) :
 				     vmbus_ring_write(&chan->tx_ring, iov, nb, &signal);
 
-	if (ret == -EIO)
-		VMBUS_LOG(ERR, "relid %u: host's tx read index is invalid", chan->relid);
+	/* Every send fails while it stays so: said once per power of two. */
+	if (ret == -EIO && rte_is_power_of_2(++chan->bad_writes))
+		VMBUS_LOG(ERR, "relid %u: host's tx read index is invalid (%" PRIu64 " sends so far)",
+			  chan->relid, chan->bad_writes);
 	if (ret == 0 && need_pub != NULL)
 		*need_pub = true;
 	if (signal)

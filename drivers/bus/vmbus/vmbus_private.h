@@ -36,6 +36,7 @@ struct vmbus_channel {
 	uint8_t *recv_scratch;			/* rte_vmbus_chan_recv, packets over a page */
 	uint64_t ring_map_bytes;
 	uint64_t bad_reads;			/* host ring errors seen, for the log */
+	uint64_t bad_writes;			/* sends refused for the host's read index */
 	STAILQ_HEAD(, vmbus_channel) subchannels;	/* primary only */
 };
 
