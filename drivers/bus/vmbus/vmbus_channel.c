@@ -263,8 +263,8 @@ channel_write(struct vmbus_channel *chan, struct iovec *iov, unsigned int nb, bo
 
 	/* Every send fails while it stays so: said once per power of two. */
 	if (ret == -EIO && rte_is_power_of_2(++chan->bad_writes))
-		VMBUS_LOG(ERR, "relid %u: host's tx read index is invalid (%" PRIu64 " sends so far)",
-			  chan->relid, chan->bad_writes);
+		VMBUS_LOG(ERR, "relid %u: host's tx read index is invalid (%" PRIu64
+			  " sends so far)", chan->relid, chan->bad_writes);
 	if (ret == 0 && need_pub != NULL)
 		*need_pub = true;
 	if (signal)
@@ -457,6 +457,14 @@ rte_vmbus_chan_recv(struct vmbus_channel *chan, void *data, uint32_t *len, uint6
 	total = vmbus_ring_read_next(&batch, pkt, (uint32_t)total);
 	if (total < 0)
 		return total;
+	/* The descriptor read_next checked: the host may have rewritten the peeked one. */
+	memcpy(&hdr, pkt, sizeof(hdr));
+	off = (uint32_t)hdr.data_offset8 << VMBUS_CHANPKT_SIZE_SHIFT;
+	payload = (uint32_t)total - off;
+	if (payload > *len) {
+		*len = payload;
+		return -ENOBUFS;		/* not published: still in the ring */
+	}
 	memcpy(data, pkt + off, payload);
 	*len = payload;
 	*xact_id = hdr.xact_id;
