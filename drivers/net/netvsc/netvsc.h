@@ -78,6 +78,7 @@ struct netvsc_ctl {
 	uint8_t nvsp_reply[64];
 	uint32_t nvsp_reply_bytes;
 	uint32_t rndis_rid;		/* RNDIS request id awaited, 0 none */
+	bool rndis_in_flight;		/* our 107 awaits its completion */
 	bool rndis_sent;		/* the host completed our 107 */
 	bool rndis_done;
 	uint8_t rndis_reply[NETVSC_CTL_MSG_BYTES];
