@@ -16,18 +16,21 @@ mk 11111111-0000-4000-8000-000000000002; rm $d/11111111-0000-4000-8000-000000000
 mk 11111111-0000-4000-8000-000000000003; m=$(ls -d $d/11111111-0000-4000-8000-000000000003/uio/uio*/maps/map0); echo 0x3 > $m/size
 mk 11111111-0000-4000-8000-000000000004; rm -rf $d/11111111-0000-4000-8000-000000000004/uio
 mk 11111111-0000-4000-8000-000000000005; echo 999 > $d/11111111-0000-4000-8000-000000000005/monitor_id
+mk 11111111-0000-4000-8000-000000000006; echo 16384 > $d/11111111-0000-4000-8000-000000000006/id
 exec "$@"
 '
 bounded 60 "$HVSIM" run --run-dir "$run" --echo -- bash -c "$script" scan \
 	"$ECHO_APP" $(eal_args va) --log-level=bus.vmbus:info -- --list >"$TMP/out" 2>&1 ||
 	{ cat "$TMP/out"; fail "scan run failed"; }
 cat "$TMP/out"
-for n in 1 2 3 5; do
+for n in 1 2 3 5 6; do
 	grep -q "skipping malformed device 11111111-0000-4000-8000-00000000000$n" "$TMP/out" ||
 		fail "device $n was not reported as malformed"
 done
 grep -q "malformed device 11111111-0000-4000-8000-000000000001: class_id" "$TMP/out" ||
 	fail "reason for the bad class_id is not named"
+grep -q "malformed device 11111111-0000-4000-8000-000000000006: id (relid)" "$TMP/out" ||
+	fail "a relid past the interrupt page's bits is not named"
 grep -q "skipping 11111111-0000-4000-8000-000000000004: not bound to uio_hv_generic" "$TMP/out" ||
 	fail "unbound device not reported"
 grep -q "^device $ECHO_UUID0 " "$TMP/out" || fail "the good device was not probed"

@@ -268,7 +268,7 @@ read_identity(const char *dir, struct vmbus_sysfs_device *dev, char why[])
 	if (read_guid(dir, "device_id", dev->device_id, why) < 0)
 		return -EINVAL;
 	path_fmt(path, sizeof(path), "%s/id", dir);
-	if (read_number(path, &v) < 0 || v == 0 || v > UINT32_MAX) {
+	if (read_number(path, &v) < 0 || v == 0 || v > VMBUS_RELID_MAX) {
 		say(why, "id (relid) is missing or invalid");
 		return -EINVAL;
 	}
@@ -371,7 +371,7 @@ vmbus_sysfs_find_subchannel(const char *devices_dir, const char *name,
 		unsigned long v = strtoul(e->d_name, &end, 10);
 
 		if (!isdigit((unsigned char)e->d_name[0]) || *end != '\0' || v == 0 ||
-		    v > UINT32_MAX || relid_known((uint32_t)v, known, nb_known))
+		    v > VMBUS_RELID_MAX || relid_known((uint32_t)v, known, nb_known))
 			continue;
 		path_fmt(chan_dir, sizeof(chan_dir), "%s/%s", dir, e->d_name);
 		ret = read_subchannel(chan_dir, subchannel_id, monitor_id, why);

@@ -95,5 +95,7 @@ static_assert(sizeof(struct vmbus_chanpkt_gpa) == 24, "gpa pkt");
 
 /* Interrupt page (spec 5.2): guest -> host half starts at 2048, bit = relid. */
 #define VMBUS_INT_PAGE_SEND_OFF		2048u
+/* A relid must have its bit in that half. */
+#define VMBUS_RELID_MAX			((VMBUS_PAGE_BYTES - VMBUS_INT_PAGE_SEND_OFF) * 8u - 1u)
 
 #endif /* VMBUS_WIRE_H */

@@ -284,7 +284,7 @@ const char *netvsc_simd_select(void);
 
 /* netvsc_rx_zc.c */
 int netvsc_rx_zc_setup(struct netvsc_rxq *rxq);
-void netvsc_rx_zc_release(struct netvsc_rxq *rxq);
+bool netvsc_rx_zc_release(struct netvsc_rxq *rxq);
 struct netvsc_rx_hold *netvsc_rx_zc_begin(struct netvsc_rxq *rxq, uint64_t xact_id);
 struct rte_mbuf *netvsc_rx_zc_frame(struct netvsc_rxq *rxq, struct netvsc_rx_hold *h,
 				    const uint8_t *data, uint32_t len);

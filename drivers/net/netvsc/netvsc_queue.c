@@ -133,18 +133,20 @@ void
 netvsc_rx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
 {
 	struct netvsc_rxq *rxq = eth->data->rx_queues[queue_id];
+	bool held;
 
 	if (rxq == NULL)
 		return;
 	netvsc_rxq_drain(rxq);
 	rte_spinlock_lock(rxq->lock);
-	netvsc_rx_zc_release(rxq);
+	held = netvsc_rx_zc_release(rxq);
 	rte_spinlock_unlock(rxq->lock);
 	if (rxq->txq != NULL)
 		rxq->txq->rxq = NULL;
 	rte_free(rxq->defer.buf);
 	rte_free(rxq->pkt);
-	rte_free(rxq);
+	if (!held)
+		rte_free(rxq);		/* else the mbufs' free callback still counts into it */
 	eth->data->rx_queues[queue_id] = NULL;
 }
 

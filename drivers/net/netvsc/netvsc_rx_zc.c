@@ -75,22 +75,26 @@ netvsc_rx_zc_setup(struct netvsc_rxq *rxq)
 	return 0;
 }
 
-/* Frames the application still holds keep their slots and this table alive. */
-void
+/*
+ * Frames the application still holds keep their slots, this table and the
+ * queue alive (true): their free callback counts into the queue.
+ */
+bool
 netvsc_rx_zc_release(struct netvsc_rxq *rxq)
 {
 	if (rxq->holds == NULL)
-		return;
+		return false;
 	netvsc_rx_zc_complete_freed(rxq);
 	if (rxq->nb_free_holds != NETVSC_RX_HOLDS) {
 		NETVSC_DRV_LOG(WARNING, rxq->dev, "queue %u released with %u transfers still "
-			       "held by the application's mbufs", rxq->queue_id,
-			       NETVSC_RX_HOLDS - rxq->nb_free_holds);
-		return;
+			       "held by the application's mbufs: its memory is kept",
+			       rxq->queue_id, NETVSC_RX_HOLDS - rxq->nb_free_holds);
+		return true;
 	}
 	rte_free(rxq->holds);
 	rte_free(rxq->free_holds);
 	rxq->holds = NULL;
+	return false;
 }
 
 /* The last mbuf on a hold was freed, on whichever lcore: the owner completes it. */
