@@ -580,9 +580,17 @@ callgrind profiles of the ipp runs):
   lines have usually left, not in every run; past that the lap spills to
   memory. In that day's make bench the ref stayed near 9 Mpps in every
   run while ours had the slow state in all three (and in 3 of 4 of a
-  second invocation): a guess, not verified, is that the ref's larger
-  working set evicts the slot lines from its core sooner. Where a real host puts frames is its own
-  business; the guest is the same either way. Tried for tx 1518 B and not
+  second invocation). Later the same day, 8 alternating pairs by hand
+  (one bench.sh run each, the machine otherwise idle): ours 8.5, 11.2,
+  11.0, 10.9, 11.2, 6.2, 10.6, 1.8 Mpps; the ref 9.3, 10.4, 10.8, 2.3,
+  1.9, 10.5, 1.8, 2.0. The slow state is the host's, and either PMD gets
+  it: in a few runs of 3 each, a row's median is the luck of which
+  runs hit it. Not the cause either (ours, alternating runs by hand):
+  transparent huge pages for the receive buffer's tmpfs file
+  (`shmem_enabled=force`, 6 pairs at 1518 B and at fwd 64 B), a free slot
+  left after each message of more than 1 KiB (5 pairs), the frame
+  copied into its slot by `rep movsb` (6 pairs). Where a real host puts
+  frames is its own business; the guest is the same either way. Tried for tx 1518 B and not
   kept (ours, 3 pairs each): the PMD using no more send sections than
   descriptors, or at most 512 (its writes then stay in cache), and hvsim
   prefetching a send section ahead of its copy (`rep movsb` out of the
@@ -609,6 +617,18 @@ callgrind profiles of the ipp runs):
   from about 2.9 to about 5 Mpps on both sides, now guest-bound (hvsim
   counted `rx_no_slot`), but fwd fell: ours 1518 B 1.9 -> 0.45 Mpps, and
   the ref's fwd 512 B stalled (0.002 Mpps) as in the first trial.
+- Tried and dropped, 2026-11-28 (ours, alternating runs by hand): the
+  guest's tx copies of 1 KiB and more as streaming stores (`vmovntdq`,
+  an `sfence` before the send is published) took tx 1518 B to a steady
+  4.3-4.5 Mpps in 5 runs, against 9.6 once and 3.1-3.4 four times for
+  the cached copy; hvsim reading the next guest packet's descriptor
+  ahead and prefetching its send section: fwd 64 B (14 pairs)
+  14.1-15.0 against 13.8-14.5 Mpps in the fast runs, 6.6-8.8 against
+  5.7-7.9 in the slow ones (both had slow runs with the cores close
+  too): within the spread. `perf` on busy hvsim in fwd 64 B: 70 % of
+  `host_rxbuf_alloc`'s samples sit on its `prefetchw` of slots ahead,
+  and most of `host_rx_pass`'s on the stores into slots: the host waits
+  for lines to come back from the guest's core, not for instructions.
 - Found and fixed earlier: gen checked every frame coming back with a
   byte-at-a-time CRC-32 and a 16-bit checksum loop, 47 % of hvsim's time
   at 1518 B, which held fwd at 0.27 Mpps for both PMDs. It now compares
