@@ -90,8 +90,11 @@ struct netvsc_ctl {
 #define NETVSC_MAX_QUEUES	64
 /* One inbound channel packet copied out: a transfer with the most ranges. */
 #define NETVSC_RX_PKT_BYTES	(24u + NETVSC_MAX_RANGES * 8u + 64u)
-/* The longest frame taken from the host: an RSC frame (one IP datagram), tag included. */
-#define NETVSC_RX_FRAME_MAX	(RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN + UINT16_MAX)
+/*
+ * The longest frame taken from the host: an RSC frame of the longest IP
+ * datagram (IPv6: a 40-byte header and 65535 bytes of payload), tag included.
+ */
+#define NETVSC_RX_FRAME_MAX	(RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN + 40u + UINT16_MAX)
 #define NETVSC_TX_DESC_MAX	4096u
 #define NETVSC_MAX_MC_ADDRS	64u
 #define NETVSC_RX_PENDING_MAX	1024u	/* > the frames of one poll of 256 packets */
@@ -156,6 +159,7 @@ struct netvsc_rxq {
 	struct rte_mbuf *pending[NETVSC_RX_PENDING_MAX];	/* frames for the next burst */
 	uint8_t *pkt;			/* one channel packet, copied out of the ring */
 	struct rte_mbuf *rsc_head;	/* RSC fragments joined so far */
+	bool rsc_skip;			/* the rest of an oversized RSC frame: dropped */
 	uintptr_t copy_limit;		/* during a transfer: rx_copy_block_limit */
 	uint64_t mbuf_rearm;		/* a new mbuf's data_off, refcnt, nb_segs, port */
 	uint32_t copy_ppis;		/* NETVSC_RX_PPI_*: copied, then RSC join or tag back */
@@ -248,7 +252,6 @@ struct netvsc_dev {
 	struct netvsc_chan_lock chan_lock[NETVSC_MAX_QUEUES];
 	rte_spinlock_t ctl_lock;	/* one control exchange at a time */
 	bool link_up;
-	bool lsc_alarm_set;		/* atomic: one LSC alarm pending at most */
 	uint32_t nb_mc_addrs;
 	struct rte_ether_addr mc_addrs[NETVSC_MAX_MC_ADDRS];	/* sent again at start */
 	uint32_t link_speed_mbps;

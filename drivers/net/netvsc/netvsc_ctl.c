@@ -215,8 +215,8 @@ ctl_send_rndis(struct netvsc_dev *dev, const void *req, uint32_t bytes)
 	if (bytes > NETVSC_CTL_MSG_BYTES)
 		return -EMSGSIZE;
 	memcpy(mz->addr, req, bytes);
-	dev->ctl.rndis_sent = false;
 	rte_spinlock_lock(&dev->chan_lock[0].lock);
+	dev->ctl.rndis_sent = false;
 	dev->ctl.rndis_in_flight = true;
 	ret = rte_vmbus_chan_send_sglist(dev->primary, &sg, 1, &msg, sizeof(msg),
 					 NETVSC_XACT_RNDIS, NULL);

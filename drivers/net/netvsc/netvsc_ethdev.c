@@ -37,6 +37,12 @@ netvsc_link_publish(struct netvsc_dev *dev)
 	rte_eth_linkstatus_set(dev->eth, &link);
 }
 
+/*
+ * One LSC alarm pending at most per port, however many indications the host
+ * sends. Per process, as alarms are: a secondary's bursts may take indications too.
+ */
+static bool netvsc_lsc_alarm_set[RTE_MAX_ETHPORTS];
+
 /* With LSC on, ethdev answers link queries from data->dev_link: set it first. */
 static void
 netvsc_lsc_alarm(void *arg)
@@ -44,7 +50,7 @@ netvsc_lsc_alarm(void *arg)
 	struct netvsc_dev *dev = arg;
 
 	/* Cleared first: an indication from now on sets a new alarm. */
-	__atomic_store_n(&dev->lsc_alarm_set, false, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&netvsc_lsc_alarm_set[dev->eth->data->port_id], false, __ATOMIC_SEQ_CST);
 	netvsc_link_publish(dev);
 	rte_eth_dev_callback_process(dev->eth, RTE_ETH_EVENT_INTR_LSC, NULL);
 }
@@ -54,6 +60,7 @@ void
 netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t bytes)
 {
 	uint32_t status;
+	bool *set;
 
 	if (bytes < 12)
 		return;
@@ -71,11 +78,13 @@ netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t byte
 		return;
 	}
 	NETVSC_DRV_LOG(INFO, dev, "link status indication %#x", status);
-	/* Not from a burst, and one alarm pending at most, however many the host sends. */
-	if (dev->eth->data->dev_conf.intr_conf.lsc &&
-	    !__atomic_exchange_n(&dev->lsc_alarm_set, true, __ATOMIC_SEQ_CST) &&
+	if (!dev->eth->data->dev_conf.intr_conf.lsc)
+		return;
+	set = &netvsc_lsc_alarm_set[dev->eth->data->port_id];
+	/* Not from a burst. */
+	if (!__atomic_exchange_n(set, true, __ATOMIC_SEQ_CST) &&
 	    rte_eal_alarm_set(1, netvsc_lsc_alarm, dev) != 0)
-		__atomic_store_n(&dev->lsc_alarm_set, false, __ATOMIC_SEQ_CST);
+		__atomic_store_n(set, false, __ATOMIC_SEQ_CST);
 }
 
 /*
@@ -560,7 +569,7 @@ netvsc_dev_close(struct rte_eth_dev *eth)
 		netvsc_dev_stop(eth);
 	netvsc_vf_close(dev);		/* VF hook: VF port let go */
 	rte_eal_alarm_cancel(netvsc_lsc_alarm, dev);
-	__atomic_store_n(&dev->lsc_alarm_set, false, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&netvsc_lsc_alarm_set[eth->data->port_id], false, __ATOMIC_SEQ_CST);
 	netvsc_rescind_check_stop(dev);
 	netvsc_queues_release(eth);
 	netvsc_detach(dev);

@@ -116,6 +116,14 @@ nvsp_connect_rxbuf(struct netvsc_dev *dev)
 	return 0;
 }
 
+static void
+nvsp_revoke(struct netvsc_dev *dev, uint32_t type, uint16_t id)
+{
+	struct nvsp_revoke_buf req = { .msg_type = type, .id = id };
+
+	netvsc_ctl_nvsp_oneway(dev, &req, sizeof(req));
+}
+
 static int
 nvsp_connect_txbuf(struct netvsc_dev *dev)
 {
@@ -146,6 +154,7 @@ nvsp_connect_txbuf(struct netvsc_dev *dev)
 		NETVSC_INIT_LOG(ERR, dev, "send buffer refused: the host changed its sections "
 				"from %u of %u bytes to %u of %u bytes", dev->nb_sections,
 				dev->section_bytes, reply.nb_sections, reply.section_bytes);
+		nvsp_revoke(dev, NVSP_MSG1_TYPE_REVOKE_TXBUF, NVSP_TXBUF_ID);	/* it took it */
 		return -EPROTO;
 	}
 	dev->txbuf = map->addr;
@@ -154,14 +163,6 @@ nvsp_connect_txbuf(struct netvsc_dev *dev)
 	dev->nb_sections = reply.nb_sections;
 	dev->txbuf_connected = true;
 	return 0;
-}
-
-static void
-nvsp_revoke(struct netvsc_dev *dev, uint32_t type, uint16_t id)
-{
-	struct nvsp_revoke_buf req = { .msg_type = type, .id = id };
-
-	netvsc_ctl_nvsp_oneway(dev, &req, sizeof(req));
 }
 
 int

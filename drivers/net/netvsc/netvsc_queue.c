@@ -123,6 +123,7 @@ netvsc_rxq_drain(struct netvsc_rxq *rxq)
 	netvsc_rx_undefer(rxq);		/* stopped: their slots go back to the host */
 	rte_pktmbuf_free(rxq->rsc_head);
 	rxq->rsc_head = NULL;
+	rxq->rsc_skip = false;
 	rte_mempool_put_bulk(rxq->mp, (void **)rxq->spare, rxq->nb_spare);
 	rxq->nb_spare = 0;
 	netvsc_rx_zc_complete_freed(rxq);

@@ -221,6 +221,12 @@ rx_rsc_join(struct netvsc_rxq *rxq, struct rte_mbuf *m, uint8_t flags)
 {
 	struct rte_mbuf *head = rxq->rsc_head;
 
+	if (rxq->rsc_skip && !(flags & RNDIS_PKT_ID_FIRST)) {
+		rte_pktmbuf_free(m);	/* of a frame counted once, as oversized */
+		rxq->rsc_skip = !(flags & RNDIS_PKT_ID_LAST);
+		return NULL;
+	}
+	rxq->rsc_skip = false;
 	if (flags & RNDIS_PKT_ID_FIRST) {
 		if (head != NULL)
 			rx_drop(rxq, NETVSC_DROP_BAD_RSC_SEQUENCE);	/* the last never came */
@@ -231,6 +237,7 @@ rx_rsc_join(struct netvsc_rxq *rxq, struct rte_mbuf *m, uint8_t flags)
 		rte_pktmbuf_free(head);
 		rte_pktmbuf_free(m);
 		head = NULL;
+		rxq->rsc_skip = !(flags & RNDIS_PKT_ID_LAST);
 	} else if (head == NULL || rte_pktmbuf_chain(head, m) != 0) {
 		rx_drop(rxq, NETVSC_DROP_BAD_RSC_SEQUENCE);
 		rte_pktmbuf_free(head);
