@@ -253,13 +253,6 @@ rte_vmbus_chan_signal_tx(struct vmbus_channel *chan)
 	rte_vmbus_irq_enable(dev);
 }
 
-/* For logs said once per power of two of a 64-bit count (rte_is_power_of_2 takes 32 bits). */
-static inline bool
-count_is_power_of_2(uint64_t n)
-{
-	return n != 0 && (n & (n - 1)) == 0;
-}
-
 /* need_pub NULL: publish (and signal) now; else the packet waits for rte_vmbus_chan_tx_publish. */
 static int
 channel_write(struct vmbus_channel *chan, struct iovec *iov, unsigned int nb, bool *need_pub)
@@ -268,10 +261,14 @@ channel_write(struct vmbus_channel *chan, struct iovec *iov, unsigned int nb, bo
 	int ret = need_pub != NULL ? vmbus_ring_write_deferred(&chan->tx_ring, iov, nb) :
 				     vmbus_ring_write(&chan->tx_ring, iov, nb, &signal);
 
-	/* Every send fails while it stays so: said once per power of two. */
-	if (ret == -EIO && count_is_power_of_2(++chan->bad_writes))
-		VMBUS_LOG(ERR, "relid %u: host's tx read index is invalid (%" PRIu64
-			  " sends so far)", chan->relid, chan->bad_writes);
+	/* Every send fails while it stays so: said once per power of two (64-bit count). */
+	if (ret == -EIO) {
+		uint64_t n = ++chan->bad_writes;
+
+		if (n == rte_align64pow2(n))
+			VMBUS_LOG(ERR, "relid %u: host's tx read index is invalid (%" PRIu64
+				  " sends so far)", chan->relid, n);
+	}
 	if (ret == 0 && need_pub != NULL)
 		*need_pub = true;
 	if (signal)
@@ -350,9 +347,10 @@ rte_vmbus_chan_send_sglist(struct vmbus_channel *chan, const struct vmbus_gpa *s
 static void
 channel_bad_read(struct vmbus_channel *chan, const char *what)
 {
-	if (count_is_power_of_2(++chan->bad_reads))
-		VMBUS_LOG(NOTICE, "relid %u: %s (%" PRIu64 " so far)", chan->relid, what,
-			  chan->bad_reads);
+	uint64_t n = ++chan->bad_reads;
+
+	if (n == rte_align64pow2(n))		/* 64-bit count */
+		VMBUS_LOG(NOTICE, "relid %u: %s (%" PRIu64 " so far)", chan->relid, what, n);
 }
 
 /*

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <ethdev_driver.h>
+#include <rte_alarm.h>
 #include <rte_ether.h>
 #include <rte_log.h>
 #include <rte_memzone.h>
@@ -284,6 +285,18 @@ void netvsc_copy_avx2(void *dst, const void *src, size_t n);
 extern netvsc_rx_xfer_fn *netvsc_rx_xfer_path;
 extern bool netvsc_copy_wide;		/* netvsc_copy_avx2 for long copies */
 const char *netvsc_simd_select(void);
+
+/*
+ * Arm cb (in 1 us, not from a burst) unless it is pending already: however
+ * often the host asks, one alarm at most. cb clears *pending first.
+ */
+static inline void
+netvsc_alarm_once(bool *pending, rte_eal_alarm_callback cb, void *arg)
+{
+	if (!__atomic_exchange_n(pending, true, __ATOMIC_SEQ_CST) &&
+	    rte_eal_alarm_set(1, cb, arg) != 0)
+		__atomic_store_n(pending, false, __ATOMIC_SEQ_CST);
+}
 
 /* netvsc_rx_zc.c */
 int netvsc_rx_zc_setup(struct netvsc_rxq *rxq);

@@ -22,10 +22,12 @@
 void
 netvsc_ctl_drop(struct netvsc_dev *dev, enum netvsc_drop why, const char *what)
 {
-	/* Counted always; said once per power of two so a flood cannot drown the log. */
-	if (rte_is_power_of_2(++dev->drops[why]))
+	uint64_t n = ++dev->drops[why];
+
+	/* Counted always; said once per power of two (64-bit) so a flood cannot drown the log. */
+	if (n == rte_align64pow2(n))
 		NETVSC_DRV_LOG(NOTICE, dev, "dropped host message: %s (%" PRIu64 " so far)",
-			       what, dev->drops[why]);
+			       what, n);
 }
 
 /*

@@ -60,7 +60,6 @@ void
 netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t bytes)
 {
 	uint32_t status;
-	bool *set;
 
 	if (bytes < 12)
 		return;
@@ -78,13 +77,9 @@ netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t byte
 		return;
 	}
 	NETVSC_DRV_LOG(INFO, dev, "link status indication %#x", status);
-	if (!dev->eth->data->dev_conf.intr_conf.lsc)
-		return;
-	set = &netvsc_lsc_alarm_set[dev->eth->data->port_id];
-	/* Not from a burst. */
-	if (!__atomic_exchange_n(set, true, __ATOMIC_SEQ_CST) &&
-	    rte_eal_alarm_set(1, netvsc_lsc_alarm, dev) != 0)
-		__atomic_store_n(set, false, __ATOMIC_SEQ_CST);
+	if (dev->eth->data->dev_conf.intr_conf.lsc)
+		netvsc_alarm_once(&netvsc_lsc_alarm_set[dev->eth->data->port_id],
+				  netvsc_lsc_alarm, dev);
 }
 
 /*

@@ -301,15 +301,6 @@ vf_sync_alarm(void *arg)
 	vf_sync(vf);
 }
 
-/* One sync alarm pending at most, however many NVSP 128s or new ports come meanwhile. */
-static void
-vf_sync_later(struct netvsc_vf *vf)
-{
-	if (!__atomic_exchange_n(&vf->sync_alarm_set, true, __ATOMIC_SEQ_CST) &&
-	    rte_eal_alarm_set(1, vf_sync_alarm, vf) != 0)
-		__atomic_store_n(&vf->sync_alarm_set, false, __ATOMIC_SEQ_CST);
-}
-
 static void
 vf_rmv_alarm(void *arg)
 {
@@ -322,10 +313,12 @@ vf_rmv_alarm(void *arg)
 static int
 vf_on_new_port(uint16_t port, enum rte_eth_event_type type, void *arg, void *out)
 {
+	struct netvsc_vf *vf = arg;
+
 	RTE_SET_USED(port);
 	RTE_SET_USED(type);
 	RTE_SET_USED(out);
-	vf_sync_later(arg);	/* after the probe that raised it */
+	netvsc_alarm_once(&vf->sync_alarm_set, vf_sync_alarm, vf);	/* after the probe */
 	return 0;
 }
 
@@ -361,7 +354,7 @@ netvsc_vf_on_association(struct netvsc_dev *dev, bool allocated, uint32_t serial
 	__atomic_store_n(&vf->host_allocated, allocated, __ATOMIC_RELEASE);
 	NETVSC_DRV_LOG(INFO, dev, "host reports VF serial %u %s", serial,
 		       allocated ? "allocated" : "gone");
-	vf_sync_later(vf);	/* not from a burst */
+	netvsc_alarm_once(&vf->sync_alarm_set, vf_sync_alarm, vf);
 }
 
 static int
