@@ -22,11 +22,18 @@ build: setup $(BUILD)/build.ninja
 	@echo "build: ok (DPDK $$(meson introspect $(BUILD) --projectinfo 2>/dev/null | \
 		python3 -c 'import json,sys; p=json.load(sys.stdin); print([s["version"] for s in p["subprojects"] if s["name"]=="dpdk"][0] if p["subprojects"] else "installed")' 2>/dev/null))"
 
-$(SAN_BUILD)/build.ninja: | setup
-	meson setup $(SAN_BUILD) -Dsanitize=true $(MESON_OPTS) >/dev/null
+# The ASan build takes $(BUILD)'s DPDK (uninstrumented, as the tests want it)
+# through the pkg-config files meson writes for an uninstalled DPDK, instead
+# of compiling the same DPDK a second time; its subprojects/dpdk is a link.
+$(SAN_BUILD)/build.ninja: | build
+	meson setup $(SAN_BUILD) -Dsanitize=true \
+		-Dpkg_config_path=$(abspath $(BUILD))/meson-uninstalled $(MESON_OPTS) >/dev/null
+	@if [ -d $(BUILD)/subprojects/dpdk ]; then mkdir -p $(SAN_BUILD)/subprojects && \
+		ln -sfn "$$(realpath --relative-to=$(SAN_BUILD)/subprojects $(BUILD)/subprojects/dpdk)" \
+			$(SAN_BUILD)/subprojects/dpdk; fi
 
 # Our code with ASan + UBSan (DPDK itself uninstrumented), for the test suite.
-build-asan: setup $(SAN_BUILD)/build.ninja
+build-asan: build $(SAN_BUILD)/build.ninja
 	@ninja -C $(SAN_BUILD) >$(SAN_BUILD)/ninja.log 2>&1 || { tail -40 $(SAN_BUILD)/ninja.log; exit 1; }
 	@echo "build-asan: ok"
 

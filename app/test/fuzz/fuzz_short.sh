@@ -9,7 +9,11 @@ secs=${FUZZ_SECONDS:-6}
 fuzz_build=${FUZZ_BUILD:-$TOP/build-fuzz}
 command -v clang >/dev/null || skip "clang is not installed"
 if [ ! -f "$fuzz_build/build.ninja" ]; then
-	CC=clang meson setup "$fuzz_build" "$TOP" -Dfuzz=true >"$TMP/setup.log" 2>&1 ||
+	# DPDK's headers from build/ (the targets link none of it): no second
+	# configure of the DPDK subproject.
+	pc=()
+	[ -d "$BUILD/meson-uninstalled" ] && pc=(-Dpkg_config_path="$(realpath "$BUILD")/meson-uninstalled")
+	CC=clang meson setup "$fuzz_build" "$TOP" -Dfuzz=true "${pc[@]}" >"$TMP/setup.log" 2>&1 ||
 		{ tail -20 "$TMP/setup.log"; fail "fuzz build setup"; }
 fi
 targets=$(sed -n "s/^[[:space:]]*executable('\(fuzz_[a-z_]*\)'.*/\1/p" \

@@ -101,12 +101,14 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 # EAL refuses -d plugin paths below a world-writable directory (a checkout
 # in /tmp, say), after realpath(), so a symlink does not help. As root,
-# bind-mount the whole build tree somewhere private (RUNPATH $ORIGIN/.. paths
+# bind-mount the directory holding the build trees somewhere private
+# (RUNPATH $ORIGIN/.. paths and build-asan's relative link to build/'s DPDK
 # keep working); else copy our plugins. Sets PLUGIN_BUILD, the build dir to
 # use for -d (not in a subshell: the cleanup must be registered here).
 plugin_build_dir() {
-	local d safe
-	d=$(realpath "$BUILD")
+	local d safe real
+	real=$(realpath "$BUILD")
+	d=$real
 	while [ "$d" != "/" ]; do
 		[ -n "$(find "$d" -maxdepth 0 -perm -0002 2>/dev/null)" ] && break
 		d=$(dirname "$d")
@@ -114,8 +116,10 @@ plugin_build_dir() {
 	if [ "$d" = "/" ]; then PLUGIN_BUILD=$BUILD; return; fi
 	if [ "$(id -u)" -eq 0 ]; then
 		safe=$(mktemp -d /run/nvbuild.XXXXXX)
-		mount --bind "$BUILD" "$safe" || fail "bind mount of $BUILD"
+		mount --bind "$(dirname "$real")" "$safe" || fail "bind mount of $(dirname "$real")"
 		at_exit "umount -l $safe; rmdir $safe"
+		PLUGIN_BUILD=$safe/$(basename "$real")
+		return
 	else
 		safe=$(mktemp -d "${XDG_RUNTIME_DIR:-$HOME}/nvbuild.XXXXXX")
 		mkdir -p "$safe/drivers" "$safe/subprojects/dpdk"

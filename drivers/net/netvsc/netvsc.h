@@ -68,7 +68,8 @@ extern int netvsc_logtype_driver;
 enum netvsc_xact {
 	NETVSC_XACT_NONE = 0,		/* hosts complete ids we never asked with 0 */
 	NETVSC_XACT_NVSP = 1,		/* the NVSP request in flight */
-	NETVSC_XACT_RNDIS = 2,		/* the RNDIS control message in flight */
+	NETVSC_XACT_RNDIS = 2,		/* RNDIS control messages: 2..15, in turn, */
+	NETVSC_XACT_RNDIS_LAST = 15,	/* so a late completion is not the next one's */
 	NETVSC_XACT_DATA_BASE = 16,	/* tx descriptors: base + queue * ring + slot */
 };
 
@@ -79,7 +80,8 @@ struct netvsc_ctl {
 	uint8_t nvsp_reply[64];
 	uint32_t nvsp_reply_bytes;
 	uint32_t rndis_rid;		/* RNDIS request id awaited, 0 none */
-	bool rndis_in_flight;		/* our 107 awaits its completion */
+	uint64_t rndis_xact;		/* the xact id of our latest 107 */
+	bool rndis_in_flight;		/* that 107 awaits its completion */
 	bool rndis_sent;		/* the host completed our 107 */
 	bool rndis_done;
 	uint8_t rndis_reply[NETVSC_CTL_MSG_BYTES];

@@ -85,7 +85,7 @@ netvsc_ctl_on_completion(struct netvsc_dev *dev, uint64_t xact_id, const uint8_t
 		netvsc_ctl_drop(dev, NETVSC_DROP_SHORT_NVSP, "completion without NVSP type");
 		return;
 	}
-	if (type == NVSP_MSG1_TYPE_SEND_RNDIS_PKT_COMPLETE && xact_id == NETVSC_XACT_RNDIS &&
+	if (type == NVSP_MSG1_TYPE_SEND_RNDIS_PKT_COMPLETE && xact_id == ctl->rndis_xact &&
 	    ctl->rndis_in_flight) {
 		ctl->rndis_in_flight = false;	/* a second one is not ours */
 		ctl->rndis_sent = true;
@@ -218,10 +218,14 @@ ctl_send_rndis(struct netvsc_dev *dev, const void *req, uint32_t bytes)
 		return -EMSGSIZE;
 	memcpy(mz->addr, req, bytes);
 	rte_spinlock_lock(&dev->chan_lock[0].lock);
+	if (dev->ctl.rndis_xact < NETVSC_XACT_RNDIS || dev->ctl.rndis_xact >= NETVSC_XACT_RNDIS_LAST)
+		dev->ctl.rndis_xact = NETVSC_XACT_RNDIS;
+	else
+		dev->ctl.rndis_xact++;
 	dev->ctl.rndis_sent = false;
 	dev->ctl.rndis_in_flight = true;
 	ret = rte_vmbus_chan_send_sglist(dev->primary, &sg, 1, &msg, sizeof(msg),
-					 NETVSC_XACT_RNDIS, NULL);
+					 dev->ctl.rndis_xact, NULL);
 	if (ret != 0)
 		dev->ctl.rndis_in_flight = false;
 	rte_spinlock_unlock(&dev->chan_lock[0].lock);
