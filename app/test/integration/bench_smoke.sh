@@ -16,7 +16,7 @@ REF=${REF_BUILD:-$TOP/build-ref}
 out=$TMP/bench.log
 cases="rx tx fwd l3fwd"
 [ "$(id -u)" -eq 0 ] && [ -c /dev/net/tun ] && cases="$cases tso"
-BENCH_SECONDS=0.5 BENCH_RUNS=1 BENCH_WARMUP=0.3 BENCH_SIZES=64 BENCH_QUEUES=1 \
+BENCH_SECONDS=0.2 BENCH_RUNS=1 BENCH_WARMUP=0.1 BENCH_SIZES=64 BENCH_QUEUES=1 \
 	BENCH_CASES="$cases class" BENCH_TSO_MIB=4 \
 	bounded 240 bash "$TOP/devtools/bench.sh" --doc "$TMP/doc/performance.md" >"$out" 2>&1
 rc=$?

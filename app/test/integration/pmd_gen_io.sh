@@ -34,7 +34,7 @@ run_case() {
 	local hv=$!
 	at_exit "kill $hv"
 	exec 3>"$TMP/in-$tag"
-	for _ in $(seq 1 100); do grep -q 'testpmd>' "$out" && break; sleep 0.2; done
+	for _ in $(seq 1 400); do grep -q 'testpmd>' "$out" && break; sleep 0.05; done
 	grep -q 'testpmd>' "$out" || { cat "$out"; fail "$mode: testpmd did not come up"; }
 	echo "dump_mempool" >&3
 	echo "set fwd io retry" >&3
@@ -43,9 +43,9 @@ run_case() {
 	echo "start" >&3
 	testpmd_wait_forwarding "$out" 0 || fail "$mode: forwarding did not start"
 	"$HVSIM" ctl --run-dir "$run" gen 0 start >/dev/null || fail "$mode: gen start"
-	for _ in $(seq 1 $((count / rate * 2 + 20))); do
+	for _ in $(seq 1 $(((count / rate * 2 + 20) * 5))); do
 		"$HVSIM" ctl --run-dir "$run" counters | grep -q "back $count," && break
-		sleep 0.5
+		sleep 0.1
 	done
 	"$HVSIM" ctl --run-dir "$run" counters >"$TMP/counters-$tag" || fail "$mode: counters"
 	echo "stop" >&3

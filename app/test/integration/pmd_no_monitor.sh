@@ -63,7 +63,7 @@ run_case() {
 	at_exit "kill $hv 2>/dev/null"
 	at_exit "rm -rf $run"
 	exec 3>"$TMP/in-$tag"
-	for _ in $(seq 1 100); do grep -q 'testpmd>' "$out" && break; sleep 0.2; done
+	for _ in $(seq 1 400); do grep -q 'testpmd>' "$out" && break; sleep 0.05; done
 	grep -q 'testpmd>' "$out" || { cat "$out"; fail "$name: testpmd did not come up"; }
 	[ -z "$(find "$run/sys" -name monitor_id 2>/dev/null)" ] ||
 		fail "$name: hvsim --no-monitor still shows monitor_id files"
@@ -73,9 +73,9 @@ run_case() {
 	echo "start" >&3
 	testpmd_wait_forwarding "$out" 0 || fail "$name: forwarding did not start"
 	"$HVSIM" ctl --run-dir "$run" gen 0 start >/dev/null || fail "$name: gen start"
-	for _ in $(seq 1 $((count / rate * 2 + 40))); do
+	for _ in $(seq 1 $(((count / rate * 2 + 40) * 5))); do
 		"$HVSIM" ctl --run-dir "$run" counters | grep -q "back $count," && break
-		sleep 0.5
+		sleep 0.1
 	done
 	# Host-side records while hvsim is alive: counters and the interrupt page.
 	"$HVSIM" ctl --run-dir "$run" counters >"$ctr" || fail "$name: ctl counters"
