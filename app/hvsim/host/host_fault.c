@@ -44,6 +44,7 @@ static const struct {
 	[HVSIM_FAULT_TXBUF_SECTION] = { "txbuf-section", ARG_BYTES },
 	[HVSIM_FAULT_BAD_QUERY_INFO] = { "bad-query-info", ARG_NONE },
 	[HVSIM_FAULT_BAD_INBAND] = { "bad-inband", ARG_ID },
+	[HVSIM_FAULT_FLOOD_XFERS] = { "flood-xfers", ARG_COUNT },
 };
 
 /*
@@ -96,6 +97,8 @@ static const char *const malformed_names[MALFORMED_MAX] = {
 #define FAULT_HUGE_FRAME_BYTES	(1u << 20)
 /* An offset that, added to a small length, wraps past 2^32 to a small number. */
 #define FAULT_WRAP_OFFSET	0xfffffff0u
+/* flood-xfers: the transfers' ids, none of them a slot (completions count as bad). */
+#define FAULT_FLOOD_XACT	0xf100d00000000000ull
 
 static uint64_t
 fault_now_ns(void)
@@ -547,6 +550,24 @@ fault_bad_inband(struct host_ctx *ctx, uint64_t type)
 	return true;
 }
 
+/*
+ * flood-xfers: one transfer that lends no slot, as a host that does not
+ * count its slots would send: one 4-byte range at the buffer's start (too
+ * short for an RNDIS message, so the guest drops it and only completes the
+ * transfer). False when the ring has no room now.
+ */
+static bool
+fault_flood_one(struct host_ctx *ctx, uint64_t n)
+{
+	const struct vmbus_xfer_range range = { .byte_count = 4, .byte_offset = 0 };
+
+	if (ctx->dev->rxbuf.base == NULL ||
+	    host_ring_write_room(ctx->wr, host_nvsp_xfer_bytes(1)) != 0)
+		return false;
+	fault_write_xfer(ctx, ctx->dev->rxbuf.id, 1, &range, NULL, 1, FAULT_FLOOD_XACT + n);
+	return true;
+}
+
 /* Fire the one-shot fault k if done says it went out. */
 static unsigned int
 fault_once(struct hvsim_faults *f, enum hvsim_fault k, bool done)
@@ -582,6 +603,14 @@ host_fault_rx_inject(struct host_ctx *ctx)
 	if (f->armed[HVSIM_FAULT_BAD_INBAND])
 		nb += fault_once(f, HVSIM_FAULT_BAD_INBAND,
 				 fault_bad_inband(ctx, f->arg[HVSIM_FAULT_BAD_INBAND]));
+	/* As many as the ring takes in this pass, counted one firing each. */
+	while (f->armed[HVSIM_FAULT_FLOOD_XFERS] &&
+	       fault_flood_one(ctx, f->fired[HVSIM_FAULT_FLOOD_XFERS])) {
+		f->fired[HVSIM_FAULT_FLOOD_XFERS]++;
+		if (--f->arg[HVSIM_FAULT_FLOOD_XFERS] == 0)
+			f->armed[HVSIM_FAULT_FLOOD_XFERS] = false;
+		nb++;
+	}
 	if (f->armed[HVSIM_FAULT_MALFORMED_RX] &&
 	    fault_inject_one(ctx, false, (enum fault_malformed)f->malformed_next)) {
 		f->malformed_next = (f->malformed_next + 1) % MALFORMED_ROTATE;

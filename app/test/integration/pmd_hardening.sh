@@ -23,7 +23,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/mbuf_check.sh"
 
-default_cases="ring xact offbyone wrap length stray inband ranges rndis query layout leak probe bigpkt"
+default_cases="ring xact offbyone wrap length stray inband ranges rndis query flood layout leak probe bigpkt"
 [ "$SANITIZED" = 1 ] && default_cases="$default_cases silent"
 CASES=${CASES:-$default_cases}
 RUN=/dev/shm/hvsim-hardening.$$
@@ -92,10 +92,14 @@ rx_packets() {
 alive() { kill -0 "$HV" 2>/dev/null || { tail -30 "$OUT"; fail "testpmd died: $1"; }; }
 
 # completions: transfers the guest gave back (hvsim's count, all channels).
-completions() {
-	ctl counters | awk '{ for (i = 1; i < NF; i++) if ($i == "rxbuf_completions") n += $(i + 1) }
-		END { print n + 0 }'
+# host_sum NAME...: hvsim's counters NAME summed over all channels.
+host_sum() {
+	ctl counters | awk -v names=" $* " '{ for (i = 1; i < NF; i++)
+		if (index(names, " " $i " ")) n += $(i + 1) } END { print n + 0 }'
 }
+completions() { host_sum rxbuf_completions; }
+# lent: transfers hvsim lent the guest slots for (frames, control replies, link news).
+lent() { host_sum rx_xfers rndis_replies link_indications; }
 
 fired() { ctl counters | awk -v k="$1" '$2 == "fault" && $3 == k { n = $7 } END { print n + 0 }'; }
 
@@ -433,6 +437,53 @@ if want query; then
 	tp "start"
 	expect_growth "after bad-query-info"
 	echo "ok: query reply with its info outside it: refused, traffic continues"
+fi
+
+if want flood; then
+	# Class 7 (waiting on the host), the other way round: a host that stops
+	# reading our ring while it lends transfers without counting its slots.
+	# withhold-control leaves a control request ("set promisc 0 off") unread
+	# at the head of the primary channel, and all behind it; flood-xfers
+	# then lends 38000 transfers as fast as the guest reads them, more
+	# completions than our 2 MiB ring holds (about 32700). One that finds
+	# no room must wait in its queue while the queue reads on, and go once
+	# the host reads again: not spin 5 ms and be dropped, the host's slot
+	# lost. The judge is hvsim's own count: every flood transfer it sent
+	# comes back completed (as rxbuf_bad_completion: no slot of its own).
+	#
+	# shown to fail by: the earlier netvsc_rx_complete_xfer (5 ms of
+	# retries, then the completion dropped) in place of the wait list ->
+	# "38000 transfers lent, 34011 completed".
+	ctl gen 0 stop >/dev/null
+	sleep 0.5
+	b0=$(host_sum rxbuf_bad_completion)
+	f0=$(fired flood-xfers)
+	ctl fault 0 withhold-control >/dev/null || fail "arm withhold-control"
+	n0=$(grep -o 'testpmd> ' "$OUT" | wc -l)
+	echo "set promisc 0 off" >&3		# withheld: fails in 5 s
+	sleep 0.3
+	ctl fault 0 flood-xfers 38000 >/dev/null || fail "arm flood-xfers"
+	for _ in $(seq 1 $((30 * CTL_TIMEOUT_S))); do
+		[ "$(grep -o 'testpmd> ' "$OUT" | wc -l)" -gt "$n0" ] && break
+		alive "host not reading our ring"
+		sleep 0.1
+	done
+	sent=$(($(fired flood-xfers) - f0))
+	ctl fault 0 clear >/dev/null
+	for _ in $(seq 1 100); do
+		[ $(($(host_sum rxbuf_bad_completion) - b0)) -ge "$sent" ] && break
+		sleep 0.1
+	done
+	sent=$(($(fired flood-xfers) - f0))	# the last pass before the clear
+	back=$(($(host_sum rxbuf_bad_completion) - b0))
+	alive "host not reading our ring"
+	[ "$back" -eq "$sent" ] || { ctl counters >&2; fail "host not reading our ring: $sent transfers lent, $back completed"; }
+	tp "set promisc 0 off" 15
+	tp "set promisc 0 on" 15
+	ctl gen 0 start >/dev/null
+	expect_growth "after the host reads our ring again"
+	echo "ok: host not reading our ring: all $sent transfers lent were completed once it read again," \
+		"traffic continues"
 fi
 
 tp "stop"

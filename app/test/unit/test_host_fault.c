@@ -392,6 +392,39 @@ test_oversized_is_one_transfer_of_64k(void)
 	fx_teardown();
 }
 
+static void
+test_flood_xfers_lends_no_slot(void)
+{
+	uint32_t at, id, count, bytes, off;
+	uint64_t first = 0;
+
+	nic_setup();
+	nic_dev()->rndis.packet_filter = 0x0d;
+	faults()->armed[HVSIM_FAULT_FLOOD_XFERS] = true;
+	faults()->arg[HVSIM_FAULT_FLOOD_XFERS] = 5;
+	at = fx_rx->write_index;
+	EXPECT_EQ(host_poll(&fx_sim), 5);		/* all in one pass: the ring has room */
+	for (unsigned int i = 0; i < 5; i++) {
+		uint64_t xact = fx_get(fx_rx, at + 8, 8);
+
+		xfer_at(at, &id, &count, &bytes, &off);
+		EXPECT_EQ(id, 0xcafe);
+		EXPECT_EQ(count, 1);
+		EXPECT_EQ(bytes, 4);			/* shorter than an RNDIS header */
+		EXPECT_EQ(off, 0);
+		EXPECT_TRUE(xact >= NB_SLOTS);		/* no slot of the buffer's */
+		if (i == 0)
+			first = xact;
+		EXPECT_EQ(xact, first + i);
+		at = (at + (uint32_t)fx_get(fx_rx, at + 4, 2) * 8 + 8) % FX_DATA_BYTES;
+	}
+	EXPECT_EQ(faults()->fired[HVSIM_FAULT_FLOOD_XFERS], 5);
+	EXPECT_FALSE(faults()->armed[HVSIM_FAULT_FLOOD_XFERS]);
+	fx_rx->read_index = fx_rx->write_index;
+	EXPECT_EQ(host_poll(&fx_sim), 0);			/* nothing more */
+	fx_teardown();
+}
+
 /* ---- ring index ---- */
 
 static void
@@ -451,6 +484,7 @@ main(void)
 	RUN_TEST(test_late_control_answers_after_the_delay);
 	RUN_TEST(test_malformed_rx_rotates_through_six_variants);
 	RUN_TEST(test_oversized_is_one_transfer_of_64k);
+	RUN_TEST(test_flood_xfers_lends_no_slot);
 	RUN_TEST(test_bad_ring_index_once_then_restored);
 	RUN_TEST(test_revoke_buffers_fails_section_sends);
 	TEST_EXIT();

@@ -103,6 +103,8 @@ struct netvsc_ctl {
 #define NETVSC_RX_PENDING_MAX	1024u	/* > the frames of one poll of 256 packets */
 #define NETVSC_RX_SPARE_BULK	32u	/* mbufs taken from the pool at once for copies */
 #define NETVSC_RX_DEFER_BYTES	(256u * 1024u)	/* transfers read while the queue is full */
+/* Completions waiting for room in our ring to the host: above an honest host's slot count. */
+#define NETVSC_RX_COMP_WAIT_MAX	8192u
 /* RNDIS header + PPIs of one tx packet: 44 + csum/LSO, VLAN, hash (12 + 4 each). */
 #define NETVSC_TX_HDR_BYTES	128u
 #define NETVSC_TX_PLAIN_HDR_BYTES	60u	/* RNDIS PACKET + one 4-byte PPI */
@@ -175,6 +177,9 @@ struct netvsc_rxq {
 		uint8_t *buf;		/* NETVSC_RX_DEFER_BYTES */
 		uint32_t head, tail, used;
 	} defer;			/* transfers read while full, not yet taken */
+	/* Completions our full ring to the host refused, sent first by later bursts. */
+	uint64_t *comp_wait;		/* NETVSC_RX_COMP_WAIT_MAX transfer ids */
+	uint32_t comp_head, nb_comp;
 	/* Zero-copy receive (netvsc_rx_zc.c): transfers waiting for mbufs to be freed. */
 	struct netvsc_rx_hold *holds;	/* NULL: every frame is copied */
 	uint16_t *free_holds;
@@ -269,6 +274,8 @@ void netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id);
 void netvsc_tx_header_init(struct netvsc_txq *txq);
 void netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan,
 			     uint64_t xact_id);
+void netvsc_rxq_complete_xfer(struct netvsc_rxq *rxq, uint64_t xact_id);
+void netvsc_rxq_complete_drain(struct netvsc_rxq *rxq);
 
 /*
  * netvsc_rx_xfer.c, built twice: a transfer-page packet's frames into

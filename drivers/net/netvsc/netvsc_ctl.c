@@ -202,7 +202,8 @@ netvsc_ctl_new_rid(struct netvsc_dev *dev)
 static int
 ctl_send_rndis(struct netvsc_dev *dev, const void *req, uint32_t bytes)
 {
-	const struct rte_memzone *mz = dev->ctl.req_mz;
+	struct netvsc_ctl *ctl = &dev->ctl;
+	const struct rte_memzone *mz = ctl->req_mz;
 	struct nvsp_rndis_pkt msg = {
 		.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT,
 		.channel_type = NVSP_RNDIS_CHANNEL_CONTROL,
@@ -218,16 +219,15 @@ ctl_send_rndis(struct netvsc_dev *dev, const void *req, uint32_t bytes)
 		return -EMSGSIZE;
 	memcpy(mz->addr, req, bytes);
 	rte_spinlock_lock(&dev->chan_lock[0].lock);
-	if (dev->ctl.rndis_xact < NETVSC_XACT_RNDIS || dev->ctl.rndis_xact >= NETVSC_XACT_RNDIS_LAST)
-		dev->ctl.rndis_xact = NETVSC_XACT_RNDIS;
-	else
-		dev->ctl.rndis_xact++;
-	dev->ctl.rndis_sent = false;
-	dev->ctl.rndis_in_flight = true;
+	ctl->rndis_xact = ctl->rndis_xact >= NETVSC_XACT_RNDIS &&
+			  ctl->rndis_xact < NETVSC_XACT_RNDIS_LAST ?
+			  ctl->rndis_xact + 1 : NETVSC_XACT_RNDIS;
+	ctl->rndis_sent = false;
+	ctl->rndis_in_flight = true;
 	ret = rte_vmbus_chan_send_sglist(dev->primary, &sg, 1, &msg, sizeof(msg),
-					 dev->ctl.rndis_xact, NULL);
+					 ctl->rndis_xact, NULL);
 	if (ret != 0)
-		dev->ctl.rndis_in_flight = false;
+		ctl->rndis_in_flight = false;
 	rte_spinlock_unlock(&dev->chan_lock[0].lock);
 	return ret;
 }

@@ -57,6 +57,17 @@ netvsc_rxq_set_vlan_strip(struct netvsc_rxq *rxq, bool strip)
 	rxq->copy_ppis = NETVSC_RX_PPI_PKT_ID | (strip ? 0 : NETVSC_RX_PPI_VLAN);
 }
 
+static void
+rxq_free_buffers(struct netvsc_rxq *rxq)
+{
+	rte_free(rxq->pkt);
+	rte_free(rxq->defer.buf);
+	rte_free(rxq->comp_wait);
+	rxq->pkt = NULL;
+	rxq->defer.buf = NULL;
+	rxq->comp_wait = NULL;
+}
+
 int
 netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_desc,
 		      unsigned int socket_id, const struct rte_eth_rxconf *conf,
@@ -82,9 +93,11 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 				     (int)socket_id);
 	rxq->defer.buf = rte_malloc_socket("netvsc_rx_defer", NETVSC_RX_DEFER_BYTES,
 					   RTE_CACHE_LINE_SIZE, (int)socket_id);
-	if (rxq->pkt == NULL || rxq->defer.buf == NULL) {
-		rte_free(rxq->pkt);
-		rte_free(rxq->defer.buf);
+	rxq->comp_wait = rte_malloc_socket("netvsc_rx_comp_wait",
+					   NETVSC_RX_COMP_WAIT_MAX * sizeof(uint64_t),
+					   RTE_CACHE_LINE_SIZE, (int)socket_id);
+	if (rxq->pkt == NULL || rxq->defer.buf == NULL || rxq->comp_wait == NULL) {
+		rxq_free_buffers(rxq);
 		rte_free(rxq);
 		return -ENOMEM;
 	}
@@ -100,8 +113,7 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 					 (conf ? conf->offloads : 0)) &
 					RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0);
 	if (netvsc_rx_zc_setup(rxq) < 0) {
-		rte_free(rxq->defer.buf);
-		rte_free(rxq->pkt);
+		rxq_free_buffers(rxq);
 		rte_free(rxq);
 		return -ENOMEM;
 	}
@@ -127,6 +139,7 @@ netvsc_rxq_drain(struct netvsc_rxq *rxq)
 	rte_mempool_put_bulk(rxq->mp, (void **)rxq->spare, rxq->nb_spare);
 	rxq->nb_spare = 0;
 	netvsc_rx_zc_complete_freed(rxq);
+	netvsc_rxq_complete_drain(rxq);
 	rte_spinlock_unlock(rxq->lock);
 }
 
@@ -144,8 +157,7 @@ netvsc_rx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
 	rte_spinlock_unlock(rxq->lock);
 	if (rxq->txq != NULL)
 		rxq->txq->rxq = NULL;
-	rte_free(rxq->defer.buf);
-	rte_free(rxq->pkt);
+	rxq_free_buffers(rxq);
 	if (!held)
 		rte_free(rxq);		/* else the mbufs' free callback still counts into it */
 	eth->data->rx_queues[queue_id] = NULL;

@@ -17,24 +17,89 @@
 #include "nvsp_wire.h"
 #include "vmbus_wire.h"
 
-/* Give the host its slots back; retried briefly if our tx ring is full. */
-void
-netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, uint64_t xact_id)
+static inline int
+rx_send_completion(struct vmbus_channel *chan, uint64_t xact_id)
 {
-	struct nvsp_rndis_pkt_complete c = {
+	static const struct nvsp_rndis_pkt_complete c = {
 		.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT_COMPLETE,
 		.status = NVSP_STATUS_SUCCESS,
 	};
 
-	for (int tries = 0; tries < 100000; tries++) {
-		if (rte_vmbus_chan_send(chan, VMBUS_CHANPKT_TYPE_COMP, &c, sizeof(c), xact_id, 0,
-					NULL) != -EAGAIN)
+	return rte_vmbus_chan_send(chan, VMBUS_CHANPKT_TYPE_COMP, &c, sizeof(c), xact_id, 0, NULL);
+}
+
+/*
+ * Give the host a transfer's slots back, once; false when our ring to the
+ * host is full (then the host's view of our rx ring is brought up to date,
+ * as a host waiting for room there may not read its own).
+ */
+static bool
+rx_try_complete(struct vmbus_channel *chan, uint64_t xact_id)
+{
+	if (likely(rx_send_completion(chan, xact_id) != -EAGAIN))
+		return true;
+	rte_vmbus_chan_rx_publish(chan);
+	return rx_send_completion(chan, xact_id) != -EAGAIN;
+}
+
+/*
+ * Where no rx queue can keep it waiting (control reads, a stopped port):
+ * retried for about 5 ms, then dropped and counted; the host keeps the slots.
+ */
+void
+netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, uint64_t xact_id)
+{
+	for (int tries = 0; tries < 50000; tries++)
+		if (rx_try_complete(chan, xact_id))
 			return;
-		/* A host waiting for room on our rx ring may not read its own: give it. */
-		if (tries == 0)
-			rte_vmbus_chan_rx_publish(chan);
+	netvsc_ctl_drop(dev, NETVSC_DROP_UNCOMPLETED_XFER,
+			"completion of a transfer: our ring to the host stays full");
+}
+
+/*
+ * An rx queue's transfer: a completion our full ring to the host refuses
+ * waits in the queue (sent first by its next bursts) while the queue reads
+ * on, so nothing spins, and a host that waits for room in our rx ring
+ * before it reads its own is not deadlocked. The list holds more than an
+ * honest host has slots; a host lending past that loses what overflows.
+ */
+void
+netvsc_rxq_complete_xfer(struct netvsc_rxq *rxq, uint64_t xact_id)
+{
+	if (likely(rx_send_completion(rxq->chan, xact_id) != -EAGAIN) ||
+	    rx_try_complete(rxq->chan, xact_id))
+		return;
+	if (rxq->nb_comp == NETVSC_RX_COMP_WAIT_MAX) {
+		netvsc_ctl_drop(rxq->dev, NETVSC_DROP_UNCOMPLETED_XFER,
+				"transfer completion: our ring to the host and its wait list full");
+		return;
 	}
-	NETVSC_DRV_LOG(ERR, dev, "transfer %" PRIu64 " not completed: tx ring full", xact_id);
+	rxq->comp_wait[(rxq->comp_head + rxq->nb_comp) % NETVSC_RX_COMP_WAIT_MAX] = xact_id;
+	rxq->nb_comp++;
+}
+
+/* Waiting completions, oldest first, while our ring to the host takes them. */
+static void
+rx_complete_waiting(struct netvsc_rxq *rxq)
+{
+	while (unlikely(rxq->nb_comp > 0) &&
+	       rx_try_complete(rxq->chan, rxq->comp_wait[rxq->comp_head])) {
+		rxq->comp_head = (rxq->comp_head + 1) % NETVSC_RX_COMP_WAIT_MAX;
+		rxq->nb_comp--;
+	}
+}
+
+/* At stop: the waiting completions once more each; what our ring still refuses is lost. */
+void
+netvsc_rxq_complete_drain(struct netvsc_rxq *rxq)
+{
+	rx_complete_waiting(rxq);
+	while (rxq->nb_comp > 0) {
+		netvsc_ctl_drop(rxq->dev, NETVSC_DROP_UNCOMPLETED_XFER,
+				"completion of a transfer: our ring to the host full at stop");
+		rxq->nb_comp--;
+	}
+	rxq->comp_head = 0;
 }
 
 static void
@@ -247,14 +312,15 @@ rx_take_pending(struct netvsc_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts
 
 /*
  * Nothing for a burst to do: no frame waiting in the queue or the host's
- * ring, no zero-copy slot to give back. Read without the channel's lock:
- * what another lcore adds meanwhile waits for the next poll.
+ * ring, no completion or zero-copy slot to give back. Read without the
+ * channel's lock: what another lcore adds meanwhile waits for the next poll.
  */
 static inline bool
 rx_idle(const struct netvsc_rxq *rxq)
 {
 	return __atomic_load_n(&rxq->nb_pending, __ATOMIC_RELAXED) == 0 &&
 	       __atomic_load_n(&rxq->defer.used, __ATOMIC_RELAXED) == 0 &&
+	       __atomic_load_n(&rxq->nb_comp, __ATOMIC_RELAXED) == 0 &&
 	       rte_vmbus_chan_rx_empty(rxq->chan) &&
 	       __atomic_load_n(&rxq->holds_freed, __ATOMIC_RELAXED) == rxq->holds_completed;
 }
@@ -268,6 +334,7 @@ netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	if (rx_idle(rxq))	/* the common empty poll: no lock, no ring walk */
 		return netvsc_vf_rx(rxq->port_id, rxq->queue_id, pkts, nb_pkts);
 	rte_spinlock_lock(rxq->lock);
+	rx_complete_waiting(rxq);
 	netvsc_rx_zc_complete_freed(rxq);
 	netvsc_rx_undefer(rxq);
 	n = rx_take_pending(rxq, pkts, nb_pkts);

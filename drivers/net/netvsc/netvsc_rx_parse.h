@@ -33,6 +33,7 @@ enum netvsc_drop {
 	NETVSC_DROP_BAD_RSC_SEQUENCE,	/* RSC fragments without a first or a last */
 	NETVSC_DROP_BAD_INBAND,		/* inband NVSP message unknown or malformed */
 	NETVSC_DROP_OVERSIZED_FRAME,	/* a frame longer than NETVSC_RX_FRAME_MAX */
+	NETVSC_DROP_UNCOMPLETED_XFER,	/* its completion found our ring to the host full */
 	NETVSC_DROP_MAX,
 };
 

@@ -263,7 +263,7 @@ rx_deliver(struct netvsc_rxq *rxq, struct rte_mbuf *m)
 		netvsc_count_frame(&rxq->stats, m->pkt_len);
 		return;
 	}
-	/* Reading stops short of a full queue (rx_full): this is a guard. */
+	/* Reading stops short of a full queue (rx_held): this is a guard. */
 	if (unlikely(rxq->nb_pending == NETVSC_RX_PENDING_MAX)) {
 		rxq->stats.missed++;
 		rte_pktmbuf_free(m);
@@ -415,5 +415,5 @@ netvsc_rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc
 	rxq->copy_limit = rx_copy_block_limit(dev, rxq);
 	rx_xfer_ranges(dev, rxq, hold, &xfer);
 	if (hold == NULL || !netvsc_rx_zc_end(rxq, hold))
-		netvsc_rx_complete_xfer(dev, chan, xfer.xact_id);
+		netvsc_rxq_complete_xfer(rxq, xfer.xact_id);
 }

@@ -184,7 +184,7 @@ netvsc_rx_zc_complete_freed(struct netvsc_rxq *rxq)
 
 		if (!h->in_use || !__atomic_load_n(&h->freed, __ATOMIC_ACQUIRE))
 			continue;
-		netvsc_rx_complete_xfer(rxq->dev, rxq->chan, h->xact_id);
+		netvsc_rxq_complete_xfer(rxq, h->xact_id);
 		rx_zc_put(rxq, h);
 		rxq->holds_completed++;
 	}

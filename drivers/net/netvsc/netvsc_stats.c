@@ -23,6 +23,7 @@ static const char *const drop_names[NETVSC_DROP_MAX] = {
 	[NETVSC_DROP_BAD_RSC_SEQUENCE] = "rx_drop_bad_rsc_sequence",
 	[NETVSC_DROP_BAD_INBAND] = "rx_drop_bad_inband",
 	[NETVSC_DROP_OVERSIZED_FRAME] = "rx_drop_oversized_frame",
+	[NETVSC_DROP_UNCOMPLETED_XFER] = "rx_drop_uncompleted_xfer",
 };
 
 static const char *const bin_names[NETVSC_NB_SIZE_BINS] = {
