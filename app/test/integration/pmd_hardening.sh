@@ -468,16 +468,20 @@ if want flood; then
 		alive "host not reading our ring"
 		sleep 0.1
 	done
-	sent=$(($(fired flood-xfers) - f0))
+	[ "$(grep -o 'testpmd> ' "$OUT" | wc -l)" -gt "$n0" ] ||
+		fail "testpmd did not answer 'set promisc 0 off' under a silent host"
 	ctl fault 0 clear >/dev/null
+	sent=$(($(fired flood-xfers) - f0))
+	# All of them, more than our ring holds: else the case tested nothing.
+	[ "$sent" -eq 38000 ] || fail "host not reading our ring: $sent flood transfers went, not 38000"
 	for _ in $(seq 1 100); do
 		[ $(($(host_sum rxbuf_bad_completion) - b0)) -ge "$sent" ] && break
 		sleep 0.1
 	done
-	sent=$(($(fired flood-xfers) - f0))	# the last pass before the clear
 	back=$(($(host_sum rxbuf_bad_completion) - b0))
 	alive "host not reading our ring"
-	[ "$back" -eq "$sent" ] || { ctl counters >&2; fail "host not reading our ring: $sent transfers lent, $back completed"; }
+	[ "$back" -eq "$sent" ] ||
+		{ ctl counters >&2; fail "host not reading our ring: $sent transfers lent, $back completed"; }
 	tp "set promisc 0 off" 15
 	tp "set promisc 0 on" 15
 	ctl gen 0 start >/dev/null

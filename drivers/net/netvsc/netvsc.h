@@ -103,8 +103,13 @@ struct netvsc_ctl {
 #define NETVSC_RX_PENDING_MAX	1024u	/* > the frames of one poll of 256 packets */
 #define NETVSC_RX_SPARE_BULK	32u	/* mbufs taken from the pool at once for copies */
 #define NETVSC_RX_DEFER_BYTES	(256u * 1024u)	/* transfers read while the queue is full */
-/* Completions waiting for room in our ring to the host: above an honest host's slot count. */
-#define NETVSC_RX_COMP_WAIT_MAX	8192u
+/*
+ * Completions waiting for room in our ring to the host: a list per rx queue
+ * as long as the host's receive-buffer slots (its honest most), a power of
+ * two within these bounds.
+ */
+#define NETVSC_RX_COMP_WAIT_MIN	1024u
+#define NETVSC_RX_COMP_WAIT_MAX	65536u
 /* RNDIS header + PPIs of one tx packet: 44 + csum/LSO, VLAN, hash (12 + 4 each). */
 #define NETVSC_TX_HDR_BYTES	128u
 #define NETVSC_TX_PLAIN_HDR_BYTES	60u	/* RNDIS PACKET + one 4-byte PPI */
@@ -178,8 +183,8 @@ struct netvsc_rxq {
 		uint32_t head, tail, used;
 	} defer;			/* transfers read while full, not yet taken */
 	/* Completions our full ring to the host refused, sent first by later bursts. */
-	uint64_t *comp_wait;		/* NETVSC_RX_COMP_WAIT_MAX transfer ids */
-	uint32_t comp_head, nb_comp;
+	uint64_t *comp_wait;		/* comp_cap transfer ids */
+	uint32_t comp_head, nb_comp, comp_cap;
 	/* Zero-copy receive (netvsc_rx_zc.c): transfers waiting for mbufs to be freed. */
 	struct netvsc_rx_hold *holds;	/* NULL: every frame is copied */
 	uint16_t *free_holds;
@@ -246,6 +251,7 @@ struct netvsc_dev {
 	uint32_t rx_copybreak;		/* devarg: larger frames zero-copy, if enabled */
 	bool rx_extmbuf_enable;		/* devarg: zero-copy receive */
 	rte_iova_t *rxbuf_page_iova;	/* per 4 KiB page of the receive buffer */
+	uint32_t rx_nb_slots;		/* the receive buffer's slots, as the host said */
 	uint32_t packet_filter;
 	bool started;
 	bool rescinded;			/* the host removed the device: no more exchanges */

@@ -37,6 +37,7 @@ intr_queue_has_work(struct rte_eth_dev *eth, uint16_t q)
 	struct netvsc_rxq *rxq = eth->data->rx_queues[q];
 
 	return rxq != NULL && (__atomic_load_n(&rxq->nb_pending, __ATOMIC_RELAXED) > 0 ||
+			       __atomic_load_n(&rxq->nb_comp, __ATOMIC_RELAXED) > 0 ||
 			       !rte_vmbus_chan_rx_empty(rxq->chan));
 }
 
@@ -186,7 +187,8 @@ netvsc_rx_queue_intr_enable(struct rte_eth_dev *eth, uint16_t queue_id)
 		return -ENOTSUP;
 	__atomic_store_n(&in->armed[queue_id], true, __ATOMIC_SEQ_CST);
 	waiting = rte_vmbus_chan_rx_intr_enable(rxq->chan);
-	if (waiting || __atomic_load_n(&rxq->nb_pending, __ATOMIC_RELAXED) > 0)
+	if (waiting || __atomic_load_n(&rxq->nb_pending, __ATOMIC_RELAXED) > 0 ||
+	    __atomic_load_n(&rxq->nb_comp, __ATOMIC_RELAXED) > 0)
 		intr_wake(in, queue_id);
 	return 0;
 }

@@ -112,6 +112,7 @@ nvsp_connect_rxbuf(struct netvsc_dev *dev)
 	}
 	dev->rxbuf = map->addr;
 	dev->rxbuf_bytes = bytes;
+	dev->rx_nb_slots = reply.nb_slots;
 	dev->rxbuf_connected = true;
 	return 0;
 }

@@ -93,8 +93,10 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 				     (int)socket_id);
 	rxq->defer.buf = rte_malloc_socket("netvsc_rx_defer", NETVSC_RX_DEFER_BYTES,
 					   RTE_CACHE_LINE_SIZE, (int)socket_id);
+	rxq->comp_cap = rte_align32pow2(RTE_MAX(RTE_MIN(dev->rx_nb_slots, NETVSC_RX_COMP_WAIT_MAX),
+						NETVSC_RX_COMP_WAIT_MIN));
 	rxq->comp_wait = rte_malloc_socket("netvsc_rx_comp_wait",
-					   NETVSC_RX_COMP_WAIT_MAX * sizeof(uint64_t),
+					   rxq->comp_cap * sizeof(uint64_t),
 					   RTE_CACHE_LINE_SIZE, (int)socket_id);
 	if (rxq->pkt == NULL || rxq->defer.buf == NULL || rxq->comp_wait == NULL) {
 		rxq_free_buffers(rxq);
@@ -154,6 +156,7 @@ netvsc_rx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
 	netvsc_rxq_drain(rxq);
 	rte_spinlock_lock(rxq->lock);
 	held = netvsc_rx_zc_release(rxq);
+	netvsc_rxq_complete_drain(rxq);		/* what the release completed */
 	rte_spinlock_unlock(rxq->lock);
 	if (rxq->txq != NULL)
 		rxq->txq->rxq = NULL;

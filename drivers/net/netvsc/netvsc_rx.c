@@ -43,8 +43,9 @@ rx_try_complete(struct vmbus_channel *chan, uint64_t xact_id)
 }
 
 /*
- * Where no rx queue can keep it waiting (control reads, a stopped port):
- * retried for about 5 ms, then dropped and counted; the host keeps the slots.
+ * Where no rx queue can keep it waiting (control reads before the queues
+ * exist, a tx queue without its rx queue): retried for about 5 ms, then
+ * dropped and counted; the host keeps the slots.
  */
 void
 netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, uint64_t xact_id)
@@ -56,25 +57,34 @@ netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, uint
 			"completion of a transfer: our ring to the host stays full");
 }
 
+/* A completion of rxq's that can no longer wait: counted, said once per power of two. */
+static void
+rxq_completion_lost(struct netvsc_rxq *rxq, const char *why)
+{
+	uint64_t n = ++rxq->drops[NETVSC_DROP_UNCOMPLETED_XFER];
+
+	if (n == rte_align64pow2(n))
+		NETVSC_DRV_LOG(NOTICE, rxq->dev, "rx queue %u: a transfer not completed, %s (%"
+			       PRIu64 " so far)", rxq->queue_id, why, n);
+}
+
 /*
  * An rx queue's transfer: a completion our full ring to the host refuses
- * waits in the queue (sent first by its next bursts) while the queue reads
- * on, so nothing spins, and a host that waits for room in our rx ring
- * before it reads its own is not deadlocked. The list holds more than an
- * honest host has slots; a host lending past that loses what overflows.
+ * waits in the queue's list, sent before others by its next polls, while
+ * the queue reads on: nothing spins, and a host that waits for room in our
+ * rx ring before it reads its own is not deadlocked. The list is as long
+ * as the host's slots; a host lending past them loses what overflows.
  */
 void
 netvsc_rxq_complete_xfer(struct netvsc_rxq *rxq, uint64_t xact_id)
 {
-	if (likely(rx_send_completion(rxq->chan, xact_id) != -EAGAIN) ||
-	    rx_try_complete(rxq->chan, xact_id))
+	if (likely(rx_try_complete(rxq->chan, xact_id)))
 		return;
-	if (rxq->nb_comp == NETVSC_RX_COMP_WAIT_MAX) {
-		netvsc_ctl_drop(rxq->dev, NETVSC_DROP_UNCOMPLETED_XFER,
-				"transfer completion: our ring to the host and its wait list full");
+	if (rxq->nb_comp == rxq->comp_cap) {
+		rxq_completion_lost(rxq, "our ring to the host and the wait list full");
 		return;
 	}
-	rxq->comp_wait[(rxq->comp_head + rxq->nb_comp) % NETVSC_RX_COMP_WAIT_MAX] = xact_id;
+	rxq->comp_wait[(rxq->comp_head + rxq->nb_comp) & (rxq->comp_cap - 1)] = xact_id;
 	rxq->nb_comp++;
 }
 
@@ -84,7 +94,7 @@ rx_complete_waiting(struct netvsc_rxq *rxq)
 {
 	while (unlikely(rxq->nb_comp > 0) &&
 	       rx_try_complete(rxq->chan, rxq->comp_wait[rxq->comp_head])) {
-		rxq->comp_head = (rxq->comp_head + 1) % NETVSC_RX_COMP_WAIT_MAX;
+		rxq->comp_head = (rxq->comp_head + 1) & (rxq->comp_cap - 1);
 		rxq->nb_comp--;
 	}
 }
@@ -94,11 +104,8 @@ void
 netvsc_rxq_complete_drain(struct netvsc_rxq *rxq)
 {
 	rx_complete_waiting(rxq);
-	while (rxq->nb_comp > 0) {
-		netvsc_ctl_drop(rxq->dev, NETVSC_DROP_UNCOMPLETED_XFER,
-				"completion of a transfer: our ring to the host full at stop");
-		rxq->nb_comp--;
-	}
+	for (; rxq->nb_comp > 0; rxq->nb_comp--)
+		rxq_completion_lost(rxq, "our ring to the host full at stop");
 	rxq->comp_head = 0;
 }
 
@@ -287,6 +294,8 @@ netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_t
 	struct vmbus_channel *chan = rxq != NULL ? rxq->chan :
 				     txq != NULL ? txq->chan : dev->primary;
 
+	if (rxq != NULL)
+		rx_complete_waiting(rxq);	/* a tx or control poll gives slots back too */
 	/* The host's read index (a line it polls) moves once per poll, not per packet. */
 	chan_read(dev, chan, rxq, txq, read_all, UINT32_MAX);
 	rte_vmbus_chan_rx_publish(chan);

@@ -408,7 +408,10 @@ netvsc_rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc
 	}
 	if (rxq == NULL || !dev->started) {
 		rx_xfer_ranges(dev, NULL, NULL, &xfer);	/* frames have nowhere to go */
-		netvsc_rx_complete_xfer(dev, chan, xfer.xact_id);
+		if (rxq != NULL)
+			netvsc_rxq_complete_xfer(rxq, xfer.xact_id);
+		else
+			netvsc_rx_complete_xfer(dev, chan, xfer.xact_id);
 		return;
 	}
 	hold = netvsc_rx_zc_begin(rxq, xfer.xact_id);
