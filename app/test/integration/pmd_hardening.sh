@@ -98,8 +98,6 @@ host_sum() {
 		if (index(names, " " $i " ")) n += $(i + 1) } END { print n + 0 }'
 }
 completions() { host_sum rxbuf_completions; }
-# lent: transfers hvsim lent the guest slots for (frames, control replies, link news).
-lent() { host_sum rx_xfers rndis_replies link_indications; }
 
 fired() { ctl counters | awk -v k="$1" '$2 == "fault" && $3 == k { n = $7 } END { print n + 0 }'; }
 

@@ -391,6 +391,7 @@ void netvsc_ctl_on_completion(struct netvsc_dev *dev, uint64_t xact_id, const ui
 			      uint32_t len);
 void netvsc_ctl_on_rndis(struct netvsc_dev *dev, const uint8_t *msg, uint32_t type,
 			 uint32_t bytes);
+void netvsc_drop_count(struct netvsc_dev *dev, uint64_t *count, const char *what);
 void netvsc_ctl_drop(struct netvsc_dev *dev, enum netvsc_drop why, const char *what);
 void netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t bytes);
 

@@ -19,15 +19,22 @@
 #include "vmbus_wire.h"
 
 
+/* Count one drop in *count (the device's or a queue's); say it once per power of two. */
 void
-netvsc_ctl_drop(struct netvsc_dev *dev, enum netvsc_drop why, const char *what)
+netvsc_drop_count(struct netvsc_dev *dev, uint64_t *count, const char *what)
 {
-	uint64_t n = ++dev->drops[why];
+	uint64_t n = ++*count;
 
 	/* Counted always; said once per power of two (64-bit) so a flood cannot drown the log. */
 	if (n == rte_align64pow2(n))
 		NETVSC_DRV_LOG(NOTICE, dev, "dropped host message: %s (%" PRIu64 " so far)",
 			       what, n);
+}
+
+void
+netvsc_ctl_drop(struct netvsc_dev *dev, enum netvsc_drop why, const char *what)
+{
+	netvsc_drop_count(dev, &dev->drops[why], what);
 }
 
 /*

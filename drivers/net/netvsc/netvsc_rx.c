@@ -57,15 +57,11 @@ netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, uint
 			"completion of a transfer: our ring to the host stays full");
 }
 
-/* A completion of rxq's that can no longer wait: counted, said once per power of two. */
+/* A completion of rxq's that can no longer wait: counted in the queue (its lcore's). */
 static void
-rxq_completion_lost(struct netvsc_rxq *rxq, const char *why)
+rxq_completion_lost(struct netvsc_rxq *rxq, const char *what)
 {
-	uint64_t n = ++rxq->drops[NETVSC_DROP_UNCOMPLETED_XFER];
-
-	if (n == rte_align64pow2(n))
-		NETVSC_DRV_LOG(NOTICE, rxq->dev, "rx queue %u: a transfer not completed, %s (%"
-			       PRIu64 " so far)", rxq->queue_id, why, n);
+	netvsc_drop_count(rxq->dev, &rxq->drops[NETVSC_DROP_UNCOMPLETED_XFER], what);
 }
 
 /*
@@ -81,7 +77,7 @@ netvsc_rxq_complete_xfer(struct netvsc_rxq *rxq, uint64_t xact_id)
 	if (likely(rx_try_complete(rxq->chan, xact_id)))
 		return;
 	if (rxq->nb_comp == rxq->comp_cap) {
-		rxq_completion_lost(rxq, "our ring to the host and the wait list full");
+		rxq_completion_lost(rxq, "transfer completion: ring to the host and wait list full");
 		return;
 	}
 	rxq->comp_wait[(rxq->comp_head + rxq->nb_comp) & (rxq->comp_cap - 1)] = xact_id;
@@ -105,7 +101,7 @@ netvsc_rxq_complete_drain(struct netvsc_rxq *rxq)
 {
 	rx_complete_waiting(rxq);
 	for (; rxq->nb_comp > 0; rxq->nb_comp--)
-		rxq_completion_lost(rxq, "our ring to the host full at stop");
+		rxq_completion_lost(rxq, "transfer completion: ring to the host full at stop");
 	rxq->comp_head = 0;
 }
 

@@ -263,7 +263,7 @@ rx_deliver(struct netvsc_rxq *rxq, struct rte_mbuf *m)
 		netvsc_count_frame(&rxq->stats, m->pkt_len);
 		return;
 	}
-	/* Reading stops short of a full queue (rx_held): this is a guard. */
+	/* Reading stops short of a full queue (rx_full): this is a guard. */
 	if (unlikely(rxq->nb_pending == NETVSC_RX_PENDING_MAX)) {
 		rxq->stats.missed++;
 		rte_pktmbuf_free(m);
