@@ -323,6 +323,7 @@ bool host_fault_complete_data(struct host_ctx *ctx, const struct host_ring_pkt *
 bool host_fault_revoked(const struct hvsim_device *dev);
 bool host_fault_revoked_fire(struct host_ctx *ctx);
 unsigned int host_fault_rx_inject(struct host_ctx *ctx);
+unsigned int host_fault_subchannel_inject(struct host_ctx *ctx);
 /*
  * An NVSP reply about to go out as msg, *len bytes: the same, or shortened
  * (*len), or copy (HOST_FAULT_REPLY_BYTES) changed. An RNDIS reply of len

@@ -45,6 +45,7 @@ static const struct {
 	[HVSIM_FAULT_BAD_QUERY_INFO] = { "bad-query-info", ARG_NONE },
 	[HVSIM_FAULT_BAD_INBAND] = { "bad-inband", ARG_ID },
 	[HVSIM_FAULT_FLOOD_XFERS] = { "flood-xfers", ARG_COUNT },
+	[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS] = { "subchannel-completions", ARG_COUNT },
 };
 
 /*
@@ -617,6 +618,27 @@ host_fault_rx_inject(struct host_ctx *ctx)
 		f->fired[HVSIM_FAULT_MALFORMED_RX]++;
 		if (--f->arg[HVSIM_FAULT_MALFORMED_RX] == 0)
 			f->armed[HVSIM_FAULT_MALFORMED_RX] = false;
+		nb++;
+	}
+	return nb;
+}
+
+/*
+ * subchannel-completions: ctx writes to the first subchannel. Successful 108s
+ * with xact ids arg, arg - 1, ..., 1, as many as its ring takes now: a host
+ * that answers on another channel than the one the guest asked on.
+ */
+unsigned int
+host_fault_subchannel_inject(struct host_ctx *ctx)
+{
+	struct hvsim_faults *f = fault_of(ctx);
+	unsigned int nb = 0;
+
+	while (f->armed[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS] &&
+	       fault_stray_completion(ctx, f->arg[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS], false)) {
+		f->fired[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS]++;
+		if (--f->arg[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS] == 0)
+			f->armed[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS] = false;
 		nb++;
 	}
 	return nb;

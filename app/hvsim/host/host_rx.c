@@ -286,6 +286,16 @@ rx_lane_get(struct host_ctx *ctx, struct rx_lane *lane, uint32_t idx)
 	return l;
 }
 
+/* The faults that write to the first subchannel, through its lane (flushed with the pass). */
+static __attribute__((noinline)) unsigned int
+rx_fault_subchannel(struct host_ctx *ctx, struct rx_lane *lanes)
+{
+	struct rx_lane *l = rx_lane_get(ctx, lanes, 1);
+	struct host_ctx sub = { ctx->sim, &ctx->ch->dev->chan[1], ctx->dev, l->wr, l->cnt };
+
+	return l != &lanes[0] ? host_fault_subchannel_inject(&sub) : 0;	/* else not open */
+}
+
 /*
  * One frame (segs > 1: coalesced by host_rsc.c) into its own slot(s) and its
  * channel's lane. 1: placed; 0: consumed without delivery (counted); -1: no
@@ -434,6 +444,8 @@ host_rx_pass(struct host_ctx *ctx)
 	lanes[0].cnt = ctx->cnt;
 	host_rndis_mac(ctx->sim, vdev, mac);
 	nb += host_fault_rx_inject(ctx);
+	if (vdev->fault.armed[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS] && nb_lanes > 1)
+		nb += rx_fault_subchannel(ctx, lanes);
 	while ((f = host_rsc_next(ctx, be, &segs, &owned)) != NULL) {
 		ret = rx_place(ctx, f, segs, mac, lanes);
 		if (owned)

@@ -23,7 +23,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/mbuf_check.sh"
 
-default_cases="ring xact offbyone wrap length stray inband ranges rndis query flood layout leak probe bigpkt"
+default_cases="ring xact offbyone wrap length stray inband ranges rndis query flood layout leak probe bigpkt subchan"
 [ "$SANITIZED" = 1 ] && default_cases="$default_cases silent"
 CASES=${CASES:-$default_cases}
 RUN=/dev/shm/hvsim-hardening.$$
@@ -137,27 +137,34 @@ settle() {
 	sleep 0.3
 }
 
+# expect_only WHAT NAME DELTA BEFORE AFTER: of two drops_now samples, the
+# xstat NAME grew by exactly DELTA and every other one stayed put.
+expect_only() {
+	local what=$1 name=$2 delta=$3 before=$4 after=$5 n b a
+	while read -r n b; do
+		a=$(echo "$after" | awk -v k="$n" '$1 == k { print $2 }')
+		if [ "$n" = "$name" ]; then
+			[ "$a" -eq $((b + delta)) ] ||
+				fail "$what: $n went $b -> $a, expected +$delta"
+		elif [ "$a" != "$b" ]; then
+			fail "$what: $n went $b -> $a, expected no change"
+		fi
+	done <<<"$before"
+	echo "$before" | grep -q "^$name " || fail "$what: no xstat $name"
+}
+
 # inject_expect WHAT EXPECT_XSTAT DELTA KIND [ARG]: fire the fault, then the
 # xstat EXPECT_XSTAT must have grown by exactly DELTA and every other
 # rx_drop_* stayed put; traffic flows afterwards.
 inject_expect() {
-	local what=$1 name=$2 delta=$3 before after b a
+	local what=$1 name=$2 delta=$3 before after
 	shift 3
 	before=$(drops_now)
 	arm "$@"
 	settle "$name" $(( $(echo "$before" | awk -v k="$name" '$1 == k { print $2 }') + delta ))
 	after=$(drops_now)
 	alive "$what ($*)"
-	while read -r n b; do
-		a=$(echo "$after" | awk -v k="$n" '$1 == k { print $2 }')
-		if [ "$n" = "$name" ]; then
-			[ "$a" -eq $((b + delta)) ] ||
-				fail "$what ($*): $n went $b -> $a, expected +$delta"
-		elif [ "$a" != "$b" ]; then
-			fail "$what ($*): $n went $b -> $a, expected no change"
-		fi
-	done <<<"$before"
-	echo "$before" | grep -q "^$name " || fail "$what: no xstat $name"
+	expect_only "$what ($*)" "$name" "$delta" "$before" "$after"
 	expect_growth "$what ($*)"
 	echo "ok: $what: fault $* -> $name +$delta, traffic continues"
 }
@@ -632,6 +639,58 @@ if want bigpkt; then
 		fail "packet larger than the PMD reads: rx_drop_* went $before -> $after, expected +1"
 	expect_growth "after a packet larger than the PMD reads"
 	echo "ok: packet larger than the PMD reads: dropped, traffic continues"
+	tp "stop"
+	quit_testpmd
+fi
+
+if want subchan; then
+	# Beyond: a host that answers a control request on a subchannel, where
+	# another lcore reads (queue 1's, the forwarding lcore) without the
+	# primary's lock that guards the control state. While "set promisc 0
+	# off" waits on the primary (withheld, fails in 5 s), the host completes
+	# xact ids 15..1 on subchannel 1: the RNDIS ids (2..15) and the NVSP one
+	# (1), so also the id in flight. Every one must count as an unexpected
+	# completion, that one included; the port works once the host answers.
+	#
+	# shown to fail by: netvsc_ctl.c netvsc_ctl_on_completion's
+	# `chan != dev->primary` test removed -> "subchannel completions:
+	# rx_drop_unexpected_completion went 0 -> 14, expected +15".
+	start_testpmd --queues 2
+	tp "port stop 0" 15
+	tp "port config all rxq 2"
+	tp "port config all txq 2"
+	tp "port start 0" 15
+	tp "set fwd io"
+	tp "start"
+	ctl gen 0 start >/dev/null || fail "gen start"
+	expect_growth "2 queues, before the subchannel completions"
+	ctl gen 0 stop >/dev/null
+	sleep 0.5
+	before=$(drops_now)
+	f0=$(fired subchannel-completions)
+	ctl fault 0 withhold-control >/dev/null || fail "arm withhold-control"
+	n0=$(grep -o 'testpmd> ' "$OUT" | wc -l)
+	echo "set promisc 0 off" >&3		# withheld: in flight until it fails
+	sleep 0.3
+	ctl fault 0 subchannel-completions 15 >/dev/null || fail "arm subchannel-completions"
+	for _ in $(seq 1 $((30 * CTL_TIMEOUT_S))); do
+		[ "$(grep -o 'testpmd> ' "$OUT" | wc -l)" -gt "$n0" ] && break
+		alive "subchannel completions"
+		sleep 0.1
+	done
+	[ "$(grep -o 'testpmd> ' "$OUT" | wc -l)" -gt "$n0" ] ||
+		fail "testpmd did not answer 'set promisc 0 off' under a silent host"
+	sent=$(($(fired subchannel-completions) - f0))
+	[ "$sent" -eq 15 ] || fail "subchannel completions: $sent went, not 15"
+	after=$(drops_now)			# before the withheld request is answered
+	ctl fault 0 clear >/dev/null
+	alive "subchannel completions"
+	expect_only "subchannel completions" rx_drop_unexpected_completion 15 "$before" "$after"
+	tp "set promisc 0 off" 15
+	tp "set promisc 0 on" 15
+	ctl gen 0 start >/dev/null
+	expect_growth "after completions on a subchannel"
+	echo "ok: control completions on a subchannel: all 15 refused, the port works on"
 	tp "stop"
 	quit_testpmd
 fi

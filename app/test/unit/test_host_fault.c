@@ -425,6 +425,59 @@ test_flood_xfers_lends_no_slot(void)
 	fx_teardown();
 }
 
+/* A second channel (subchannel 1) with its own ring pair; returns its guest rx. */
+static struct vmbus_ring_hdr *
+sub_open(uint8_t **rings)
+{
+	struct hvsim_device *dev = &fx_sim.dev[0];
+	struct vmbus_ring_hdr *rx;
+
+	*rings = aligned_alloc(4096, 2 * FX_HALF_BYTES);
+	memset(*rings, 0, 2 * FX_HALF_BYTES);
+	rx = (struct vmbus_ring_hdr *)(*rings + FX_HALF_BYTES);
+	((struct vmbus_ring_hdr *)*rings)->feature_bits = 1;
+	rx->feature_bits = 1;
+	dev->chan[1].dev = dev;
+	dev->chan[1].subchannel_id = 1;
+	dev->chan[1].open = true;
+	dev->chan[1].ring_base = *rings;
+	dev->chan[1].ring_bytes = 2 * FX_HALF_BYTES;
+	dev->nb_channels = 2;
+	return rx;
+}
+
+static void
+test_subchannel_completions_go_on_the_subchannel(void)
+{
+	struct vmbus_ring_hdr *rx2;
+	uint32_t at = 0, primary_at;
+	uint8_t *rings;
+
+	nic_setup();
+	nic_dev()->rndis.packet_filter = 0x0d;		/* receive passes run */
+	rx2 = sub_open(&rings);
+	faults()->armed[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS] = true;
+	faults()->arg[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS] = 3;
+	primary_at = fx_rx->write_index;
+	EXPECT_EQ(host_poll(&fx_sim), 3);
+	EXPECT_EQ(fx_rx->write_index, primary_at);		/* none on the primary */
+	for (unsigned int i = 0; i < 3; i++) {
+		EXPECT_EQ(fx_get(rx2, at, 2), VMBUS_CHANPKT_TYPE_COMP);
+		EXPECT_EQ(fx_get(rx2, at + 8, 8), 3 - i);	/* xact ids 3, 2, 1 */
+		EXPECT_EQ(fx_get(rx2, at + 8 * fx_get(rx2, at + 2, 2), 4),
+			  NVSP_MSG1_TYPE_SEND_RNDIS_PKT_COMPLETE);
+		EXPECT_EQ(fx_get(rx2, at + 8 * fx_get(rx2, at + 2, 2) + 4, 4),
+			  NVSP_STATUS_SUCCESS);
+		at = (at + (uint32_t)fx_get(rx2, at + 4, 2) * 8 + 8) % FX_DATA_BYTES;
+	}
+	EXPECT_EQ(rx2->write_index, at);			/* published, nothing more */
+	EXPECT_EQ(faults()->fired[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS], 3);
+	EXPECT_FALSE(faults()->armed[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS]);
+	EXPECT_EQ(host_poll(&fx_sim), 0);
+	fx_teardown();
+	free(rings);
+}
+
 /* ---- ring index ---- */
 
 static void
@@ -485,6 +538,7 @@ main(void)
 	RUN_TEST(test_malformed_rx_rotates_through_six_variants);
 	RUN_TEST(test_oversized_is_one_transfer_of_64k);
 	RUN_TEST(test_flood_xfers_lends_no_slot);
+	RUN_TEST(test_subchannel_completions_go_on_the_subchannel);
 	RUN_TEST(test_bad_ring_index_once_then_restored);
 	RUN_TEST(test_revoke_buffers_fails_section_sends);
 	TEST_EXIT();

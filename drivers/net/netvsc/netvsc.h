@@ -387,10 +387,10 @@ int netvsc_ctl_rndis(struct netvsc_dev *dev, void *req, uint32_t req_bytes,
 		     uint32_t reply_type, uint32_t reply_min_bytes);
 int netvsc_ctl_rndis_oneway(struct netvsc_dev *dev, void *req, uint32_t req_bytes);
 uint32_t netvsc_ctl_new_rid(struct netvsc_dev *dev);
-void netvsc_ctl_on_completion(struct netvsc_dev *dev, uint64_t xact_id, const uint8_t *payload,
-			      uint32_t len);
-void netvsc_ctl_on_rndis(struct netvsc_dev *dev, const uint8_t *msg, uint32_t type,
-			 uint32_t bytes);
+void netvsc_ctl_on_completion(struct netvsc_dev *dev, const struct vmbus_channel *chan,
+			      uint64_t xact_id, const uint8_t *payload, uint32_t len);
+void netvsc_ctl_on_rndis(struct netvsc_dev *dev, const struct vmbus_channel *chan,
+			 const uint8_t *msg, uint32_t bytes);
 void netvsc_drop_count(struct netvsc_dev *dev, uint64_t *count, const char *what);
 void netvsc_ctl_drop(struct netvsc_dev *dev, enum netvsc_drop why, const char *what);
 void netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t bytes);

@@ -19,11 +19,14 @@
 #include "vmbus_wire.h"
 
 
-/* Count one drop in *count (the device's or a queue's); say it once per power of two. */
+/*
+ * Count one drop in *count (the device's or a queue's); say it once per power
+ * of two. Atomic: the device's counters are shared by every lcore's reads.
+ */
 void
 netvsc_drop_count(struct netvsc_dev *dev, uint64_t *count, const char *what)
 {
-	uint64_t n = ++*count;
+	uint64_t n = __atomic_add_fetch(count, 1, __ATOMIC_RELAXED);
 
 	/* Counted always; said once per power of two (64-bit) so a flood cannot drown the log. */
 	if (n == rte_align64pow2(n))
@@ -39,17 +42,19 @@ netvsc_ctl_drop(struct netvsc_dev *dev, enum netvsc_drop why, const char *what)
 
 /*
  * A non-PACKET RNDIS message in a receive-buffer range (the host's memory):
- * copied out first, then judged by the gate on the copy only.
+ * copied out first, then judged by the gate on the copy only. A reply counts
+ * only on the primary channel, where we sent its request: the control state
+ * is that channel's lock's, and a subchannel's reader does not hold it.
  */
 void
-netvsc_ctl_on_rndis(struct netvsc_dev *dev, const uint8_t *msg, uint32_t type, uint32_t bytes)
+netvsc_ctl_on_rndis(struct netvsc_dev *dev, const struct vmbus_channel *chan, const uint8_t *msg,
+		    uint32_t bytes)
 {
 	struct netvsc_ctl *ctl = &dev->ctl;
 	uint8_t copy[NETVSC_CTL_MSG_BYTES];
 	struct netvsc_rndis_ctl view;
 	enum netvsc_ctl_verdict v;
 
-	RTE_SET_USED(type);			/* read again from our copy */
 	if (bytes > sizeof(copy)) {
 		netvsc_ctl_drop(dev, NETVSC_DROP_BAD_RNDIS_MSG, "RNDIS control message too long");
 		return;
@@ -71,6 +76,10 @@ netvsc_ctl_on_rndis(struct netvsc_dev *dev, const uint8_t *msg, uint32_t type, u
 		netvsc_link_indication(dev, copy, bytes);
 		return;
 	}
+	if (chan != dev->primary) {
+		netvsc_ctl_drop(dev, NETVSC_DROP_UNEXPECTED_COMPLETION, "RNDIS reply on a subchannel");
+		return;
+	}
 	if (ctl->rndis_rid == 0 || view.request_id != ctl->rndis_rid || ctl->rndis_done) {
 		netvsc_ctl_drop(dev, NETVSC_DROP_UNEXPECTED_COMPLETION, "RNDIS reply nobody waits for");
 		return;
@@ -80,14 +89,22 @@ netvsc_ctl_on_rndis(struct netvsc_dev *dev, const uint8_t *msg, uint32_t type, u
 	ctl->rndis_done = true;
 }
 
-/* A completion packet for a control id: payload (NVSP message, our copy) of len bytes. */
+/*
+ * A completion packet for a control id: payload (NVSP message, our copy) of
+ * len bytes. Ours come on the primary channel only (as netvsc_ctl_on_rndis).
+ */
 void
-netvsc_ctl_on_completion(struct netvsc_dev *dev, uint64_t xact_id, const uint8_t *payload,
-			 uint32_t len)
+netvsc_ctl_on_completion(struct netvsc_dev *dev, const struct vmbus_channel *chan,
+			 uint64_t xact_id, const uint8_t *payload, uint32_t len)
 {
 	struct netvsc_ctl *ctl = &dev->ctl;
 	uint32_t type;
 
+	if (chan != dev->primary) {
+		netvsc_ctl_drop(dev, NETVSC_DROP_UNEXPECTED_COMPLETION,
+				"control completion on a subchannel");
+		return;
+	}
 	if (netvsc_ctl_parse_nvsp_type(payload, len, &type) != NETVSC_CTL_OK) {
 		netvsc_ctl_drop(dev, NETVSC_DROP_SHORT_NVSP, "completion without NVSP type");
 		return;

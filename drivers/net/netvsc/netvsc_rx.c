@@ -106,7 +106,8 @@ netvsc_rxq_complete_drain(struct netvsc_rxq *rxq)
 }
 
 static void
-rx_completion(struct netvsc_dev *dev, struct netvsc_txq *txq, const uint8_t *pkt, uint32_t len)
+rx_completion(struct netvsc_dev *dev, const struct vmbus_channel *chan, struct netvsc_txq *txq,
+	      const uint8_t *pkt, uint32_t len)
 {
 	const struct vmbus_chanpkt_hdr *hdr = (const void *)pkt;
 	uint32_t off = (uint32_t)hdr->data_offset8 << VMBUS_CHANPKT_SIZE_SHIFT;
@@ -114,7 +115,7 @@ rx_completion(struct netvsc_dev *dev, struct netvsc_txq *txq, const uint8_t *pkt
 	if (hdr->xact_id >= NETVSC_XACT_DATA_BASE && txq != NULL)
 		netvsc_tx_completion(txq, hdr->xact_id);
 	else
-		netvsc_ctl_on_completion(dev, hdr->xact_id, pkt + off, len - off);
+		netvsc_ctl_on_completion(dev, chan, hdr->xact_id, pkt + off, len - off);
 }
 
 /*
@@ -271,7 +272,7 @@ chan_read(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq 
 				netvsc_rx_xfer_path(dev, chan, rxq, pkt, len);
 			break;
 		case VMBUS_CHANPKT_TYPE_COMP:
-			rx_completion(dev, txq, pkt, len);
+			rx_completion(dev, chan, txq, pkt, len);
 			break;
 		case VMBUS_CHANPKT_TYPE_INBAND:
 			rx_inband(dev, pkt, len);

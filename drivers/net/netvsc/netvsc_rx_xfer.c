@@ -337,8 +337,9 @@ rx_prefetch_range(const uint8_t *rxbuf, uint32_t rxbuf_bytes, const struct netvs
  * the control path, or dropped (a frame while stopped, a bad header).
  */
 static __rte_noinline void
-rx_other_message(struct netvsc_dev *dev, struct netvsc_rxq *rxq, const uint8_t *msg,
-		 uint32_t range_bytes, struct netvsc_rx_hold *hold)
+rx_other_message(struct netvsc_dev *dev, const struct vmbus_channel *chan,
+		 struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t range_bytes,
+		 struct netvsc_rx_hold *hold)
 {
 	uint32_t type, bytes;
 	enum netvsc_drop why = netvsc_rx_parse_rndis(msg, range_bytes, &type, &bytes);
@@ -346,7 +347,7 @@ rx_other_message(struct netvsc_dev *dev, struct netvsc_rxq *rxq, const uint8_t *
 	if (why != NETVSC_DROP_NONE)
 		netvsc_ctl_drop(dev, why, "RNDIS message of a transfer");
 	else if (type != RNDIS_MSG_PACKET)
-		netvsc_ctl_on_rndis(dev, msg, type, bytes);
+		netvsc_ctl_on_rndis(dev, chan, msg, bytes);
 	else if (rxq != NULL)
 		rx_data_message(rxq, msg, bytes, hold);	/* its own gate drops it */
 	else
@@ -359,8 +360,8 @@ rx_other_message(struct netvsc_dev *dev, struct netvsc_rxq *rxq, const uint8_t *
  * so that the usual loop does not test for a queue.
  */
 static __rte_always_inline void
-rx_xfer_ranges(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_rx_hold *hold,
-	       const struct netvsc_xfer *xfer)
+rx_xfer_ranges(struct netvsc_dev *dev, const struct vmbus_channel *chan, struct netvsc_rxq *rxq,
+	       struct netvsc_rx_hold *hold, const struct netvsc_xfer *xfer)
 {
 	/* Locals the loop keeps in registers: stores through mbufs may alias dev's or xfer. */
 	const uint8_t *rxbuf = dev->rxbuf;
@@ -390,7 +391,7 @@ rx_xfer_ranges(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_rx_
 		if (likely(rxq != NULL && netvsc_rx_is_packet(msg, r.bytes, &bytes)))
 			rx_data_message(rxq, msg, bytes, hold);
 		else
-			rx_other_message(dev, rxq, msg, r.bytes, hold);
+			rx_other_message(dev, chan, rxq, msg, r.bytes, hold);
 	}
 }
 
@@ -407,7 +408,7 @@ netvsc_rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc
 		return;		/* unparsable: no id we can trust to complete */
 	}
 	if (rxq == NULL || !dev->started) {
-		rx_xfer_ranges(dev, NULL, NULL, &xfer);	/* frames have nowhere to go */
+		rx_xfer_ranges(dev, chan, NULL, NULL, &xfer);	/* frames have nowhere to go */
 		if (rxq != NULL)
 			netvsc_rxq_complete_xfer(rxq, xfer.xact_id);
 		else
@@ -416,7 +417,7 @@ netvsc_rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc
 	}
 	hold = netvsc_rx_zc_begin(rxq, xfer.xact_id);
 	rxq->copy_limit = rx_copy_block_limit(dev, rxq);
-	rx_xfer_ranges(dev, rxq, hold, &xfer);
+	rx_xfer_ranges(dev, chan, rxq, hold, &xfer);
 	if (hold == NULL || !netvsc_rx_zc_end(rxq, hold))
 		netvsc_rxq_complete_xfer(rxq, xfer.xact_id);
 }

@@ -148,7 +148,7 @@ static uint64_t
 xstats_drop(const struct rte_eth_dev *eth, unsigned int d)
 {
 	const struct netvsc_dev *dev = eth->data->dev_private;
-	uint64_t v = dev->drops[d];
+	uint64_t v = __atomic_load_n(&dev->drops[d], __ATOMIC_RELAXED);	/* any lcore adds */
 
 	for (uint16_t q = 0; q < eth->data->nb_rx_queues; q++) {
 		const struct netvsc_rxq *rxq = eth->data->rx_queues[q];
