@@ -620,11 +620,10 @@ if want bigpkt; then
 	# (NETVSC_RX_PKT_BYTES). It must drop that packet (some rx_drop_* +1)
 	# and read on; nothing else on the channel may be held up behind it.
 	#
-	# KNOWN PMD BUG (reported, issue 6): fails today. netvsc_chan_poll returns
-	# on rte_vmbus_chan_recv_raw's -ENOBUFS and leaves the packet at the head
-	# of the ring, so every later poll stops at it: RX-packets stuck, and
-	# control replies behind it are never read (port stop times out).
-	# Not shown to fail by removing a check: there is none yet.
+	# shown to fail by: netvsc_rx.c chan_read's rte_vmbus_chan_recv_skip
+	# after -ENOBUFS made `0 &&` (the packet stays at the ring's head, every
+	# poll stops at it) -> "packet larger than the PMD reads: rx_drop_* went
+	# 0 -> 9424756, expected +1".
 	start_testpmd
 	tp "set fwd io"
 	tp "start"

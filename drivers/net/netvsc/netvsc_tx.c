@@ -142,7 +142,7 @@ tx_build_header(const struct netvsc_txq *txq, const struct rte_mbuf *m, uint8_t 
 	return NETVSC_TX_PLAIN_HDR_BYTES;
 }
 
-/* The first free descriptor from the hint on, wrapping by compare (a division was 15 % of a flush). */
+/* The first free descriptor from the hint on; wraps by compare (a division was 15 % of a flush). */
 static int
 tx_desc_get(struct netvsc_txq *txq, uint32_t *idx)
 {
