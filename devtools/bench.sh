@@ -58,6 +58,10 @@
 #   BENCH_IPP_PACKETS (rx/fwd packets under callgrind: 2000, at most 2048)
 #   BENCH_IPP_RUNS (3; instruction counts barely vary) BENCH_TSO_MIB (256)
 #   BENCH_PROFILE_DIR: keep each ipp run's callgrind profile there
+#   BENCH_TRACE=1: rx/tx/fwd runs also print "trace:" lines, the rate of each
+#   second of the interval and the core 0 <-> 1 round trip measured right
+#   after it, with the run going on (a placement that changes mid-run shows;
+#   each measurement takes the two cores from the run for about 15 ms)
 # Result lines: "result: CASE SIZE QUEUES SIDE UNIT v1 v2 ...".
 set -u
 TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -214,9 +218,29 @@ mpps() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.3f", n / s / 1e6 }'; }
 steady() {
 	local a b t0 t1
 	tp_cmd "show port stats 0" >/dev/null; a=$(tp_stat "$TP_OUT" "$1"); t0=$(now)
-	sleep "$SECS"
+	if [ "${BENCH_TRACE:-0}" = 1 ]; then
+		steady_trace "$1" "$a"
+	else
+		sleep "$SECS"
+	fi
 	tp_cmd "show port stats 0" >/dev/null; b=$(tp_stat "$TP_OUT" "$1"); t1=$(now)
 	VAL=$(mpps $((b - a)) "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")
+}
+
+# steady_trace FIELD FROM: SECS whole seconds, each one's Mpps and the
+# round trip right after it, as one "trace:" line (BENCH_TRACE=1).
+steady_trace() {
+	local prev=$2 cur t0 t1 line= n=${SECS%.*}
+	[ "${n:-0}" -ge 1 ] || n=1
+	t0=$(now)
+	for _ in $(seq "$n"); do
+		sleep 1
+		tp_cmd "show port stats 0" >/dev/null; cur=$(tp_stat "$TP_OUT" "$1"); t1=$(now)
+		line="$line $(mpps $((cur - prev)) "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")/$(c2c_ns)"
+		prev=$cur
+		t0=$(now)
+	done
+	echo "trace: Mpps/c2c ns each second:$line" >&2
 }
 
 # Hold gen and let testpmd empty the receive buffer before stop/quit: the

@@ -629,6 +629,20 @@ callgrind profiles of the ipp runs):
   `host_rxbuf_alloc`'s samples sit on its `prefetchw` of slots ahead,
   and most of `host_rx_pass`'s on the stores into slots: the host waits
   for lines to come back from the guest's core, not for instructions.
+- **Placement changes within a run** (2026-11-28, `BENCH_TRACE=1`, which
+  prints each second's rate and the round trip measured right after it,
+  with the run going on). rx 1518 B on 1 queue, 4 runs of 8 s per side,
+  alternating: both PMDs ran at 7-10 Mpps in the seconds whose round trip
+  came out near 90 ns and at 1.5-3 Mpps in those near 730 ns (the round
+  trip measured while both cores poll; about 330 ns idle), and the
+  placement switched within most runs, every few seconds. A run's figure
+  is the share of its seconds in each state, so the spread of a row is
+  mostly that share. Tried in the far state and not kept (ours, 3 runs of
+  8 s each way): hvsim asking early for all of a slot's lines (up to 27,
+  not 3): 2.0-2.9 Mpps either way; zero-copy receive
+  (`rx_extmbuf_enable=1`, the guest reads no frame bytes): 2.8-5.9
+  against 2.1-3.2, and 7.3-9.4 against 4.3-11.1 close, one pair: within
+  the spread, and off by default for its trade-off (doc/netvsc.md).
 - Found and fixed earlier: gen checked every frame coming back with a
   byte-at-a-time CRC-32 and a 16-bit checksum loop, 47 % of hvsim's time
   at 1518 B, which held fwd at 0.27 Mpps for both PMDs. It now compares
@@ -743,7 +757,8 @@ Knobs (environment): `BENCH_RUNS` (3), `BENCH_SECONDS` (3),
 `BENCH_CASES` (rx tx fwd l3fwd tso ipp devargs class), `BENCH_SIDES` (ours ref;
 class has its own sides, memif and virtio-user, each skipped when not installed),
 `BENCH_IPP_PACKETS` (2000), `BENCH_IPP_RUNS` (3), `BENCH_TSO_MIB` (256),
-`BENCH_PROFILE_DIR` (keep the ipp runs' callgrind profiles there).
+`BENCH_PROFILE_DIR` (keep the ipp runs' callgrind profiles there),
+`BENCH_TRACE=1` (rx, tx, fwd: each second's rate and the round trip after it).
 A whole run took 16 to 20 minutes on the quiet 2-core machine (18 on
 2026-11-27 with the class case, which adds about a minute and a half).
 
