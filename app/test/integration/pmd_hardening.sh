@@ -153,6 +153,26 @@ expect_only() {
 	echo "$before" | grep -q "^$name " || fail "$what: no xstat $name"
 }
 
+# while_control_held WHAT KIND ARG: withhold-control, then "set promisc 0
+# off" (a control request, in flight until it fails one control timeout
+# later), then fault KIND ARG armed while it waits; returns once testpmd
+# answered. The withholding stays armed.
+while_control_held() {
+	local what=$1 n0
+	shift
+	ctl fault 0 withhold-control >/dev/null || fail "arm withhold-control"
+	n0=$(grep -o 'testpmd> ' "$OUT" | wc -l)
+	echo "set promisc 0 off" >&3
+	sleep 0.3
+	ctl fault 0 "$@" >/dev/null || fail "arm $*"
+	for _ in $(seq 1 $((30 * CTL_TIMEOUT_S))); do
+		[ "$(grep -o 'testpmd> ' "$OUT" | wc -l)" -gt "$n0" ] && return 0
+		alive "$what"
+		sleep 0.1
+	done
+	fail "$what: testpmd did not answer 'set promisc 0 off' under a silent host"
+}
+
 # inject_expect WHAT EXPECT_XSTAT DELTA KIND [ARG]: fire the fault, then the
 # xstat EXPECT_XSTAT must have grown by exactly DELTA and every other
 # rx_drop_* stayed put; traffic flows afterwards.
@@ -463,18 +483,7 @@ if want flood; then
 	sleep 0.5
 	b0=$(host_sum rxbuf_bad_completion)
 	f0=$(fired flood-xfers)
-	ctl fault 0 withhold-control >/dev/null || fail "arm withhold-control"
-	n0=$(grep -o 'testpmd> ' "$OUT" | wc -l)
-	echo "set promisc 0 off" >&3		# withheld: fails in 5 s
-	sleep 0.3
-	ctl fault 0 flood-xfers 38000 >/dev/null || fail "arm flood-xfers"
-	for _ in $(seq 1 $((30 * CTL_TIMEOUT_S))); do
-		[ "$(grep -o 'testpmd> ' "$OUT" | wc -l)" -gt "$n0" ] && break
-		alive "host not reading our ring"
-		sleep 0.1
-	done
-	[ "$(grep -o 'testpmd> ' "$OUT" | wc -l)" -gt "$n0" ] ||
-		fail "testpmd did not answer 'set promisc 0 off' under a silent host"
+	while_control_held "host not reading our ring" flood-xfers 38000
 	ctl fault 0 clear >/dev/null
 	sent=$(($(fired flood-xfers) - f0))
 	# All of them, more than our ring holds: else the case tested nothing.
@@ -667,18 +676,7 @@ if want subchan; then
 	sleep 0.5
 	before=$(drops_now)
 	f0=$(fired subchannel-completions)
-	ctl fault 0 withhold-control >/dev/null || fail "arm withhold-control"
-	n0=$(grep -o 'testpmd> ' "$OUT" | wc -l)
-	echo "set promisc 0 off" >&3		# withheld: in flight until it fails
-	sleep 0.3
-	ctl fault 0 subchannel-completions 15 >/dev/null || fail "arm subchannel-completions"
-	for _ in $(seq 1 $((30 * CTL_TIMEOUT_S))); do
-		[ "$(grep -o 'testpmd> ' "$OUT" | wc -l)" -gt "$n0" ] && break
-		alive "subchannel completions"
-		sleep 0.1
-	done
-	[ "$(grep -o 'testpmd> ' "$OUT" | wc -l)" -gt "$n0" ] ||
-		fail "testpmd did not answer 'set promisc 0 off' under a silent host"
+	while_control_held "subchannel completions" subchannel-completions 15
 	sent=$(($(fired subchannel-completions) - f0))
 	[ "$sent" -eq 15 ] || fail "subchannel completions: $sent went, not 15"
 	after=$(drops_now)			# before the withheld request is answered
