@@ -254,7 +254,7 @@ struct netvsc_dev {
 	uint32_t rx_nb_slots;		/* the receive buffer's slots, as the host said */
 	uint32_t packet_filter;
 	bool started;
-	bool rescinded;			/* the host removed the device: no more exchanges */
+	bool rescinded;			/* atomic: the host removed the device, no more exchanges */
 	bool closing;			/* atomic: the rescind check must not re-arm */
 	bool rescind_check_busy;	/* atomic: the check is running (alarm thread) */
 	uint16_t nb_rxq, nb_txq;	/* the queue counts of the last configure */
@@ -265,10 +265,15 @@ struct netvsc_dev {
 	 */
 	struct netvsc_chan_lock chan_lock[NETVSC_MAX_QUEUES];
 	rte_spinlock_t ctl_lock;	/* one control exchange at a time */
+	/* Atomic: set by whichever lcore reads the host's indication. */
 	bool link_up;
 	uint32_t nb_mc_addrs;
 	struct rte_ether_addr mc_addrs[NETVSC_MAX_MC_ADDRS];	/* sent again at start */
 	uint32_t link_speed_mbps;
+	uint16_t port_id;		/* dev is shared, eth is the primary's pointer */
+	bool vf_host_allocated;		/* atomic: the last NVSP 128 said allocated */
+	uint32_t vf_serial;		/* atomic: and this serial */
+	uint8_t ctl_pkt[NETVSC_RX_PKT_BYTES];	/* a packet read with no queue on the channel */
 };
 
 /* netvsc_rx.c, netvsc_tx.c */

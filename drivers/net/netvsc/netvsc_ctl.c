@@ -152,7 +152,7 @@ ctl_wait(struct netvsc_dev *dev, const bool *done, const char *what)
 			    rte_get_timer_hz() * NETVSC_CTL_TIMEOUT_MS / 1000;
 
 	while (!ctl_poll(dev, done)) {
-		if (dev->rescinded)
+		if (__atomic_load_n(&dev->rescinded, __ATOMIC_ACQUIRE))
 			return -ENODEV;		/* the host removed the device */
 		if (rte_get_timer_cycles() > deadline) {
 			NETVSC_DRV_LOG(ERR, dev, "host did not answer %s within %u ms", what,
@@ -162,6 +162,21 @@ ctl_wait(struct netvsc_dev *dev, const bool *done, const char *what)
 		rte_delay_us_sleep(20);
 	}
 	return 0;
+}
+
+/*
+ * What a reply must match changes under the primary channel's lock: queue
+ * 0's lcore matches replies under it too (netvsc_ctl_on_*), so a late reply
+ * it is matching cannot cross a new request's reset of done.
+ */
+static void
+ctl_expect(struct netvsc_dev *dev, uint32_t *awaited, uint32_t value, bool *done)
+{
+	rte_spinlock_lock(&dev->chan_lock[0].lock);
+	*awaited = value;
+	if (done != NULL)
+		*done = false;
+	rte_spinlock_unlock(&dev->chan_lock[0].lock);
 }
 
 static int
@@ -187,12 +202,11 @@ netvsc_ctl_nvsp(struct netvsc_dev *dev, const void *req, uint32_t req_bytes,
 	int ret;
 
 	rte_spinlock_lock(&dev->ctl_lock);
-	ctl->nvsp_want = reply_type;
-	ctl->nvsp_done = false;
+	ctl_expect(dev, &ctl->nvsp_want, reply_type, &ctl->nvsp_done);
 	ret = ctl_send_inband(dev, req, req_bytes, NETVSC_XACT_NVSP, VMBUS_CHANPKT_FLAG_RC);
 	if (ret == 0)
 		ret = ctl_wait(dev, &ctl->nvsp_done, "an NVSP request");
-	ctl->nvsp_want = 0;
+	ctl_expect(dev, &ctl->nvsp_want, 0, NULL);
 	rte_spinlock_unlock(&dev->ctl_lock);
 	if (ret == 0 && netvsc_ctl_parse_nvsp_reply(ctl->nvsp_reply, ctl->nvsp_reply_bytes,
 						    reply_type, reply_min_bytes) != NETVSC_CTL_OK) {
@@ -222,9 +236,12 @@ netvsc_ctl_new_rid(struct netvsc_dev *dev)
 	return dev->ctl.next_rid;
 }
 
-/* RNDIS control goes as NVSP 107 (control channel) with the message by GPA. */
+/*
+ * RNDIS control goes as NVSP 107 (control channel) with the message by GPA;
+ * rid: the request id its reply must carry, 0 when it takes none.
+ */
 static int
-ctl_send_rndis(struct netvsc_dev *dev, const void *req, uint32_t bytes)
+ctl_send_rndis(struct netvsc_dev *dev, const void *req, uint32_t bytes, uint32_t rid)
 {
 	struct netvsc_ctl *ctl = &dev->ctl;
 	const struct rte_memzone *mz = ctl->req_mz;
@@ -243,6 +260,8 @@ ctl_send_rndis(struct netvsc_dev *dev, const void *req, uint32_t bytes)
 		return -EMSGSIZE;
 	memcpy(mz->addr, req, bytes);
 	rte_spinlock_lock(&dev->chan_lock[0].lock);
+	ctl->rndis_rid = rid;
+	ctl->rndis_done = false;
 	ctl->rndis_xact = ctl->rndis_xact >= NETVSC_XACT_RNDIS &&
 			  ctl->rndis_xact < NETVSC_XACT_RNDIS_LAST ?
 			  ctl->rndis_xact + 1 : NETVSC_XACT_RNDIS;
@@ -261,18 +280,17 @@ netvsc_ctl_rndis(struct netvsc_dev *dev, void *req, uint32_t req_bytes, uint32_t
 		 uint32_t reply_min_bytes)
 {
 	struct netvsc_ctl *ctl = &dev->ctl;
-	uint32_t got_type;
+	uint32_t got_type, rid;
 	int ret;
 
+	memcpy(&rid, (uint8_t *)req + 8, sizeof(rid));
 	rte_spinlock_lock(&dev->ctl_lock);
-	memcpy(&ctl->rndis_rid, (uint8_t *)req + 8, sizeof(ctl->rndis_rid));
-	ctl->rndis_done = false;
-	ret = ctl_send_rndis(dev, req, req_bytes);
+	ret = ctl_send_rndis(dev, req, req_bytes, rid);
 	if (ret == 0)
 		ret = ctl_wait(dev, &ctl->rndis_done, "an RNDIS request");
 	if (ret == 0)
 		ret = ctl_wait(dev, &ctl->rndis_sent, "the completion of an RNDIS request");
-	ctl->rndis_rid = 0;
+	ctl_expect(dev, &ctl->rndis_rid, 0, NULL);
 	rte_spinlock_unlock(&dev->ctl_lock);
 	if (ret < 0)
 		return ret;
@@ -291,7 +309,7 @@ netvsc_ctl_rndis_oneway(struct netvsc_dev *dev, void *req, uint32_t req_bytes)
 	int ret;
 
 	rte_spinlock_lock(&dev->ctl_lock);
-	ret = ctl_send_rndis(dev, req, req_bytes);
+	ret = ctl_send_rndis(dev, req, req_bytes, 0);
 	if (ret == 0)
 		ret = ctl_wait(dev, &dev->ctl.rndis_sent, "the completion of an RNDIS message");
 	rte_spinlock_unlock(&dev->ctl_lock);

@@ -24,23 +24,23 @@ RTE_LOG_REGISTER(netvsc_logtype_driver, pmd.net.netvsc.driver, NOTICE);
 
 #define NETVSC_DEFAULT_MTU	RTE_ETHER_MTU
 #define NETVSC_MAX_MTU		9000u
+/* Into data->dev_link (shared), through this process's ethdev of the port. */
 static void
 netvsc_link_publish(struct netvsc_dev *dev)
 {
+	bool up = __atomic_load_n(&dev->link_up, __ATOMIC_ACQUIRE);
 	struct rte_eth_link link = {
-		.link_status = dev->link_up ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN,
-		.link_speed = dev->link_up ? dev->link_speed_mbps : RTE_ETH_SPEED_NUM_NONE,
+		.link_status = up ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN,
+		.link_speed = up ? __atomic_load_n(&dev->link_speed_mbps, __ATOMIC_RELAXED) :
+			      RTE_ETH_SPEED_NUM_NONE,
 		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
 		.link_autoneg = RTE_ETH_LINK_FIXED,
 	};
 
-	rte_eth_linkstatus_set(dev->eth, &link);
+	rte_eth_linkstatus_set(&rte_eth_devices[dev->port_id], &link);
 }
 
-/*
- * One LSC alarm pending at most per port, however many indications the host
- * sends. Per process, as alarms are: a secondary's bursts may take indications too.
- */
+/* One LSC alarm pending at most per port, however many indications the host sends. */
 static bool netvsc_lsc_alarm_set[RTE_MAX_ETHPORTS];
 
 /* With LSC on, ethdev answers link queries from data->dev_link: set it first. */
@@ -50,12 +50,17 @@ netvsc_lsc_alarm(void *arg)
 	struct netvsc_dev *dev = arg;
 
 	/* Cleared first: an indication from now on sets a new alarm. */
-	__atomic_store_n(&netvsc_lsc_alarm_set[dev->eth->data->port_id], false, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&netvsc_lsc_alarm_set[dev->port_id], false, __ATOMIC_SEQ_CST);
 	netvsc_link_publish(dev);
 	rte_eth_dev_callback_process(dev->eth, RTE_ETH_EVENT_INTR_LSC, NULL);
 }
 
-/* RNDIS status indication (rndis.md 7), already copied and length-checked. */
+/*
+ * RNDIS status indication (rndis.md 7), already copied and length-checked,
+ * from any lcore's read of any channel, in any process. The application
+ * hears of it from an alarm of the primary's, which close stops first (it
+ * would run on a freed port); a secondary's read publishes the state only.
+ */
 void
 netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t bytes)
 {
@@ -66,10 +71,10 @@ netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t byte
 	memcpy(&status, msg + 8, sizeof(status));
 	switch (status) {
 	case RNDIS_STATUS_MEDIA_CONNECT:
-		dev->link_up = true;
+		__atomic_store_n(&dev->link_up, true, __ATOMIC_RELEASE);
 		break;
 	case RNDIS_STATUS_MEDIA_DISCONNECT:
-		dev->link_up = false;
+		__atomic_store_n(&dev->link_up, false, __ATOMIC_RELEASE);
 		break;
 	case RNDIS_STATUS_NETWORK_CHANGE:
 		break;		/* the link bounced: the application hears about it below */
@@ -77,9 +82,11 @@ netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t byte
 		return;
 	}
 	NETVSC_DRV_LOG(INFO, dev, "link status indication %#x", status);
-	if (dev->eth->data->dev_conf.intr_conf.lsc)
-		netvsc_alarm_once(&netvsc_lsc_alarm_set[dev->eth->data->port_id],
-				  netvsc_lsc_alarm, dev);
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		netvsc_link_publish(dev);
+	else if (!__atomic_load_n(&dev->closing, __ATOMIC_ACQUIRE) &&
+		 dev->eth->data->dev_conf.intr_conf.lsc)
+		netvsc_alarm_once(&netvsc_lsc_alarm_set[dev->port_id], netvsc_lsc_alarm, dev);
 }
 
 /*
@@ -109,8 +116,8 @@ netvsc_rescind_check(void *arg)
 		return;
 	}
 	__atomic_store_n(&dev->rescind_check_busy, false, __ATOMIC_RELEASE);
-	dev->rescinded = true;
-	dev->link_up = false;
+	__atomic_store_n(&dev->rescinded, true, __ATOMIC_RELEASE);
+	__atomic_store_n(&dev->link_up, false, __ATOMIC_RELEASE);
 	NETVSC_DRV_LOG(NOTICE, dev, "the host removed the device (rescind)");
 	netvsc_link_publish(dev);
 	if (dev->eth->data->dev_conf.intr_conf.rmv)
@@ -145,9 +152,10 @@ netvsc_link_update(struct rte_eth_dev *eth, int wait)
 	RTE_SET_USED(wait);
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;	/* control is the primary's; dev_link is shared */
-	if (!dev->rescinded && netvsc_rndis_link_status(dev, &up, &mbps) == 0) {
-		dev->link_up = up;
-		dev->link_speed_mbps = mbps;
+	if (!__atomic_load_n(&dev->rescinded, __ATOMIC_ACQUIRE) &&
+	    netvsc_rndis_link_status(dev, &up, &mbps) == 0) {
+		__atomic_store_n(&dev->link_speed_mbps, mbps, __ATOMIC_RELAXED);
+		__atomic_store_n(&dev->link_up, up, __ATOMIC_RELEASE);
 	}
 	netvsc_link_publish(dev);
 	return old == eth->data->dev_link.link_status ? -1 : 0;	/* ethdev: -1 unchanged */
@@ -486,7 +494,7 @@ netvsc_dev_stop(struct rte_eth_dev *eth)
 	netvsc_vf_stop(dev);		/* VF hook: data path back, VF stopped */
 	dev->started = false;		/* frames from now on are dropped, not queued */
 	netvsc_intr_stop(eth);
-	ret = dev->rescinded ? 0 : netvsc_rndis_set_filter(dev, 0);
+	ret = __atomic_load_n(&dev->rescinded, __ATOMIC_ACQUIRE) ? 0 : netvsc_rndis_set_filter(dev, 0);
 	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++)
 		if (eth->data->rx_queues[i] != NULL)
 			netvsc_rxq_drain(eth->data->rx_queues[i]);
@@ -539,7 +547,7 @@ netvsc_allmulti_disable(struct rte_eth_dev *eth)
 static void
 netvsc_detach(struct netvsc_dev *dev)
 {
-	if (!dev->rescinded) {		/* else nobody would answer */
+	if (!__atomic_load_n(&dev->rescinded, __ATOMIC_ACQUIRE)) {	/* else nobody would answer */
 		netvsc_rndis_detach(dev);
 		netvsc_nvsp_detach(dev);
 	}
@@ -563,9 +571,9 @@ netvsc_dev_close(struct rte_eth_dev *eth)
 	if (dev->started)
 		netvsc_dev_stop(eth);
 	netvsc_vf_close(dev);		/* VF hook: VF port let go */
+	netvsc_rescind_check_stop(dev);	/* sets closing: no new LSC alarm from here on */
 	rte_eal_alarm_cancel(netvsc_lsc_alarm, dev);
 	__atomic_store_n(&netvsc_lsc_alarm_set[eth->data->port_id], false, __ATOMIC_SEQ_CST);
-	netvsc_rescind_check_stop(dev);
 	netvsc_queues_release(eth);
 	netvsc_detach(dev);
 	return 0;
@@ -653,6 +661,7 @@ netvsc_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vmbus)
 	dev->name = eth->data->name;		/* shared: secondaries log with it too */
 	dev->vmbus = vmbus;
 	dev->eth = eth;
+	dev->port_id = eth->data->port_id;
 	dev->mtu = NETVSC_DEFAULT_MTU;
 	rte_spinlock_init(&dev->ctl_lock);
 	for (unsigned int i = 0; i < NETVSC_MAX_QUEUES; i++)

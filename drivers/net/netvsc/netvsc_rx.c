@@ -233,8 +233,7 @@ static int
 chan_read(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *rxq,
 	  struct netvsc_txq *txq, bool read_all, uint32_t want)
 {
-	static uint8_t ctl_pkt[NETVSC_RX_PKT_BYTES];	/* before queues exist: control only */
-	uint8_t *pkt = rxq != NULL ? rxq->pkt : txq != NULL ? txq->pkt : ctl_pkt;
+	uint8_t *pkt = rxq != NULL ? rxq->pkt : txq != NULL ? txq->pkt : dev->ctl_pkt;
 	const struct vmbus_chanpkt_hdr *hdr = (const void *)pkt;
 	int n;
 

@@ -157,7 +157,8 @@ vf_take(struct netvsc_vf *vf, uint16_t port)
 	vf->removed = false;
 	vf->nb_attached++;
 	rte_eth_dev_callback_register(port, RTE_ETH_EVENT_INTR_RMV, vf_on_rmv, vf);
-	NETVSC_DRV_LOG(NOTICE, vf->dev, "VF port %u (serial %u) attached", port, vf->serial);
+	NETVSC_DRV_LOG(NOTICE, vf->dev, "VF port %u (serial %u) attached", port,
+		       __atomic_load_n(&vf->dev->vf_serial, __ATOMIC_RELAXED));
 }
 
 /* Configure the VF as our port is: queues, mempools, MTU, offloads it has, filters. */
@@ -260,7 +261,7 @@ vf_release(struct netvsc_vf *vf, bool remove_device)
 static void
 vf_sync_locked(struct netvsc_vf *vf)
 {
-	bool allocated = __atomic_load_n(&vf->host_allocated, __ATOMIC_ACQUIRE);
+	bool allocated = __atomic_load_n(&vf->dev->vf_host_allocated, __ATOMIC_ACQUIRE);
 	uint16_t port;
 
 	if (!vf->enabled || !vf->ready)
@@ -322,12 +323,11 @@ vf_on_new_port(uint16_t port, enum rte_eth_event_type type, void *arg, void *out
 	return 0;
 }
 
-/* Created at the first NVSP 128 (during our probe) or at the end of the probe. */
+/* The port's VF record, made at the end of its probe (the primary's, once). */
 static struct netvsc_vf *
 vf_get(struct netvsc_dev *dev)
 {
-	uint16_t port = dev->eth->data->port_id;
-	struct netvsc_vf *vf = netvsc_vf_by_port[port];
+	struct netvsc_vf *vf = netvsc_vf_by_port[dev->port_id];
 
 	if (vf != NULL)
 		return vf;
@@ -338,23 +338,30 @@ vf_get(struct netvsc_dev *dev)
 	vf->enabled = true;
 	vf->port_id = RTE_MAX_ETHPORTS;
 	rte_spinlock_init(&vf->lock);
-	netvsc_vf_by_port[port] = vf;
+	netvsc_vf_by_port[dev->port_id] = vf;
 	return vf;
 }
 
-/* nvsp.md 3.13 (checked by the gate), from a burst or a control wait: note it, act later. */
+/*
+ * nvsp.md 3.13 (checked by the gate), from any lcore's read, in any process:
+ * noted in dev (shared), acted on by the primary's alarm. A 128 during our
+ * probe is read when the record is made; one during close or a failed probe
+ * finds no record (never made, or already gone) and arms nothing.
+ */
 void
 netvsc_vf_on_association(struct netvsc_dev *dev, bool allocated, uint32_t serial)
 {
-	struct netvsc_vf *vf = vf_get(dev);
+	struct netvsc_vf *vf;
 
-	if (vf == NULL)
-		return;
-	vf->serial = serial;
-	__atomic_store_n(&vf->host_allocated, allocated, __ATOMIC_RELEASE);
+	__atomic_store_n(&dev->vf_serial, serial, __ATOMIC_RELAXED);
+	__atomic_store_n(&dev->vf_host_allocated, allocated, __ATOMIC_RELEASE);
 	NETVSC_DRV_LOG(INFO, dev, "host reports VF serial %u %s", serial,
 		       allocated ? "allocated" : "gone");
-	netvsc_alarm_once(&vf->sync_alarm_set, vf_sync_alarm, vf);
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return;
+	vf = netvsc_vf_by_port[dev->port_id];
+	if (vf != NULL)
+		netvsc_alarm_once(&vf->sync_alarm_set, vf_sync_alarm, vf);
 }
 
 static int
@@ -441,7 +448,7 @@ netvsc_vf_filter(struct netvsc_dev *dev)
 void
 netvsc_vf_close(struct netvsc_dev *dev)
 {
-	uint16_t port = dev->eth->data->port_id;
+	uint16_t port = dev->port_id;
 	struct netvsc_vf *vf = netvsc_vf_by_port[port];
 
 	if (vf == NULL)

@@ -30,8 +30,6 @@ struct netvsc_vf {
 	struct netvsc_dev *dev;
 	bool ready;			/* the synthetic port finished probing */
 	bool enabled;			/* devarg enable_vf (default 1) */
-	bool host_allocated;		/* the last NVSP 128 said allocated */
-	uint32_t serial;
 	bool owned;			/* we own port_id */
 	bool vf_started;		/* we configured and started it */
 	bool datapath_vf;		/* our last 129 asked for the VF */
