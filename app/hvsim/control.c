@@ -57,7 +57,7 @@ control_usage(FILE *out)
 		"                         bad-xfer SHAPE, complete-id ID, short-completion ID,\n"
 		"                         short-reply, txbuf-section BYTES, bad-query-info,\n"
 		"                         bad-inband TYPE, flood-xfers N,\n"
-		"                         subchannel-completions N)\n"
+		"                         subchannel-completions N, indicate-at-halt)\n"
 		"  fault NIC clear        disarm all of NIC's faults (withheld packets go out)\n"
 		"  vf NIC add|remove      plug NIC's VF stand-in in (NVSP 128 allocated, new serial)\n"
 		"                         or surprise-remove it (data path back to synthetic, the\n"

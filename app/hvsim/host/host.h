@@ -303,6 +303,8 @@ host_reserve_verdict(int ret)
  */
 bool host_link_pending(const struct hvsim *sim, const struct hvsim_device *dev);
 unsigned int host_link_flush(struct host_ctx *ctx);
+/* One indication of status now, queue or not (a fault's); false without slot or room. */
+bool host_link_indicate(struct host_ctx *ctx, uint32_t status);
 
 /*
  * Fault hooks (host_fault.c), each a no-op unless its fault is armed on the
@@ -324,6 +326,8 @@ bool host_fault_revoked(const struct hvsim_device *dev);
 bool host_fault_revoked_fire(struct host_ctx *ctx);
 unsigned int host_fault_rx_inject(struct host_ctx *ctx);
 unsigned int host_fault_subchannel_inject(struct host_ctx *ctx);
+/* The guest's RNDIS HALT, before its 107 is completed: indicate-at-halt. */
+void host_fault_halt(struct host_ctx *ctx);
 /*
  * An NVSP reply about to go out as msg, *len bytes: the same, or shortened
  * (*len), or copy (HOST_FAULT_REPLY_BYTES) changed. An RNDIS reply of len

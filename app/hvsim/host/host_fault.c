@@ -46,6 +46,7 @@ static const struct {
 	[HVSIM_FAULT_BAD_INBAND] = { "bad-inband", ARG_ID },
 	[HVSIM_FAULT_FLOOD_XFERS] = { "flood-xfers", ARG_COUNT },
 	[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS] = { "subchannel-completions", ARG_COUNT },
+	[HVSIM_FAULT_INDICATE_AT_HALT] = { "indicate-at-halt", ARG_NONE },
 };
 
 /*
@@ -642,6 +643,21 @@ host_fault_subchannel_inject(struct host_ctx *ctx)
 		nb++;
 	}
 	return nb;
+}
+
+/*
+ * indicate-at-halt: a link indication (MEDIA_CONNECT) ahead of the HALT's
+ * completion, as from a host whose link event crosses the guest's shutdown:
+ * the guest reads it while it closes.
+ */
+void
+host_fault_halt(struct host_ctx *ctx)
+{
+	struct hvsim_faults *f = fault_of(ctx);
+
+	if (f->armed[HVSIM_FAULT_INDICATE_AT_HALT])
+		fault_once(f, HVSIM_FAULT_INDICATE_AT_HALT,
+			   host_link_indicate(ctx, RNDIS_STATUS_MEDIA_CONNECT));
 }
 
 /* ---- control replies: short, a bad send-section size, a query info outside ---- */

@@ -91,8 +91,8 @@ link_build(uint32_t status, uint8_t *msg)
 }
 
 /* One indication into a slot and out; false when the slot or the ring room is missing. */
-static bool
-link_deliver(struct host_ctx *ctx, uint32_t status)
+bool
+host_link_indicate(struct host_ctx *ctx, uint32_t status)
 {
 	struct host_rxbuf *rb = &ctx->dev->rxbuf;
 	uint8_t msg[sizeof(struct rndis_indicate_status) + sizeof(uint32_t)];
@@ -121,7 +121,7 @@ host_link_flush(struct host_ctx *ctx)
 		q->nb = 0;	/* the guest went away: a new one queries the state */
 		return 0;
 	}
-	while (q->nb != 0 && link_deliver(ctx, q->status[q->head])) {
+	while (q->nb != 0 && host_link_indicate(ctx, q->status[q->head])) {
 		q->head = (q->head + 1) % HOST_LINK_MAX_PENDING;
 		q->nb--;
 		nb++;

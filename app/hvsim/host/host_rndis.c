@@ -409,6 +409,7 @@ host_rndis_answer(struct host_ctx *ctx, const uint8_t *req, uint32_t len, uint8_
 		memcpy(reply, &reset, sizeof(reset));
 		return sizeof(reset);
 	default:
+		host_fault_halt(ctx);
 		ctx->dev->rndis.halted = true;	/* HALT: rndis.md 3.3, no reply */
 		return 0;
 	}

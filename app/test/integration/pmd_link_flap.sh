@@ -12,7 +12,8 @@
 # more later: the count is read again at the end) and `show port info 0` must
 # say down/up/up. gen runs through it all at a paced rate, then is held; every
 # frame must come back intact (gen: sequence + CRC, lost 0), including those
-# sent after the final `up`, and testpmd's counters must equal gen's.
+# sent after the final `up`, and testpmd's counters must equal gen's. Then
+# the port closes while the host indicates a link change: no event for it.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../conformance/lib/testpmd.sh"
 
@@ -92,6 +93,20 @@ for m in $MODES; do
 	tp_cmd "stop" >/dev/null
 	tp_cmd "show port stats 0" >/dev/null
 	stats=$TP_OUT
+	# A link event that crosses close: the host indicates MEDIA_CONNECT
+	# ahead of the HALT's completion, so the PMD reads it while it closes.
+	# No LSC event for a port being closed (the count below stays 3 x
+	# FLAPS), and none run on its freed state later.
+	# shown to fail by: netvsc_ethdev.c netvsc_link_indication's closing
+	# test removed -> "testpmd died after closing the port" (the LSC alarm
+	# armed during close ran on the freed port).
+	hv_ctl fault 0 indicate-at-halt >/dev/null || fail "$m: arm indicate-at-halt"
+	tp_cmd "port stop 0" >/dev/null
+	tp_cmd "port close 0" >/dev/null
+	sleep 0.5
+	kill -0 "$TP_PID" 2>/dev/null || { tp_dump; fail "$m: testpmd died after closing the port"; }
+	fired=$(hv_ctl counters | awk '$2 == "fault" && $3 == "indicate-at-halt" { print $7 }')
+	expect_eq "$m: indicate-at-halt fired at close" "${fired:-0}" 1
 	tp_quit
 	gen_line
 	expect_eq "$m: LSC events in all (one per transition, none late)" "$(lsc_events)" \

@@ -586,6 +586,30 @@ test_link_indication_waits_for_a_free_slot(void)
 	fx_teardown();
 }
 
+/* indicate-at-halt: the indication, then the HALT's completion; no reply to HALT. */
+static void
+test_indicate_at_halt_comes_before_the_completion(void)
+{
+	static const uint32_t halt[] = { 3, 12, 9 };
+	static const uint32_t connect[] = { 7, 20, 0x4001000b, 0, 0 };
+	uint32_t at;
+	uint64_t slot;
+
+	nic_setup_initialized();
+	fx_sim.dev[0].fault.armed[HVSIM_FAULT_INDICATE_AT_HALT] = true;
+	at = fx_rx->write_index;
+	guest_send_words(0x4a, halt, 3);
+	EXPECT_EQ(host_poll(&fx_sim), 1);
+	slot = xfer_at(at, 20);
+	for (unsigned int i = 0; i < 5; i++)
+		EXPECT_EQ(rd32(rxbuf + slot * 1728 + 4 * i), connect[i]);
+	EXPECT_EQ(comp_status_at(at + 80, 0x4a), 1);		/* 72 + 8-byte trailer */
+	EXPECT_EQ(fx_rx->write_index, at + 80 + 64);		/* nothing else */
+	EXPECT_EQ(fx_sim.dev[0].fault.fired[HVSIM_FAULT_INDICATE_AT_HALT], 1);
+	EXPECT_FALSE(fx_sim.dev[0].fault.armed[HVSIM_FAULT_INDICATE_AT_HALT]);
+	fx_teardown();
+}
+
 int
 main(void)
 {
@@ -609,5 +633,6 @@ main(void)
 	RUN_TEST(test_link_down_before_init_is_queried_not_indicated);
 	RUN_TEST(test_link_indications_delivered_in_slots);
 	RUN_TEST(test_link_indication_waits_for_a_free_slot);
+	RUN_TEST(test_indicate_at_halt_comes_before_the_completion);
 	TEST_EXIT();
 }
