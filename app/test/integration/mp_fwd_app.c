@@ -164,7 +164,8 @@ main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
-	printf("mp_fwd %s: forwarding on port 0 queue %u\n", role, opt.queue);
+	printf("mp_fwd %s: forwarding on port 0 queue %u, lcore %u\n", role, opt.queue,
+	       rte_lcore_id());
 	fflush(stdout);
 	if (opt.ready_file != NULL) {
 		FILE *f = fopen(opt.ready_file, "w");

@@ -11,7 +11,8 @@
 #
 # Judges: gen gets every frame back intact (its sequence numbers and CRCs);
 # the secondary forwarded some of them; the two processes' own counts add up
-# to what gen sent; dpdk-proc-info's port stats equal gen's counts.
+# to what gen sent; dpdk-proc-info's port stats equal gen's counts. The two
+# forwarders say their lcore ids, which must differ (see below).
 . "$(dirname "$0")/../lib/common.sh"
 
 APP=$BUILD/app/test/integration/mp_fwd_app
@@ -35,7 +36,7 @@ out=$TMP/primary.log sec_out=$TMP/secondary.log info_out=$TMP/proc-info.log
 
 "$HVSIM" run --run-dir "$run" --queues 2 \
 	--nic "gen:count=$COUNT,rate=$(pace 20000),size=128,flows=32,srcip,hold" -- \
-	"$APP" "${eal[@]}" -m 256 --proc-type=primary -- --queues 2 \
+	"$APP" "${eal[@]}" --lcores "0@(0-1)" -m 256 --proc-type=primary -- --queues 2 \
 	--ready-file "$TMP/primary.pid" >"$out" 2>&1 &
 hv=$!
 at_exit "kill $hv"
@@ -52,9 +53,13 @@ ppid_=$(cat "$TMP/primary.pid")
 at_exit "kill $ppid_"
 
 # Secondaries join the same hvsim run as the primary: its preload and run dir.
+# Each process forwards on its own lcore id (primary 0, secondary 1, either
+# on both CPUs): the mbuf pool's per-lcore caches are shared memory, and two
+# processes using one id would take mbufs from one cache unlocked (once:
+# 177 frames came back twice and 177 never, every count in order).
 as_guest() { HVSIM_RUN_DIR=$run LD_PRELOAD="$PRELOAD${LD_PRELOAD:+:$LD_PRELOAD}" "$@"; }
 
-as_guest "$APP" "${eal[@]}" --proc-type=secondary -- --queue 1 \
+as_guest "$APP" "${eal[@]}" --lcores "1@(0-1)" --proc-type=secondary -- --queue 1 \
 	--ready-file "$TMP/secondary.pid" >"$sec_out" 2>&1 &
 sec=$!
 at_exit "kill $sec"
@@ -81,6 +86,10 @@ grep -E '^mp_fwd|^gen:' "$out" "$sec_out"
 
 grep -q "gen: sent $COUNT, back $COUNT, lost 0, reordered 0, dup 0, corrupt 0, foreign 0" "$out" ||
 	fail "gen did not get every frame back intact"
+p_lcore=$(sed -n 's/^mp_fwd primary: forwarding on .*, lcore \([0-9]*\)$/\1/p' "$out")
+s_lcore=$(sed -n 's/^mp_fwd secondary: forwarding on .*, lcore \([0-9]*\)$/\1/p' "$sec_out")
+[ -n "$p_lcore" ] && [ "$p_lcore" != "$s_lcore" ] ||
+	fail "the two processes forward on lcore ids '$p_lcore' and '$s_lcore': they must differ"
 p_rx=$(awk '/^mp_fwd primary: queue/ { print $6 }' "$out")
 s_rx=$(awk '/^mp_fwd secondary: queue/ { print $6 }' "$sec_out")
 [ -n "$p_rx" ] && [ -n "$s_rx" ] || fail "missing process reports"
