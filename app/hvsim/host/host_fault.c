@@ -581,6 +581,15 @@ fault_once(struct hvsim_faults *f, enum hvsim_fault k, bool done)
 	return 1;
 }
 
+/* One firing of the counted fault k went out: disarmed after its arg-th. */
+static void
+fault_count_down(struct hvsim_faults *f, enum hvsim_fault k)
+{
+	f->fired[k]++;
+	if (--f->arg[k] == 0)
+		f->armed[k] = false;
+}
+
 unsigned int
 host_fault_rx_inject(struct host_ctx *ctx)
 {
@@ -608,17 +617,13 @@ host_fault_rx_inject(struct host_ctx *ctx)
 	/* As many as the ring takes in this pass, counted one firing each. */
 	while (f->armed[HVSIM_FAULT_FLOOD_XFERS] &&
 	       fault_flood_one(ctx, f->fired[HVSIM_FAULT_FLOOD_XFERS])) {
-		f->fired[HVSIM_FAULT_FLOOD_XFERS]++;
-		if (--f->arg[HVSIM_FAULT_FLOOD_XFERS] == 0)
-			f->armed[HVSIM_FAULT_FLOOD_XFERS] = false;
+		fault_count_down(f, HVSIM_FAULT_FLOOD_XFERS);
 		nb++;
 	}
 	if (f->armed[HVSIM_FAULT_MALFORMED_RX] &&
 	    fault_inject_one(ctx, false, (enum fault_malformed)f->malformed_next)) {
 		f->malformed_next = (f->malformed_next + 1) % MALFORMED_ROTATE;
-		f->fired[HVSIM_FAULT_MALFORMED_RX]++;
-		if (--f->arg[HVSIM_FAULT_MALFORMED_RX] == 0)
-			f->armed[HVSIM_FAULT_MALFORMED_RX] = false;
+		fault_count_down(f, HVSIM_FAULT_MALFORMED_RX);
 		nb++;
 	}
 	return nb;
@@ -637,9 +642,7 @@ host_fault_subchannel_inject(struct host_ctx *ctx)
 
 	while (f->armed[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS] &&
 	       fault_stray_completion(ctx, f->arg[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS], false)) {
-		f->fired[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS]++;
-		if (--f->arg[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS] == 0)
-			f->armed[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS] = false;
+		fault_count_down(f, HVSIM_FAULT_SUBCHANNEL_COMPLETIONS);
 		nb++;
 	}
 	return nb;
