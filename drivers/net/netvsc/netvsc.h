@@ -159,6 +159,8 @@ struct netvsc_rxq {
 	struct rte_mempool *mp;
 	uint16_t queue_id;
 	uint16_t port_id;
+	uint16_t nb_desc;		/* as set up: how many frames a count reads for */
+	uint64_t offloads;		/* the port's and the queue's, for rxq_info_get */
 	bool vlan_strip;		/* else the host's VLAN PPI goes back into the frame */
 	struct netvsc_txq *txq;		/* same channel: its completions arrive here */
 	rte_spinlock_t *lock;		/* the channel's */
@@ -203,6 +205,7 @@ struct netvsc_txq {
 	uint16_t port_id;
 	uint32_t nb_desc;
 	uint32_t nb_in_flight;
+	uint64_t offloads;		/* the port's and the queue's, for txq_info_get */
 	uint64_t starved_since;		/* timer cycles; 0: descriptors to spare */
 	uint32_t free_desc_hint;
 	struct netvsc_tx_desc *desc;
@@ -279,6 +282,10 @@ struct netvsc_dev {
 /* netvsc_rx.c, netvsc_tx.c */
 uint16_t netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
 uint16_t netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint32_t netvsc_rx_queue_count(void *queue);
+int netvsc_rx_descriptor_status(void *queue, uint16_t offset);
+int netvsc_tx_descriptor_status(void *queue, uint16_t offset);
+int netvsc_tx_done_cleanup(void *queue, uint32_t free_cnt);
 void netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_txq *txq,
 		      bool read_all);
 void netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id);
@@ -338,6 +345,11 @@ void netvsc_rxq_drain(struct netvsc_rxq *rxq);
 void netvsc_rxq_set_vlan_strip(struct netvsc_rxq *rxq, bool strip);
 void netvsc_rx_undefer(struct netvsc_rxq *rxq);
 void netvsc_tx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id);
+void netvsc_rxq_info_get(struct rte_eth_dev *eth, uint16_t queue_id,
+			 struct rte_eth_rxq_info *qinfo);
+void netvsc_txq_info_get(struct rte_eth_dev *eth, uint16_t queue_id,
+			 struct rte_eth_txq_info *qinfo);
+void netvsc_set_fast_path(struct rte_eth_dev *eth);
 
 /* netvsc_intr.c: rx queue interrupts */
 int netvsc_intr_start(struct rte_eth_dev *eth);

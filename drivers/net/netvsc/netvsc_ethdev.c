@@ -599,6 +599,9 @@ static const struct eth_dev_ops netvsc_ops = {
 	.tx_queue_setup = netvsc_tx_queue_setup,
 	.rx_queue_release = netvsc_rx_queue_release,
 	.tx_queue_release = netvsc_tx_queue_release,
+	.rxq_info_get = netvsc_rxq_info_get,
+	.txq_info_get = netvsc_txq_info_get,
+	.tx_done_cleanup = netvsc_tx_done_cleanup,
 	.mtu_set = netvsc_mtu_set,
 	.vlan_offload_set = netvsc_vlan_offload_set,
 	.set_mc_addr_list = netvsc_set_mc_addr_list,
@@ -687,8 +690,7 @@ netvsc_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vmbus)
 	rte_ether_addr_copy(&dev->mac, eth->data->mac_addrs);
 	eth->device = &vmbus->device;
 	eth->dev_ops = &netvsc_ops;
-	eth->rx_pkt_burst = netvsc_rx_burst;
-	eth->tx_pkt_burst = netvsc_tx_burst;
+	netvsc_set_fast_path(eth);
 	eth->data->mtu = (uint16_t)dev->mtu;
 	eth->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_INTR_RMV |
 				RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;

@@ -26,8 +26,7 @@ netvsc_mp_attach_secondary(struct rte_vmbus_device *vmbus, const struct eth_dev_
 	dev = eth->data->dev_private;
 	eth->device = &vmbus->device;
 	eth->dev_ops = ops;		/* this process's copy of the table */
-	eth->rx_pkt_burst = netvsc_rx_burst;
-	eth->tx_pkt_burst = netvsc_tx_burst;
+	netvsc_set_fast_path(eth);
 	rte_eth_dev_probing_finish(eth);
 	NETVSC_INIT_LOG(INFO, dev, "secondary process attached to port %u", eth->data->port_id);
 	return 0;

@@ -76,7 +76,6 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	struct netvsc_dev *dev = eth->data->dev_private;
 	struct netvsc_rxq *rxq;
 
-	RTE_SET_USED(nb_desc);
 	if (queue_channel(dev, queue_id) == NULL)
 		return -EINVAL;
 	if (rte_pktmbuf_data_room_size(mp) <= RTE_PKTMBUF_HEADROOM) {
@@ -110,10 +109,10 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	rxq->seg_room = rte_pktmbuf_data_room_size(mp) - RTE_PKTMBUF_HEADROOM;
 	rxq->queue_id = queue_id;
 	rxq->port_id = eth->data->port_id;
+	rxq->nb_desc = nb_desc;		/* within rx_desc_lim: ethdev checked */
+	rxq->offloads = eth->data->dev_conf.rxmode.offloads | (conf ? conf->offloads : 0);
 	rxq_set_mbuf_rearm(rxq);
-	netvsc_rxq_set_vlan_strip(rxq, ((eth->data->dev_conf.rxmode.offloads |
-					 (conf ? conf->offloads : 0)) &
-					RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0);
+	netvsc_rxq_set_vlan_strip(rxq, (rxq->offloads & RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0);
 	if (netvsc_rx_zc_setup(rxq) < 0) {
 		rxq_free_buffers(rxq);
 		rte_free(rxq);
@@ -191,7 +190,6 @@ netvsc_tx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	char name[RTE_MEMZONE_NAMESIZE];
 	struct netvsc_txq *txq;
 
-	RTE_SET_USED(conf);
 	if (queue_channel(dev, queue_id) == NULL)
 		return -EINVAL;
 	netvsc_tx_queue_release(eth, queue_id);
@@ -206,6 +204,7 @@ netvsc_tx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 				     (int)socket_id);
 	txq->queue_id = queue_id;
 	txq->port_id = eth->data->port_id;
+	txq->offloads = eth->data->dev_conf.txmode.offloads | (conf ? conf->offloads : 0);
 	netvsc_tx_header_init(txq);
 	txq->nb_desc = RTE_MIN(RTE_MAX((uint32_t)nb_desc, 64u), NETVSC_TX_DESC_MAX);
 	txq->desc = rte_zmalloc_socket("netvsc_tx_desc", sizeof(*txq->desc) * txq->nb_desc,
@@ -242,4 +241,37 @@ netvsc_tx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
 	rte_free(txq->desc);
 	rte_free(txq);
 	eth->data->tx_queues[queue_id] = NULL;
+}
+
+void
+netvsc_rxq_info_get(struct rte_eth_dev *eth, uint16_t queue_id, struct rte_eth_rxq_info *qinfo)
+{
+	const struct netvsc_rxq *rxq = eth->data->rx_queues[queue_id];
+
+	qinfo->mp = rxq->mp;
+	qinfo->nb_desc = rxq->nb_desc;
+	qinfo->rx_buf_size = (uint16_t)RTE_MIN(rxq->seg_room, (uint32_t)UINT16_MAX);
+	qinfo->scattered_rx = (rxq->offloads & RTE_ETH_RX_OFFLOAD_SCATTER) != 0;
+	qinfo->conf.offloads = rxq->offloads;
+	qinfo->conf.rx_drop_en = 0;	/* a full queue holds the host back, nothing dropped */
+}
+
+void
+netvsc_txq_info_get(struct rte_eth_dev *eth, uint16_t queue_id, struct rte_eth_txq_info *qinfo)
+{
+	const struct netvsc_txq *txq = eth->data->tx_queues[queue_id];
+
+	qinfo->nb_desc = (uint16_t)txq->nb_desc;
+	qinfo->conf.offloads = txq->offloads;
+}
+
+/* The burst and queue-query functions, the same in every process. */
+void
+netvsc_set_fast_path(struct rte_eth_dev *eth)
+{
+	eth->rx_pkt_burst = netvsc_rx_burst;
+	eth->tx_pkt_burst = netvsc_tx_burst;
+	eth->rx_queue_count = netvsc_rx_queue_count;
+	eth->rx_descriptor_status = netvsc_rx_descriptor_status;
+	eth->tx_descriptor_status = netvsc_tx_descriptor_status;
 }

@@ -331,6 +331,16 @@ rx_idle(const struct netvsc_rxq *rxq)
 	       __atomic_load_n(&rxq->holds_freed, __ATOMIC_RELAXED) == rxq->holds_completed;
 }
 
+/* Take the channel; give back what waits to go to the host; take in deferred transfers. */
+static inline void
+rx_lock_and_settle(struct netvsc_rxq *rxq)
+{
+	rte_spinlock_lock(rxq->lock);
+	rx_complete_waiting(rxq);
+	netvsc_rx_zc_complete_freed(rxq);
+	netvsc_rx_undefer(rxq);
+}
+
 uint16_t
 netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
@@ -339,10 +349,7 @@ netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 
 	if (rx_idle(rxq))	/* the common empty poll: no lock, no ring walk */
 		return netvsc_vf_rx(rxq->port_id, rxq->queue_id, pkts, nb_pkts);
-	rte_spinlock_lock(rxq->lock);
-	rx_complete_waiting(rxq);
-	netvsc_rx_zc_complete_freed(rxq);
-	netvsc_rx_undefer(rxq);
+	rx_lock_and_settle(rxq);
 	n = rx_take_pending(rxq, pkts, nb_pkts);
 	/*
 	 * Read only what this burst takes, straight into pkts: mbufs then cycle
@@ -364,4 +371,47 @@ netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	if (n < nb_pkts)	/* VF hook: then what the active VF received */
 		n += netvsc_vf_rx(rxq->port_id, rxq->queue_id, pkts + n, nb_pkts - n);
 	return n;
+}
+
+/*
+ * Frames received and not yet taken by a burst, read from the ring (as a
+ * burst reads, without one) until there are want of them, the ring is
+ * empty or the queue holds what it can (NETVSC_RX_PENDING_MAX less a
+ * transfer's worth): the frames then wait for the next burst.
+ */
+static uint16_t
+rx_fill_pending(struct netvsc_rxq *rxq, uint32_t want)
+{
+	uint16_t n;
+
+	if (rx_idle(rxq))
+		return 0;
+	rx_lock_and_settle(rxq);
+	if (rxq->nb_pending < want &&
+	    chan_read(rxq->dev, rxq->chan, rxq, rxq->txq, false, want) > 0)
+		rte_vmbus_chan_rx_publish(rxq->chan);
+	n = rxq->nb_pending;
+	netvsc_chan_unlock(rxq->lock);
+	return n;
+}
+
+/* rte_eth_rx_queue_count: frames waiting for a burst (a poll reads the ring for them). */
+uint32_t
+netvsc_rx_queue_count(void *queue)
+{
+	struct netvsc_rxq *rxq = queue;
+
+	return rx_fill_pending(rxq, rxq->nb_desc);
+}
+
+/* rte_eth_rx_descriptor_status: DONE when at least offset + 1 frames wait for a burst. */
+int
+netvsc_rx_descriptor_status(void *queue, uint16_t offset)
+{
+	struct netvsc_rxq *rxq = queue;
+
+	if (offset >= rxq->nb_desc)
+		return -EINVAL;
+	return offset < rx_fill_pending(rxq, offset + 1u) ? RTE_ETH_RX_DESC_DONE :
+							     RTE_ETH_RX_DESC_AVAIL;
 }

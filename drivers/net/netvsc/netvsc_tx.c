@@ -540,3 +540,47 @@ netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	netvsc_chan_unlock(txq->lock);
 	return nb_tx;
 }
+
+/*
+ * rte_eth_tx_descriptor_status: completions read first; then, counted from
+ * where the next send goes, the free descriptors are DONE and the ones the
+ * host still holds (the last nb_in_flight) FULL.
+ */
+int
+netvsc_tx_descriptor_status(void *queue, uint16_t offset)
+{
+	struct netvsc_txq *txq = queue;
+	uint32_t nb_free;
+
+	if (offset >= txq->nb_desc)
+		return -EINVAL;
+	rte_spinlock_lock(txq->lock);
+	netvsc_chan_poll(txq->dev, txq->rxq, txq, false);
+	nb_free = txq->nb_desc - txq->nb_in_flight;
+	netvsc_chan_unlock(txq->lock);
+	return offset < nb_free ? RTE_ETH_TX_DESC_DONE : RTE_ETH_TX_DESC_FULL;
+}
+
+/*
+ * rte_eth_tx_done_cleanup: read completions (as a starved burst does, past
+ * frames the rx queue has no room for) until free_cnt sends are done (0:
+ * all there are) or a read finds none. Returns the sends completed; a
+ * GPA send's mbuf is freed then, a copied batch's were at its send.
+ */
+int
+netvsc_tx_done_cleanup(void *queue, uint32_t free_cnt)
+{
+	struct netvsc_txq *txq = queue;
+	uint32_t done = 0, n;
+
+	rte_spinlock_lock(txq->lock);
+	do {
+		uint32_t before = txq->nb_in_flight;
+
+		netvsc_chan_poll(txq->dev, txq->rxq, txq, true);
+		n = before - txq->nb_in_flight;
+		done += n;
+	} while (n > 0 && (free_cnt == 0 || done < free_cnt));
+	netvsc_chan_unlock(txq->lock);
+	return (int)done;
+}

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# sanitizer: yes
+# The queue queries DPDK applications use (l3fwd-power, testpmd, pipelines
+# that watch their rings), through testpmd's own commands on our PMD:
+#
+#   show rxq|txq info 0 0           rte_eth_rx/tx_queue_info_get
+#   show port 0 rxq 0 desc used count   rte_eth_rx_queue_count
+#   show port 0 rxq|txq 0 desc D status  rte_eth_rx/tx_descriptor_status
+#   port cleanup 0 txq 0 0          rte_eth_tx_done_cleanup
+#
+# Judges that are not the PMD: the queue sizes and pool testpmd set up; gen's
+# count of the frames it sent (the rx count must reach it exactly, with
+# forwarding stopped, and the frames must then all come back intact); and
+# hvsim's count of the send completions its withhold-completions fault held
+# back (H): while held, exactly the last H tx descriptors are FULL; once
+# released, one cleanup must complete exactly H sends.
+. "$(dirname "$0")/../lib/common.sh"
+
+N=100			# frames gen sends
+RXD=512 TXD=512
+
+ctl() { "$HVSIM" ctl --run-dir "$RUN" "$@"; }
+
+# ask CMD PATTERN: a testpmd command; waits for one more line matching
+# PATTERN than before it and prints the newest ("no answer" if none comes).
+ask() {
+	local before
+	before=$(grep -c -- "$2" "$OUT")
+	echo "$1" >&3
+	for _ in $(seq 1 100); do
+		[ "$(grep -c -- "$2" "$OUT")" -gt "$before" ] && { grep -- "$2" "$OUT" | tail -1; return; }
+		sleep 0.1
+	done
+	echo "no answer"	# in a command substitution: the caller fails
+}
+
+# expect CMD PATTERN WANT: the answer's line must be WANT.
+expect() {
+	local got
+	got=$(ask "$1" "$2")
+	[ "$got" = "$3" ] || { tail -20 "$OUT"; fail "$MODE: '$1' said '$got', expected '$3'"; }
+}
+
+# status_is rxq|txq D STATUS WHY: descriptor D's status must be STATUS
+# (REFUSED: the query is refused as invalid).
+status_is() {
+	local got
+	got=$(ask "show port 0 $1 0 desc $2 status" 'Desc status = \|Invalid input')
+	case $3 in
+	REFUSED) [[ $got == *"Invalid input"* ]] ;;
+	*) [ "$got" = "Desc status = $3" ] ;;
+	esac || fail "$MODE: $1 desc $2 is not $3 $4 (said: $got)"
+}
+used_count() { ask "show port 0 rxq 0 desc used count" 'Used desc count = ' | sed 's/.*= //'; }
+gen_line() { ctl counters | grep '^gen:' | tail -1; }
+held() { ctl counters | awk '$1 == "nic0" && $3 == "withhold-completions" { print $NF }'; }
+
+run_case() {
+	MODE=$1 RUN=/dev/shm/hvsim-pmdqi.$$.$1 OUT=$TMP/qinfo-$1.log
+	local fifo=$TMP/in-$1 n h
+	plugin_build_dir
+	mkfifo "$fifo"
+	bounded 120 "$HVSIM" run --run-dir "$RUN" --nic "gen:count=$N,hold" -- \
+		stdbuf -o0 "$TESTPMD" $(eal_args "$MODE") -d "$PLUGIN_BUILD/drivers" \
+		-d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so" \
+		-- -i --rxq=1 --txq=1 --rxd=$RXD --txd=$TXD --no-flush-rx \
+		--total-num-mbufs=8192 <"$fifo" >"$OUT" 2>&1 &
+	local hv=$!
+	exec 3>"$fifo"
+	at_exit "exec 3>&-; kill $hv; wait $hv"
+	for _ in $(seq 1 100); do grep -q 'testpmd>' "$OUT" && break; sleep 0.2; done
+	grep -q 'testpmd>' "$OUT" || { cat "$OUT"; fail "$MODE: testpmd did not come up"; }
+
+	# What testpmd set up: its sizes, its pool, its 2048-byte mbuf data room.
+	expect "show rxq info 0 0" 'Number of RXDs:' "Number of RXDs: $RXD"
+	grep -q '^Mempool: mb_pool_0' "$OUT" || fail "$MODE: rxq info names no mb_pool_0"
+	grep -q '^RX buffer size: 2048' "$OUT" || fail "$MODE: rxq info: no RX buffer size 2048"
+	expect "show txq info 0 0" 'Number of TXDs:' "Number of TXDs: $TXD"
+	echo "$MODE: queue info: $RXD rx and $TXD tx descriptors, mb_pool_0"
+
+	# Receive: nothing, then exactly what gen sent, with forwarding stopped.
+	[ "$(used_count)" = 0 ] || fail "$MODE: rx count before any traffic is not 0"
+	ctl gen 0 start >/dev/null || fail "$MODE: gen start"
+	for _ in $(seq 1 50); do
+		n=$(used_count)
+		[ "$n" = "$N" ] && break
+		sleep 0.1
+	done
+	[ "$n" = "$N" ] || { gen_line; fail "$MODE: rx count $n, gen sent $N"; }
+	sleep 0.3
+	[ "$(used_count)" = "$N" ] || fail "$MODE: rx count moved past the $N frames gen sent"
+	status_is rxq $((N - 1)) DONE "with $N frames waiting"
+	status_is rxq $N AVAILABLE "with $N frames waiting"
+	status_is rxq $RXD REFUSED "(past the queue)"
+	echo "$MODE: rx count $N = gen's, desc $((N - 1)) DONE, $N AVAILABLE, $RXD refused"
+
+	# Transmit: forward them back with the host keeping every completion.
+	ctl fault 0 withhold-completions >/dev/null || fail "$MODE: arm withhold-completions"
+	echo "set fwd io" >&3
+	echo "start" >&3
+	for _ in $(seq 1 50); do gen_line | grep -q "back $N," && break; sleep 0.1; done
+	echo "stop" >&3
+	gen_line | grep -q "^gen: sent $N, back $N, lost 0, reordered 0, dup 0, corrupt 0, foreign 0" ||
+		fail "$MODE: gen: $(gen_line)"
+	h=$(held)
+	[ -n "$h" ] && [ "$h" -ge 1 ] || fail "$MODE: hvsim held no completion ($h)"
+	status_is txq $((TXD - h)) FULL "with $h sends held by the host"
+	status_is txq $((TXD - h - 1)) DONE "with $h sends held by the host"
+	status_is txq $TXD REFUSED "(past the queue)"
+	echo "$MODE: host held $h sends: tx desc $((TXD - h)) FULL, $((TXD - h - 1)) DONE"
+
+	ctl fault 0 clear >/dev/null || fail "$MODE: clear the fault"
+	sleep 0.5
+	expect "port cleanup 0 txq 0 0" 'Cleanup port 0 Tx queue 0' \
+		"Cleanup port 0 Tx queue 0 mbuf nums: $h"
+	status_is txq $((TXD - 1)) DONE "after the cleanup"
+	[ "$(used_count)" = 0 ] || fail "$MODE: rx count is not 0 after forwarding"
+	echo "$MODE: cleanup completed the $h sends, every tx descriptor DONE"
+
+	echo "quit" >&3
+	exec 3>&-
+	wait $hv || { tail -30 "$OUT"; fail "$MODE: hvsim/testpmd exited with an error"; }
+}
+
+[ -x "$TESTPMD" ] || skip "our testpmd is not built"
+modes=$(test_modes)
+case $modes in *pa*) hugepages_reserve 256 ;; esac
+for m in $modes; do
+	run_case "$m"
+done
+echo "our PMD: queue info, rx count, descriptor status and tx cleanup judged in modes: $modes"
