@@ -12,8 +12,12 @@
 # count of the frames it sent (the rx count must reach it exactly, with
 # forwarding stopped, and the frames must then all come back intact); and
 # hvsim's count of the send completions its withhold-completions fault held
-# back (H): while held, exactly the last H tx descriptors are FULL; once
-# released, one cleanup must complete exactly H sends.
+# back (H): while held, exactly the last H tx descriptors are FULL. Once
+# they are released, with every frame sent by GPA (tx_copybreak=0: one
+# send and one mbuf a frame, H = gen's count), a cleanup limited to 1 must
+# free exactly 1 mbuf and unlimited ones the other H - 1; with frames
+# copied into sections (the default) the mbufs went at the send, and a
+# cleanup frees none.
 . "$(dirname "$0")/../lib/common.sh"
 
 N=100			# frames gen sends
@@ -53,21 +57,30 @@ status_is() {
 }
 used_count() { ask "show port 0 rxq 0 desc used count" 'Used desc count = ' | sed 's/.*= //'; }
 gen_line() { ctl counters | grep '^gen:' | tail -1; }
+deferred() { ctl counters | sed -n 's/.* completions_deferred \([0-9]*\).*/\1/p' | head -1; }
 held() { ctl counters | awk '$1 == "nic0" && $3 == "withhold-completions" { print $NF }'; }
 
+# cleanup FREE_CNT: one "port cleanup 0 txq 0 FREE_CNT"; prints the mbufs it freed.
+cleanup() {
+	ask "port cleanup 0 txq 0 $1" 'Cleanup port 0 Tx queue 0\|Failed to cleanup' | sed -n 's/.*mbuf nums: //p'
+}
+
+# run_case MODE SENDS: SENDS is copy (default devargs) or gpa (tx_copybreak=0).
 run_case() {
-	MODE=$1 RUN=/dev/shm/hvsim-pmdqi.$$.$1 OUT=$TMP/qinfo-$1.log
-	local fifo=$TMP/in-$1 n h
+	MODE=$1 RUN=/dev/shm/hvsim-pmdqi.$$.$1.$2 OUT=$TMP/qinfo-$1-$2.log
+	local sends=$2 fifo=$TMP/in-$1-$2 n h freed devargs=
+	[ "$sends" = gpa ] && devargs="-a vmbus:$NIC_UUID0,tx_copybreak=0"
 	plugin_build_dir
 	mkfifo "$fifo"
 	bounded 120 "$HVSIM" run --run-dir "$RUN" --nic "gen:count=$N,hold" -- \
-		stdbuf -o0 "$TESTPMD" $(eal_args "$MODE") -d "$PLUGIN_BUILD/drivers" \
+		stdbuf -o0 "$TESTPMD" $(eal_args "$MODE") $devargs -d "$PLUGIN_BUILD/drivers" \
 		-d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so" \
 		-- -i --rxq=1 --txq=1 --rxd=$RXD --txd=$TXD --no-flush-rx \
 		--total-num-mbufs=8192 <"$fifo" >"$OUT" 2>&1 &
 	local hv=$!
 	exec 3>"$fifo"
 	at_exit "exec 3>&-; kill $hv; wait $hv"
+	MODE="$1 $2"
 	for _ in $(seq 1 100); do grep -q 'testpmd>' "$OUT" && break; sleep 0.2; done
 	grep -q 'testpmd>' "$OUT" || { cat "$OUT"; fail "$MODE: testpmd did not come up"; }
 
@@ -104,18 +117,28 @@ run_case() {
 		fail "$MODE: gen: $(gen_line)"
 	h=$(held)
 	[ -n "$h" ] && [ "$h" -ge 1 ] || fail "$MODE: hvsim held no completion ($h)"
+	[ "$sends" = copy ] || [ "$h" = "$N" ] || fail "$MODE: $h sends for $N frames by GPA"
 	status_is txq $((TXD - h)) FULL "with $h sends held by the host"
 	status_is txq $((TXD - h - 1)) DONE "with $h sends held by the host"
 	status_is txq $TXD REFUSED "(past the queue)"
 	echo "$MODE: host held $h sends: tx desc $((TXD - h)) FULL, $((TXD - h - 1)) DONE"
 
+	# Released: wait until hvsim has written every one into our ring.
 	ctl fault 0 clear >/dev/null || fail "$MODE: clear the fault"
-	sleep 0.5
-	expect "port cleanup 0 txq 0 0" 'Cleanup port 0 Tx queue 0' \
-		"Cleanup port 0 Tx queue 0 mbuf nums: $h"
+	for _ in $(seq 1 50); do [ "$(deferred)" = 0 ] && break; sleep 0.1; done
+	[ "$(deferred)" = 0 ] || fail "$MODE: hvsim still defers $(deferred) completions"
+	if [ "$sends" = gpa ]; then
+		freed=$(cleanup 1)
+		[ "$freed" = 1 ] || fail "$MODE: a cleanup limited to 1 freed '$freed' of $h"
+		freed=$(cleanup 0)
+		[ "$freed" = $((h - 1)) ] || fail "$MODE: the next cleanup freed '$freed', expected $((h - 1))"
+	else
+		freed=$(cleanup 0)	# copied: the mbufs went at the send
+		[ "$freed" = 0 ] || fail "$MODE: a cleanup of copied sends freed '$freed' mbufs"
+	fi
 	status_is txq $((TXD - 1)) DONE "after the cleanup"
 	[ "$(used_count)" = 0 ] || fail "$MODE: rx count is not 0 after forwarding"
-	echo "$MODE: cleanup completed the $h sends, every tx descriptor DONE"
+	echo "$MODE: cleanups freed $([ "$sends" = gpa ] && echo "1, then $((h - 1))" || echo no) mbufs, every tx descriptor DONE"
 
 	echo "quit" >&3
 	exec 3>&-
@@ -126,6 +149,7 @@ run_case() {
 modes=$(test_modes)
 case $modes in *pa*) hugepages_reserve 256 ;; esac
 for m in $modes; do
-	run_case "$m"
+	run_case "$m" copy
+	run_case "$m" gpa
 done
 echo "our PMD: queue info, rx count, descriptor status and tx cleanup judged in modes: $modes"

@@ -159,8 +159,6 @@ struct netvsc_rxq {
 	struct rte_mempool *mp;
 	uint16_t queue_id;
 	uint16_t port_id;
-	uint16_t nb_desc;		/* as set up: how many frames a count reads for */
-	uint64_t offloads;		/* the port's and the queue's, for rxq_info_get */
 	bool vlan_strip;		/* else the host's VLAN PPI goes back into the frame */
 	struct netvsc_txq *txq;		/* same channel: its completions arrive here */
 	rte_spinlock_t *lock;		/* the channel's */
@@ -193,6 +191,9 @@ struct netvsc_rxq {
 	uint16_t nb_free_holds;
 	uint64_t holds_freed;		/* by the application, any lcore (atomic) */
 	uint64_t holds_completed;	/* of those, completed to the host */
+	/* Queue queries only. */
+	uint16_t nb_desc;		/* as set up, at most NETVSC_RX_PENDING_MAX */
+	uint64_t offloads;		/* the port's and the queue's */
 };
 
 struct netvsc_txq {
@@ -205,7 +206,6 @@ struct netvsc_txq {
 	uint16_t port_id;
 	uint32_t nb_desc;
 	uint32_t nb_in_flight;
-	uint64_t offloads;		/* the port's and the queue's, for txq_info_get */
 	uint64_t starved_since;		/* timer cycles; 0: descriptors to spare */
 	uint32_t free_desc_hint;
 	struct netvsc_tx_desc *desc;
@@ -218,6 +218,8 @@ struct netvsc_txq {
 	uint8_t hdr_plain[NETVSC_TX_PLAIN_HDR_BYTES];
 	struct netvsc_queue_stats stats;
 	uint64_t unexpected_completions;
+	uint64_t mbufs_freed;		/* GPA sends' mbufs, freed on completion */
+	uint64_t offloads;		/* the port's and the queue's (txq_info_get) */
 };
 
 struct netvsc_dev {
@@ -286,8 +288,9 @@ uint32_t netvsc_rx_queue_count(void *queue);
 int netvsc_rx_descriptor_status(void *queue, uint16_t offset);
 int netvsc_tx_descriptor_status(void *queue, uint16_t offset);
 int netvsc_tx_done_cleanup(void *queue, uint32_t free_cnt);
-void netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_txq *txq,
-		      bool read_all);
+#define NETVSC_POLL_PKTS	256u	/* channel packets one poll reads at most */
+int netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_txq *txq,
+		     bool read_all, uint32_t max_pkts);
 void netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id);
 void netvsc_tx_header_init(struct netvsc_txq *txq);
 void netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan,

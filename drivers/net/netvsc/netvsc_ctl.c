@@ -139,7 +139,7 @@ ctl_poll(struct netvsc_dev *dev, const bool *done)
 
 	rte_spinlock_lock(&dev->chan_lock[0].lock);
 	if (!*done)
-		netvsc_chan_poll(dev, rxq, txq, true);
+		netvsc_chan_poll(dev, rxq, txq, true, NETVSC_POLL_PKTS);
 	got = *done;
 	rte_spinlock_unlock(&dev->chan_lock[0].lock);
 	return got;

@@ -54,6 +54,10 @@ void
 netvsc_rxq_set_vlan_strip(struct netvsc_rxq *rxq, bool strip)
 {
 	rxq->vlan_strip = strip;
+	if (strip)
+		rxq->offloads |= RTE_ETH_RX_OFFLOAD_VLAN_STRIP;
+	else
+		rxq->offloads &= ~RTE_ETH_RX_OFFLOAD_VLAN_STRIP;
 	rxq->copy_ppis = NETVSC_RX_PPI_PKT_ID | (strip ? 0 : NETVSC_RX_PPI_VLAN);
 }
 
@@ -109,7 +113,8 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	rxq->seg_room = rte_pktmbuf_data_room_size(mp) - RTE_PKTMBUF_HEADROOM;
 	rxq->queue_id = queue_id;
 	rxq->port_id = eth->data->port_id;
-	rxq->nb_desc = nb_desc;		/* within rx_desc_lim: ethdev checked */
+	/* Frames wait for a burst in pending[]: more descriptors could never fill. */
+	rxq->nb_desc = (uint16_t)RTE_MIN(nb_desc, NETVSC_RX_PENDING_MAX);
 	rxq->offloads = eth->data->dev_conf.rxmode.offloads | (conf ? conf->offloads : 0);
 	rxq_set_mbuf_rearm(rxq);
 	netvsc_rxq_set_vlan_strip(rxq, (rxq->offloads & RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0);
@@ -251,7 +256,9 @@ netvsc_rxq_info_get(struct rte_eth_dev *eth, uint16_t queue_id, struct rte_eth_r
 	qinfo->mp = rxq->mp;
 	qinfo->nb_desc = rxq->nb_desc;
 	qinfo->rx_buf_size = (uint16_t)RTE_MIN(rxq->seg_room, (uint32_t)UINT16_MAX);
-	qinfo->scattered_rx = (rxq->offloads & RTE_ETH_RX_OFFLOAD_SCATTER) != 0;
+	/* A frame longer than one mbuf (a tag put back included) always arrives as a chain. */
+	qinfo->scattered_rx = eth->data->mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN > (int)rxq->seg_room ||
+			      (rxq->offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0;
 	qinfo->conf.offloads = rxq->offloads;
 	qinfo->conf.rx_drop_en = 0;	/* a full queue holds the host back, nothing dropped */
 }

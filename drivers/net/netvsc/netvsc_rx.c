@@ -226,19 +226,19 @@ netvsc_rx_undefer(struct netvsc_rxq *rxq)
 }
 
 /*
- * Up to 256 packets of chan's rx ring, handled, until rxq holds want frames;
- * their ring space not yet published. Returns how many were read.
+ * Up to max_pkts packets of chan's rx ring, handled, until rxq holds want
+ * frames; their ring space not yet published. Returns how many were read.
  */
 static int
 chan_read(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *rxq,
-	  struct netvsc_txq *txq, bool read_all, uint32_t want)
+	  struct netvsc_txq *txq, bool read_all, uint32_t want, uint32_t max_pkts)
 {
 	uint8_t *pkt = rxq != NULL ? rxq->pkt : txq != NULL ? txq->pkt : dev->ctl_pkt;
 	const struct vmbus_chanpkt_hdr *hdr = (const void *)pkt;
 	int n;
 
 	/* Called with the channel's lock held: one reader, one writer per ring. */
-	for (n = 0; n < 256; n++) {
+	for (n = 0; (uint32_t)n < max_pkts; n++) {
 		uint32_t len = NETVSC_RX_PKT_BYTES;
 		int ret;
 
@@ -283,18 +283,21 @@ chan_read(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq 
 	return n;		/* packets read */
 }
 
-void
+/* Returns the channel packets read (at most max_pkts). */
+int
 netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_txq *txq,
-		 bool read_all)
+		 bool read_all, uint32_t max_pkts)
 {
 	struct vmbus_channel *chan = rxq != NULL ? rxq->chan :
 				     txq != NULL ? txq->chan : dev->primary;
+	int n;
 
 	if (rxq != NULL)
 		rx_complete_waiting(rxq);	/* a tx or control poll gives slots back too */
 	/* The host's read index (a line it polls) moves once per poll, not per packet. */
-	chan_read(dev, chan, rxq, txq, read_all, UINT32_MAX);
+	n = chan_read(dev, chan, rxq, txq, read_all, UINT32_MAX, max_pkts);
 	rte_vmbus_chan_rx_publish(chan);
+	return n;
 }
 
 static uint16_t
@@ -360,7 +363,8 @@ netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		rxq->burst = pkts;
 		rxq->burst_n = n;
 		rxq->burst_max = nb_pkts;
-		if (chan_read(rxq->dev, rxq->chan, rxq, rxq->txq, false, nb_pkts) > 0)
+		if (chan_read(rxq->dev, rxq->chan, rxq, rxq->txq, false, nb_pkts,
+			      NETVSC_POLL_PKTS) > 0)
 			rte_vmbus_chan_rx_publish(rxq->chan);
 		rxq->stats.packets += rxq->burst_n - n;
 		n = rxq->burst_n;
@@ -377,7 +381,9 @@ netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
  * Frames received and not yet taken by a burst, read from the ring (as a
  * burst reads, without one) until there are want of them, the ring is
  * empty or the queue holds what it can (NETVSC_RX_PENDING_MAX less a
- * transfer's worth): the frames then wait for the next burst.
+ * transfer's worth): the frames then wait for the next burst. ethdev's
+ * queries do not run beside the queue's rx burst: the lock-free idle test
+ * is then exact.
  */
 static uint16_t
 rx_fill_pending(struct netvsc_rxq *rxq, uint32_t want)
@@ -388,20 +394,23 @@ rx_fill_pending(struct netvsc_rxq *rxq, uint32_t want)
 		return 0;
 	rx_lock_and_settle(rxq);
 	if (rxq->nb_pending < want &&
-	    chan_read(rxq->dev, rxq->chan, rxq, rxq->txq, false, want) > 0)
+	    chan_read(rxq->dev, rxq->chan, rxq, rxq->txq, false, want, NETVSC_POLL_PKTS) > 0)
 		rte_vmbus_chan_rx_publish(rxq->chan);
 	n = rxq->nb_pending;
 	netvsc_chan_unlock(rxq->lock);
 	return n;
 }
 
-/* rte_eth_rx_queue_count: frames waiting for a burst (a poll reads the ring for them). */
+/*
+ * rte_eth_rx_queue_count: frames waiting for a burst (a poll reads the ring
+ * for them), at most the queue's descriptors (a tx reap may have read more).
+ */
 uint32_t
 netvsc_rx_queue_count(void *queue)
 {
 	struct netvsc_rxq *rxq = queue;
 
-	return rx_fill_pending(rxq, rxq->nb_desc);
+	return RTE_MIN(rx_fill_pending(rxq, rxq->nb_desc), rxq->nb_desc);
 }
 
 /* rte_eth_rx_descriptor_status: DONE when at least offset + 1 frames wait for a burst. */

@@ -188,8 +188,10 @@ netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id)
 	d = &txq->desc[i];
 	if (d->section != NVSP_SECTION_NONE)
 		txq->free_sections[tx_free_slot(txq, txq->nb_free_sections++)] = d->section;
-	if (d->mbuf != NULL)		/* NULL for a section: its frames were freed at send */
+	if (d->mbuf != NULL) {		/* NULL for a section: its frames were freed at send */
 		rte_pktmbuf_free(d->mbuf);
+		txq->mbufs_freed++;
+	}
 	d->mbuf = NULL;
 	d->in_flight = false;
 	txq->nb_in_flight--;
@@ -504,7 +506,7 @@ netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	rte_spinlock_lock(txq->lock);
 	starved = tx_starved(txq);
 	if (starved || tx_needs_reap(txq))
-		netvsc_chan_poll(dev, txq->rxq, txq, starved);	/* reap completions first */
+		netvsc_chan_poll(dev, txq->rxq, txq, starved, NETVSC_POLL_PKTS); /* reap first */
 	while (nb_tx < nb_pkts) {
 		struct rte_mbuf *m = pkts[nb_tx];
 		bool copy = tx_by_copy(dev, m);
@@ -542,9 +544,11 @@ netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 }
 
 /*
- * rte_eth_tx_descriptor_status: completions read first; then, counted from
- * where the next send goes, the free descriptors are DONE and the ones the
- * host still holds (the last nb_in_flight) FULL.
+ * rte_eth_tx_descriptor_status: completions read first (not past frames the
+ * rx queue has no room for: an answer may be FULL early, never DONE
+ * early); then, counted from where the next send goes, the free
+ * descriptors are DONE and the ones the host still holds (the last
+ * nb_in_flight) FULL.
  */
 int
 netvsc_tx_descriptor_status(void *queue, uint16_t offset)
@@ -555,32 +559,43 @@ netvsc_tx_descriptor_status(void *queue, uint16_t offset)
 	if (offset >= txq->nb_desc)
 		return -EINVAL;
 	rte_spinlock_lock(txq->lock);
-	netvsc_chan_poll(txq->dev, txq->rxq, txq, false);
+	netvsc_chan_poll(txq->dev, txq->rxq, txq, false, NETVSC_POLL_PKTS);
 	nb_free = txq->nb_desc - txq->nb_in_flight;
 	netvsc_chan_unlock(txq->lock);
 	return offset < nb_free ? RTE_ETH_TX_DESC_DONE : RTE_ETH_TX_DESC_FULL;
 }
 
+/* What one cleanup reads at most: a host streaming other packets cannot hold it. */
+#define TX_CLEANUP_MAX_PKTS	(16 * NETVSC_POLL_PKTS)
+
 /*
- * rte_eth_tx_done_cleanup: read completions (as a starved burst does, past
- * frames the rx queue has no room for) until free_cnt sends are done (0:
- * all there are) or a read finds none. Returns the sends completed; a
- * GPA send's mbuf is freed then, a copied batch's were at its send.
+ * rte_eth_tx_done_cleanup: completions read (as a starved burst reads them,
+ * past frames the rx queue has no room for) until free_cnt mbufs are freed
+ * (0: as many as there are), nothing is in flight, or nothing is read.
+ * Returns the mbufs freed: a GPA send's, at its completion; a copied
+ * frame's was freed at its send and is not counted. With a limit the
+ * channel is read a packet at a time, as one completion frees one mbuf.
  */
 int
 netvsc_tx_done_cleanup(void *queue, uint32_t free_cnt)
 {
 	struct netvsc_txq *txq = queue;
-	uint32_t done = 0, n;
+	uint32_t per_read = free_cnt == 0 ? NETVSC_POLL_PKTS : 1, nb_read = 0;
+	uint64_t start;
+	int n;
 
+	if (txq == NULL)	/* ethdev checks the port only */
+		return -EINVAL;
 	rte_spinlock_lock(txq->lock);
+	start = txq->mbufs_freed;
 	do {
-		uint32_t before = txq->nb_in_flight;
-
-		netvsc_chan_poll(txq->dev, txq->rxq, txq, true);
-		n = before - txq->nb_in_flight;
-		done += n;
-	} while (n > 0 && (free_cnt == 0 || done < free_cnt));
+		if (txq->nb_in_flight == 0 ||
+		    (free_cnt != 0 && txq->mbufs_freed - start >= free_cnt))
+			break;
+		n = netvsc_chan_poll(txq->dev, txq->rxq, txq, true, per_read);
+		nb_read += (uint32_t)n;
+	} while (n > 0 && nb_read < TX_CLEANUP_MAX_PKTS);
+	n = (int)(txq->mbufs_freed - start);
 	netvsc_chan_unlock(txq->lock);
-	return (int)done;
+	return n;
 }
