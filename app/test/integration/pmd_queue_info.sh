@@ -7,6 +7,7 @@
 #   show port 0 rxq 0 desc used count   rte_eth_rx_queue_count
 #   show port 0 rxq|txq 0 desc D status  rte_eth_rx/tx_descriptor_status
 #   port cleanup 0 txq 0 0          rte_eth_tx_done_cleanup
+#   show port info 0                tx_desc_lim's segments per packet
 #
 # Judges that are not the PMD: the queue sizes and pool testpmd set up; gen's
 # count of the frames it sent (the rx count must reach it exactly, with
@@ -65,24 +66,39 @@ cleanup() {
 	ask "port cleanup 0 txq 0 $1" 'Cleanup port 0 Tx queue 0\|Failed to cleanup' | sed -n 's/.*mbuf nums: //p'
 }
 
-# run_case MODE SENDS: SENDS is copy (default devargs) or gpa (tx_copybreak=0).
-run_case() {
-	MODE=$1 RUN=/dev/shm/hvsim-pmdqi.$$.$1.$2 OUT=$TMP/qinfo-$1-$2.log
-	local sends=$2 fifo=$TMP/in-$1-$2 n h freed devargs=
-	[ "$sends" = gpa ] && devargs="-a vmbus:$NIC_UUID0,tx_copybreak=0"
+# start_testpmd MODE NAME NIC DEVARGS TESTPMD_ARGS...: hvsim with NIC and our
+# testpmd (port devargs DEVARGS, may be empty) reading commands from fd 3;
+# sets MODE ("MODE NAME"), RUN and OUT, and waits for the prompt.
+start_testpmd() {
+	local mode=$1 name=$2 nic=$3 devargs=$4 fifo=$TMP/in-$1-$2
+	shift 4
+	RUN=/dev/shm/hvsim-pmdqi.$$.$mode.$name OUT=$TMP/qinfo-$mode-$name.log MODE="$mode $name"
 	plugin_build_dir
 	mkfifo "$fifo"
-	bounded 120 "$HVSIM" run --run-dir "$RUN" --nic "gen:count=$N,hold" -- \
-		stdbuf -o0 "$TESTPMD" $(eal_args "$MODE") $devargs -d "$PLUGIN_BUILD/drivers" \
+	bounded 120 "$HVSIM" run --run-dir "$RUN" --nic "$nic" -- \
+		stdbuf -o0 "$TESTPMD" $(eal_args "$mode") ${devargs:+-a "vmbus:$NIC_UUID0,$devargs"} \
+		-d "$PLUGIN_BUILD/drivers" \
 		-d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so" \
-		-- -i --rxq=1 --txq=1 --rxd=$RXD --txd=$TXD --no-flush-rx \
-		--total-num-mbufs=8192 <"$fifo" >"$OUT" 2>&1 &
-	local hv=$!
+		-- -i --total-num-mbufs=8192 "$@" <"$fifo" >"$OUT" 2>&1 &
+	TESTPMD_PID=$!
 	exec 3>"$fifo"
-	at_exit "exec 3>&-; kill $hv; wait $hv"
-	MODE="$1 $2"
+	at_exit "exec 3>&-; kill $TESTPMD_PID; wait $TESTPMD_PID"
 	for _ in $(seq 1 100); do grep -q 'testpmd>' "$OUT" && break; sleep 0.2; done
 	grep -q 'testpmd>' "$OUT" || { cat "$OUT"; fail "$MODE: testpmd did not come up"; }
+}
+
+# stop_testpmd: quit; hvsim and testpmd must exit cleanly.
+stop_testpmd() {
+	echo "quit" >&3
+	exec 3>&-
+	wait "$TESTPMD_PID" || { tail -30 "$OUT"; fail "$MODE: hvsim/testpmd exited with an error"; }
+}
+
+# run_case MODE SENDS: SENDS is copy (default devargs) or gpa (tx_copybreak=0).
+run_case() {
+	local sends=$2 n h freed
+	start_testpmd "$1" "$2" "gen:count=$N,hold" "$([ "$sends" = gpa ] && echo tx_copybreak=0)" \
+		--rxq=1 --txq=1 --rxd=$RXD --txd=$TXD --no-flush-rx
 
 	# What testpmd set up: its sizes, its pool, its 2048-byte mbuf data room.
 	expect "show rxq info 0 0" 'Number of RXDs:' "Number of RXDs: $RXD"
@@ -140,9 +156,47 @@ run_case() {
 	[ "$(used_count)" = 0 ] || fail "$MODE: rx count is not 0 after forwarding"
 	echo "$MODE: cleanups freed $([ "$sends" = gpa ] && echo "1, then $((h - 1))" || echo no) mbufs, every tx descriptor DONE"
 
-	echo "quit" >&3
-	exec 3>&-
-	wait $hv || { tail -30 "$OUT"; fail "$MODE: hvsim/testpmd exited with an error"; }
+	stop_testpmd
+}
+
+# run_segments MODE: the segment limit the port advertises (tx_desc_lim),
+# judged by sending frames of exactly that many 64-byte segments, every
+# one by page ranges (tx_copybreak=0), to hvsim's sink: it must get every
+# frame testpmd counts as sent, whole (its bytes) and with good IPv4/UDP
+# checksums over the reassembled frame, and the port must count no error.
+run_segments() {
+	local segs txpkts sent errors sink bytes
+	start_testpmd "$1" segments sink tx_copybreak=0
+	segs=$(ask "show port info 0" 'Max segment number per packet:' | sed 's/.*: //')
+	[ -n "$segs" ] && [ "$segs" -ge 2 ] && [ "$segs" -lt 65535 ] ||
+		fail "$MODE: the port advertises '$segs' segments per packet"
+	txpkts=$(printf '64,%.0s' $(seq 1 "$segs"))
+	echo "port stop 0" >&3
+	echo "port config 0 tx_offload multi_segs on" >&3
+	echo "port start 0" >&3
+	echo "set fwd txonly" >&3
+	echo "set txpkts ${txpkts%,}" >&3
+	ask "show config txpkts" 'Number of segments:' | grep -q ": $segs\$" ||
+		fail "$MODE: testpmd did not take $segs segments"
+	echo "start" >&3
+	sleep 1
+	echo "stop" >&3
+	sent=$(ask "show port stats 0" 'TX-packets:' | sed -n 's/.*TX-packets: *\([0-9]*\).*/\1/p')
+	errors=$(grep 'TX-errors:' "$OUT" | tail -1 | sed -n 's/.*TX-errors: *\([0-9]*\).*/\1/p')
+	[ -n "$sent" ] && [ "$sent" -gt 0 ] || fail "$MODE: testpmd sent nothing"
+	[ "$errors" = 0 ] || fail "$MODE: $errors tx errors with $segs segments"
+	for _ in $(seq 1 50); do
+		sink=$(ctl counters | grep '^sink:' | tail -1)
+		[[ $sink == "sink: frames $sent,"* ]] && break
+		sleep 0.1
+	done
+	[[ $sink == "sink: frames $sent, ours 0 "*"foreign $sent (bad checksum 0)" ]] ||
+		fail "$MODE: testpmd sent $sent frames of $segs segments, the sink: $sink"
+	bytes=$(ctl counters | awk '$1 == "nic0" && $2 == "tx_frames" { print $5 }')
+	[ "$bytes" = $((sent * 64 * segs)) ] ||
+		fail "$MODE: the host got $bytes bytes for $sent frames of $((64 * segs))"
+	echo "$MODE: $sent frames of $segs segments (the advertised most) sent whole by page ranges"
+	stop_testpmd
 }
 
 [ -x "$TESTPMD" ] || skip "our testpmd is not built"
@@ -151,5 +205,6 @@ case $modes in *pa*) hugepages_reserve 256 ;; esac
 for m in $modes; do
 	run_case "$m" copy
 	run_case "$m" gpa
+	run_segments "$m"
 done
 echo "our PMD: queue info, rx count, descriptor status and tx cleanup judged in modes: $modes"

@@ -184,10 +184,14 @@ netvsc_dev_infos_get(struct rte_eth_dev *eth, struct rte_eth_dev_info *info)
 	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
 				RTE_ETH_TX_OFFLOAD_UDP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_TSO |
 				RTE_ETH_TX_OFFLOAD_VLAN_INSERT | RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
-	info->rx_desc_lim = (struct rte_eth_desc_lim){ .nb_max = 4096, .nb_min = 32,
-							.nb_align = 1 };
+	/* Any chain is received; ethdev's default segment limits (none) stay. */
+	info->rx_desc_lim.nb_max = 4096;
+	info->rx_desc_lim.nb_min = 32;
+	info->rx_desc_lim.nb_align = 1;
 	info->tx_desc_lim = (struct rte_eth_desc_lim){ .nb_max = NETVSC_TX_DESC_MAX,
-							.nb_min = 64, .nb_align = 1 };
+						       .nb_min = 64, .nb_align = 1,
+						       .nb_seg_max = NETVSC_TX_MAX_SEGS,
+						       .nb_mtu_seg_max = NETVSC_TX_MAX_SEGS };
 	/* Sends stay ours until the host completes them: room for its latency. */
 	info->default_txportconf.ring_size = 2048;
 	info->default_rxportconf.ring_size = 1024;

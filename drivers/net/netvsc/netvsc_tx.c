@@ -37,6 +37,7 @@ RTE_INIT(netvsc_tx_cpu_check)
 
 /* GPA entries one send may use: header + pages of a 64 KiB TSO frame + slack. */
 #define TX_MAX_GPA		48u
+static_assert(2 * NETVSC_TX_MAX_SEGS + 1 <= TX_MAX_GPA, "advertised segments fit a GPA send");
 #define NETVSC_TX_STARVED_DESC	64u	/* fewer free descriptors: a burst may not fit */
 #define NETVSC_TX_STARVED_MS	20u
 #define TX_PPI_BYTES		(sizeof(struct rndis_ppi) + sizeof(uint32_t))
