@@ -100,10 +100,11 @@ struct netvsc_ctl {
 #define NETVSC_RX_FRAME_MAX	(RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN + 40u + UINT16_MAX)
 #define NETVSC_TX_DESC_MAX	4096u
 /*
- * Segments a frame may always have (tx_desc_lim): sent by page ranges, each
- * of up to 4 KiB takes two at most, beside the RNDIS header's one.
+ * Segments a frame may have (tx_desc_lim): sent by page ranges, each of up
+ * to 4 KiB takes two at most, beside the RNDIS header's one, within the 32
+ * ranges a send that Linux and FreeBSD keep to for Hyper-V hosts.
  */
-#define NETVSC_TX_MAX_SEGS	23u
+#define NETVSC_TX_MAX_SEGS	15u
 #define NETVSC_MAX_MC_ADDRS	64u
 #define NETVSC_RX_PENDING_MAX	1024u	/* > the frames of one poll of 256 packets */
 #define NETVSC_RX_SPARE_BULK	32u	/* mbufs taken from the pool at once for copies */
