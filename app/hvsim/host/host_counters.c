@@ -19,6 +19,7 @@ static const char *const host_counter_names[HOST_CNT_MAX] = {
 	[HOST_CNT_RESYNC_BYTES] = "resync_bytes",
 	[HOST_CNT_BAD_TYPE] = "bad_type",
 	[HOST_CNT_BAD_RANGE_COUNT] = "bad_range_count",
+	[HOST_CNT_GPA_OVER_32_PAGES] = "gpa_over_32_pages",
 	[HOST_CNT_BAD_GPA] = "bad_gpa",
 	[HOST_CNT_TOO_LONG] = "too_long",
 	[HOST_CNT_NVSP_TRUNCATED] = "nvsp_truncated",

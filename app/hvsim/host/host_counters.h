@@ -24,6 +24,7 @@ enum host_count {
 	HOST_CNT_BAD_TYPE,		/* channel packet type the device does not take */
 	HOST_CNT_BAD_RANGE_COUNT,	/* GPA ranges do not fit the descriptor extension */
 	HOST_CNT_BAD_GPA,		/* GPA range outside guest memory or page offset >= 4096 */
+	HOST_CNT_GPA_OVER_32_PAGES,	/* served, but more pages than Linux/FreeBSD send (32) */
 	HOST_CNT_TOO_LONG,		/* reply larger than allowed or than the ring */
 	HOST_CNT_NVSP_TRUNCATED,	/* NVSP message shorter than its fields */
 	HOST_CNT_NVSP_UNSUPPORTED,	/* NVSP message this host does not serve yet */

@@ -253,7 +253,7 @@ nvsp_gather_gpa(struct host_ctx *ctx, const struct host_ring_pkt *pkt, uint8_t *
 {
 	uint32_t ext_end = (uint32_t)pkt->hdr.data_offset8 * 8;
 	uint32_t cursor = sizeof(struct vmbus_chanpkt_gpa);
-	uint32_t nb_ranges;
+	uint32_t nb_ranges, nb_pages = 0;
 
 	if (ext_end < cursor)
 		return HOST_CNT_BAD_RANGE_COUNT;
@@ -280,7 +280,14 @@ nvsp_gather_gpa(struct host_ctx *ctx, const struct host_ring_pkt *pkt, uint8_t *
 		if (reason >= 0)
 			return reason;
 		cursor += (uint32_t)nb_pfns * 8;
+		nb_pages += (uint32_t)nb_pfns;
 	}
+	/*
+	 * Linux (MAX_PAGE_BUFFER_COUNT) and FreeBSD (HN_GPACNT_MAX) never send
+	 * more than 32 pages a packet to a Hyper-V host; served here, counted.
+	 */
+	if (nb_pages > 32)
+		ctx->cnt->n[HOST_CNT_GPA_OVER_32_PAGES]++;
 	return -1;
 }
 

@@ -326,6 +326,56 @@ test_tx_unmapped_gpa_failed_and_counted(void)
 	fx_teardown();
 }
 
+/*
+ * A GPA-direct 107 of 1 + pieces single-page ranges: the RNDIS header, then
+ * a 200-byte frame cut into pieces ranges (vmbus-ring.md 2.5's page-buffer
+ * form), all within guest page 0.
+ */
+static void
+send_gpa_pieces(uint32_t pieces, uint64_t xact)
+{
+	uint8_t body[8 + 16 * 40 + 40], frame[200];
+	uint32_t l = make_udp4(frame, 200 - 42), nb = 1 + pieces, at = 0x10, foff = 1000;
+	uint64_t pfn = GUEST_GPA >> 12;
+	uint32_t ext = 8 + 16 * nb;
+
+	make_msg(guest_pages + at, NULL, 0, frame, l, 0);
+	memcpy(guest_pages + foff, guest_pages + at + 44, l);
+	memset(body, 0, sizeof(body));
+	memcpy(body + 4, &nb, 4);
+	for (uint32_t i = 0; i < nb; i++) {
+		uint32_t len = i == 0 ? 44 : l / pieces + (i == pieces ? l % pieces : 0);
+		uint32_t off = i == 0 ? at : foff + (i - 1) * (l / pieces);
+
+		memcpy(body + 8 + 16 * i, &len, 4);
+		memcpy(body + 12 + 16 * i, &off, 4);
+		memcpy(body + 16 + 16 * i, &pfn, 8);
+	}
+	nvsp_msg(body + ext, 107, 0, 0xffffffff, 0);
+	fx_guest_send_raw(VMBUS_CHANPKT_TYPE_GPA, (uint16_t)(2 + ext / 8),
+			  (uint16_t)(2 + (ext + 40) / 8), VMBUS_CHANPKT_FLAG_RC, xact, body,
+			  ext + 40);
+}
+
+/* 32 pages (as Linux and FreeBSD send at most) pass silently; 33 are served and counted. */
+static void
+test_tx_gpa_over_32_pages_counted(void)
+{
+	uint8_t frame[200];
+
+	make_udp4(frame, 200 - 42);
+	for (uint32_t pieces = 31; pieces <= 32; pieces++) {
+		nic_setup();
+		send_gpa_pieces(pieces, 0x60 + pieces);
+		host_poll(&fx_sim);
+		EXPECT_EQ(cap_nb, 1);
+		EXPECT_EQ(cap_len[0], 200);
+		EXPECT_MEM_EQ(cap_frame[0], frame, 200);
+		EXPECT_EQ(fx_cnt()->n[HOST_CNT_GPA_OVER_32_PAGES], pieces == 32 ? 1 : 0);
+		fx_teardown();
+	}
+}
+
 static void
 test_tx_udp4_checksums_filled_in(void)
 {
@@ -1084,6 +1134,7 @@ main(void)
 	RUN_TEST(test_tx_section_with_two_aggregated_messages);
 	RUN_TEST(test_tx_gpa_pages_concatenated);
 	RUN_TEST(test_tx_unmapped_gpa_failed_and_counted);
+	RUN_TEST(test_tx_gpa_over_32_pages_counted);
 	RUN_TEST(test_tx_udp4_checksums_filled_in);
 	RUN_TEST(test_tx_tcp6_checksum_filled_in);
 	RUN_TEST(test_tx_lso_cuts_3000_bytes_in_3_segments);

@@ -118,6 +118,9 @@ struct netvsc_ctl {
 #define NETVSC_RX_COMP_WAIT_MAX	65536u
 /* RNDIS header + PPIs of one tx packet: 44 + csum/LSO, VLAN, hash (12 + 4 each). */
 #define NETVSC_TX_HDR_BYTES	128u
+/* Frames of too many page pieces are copied whole into one of these (netvsc_tx.c). */
+#define NETVSC_TX_BOUNCE_SLOTS	4u
+#define NETVSC_TX_BOUNCE_BYTES	(17u * 4096u)	/* a 64 KiB TSO frame and its headers */
 #define NETVSC_TX_PLAIN_HDR_BYTES	60u	/* RNDIS PACKET + one 4-byte PPI */
 
 struct netvsc_txq;
@@ -135,6 +138,7 @@ struct netvsc_tx_desc {
 	struct rte_mbuf *mbuf;		/* GPA sends: freed on completion */
 	uint32_t section;		/* NVSP_SECTION_NONE for GPA sends */
 	bool in_flight;
+	uint8_t bounce;			/* GPA sends from a bounce slot: 1 + the slot, else 0 */
 };
 
 /* Frame size bins of the per-queue xstats: up to 64, 127, 255, 511, 1023, 1518, more. */
@@ -225,6 +229,8 @@ struct netvsc_txq {
 	struct netvsc_queue_stats stats;
 	uint64_t unexpected_completions;
 	uint64_t mbufs_freed;		/* GPA sends' mbufs, freed on completion */
+	const struct rte_memzone *bounce_mz;	/* NETVSC_TX_BOUNCE_SLOTS frames, contiguous */
+	uint32_t bounce_free;			/* bit i: bounce slot i is not in flight */
 	uint64_t offloads;		/* the port's and the queue's (txq_info_get) */
 };
 

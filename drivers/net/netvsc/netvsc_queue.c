@@ -218,7 +218,12 @@ netvsc_tx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	txq->hdr_mz = rte_memzone_reserve_aligned(name, (size_t)txq->nb_desc * NETVSC_TX_HDR_BYTES,
 						  (int)socket_id, RTE_MEMZONE_IOVA_CONTIG,
 						  VMBUS_PAGE_BYTES);
-	if (txq->desc == NULL || txq->hdr_mz == NULL || txq->pkt == NULL ||
+	snprintf(name, sizeof(name), "netvsc_txb_%u_%u", eth->data->port_id, queue_id);
+	txq->bounce_mz = rte_memzone_reserve_aligned(name, (size_t)NETVSC_TX_BOUNCE_SLOTS *
+						     NETVSC_TX_BOUNCE_BYTES, (int)socket_id,
+						     RTE_MEMZONE_IOVA_CONTIG, VMBUS_PAGE_BYTES);
+	txq->bounce_free = (1u << NETVSC_TX_BOUNCE_SLOTS) - 1;
+	if (txq->desc == NULL || txq->hdr_mz == NULL || txq->bounce_mz == NULL || txq->pkt == NULL ||
 	    txq_sections(dev, txq, eth->data->nb_tx_queues) < 0) {
 		eth->data->tx_queues[queue_id] = txq;
 		netvsc_tx_queue_release(eth, queue_id);
@@ -241,6 +246,7 @@ netvsc_tx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
 	if (txq->rxq != NULL)
 		txq->rxq->txq = NULL;
 	rte_memzone_free(txq->hdr_mz);
+	rte_memzone_free(txq->bounce_mz);
 	rte_free(txq->free_sections);
 	rte_free(txq->pkt);
 	rte_free(txq->desc);

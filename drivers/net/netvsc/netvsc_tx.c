@@ -35,9 +35,15 @@ RTE_INIT(netvsc_tx_cpu_check)
 #endif
 }
 
-/* GPA entries one send may use: header + pages of a 64 KiB TSO frame + slack. */
-#define TX_MAX_GPA		48u
+/*
+ * Page ranges one send may carry, the RNDIS header's included: the 32 that
+ * Linux (MAX_PAGE_BUFFER_COUNT) and FreeBSD (HN_GPACNT_MAX) keep to on
+ * Hyper-V. A frame of more pieces goes from a bounce slot.
+ */
+#define TX_MAX_GPA		32u
 static_assert(2 * NETVSC_TX_MAX_SEGS + 1 <= TX_MAX_GPA, "advertised segments fit a GPA send");
+static_assert(NETVSC_TX_BOUNCE_BYTES / VMBUS_PAGE_BYTES + 1 <= TX_MAX_GPA, "a bounced frame fits");
+static_assert(NETVSC_TX_BOUNCE_BYTES % VMBUS_PAGE_BYTES == 0, "bounce slots start on a page");
 #define NETVSC_TX_STARVED_DESC	64u	/* fewer free descriptors: a burst may not fit */
 #define NETVSC_TX_STARVED_MS	20u
 #define TX_PPI_BYTES		(sizeof(struct rndis_ppi) + sizeof(uint32_t))
@@ -189,6 +195,8 @@ netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id)
 	d = &txq->desc[i];
 	if (d->section != NVSP_SECTION_NONE)
 		txq->free_sections[tx_free_slot(txq, txq->nb_free_sections++)] = d->section;
+	else if (d->bounce != 0)
+		txq->bounce_free |= 1u << (d->bounce - 1);
 	if (d->mbuf != NULL) {		/* NULL for a section: its frames were freed at send */
 		rte_pktmbuf_free(d->mbuf);
 		txq->mbufs_freed++;
@@ -236,7 +244,8 @@ tx_needs_reap(const struct netvsc_txq *txq)
 	       txq->nb_in_flight > txq->nb_desc / 2;
 }
 
-static void
+/* Inlined in the aggregation path (its one hot caller) whatever the bounce path does. */
+static __rte_always_inline void
 tx_copy_segments(const struct rte_mbuf *m, uint8_t *dst)
 {
 	for (; m != NULL; m = m->next) {
@@ -423,26 +432,58 @@ tx_agg_open(struct netvsc_txq *txq, struct tx_agg *agg, uint16_t first)
 	}
 }
 
-/* Page ranges of the frame: every segment split at 4 KiB Hyper-V pages, by IOVA. */
+/* Ranges of len bytes at iova, split at 4 KiB Hyper-V pages, appended at sg[*nb]. */
 static int
-tx_gpa_ranges(const struct rte_mbuf *m, struct vmbus_gpa *sg, uint32_t nb)
+tx_gpa_span(struct vmbus_gpa *sg, uint32_t *nb, rte_iova_t iova, uint32_t len)
 {
-	for (; m != NULL; m = m->next) {
-		rte_iova_t iova = rte_pktmbuf_iova(m);
-		uint32_t left = m->data_len;
+	while (len > 0) {
+		uint32_t ofs = (uint32_t)(iova % VMBUS_PAGE_BYTES);
+		uint32_t n = RTE_MIN(len, VMBUS_PAGE_BYTES - ofs);
 
-		while (left > 0) {
-			uint32_t ofs = (uint32_t)(iova % VMBUS_PAGE_BYTES);
-			uint32_t n = RTE_MIN(left, VMBUS_PAGE_BYTES - ofs);
-
-			if (nb == TX_MAX_GPA)
-				return -E2BIG;
-			sg[nb++] = (struct vmbus_gpa){ .len = n, .ofs = ofs,
-						       .page = iova / VMBUS_PAGE_BYTES };
-			iova += n;
-			left -= n;
-		}
+		if (*nb == TX_MAX_GPA)
+			return -E2BIG;
+		sg[(*nb)++] = (struct vmbus_gpa){ .len = n, .ofs = ofs,
+						  .page = iova / VMBUS_PAGE_BYTES };
+		iova += n;
+		len -= n;
 	}
+	return 0;
+}
+
+/* Page ranges of the frame's segments after sg[0] (the header); the count. */
+static int
+tx_gpa_ranges(const struct rte_mbuf *m, struct vmbus_gpa *sg)
+{
+	uint32_t nb = 1;
+
+	for (; m != NULL; m = m->next)
+		if (tx_gpa_span(sg, &nb, rte_pktmbuf_iova(m), m->data_len) < 0)
+			return -E2BIG;
+	return (int)nb;
+}
+
+/*
+ * A frame of more page pieces than a send carries (a long chain of small
+ * segments: a TSO frame in 2 KiB mbufs) is copied into a free bounce slot,
+ * contiguous, and sent from there, as Linux linearizes such a frame. Sets
+ * *slot; returns the range count, -EAGAIN with every slot in flight.
+ */
+static int
+tx_bounce_ranges(struct netvsc_txq *txq, const struct rte_mbuf *m, struct vmbus_gpa *sg,
+		 uint8_t *slot)
+{
+	uint32_t i, nb = 1;
+
+	if (m->pkt_len > NETVSC_TX_BOUNCE_BYTES)
+		return -E2BIG;
+	if (txq->bounce_free == 0)
+		return -EAGAIN;
+	i = rte_bsf32(txq->bounce_free);
+	tx_copy_segments(m, (uint8_t *)txq->bounce_mz->addr + (size_t)i * NETVSC_TX_BOUNCE_BYTES);
+	tx_gpa_span(sg, &nb, txq->bounce_mz->iova + (rte_iova_t)i * NETVSC_TX_BOUNCE_BYTES,
+		    m->pkt_len);	/* fits: static_assert above */
+	txq->bounce_free &= ~(1u << i);
+	*slot = (uint8_t)(i + 1);
 	return (int)nb;
 }
 
@@ -457,22 +498,28 @@ tx_send_gpa(struct netvsc_txq *txq, struct rte_mbuf *m, uint32_t idx, bool *need
 		.section_index = NVSP_SECTION_NONE,
 	};
 	struct vmbus_gpa sg[TX_MAX_GPA];
+	uint8_t bounce = 0;
 	int nb, ret;
 
 	sg[0] = (struct vmbus_gpa){ .len = tx_build_header(txq, m, hdr),
 				    .ofs = (uint32_t)(hdr_iova % VMBUS_PAGE_BYTES),
 				    .page = hdr_iova / VMBUS_PAGE_BYTES };
-	nb = tx_gpa_ranges(m, sg, 1);
+	nb = tx_gpa_ranges(m, sg);
+	if (nb == -E2BIG)
+		nb = tx_bounce_ranges(txq, m, sg, &bounce);
 	if (nb < 0)
 		return nb;
 	ret = rte_vmbus_chan_send_sglist(txq->chan, sg, (uint32_t)nb, &msg, sizeof(msg),
 					 NETVSC_XACT_DATA_BASE + idx, need_pub);
-	if (ret == 0)
-		txq->nb_in_flight++;
-	if (ret == 0)
-		txq->desc[idx] = (struct netvsc_tx_desc){ .mbuf = m, .in_flight = true,
-							  .section = NVSP_SECTION_NONE };
-	return ret;
+	if (ret != 0) {
+		if (bounce != 0)
+			txq->bounce_free |= 1u << (bounce - 1);
+		return ret;
+	}
+	txq->nb_in_flight++;
+	txq->desc[idx] = (struct netvsc_tx_desc){ .mbuf = m, .in_flight = true,
+						  .section = NVSP_SECTION_NONE, .bounce = bounce };
+	return 0;
 }
 
 static int
