@@ -129,7 +129,9 @@ jumbo() {
 # chains MODE: 9014-byte frames in 128-byte mbufs, forwarded back to gen
 chains() {
 	local m=$1 n=$N_CHAINS
-	tp_start "$m" "gen:size=9014,count=$n,rate=$RATE,hold" --mbuf-size=256
+	local counters bounced
+	# 71 mbufs a frame: a pool for every frame the PMD may hold at once.
+	TP_MBUFS=65536 tp_start "$m" "gen:size=9014,count=$n,rate=$RATE,hold" --mbuf-size=256
 	tp_cmd "port stop all" >/dev/null
 	tp_cmd "port config mtu 0 9000" >/dev/null
 	tp_cmd "port config 0 rx_offload scatter on" >/dev/null
@@ -140,13 +142,18 @@ chains() {
 	tp_cmd "start" >/dev/null
 	run_gen 0 "$n"
 	tp_cmd "stop" >/dev/null
-	! hv_ctl counters | grep gpa_over_32_pages ||
+	counters=$(hv_ctl counters)
+	[ -n "$counters" ] || fail "$m: chains: no hvsim counters"
+	! printf '%s\n' "$counters" | grep gpa_over_32_pages ||
 		{ tp_dump; fail "$m: chains: hvsim got sends of more than 32 pages"; }
+	tp_cmd "show port xstats 0" >/dev/null
+	bounced=$(printf '%s\n' "$TP_OUT" | sed -n 's/^ *tx_q0_bounced: *\([0-9]*\).*/\1/p')
 	tp_quit
 	gen_line
 	expect_eq "$m: chains: gen back" "$(gen_num back)" "$n"
 	expect_eq "$m: chains: gen corrupt" "$(gen_num corrupt)" 0
 	expect_eq "$m: chains: gen lost" "$(gen_num lost)" 0
+	expect_eq "$m: chains: frames sent from a bounce slot (xstat)" "$bounced" "$n"
 	echo "ok: $m: $n frames of 71 segments forwarded whole, no send over 32 pages"
 }
 

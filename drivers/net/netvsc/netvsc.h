@@ -147,6 +147,7 @@ struct netvsc_tx_desc {
 struct netvsc_queue_stats {
 	uint64_t packets, bytes, errors, nombuf, missed;
 	uint64_t zero_copy;		/* rx frames handed over as external mbufs */
+	uint64_t bounced;		/* tx frames sent from a bounce slot */
 	uint64_t size_bins[NETVSC_NB_SIZE_BINS];
 };
 
@@ -216,6 +217,7 @@ struct netvsc_txq {
 	uint16_t port_id;
 	uint32_t nb_desc;
 	uint32_t nb_in_flight;
+	uint32_t bounce_free;		/* bit i: bounce slot i (bounce_mz) is not in flight */
 	uint64_t starved_since;		/* timer cycles; 0: descriptors to spare */
 	uint32_t free_desc_hint;
 	struct netvsc_tx_desc *desc;
@@ -230,7 +232,6 @@ struct netvsc_txq {
 	uint64_t unexpected_completions;
 	uint64_t mbufs_freed;		/* GPA sends' mbufs, freed on completion */
 	const struct rte_memzone *bounce_mz;	/* NETVSC_TX_BOUNCE_SLOTS frames, contiguous */
-	uint32_t bounce_free;			/* bit i: bounce slot i is not in flight */
 	uint64_t offloads;		/* the port's and the queue's (txq_info_get) */
 };
 

@@ -108,14 +108,14 @@ netvsc_stats_reset(struct rte_eth_dev *eth)
 
 /*
  * Order: drop reasons, then rx queue bins, tx queue bins, tx unexpected
- * completions, rx frames received zero-copy.
+ * completions, rx frames received zero-copy, tx frames sent from a bounce slot.
  */
 static unsigned int
 xstats_count(const struct rte_eth_dev *eth)
 {
 	return (NETVSC_DROP_MAX - 1) +
 	       NETVSC_NB_SIZE_BINS * (eth->data->nb_rx_queues + eth->data->nb_tx_queues) +
-	       eth->data->nb_tx_queues + eth->data->nb_rx_queues;
+	       2 * eth->data->nb_tx_queues + eth->data->nb_rx_queues;
 }
 
 int
@@ -141,6 +141,8 @@ netvsc_xstats_get_names(struct rte_eth_dev *eth, struct rte_eth_xstat_name *name
 			 "tx_q%u_unexpected_completions", q);
 	for (uint16_t q = 0; q < eth->data->nb_rx_queues; q++)
 		snprintf(names[k++].name, RTE_ETH_XSTATS_NAME_SIZE, "rx_q%u_zero_copy", q);
+	for (uint16_t q = 0; q < eth->data->nb_tx_queues; q++)
+		snprintf(names[k++].name, RTE_ETH_XSTATS_NAME_SIZE, "tx_q%u_bounced", q);
 	return (int)k;
 }
 
@@ -192,6 +194,11 @@ netvsc_xstats_get(struct rte_eth_dev *eth, struct rte_eth_xstat *xs, unsigned in
 		const struct netvsc_rxq *rxq = eth->data->rx_queues[q];
 
 		xs[k] = (struct rte_eth_xstat){ .id = k, .value = rxq ? rxq->stats.zero_copy : 0 };
+	}
+	for (uint16_t q = 0; q < eth->data->nb_tx_queues; q++, k++) {
+		const struct netvsc_txq *txq = eth->data->tx_queues[q];
+
+		xs[k] = (struct rte_eth_xstat){ .id = k, .value = txq ? txq->stats.bounced : 0 };
 	}
 	return (int)k;
 }

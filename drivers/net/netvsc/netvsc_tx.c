@@ -44,6 +44,7 @@ RTE_INIT(netvsc_tx_cpu_check)
 static_assert(2 * NETVSC_TX_MAX_SEGS + 1 <= TX_MAX_GPA, "advertised segments fit a GPA send");
 static_assert(NETVSC_TX_BOUNCE_BYTES / VMBUS_PAGE_BYTES + 1 <= TX_MAX_GPA, "a bounced frame fits");
 static_assert(NETVSC_TX_BOUNCE_BYTES % VMBUS_PAGE_BYTES == 0, "bounce slots start on a page");
+static_assert(NETVSC_TX_BOUNCE_SLOTS < 32, "bounce_free has a bit a slot");
 #define NETVSC_TX_STARVED_DESC	64u	/* fewer free descriptors: a burst may not fit */
 #define NETVSC_TX_STARVED_MS	20u
 #define TX_PPI_BYTES		(sizeof(struct rndis_ppi) + sizeof(uint32_t))
@@ -217,7 +218,8 @@ tx_starved(struct netvsc_txq *txq)
 {
 	uint64_t now;
 
-	if (txq->nb_in_flight + NETVSC_TX_STARVED_DESC <= txq->nb_desc) {
+	/* Bounce slots, all in flight, wait for completions as descriptors do. */
+	if (txq->nb_in_flight + NETVSC_TX_STARVED_DESC <= txq->nb_desc && txq->bounce_free != 0) {
 		txq->starved_since = 0;
 		return false;
 	}
@@ -517,6 +519,7 @@ tx_send_gpa(struct netvsc_txq *txq, struct rte_mbuf *m, uint32_t idx, bool *need
 		return ret;
 	}
 	txq->nb_in_flight++;
+	txq->stats.bounced += bounce != 0;
 	txq->desc[idx] = (struct netvsc_tx_desc){ .mbuf = m, .in_flight = true,
 						  .section = NVSP_SECTION_NONE, .bounce = bounce };
 	return 0;
