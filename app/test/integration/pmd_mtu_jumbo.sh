@@ -20,7 +20,10 @@
 #    (the 32 pages Linux and FreeBSD keep to): the PMD must send each whole
 #    (copied into a bounce slot). Judges: gen gets every frame back intact,
 #    and hvsim counts no send of more than 32 pages.
-# 3. A host that grants less (hvsim --mtu 4000 answers an NDIS config of
+# 3. Those frames with the host keeping every completion: exactly the 4
+#    bounce slots go out, the rest is refused; released, the slots come
+#    back (one cleanup frees the 4, the next frames all go).
+# 4. A host that grants less (hvsim --mtu 4000 answers an NDIS config of
 #    9000 with 1500, as Hyper-V does): `port config mtu 0 9000` must fail,
 #    and `port config all max-pkt-len 9014` (ethdev's configure path) must
 #    not leave the port claiming 9000: the MTU stays 1500, and 1514-byte
@@ -127,15 +130,21 @@ jumbo() {
 }
 
 # chains MODE: 9014-byte frames in 128-byte mbufs, forwarded back to gen
-chains() {
-	local m=$1 n=$N_CHAINS
-	local counters bounced
+# chains_start MODE N RATE: testpmd at MTU 9000 on gen's N 9014-byte frames
+# (RATE a second), 128-byte mbufs
+chains_start() {
 	# 71 mbufs a frame: a pool for every frame the PMD may hold at once.
-	TP_MBUFS=65536 tp_start "$m" "gen:size=9014,count=$n,rate=$RATE,hold" --mbuf-size=256
+	TP_MBUFS=65536 tp_start "$1" "gen:size=9014,count=$2,rate=$3,hold" --mbuf-size=256
 	tp_cmd "port stop all" >/dev/null
 	tp_cmd "port config mtu 0 9000" >/dev/null
 	tp_cmd "port config 0 rx_offload scatter on" >/dev/null
 	tp_cmd "port start all" >/dev/null
+}
+
+chains() {
+	local m=$1 n=$N_CHAINS
+	local counters bounced
+	chains_start "$m" "$n" "$RATE"
 	# The bounce slots go back with the host's completions: sends wait.
 	tp_cmd "set fwd io retry" >/dev/null
 	tp_cmd "set burst tx delay 100 retry 20000" >/dev/null
@@ -155,6 +164,50 @@ chains() {
 	expect_eq "$m: chains: gen lost" "$(gen_num lost)" 0
 	expect_eq "$m: chains: frames sent from a bounce slot (xstat)" "$bounced" "$n"
 	echo "ok: $m: $n frames of 71 segments forwarded whole, no send over 32 pages"
+}
+
+# chains_held MODE: the same frames while the host keeps every completion
+# (withhold-completions): the 4 bounce slots go out, and no more; what the
+# application offers beyond them is refused (testpmd io without retry drops
+# it). Judges: hvsim carried out exactly 4 sends (gen got 4 back, the fault
+# held 4 completions), testpmd sent 4 and dropped the rest; once hvsim has
+# written the 4 completions, one cleanup frees exactly those 4 frames, and
+# the rest of gen's frames all go (the slots came back).
+chains_held() {
+	local m=$1 n=44 k stopped
+	# gen sends 32 at once (its bucket), then 20 a second: stopped past 32.
+	chains_start "$m" "$n" "$(pace 20)"
+	hv_ctl fault 0 withhold-completions >/dev/null || fail "$m: held: arm the fault"
+	tp_cmd "set fwd io" >/dev/null
+	tp_cmd "start" >/dev/null
+	hv_ctl gen 0 start >/dev/null || fail "$m: held: gen start"
+	for _ in $(seq 100); do [ "$(gen_now 0 sent)" -ge 33 ] && break; sleep 0.02; done
+	hv_ctl gen 0 stop >/dev/null || fail "$m: held: gen stop"
+	sleep 0.5
+	k=$(gen_now 0 sent)
+	[ "$k" -ge 33 ] && [ "$k" -lt "$n" ] || fail "$m: held: gen sent $k of $n before its stop"
+	tp_cmd "stop" >/dev/null; stopped=$TP_OUT
+	expect_eq "$m: held: testpmd TX-packets" "$(tp_stat "$stopped" TX-packets)" 4
+	expect_eq "$m: held: testpmd TX-dropped" "$(tp_stat "$stopped" TX-dropped)" $((k - 4))
+	expect_eq "$m: held: gen back" "$(gen_now 0 back)" 4
+	expect_eq "$m: held: completions hvsim holds" "$(hv_ctl counters |
+		awk '$1 == "nic0" && $3 == "withhold-completions" { print $NF }')" 4
+	hv_ctl fault 0 clear >/dev/null || fail "$m: held: clear the fault"
+	for _ in $(seq 50); do
+		hv_ctl counters | grep -q ' completions_deferred 0' && break
+		sleep 0.1
+	done
+	tp_cmd "port cleanup 0 txq 0 0" >/dev/null
+	expect_eq "$m: held: mbufs one cleanup freed" \
+		"$(printf '%s\n' "$TP_OUT" | sed -n 's/.*mbuf nums: \([0-9]*\).*/\1/p')" 4
+	tp_cmd "start" >/dev/null
+	run_gen 0 "$n"
+	tp_cmd "stop" >/dev/null
+	expect_eq "$m: held: after the release, testpmd TX-packets" \
+		"$(tp_stat "$TP_OUT" TX-packets)" $((n - k))
+	expect_eq "$m: held: gen back in all" "$(gen_now 0 back)" $((4 + n - k))
+	tp_quit
+	echo "ok: $m: completions held: 4 bounced frames out, $((k - 4)) refused; released: 4 freed, $((n - k)) more sent"
 }
 
 # refused MODE HOW: ask a host that grants 1500 (hvsim --mtu 4000) for MTU
@@ -191,6 +244,7 @@ for m in $MODES; do
 	start=$SECONDS
 	jumbo "$m"
 	chains "$m"
+	chains_held "$m"
 	refused "$m" mtu
 	refused "$m" max-pkt-len
 	echo "$m: done in $((SECONDS - start)) s"
