@@ -193,10 +193,7 @@ chains_held() {
 	expect_eq "$m: held: completions hvsim holds" "$(hv_ctl counters |
 		awk '$1 == "nic0" && $3 == "withhold-completions" { print $NF }')" 4
 	hv_ctl fault 0 clear >/dev/null || fail "$m: held: clear the fault"
-	for _ in $(seq 50); do
-		hv_ctl counters | grep -q ' completions_deferred 0' && break
-		sleep 0.1
-	done
+	hv_wait ' completions_deferred 0( |$)' 50 || fail "$m: held: hvsim still defers completions"
 	tp_cmd "port cleanup 0 txq 0 0" >/dev/null
 	expect_eq "$m: held: mbufs one cleanup freed" \
 		"$(printf '%s\n' "$TP_OUT" | sed -n 's/.*mbuf nums: \([0-9]*\).*/\1/p')" 4

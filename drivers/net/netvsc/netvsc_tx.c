@@ -182,6 +182,13 @@ tx_free_slot(const struct netvsc_txq *txq, uint32_t k)
 	return i >= txq->nb_sections ? i - txq->nb_sections : i;
 }
 
+/* Bounce slot (1 + its index, as in a descriptor) free again. */
+static inline void
+tx_bounce_put(struct netvsc_txq *txq, uint8_t slot)
+{
+	txq->bounce_free |= 1u << (slot - 1);
+}
+
 void
 netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id)
 {
@@ -197,7 +204,7 @@ netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id)
 	if (d->section != NVSP_SECTION_NONE)
 		txq->free_sections[tx_free_slot(txq, txq->nb_free_sections++)] = d->section;
 	else if (d->bounce != 0)
-		txq->bounce_free |= 1u << (d->bounce - 1);
+		tx_bounce_put(txq, d->bounce);
 	if (d->mbuf != NULL) {		/* NULL for a section: its frames were freed at send */
 		rte_pktmbuf_free(d->mbuf);
 		txq->mbufs_freed++;
@@ -515,7 +522,7 @@ tx_send_gpa(struct netvsc_txq *txq, struct rte_mbuf *m, uint32_t idx, bool *need
 					 NETVSC_XACT_DATA_BASE + idx, need_pub);
 	if (ret != 0) {
 		if (bounce != 0)
-			txq->bounce_free |= 1u << (bounce - 1);
+			tx_bounce_put(txq, bounce);
 		return ret;
 	}
 	txq->nb_in_flight++;

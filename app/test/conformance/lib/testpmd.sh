@@ -10,6 +10,8 @@
 # would never poll its port: every run preloads libqstate_fix.so, which
 # detects that bug after rte_eth_dev_start and only then marks the queues
 # started (doc/conformance.md). hvsim prepends its own preload to ours.
+# With QSTATE_FIX empty (our PMD), the caller's preload stays (the
+# sanitizer runtimes, under ASan).
 #
 #   tp_setup                   skip unless the distro testpmd and the shim
 #                              exist; reserve hugepages for PA mode (root)
@@ -28,6 +30,7 @@
 #   tp_fwd_stat TEXT FIELD     the same from `stop`'s accumulated totals
 #   gen_num / sink_num FIELD   from hvsim's backend report at exit
 #   hv_ctl ARGS...             `hvsim ctl` on this run
+#   hv_wait PATTERN [TRIES]    until hvsim's counters match PATTERN
 #   hv_rx_frames, hv_rx_settled  frames hvsim handed the guest so far
 #   tp_drain                   let the PMD reap tx completions (see below)
 #   tp_gen_fwd, tp_judge_gen_fwd  a gen -> testpmd -> gen run and its judge
@@ -101,12 +104,12 @@ tp_start() {
 	exec {TP_FD}<>"$TP_DIR/in"
 	TP_EAL=$(eal_args "$mode")
 	if [ -n "${TP_CMD_WRAP:-}" ]; then
-		LD_PRELOAD=$QSTATE_FIX timeout --kill-after=5 "$secs" "$HVSIM" run "${TP_HVSIM_OPTS[@]}" "${nics[@]}" -- \
+		LD_PRELOAD=${QSTATE_FIX:-${LD_PRELOAD:-}} timeout --kill-after=5 "$secs" "$HVSIM" run "${TP_HVSIM_OPTS[@]}" "${nics[@]}" -- \
 			bash -c "$TP_CMD_WRAP" <"$TP_DIR/in" >"$TP_DIR/out" 2>"$TP_DIR/err" &
 	else
 		# stdbuf: testpmd's printf output must reach the file before the
 		# prompt (written unbuffered by cmdline) does
-		LD_PRELOAD=$QSTATE_FIX timeout --kill-after=5 "$secs" "$HVSIM" run "${TP_HVSIM_OPTS[@]}" "${nics[@]}" -- \
+		LD_PRELOAD=${QSTATE_FIX:-${LD_PRELOAD:-}} timeout --kill-after=5 "$secs" "$HVSIM" run "${TP_HVSIM_OPTS[@]}" "${nics[@]}" -- \
 			stdbuf -o0 "$DISTRO_TESTPMD" $TP_EAL "${TP_EAL_ARGS[@]}" -- -i --total-num-mbufs="$TP_MBUFS" "$@" \
 			<"$TP_DIR/in" >"$TP_DIR/out" 2>"$TP_DIR/err" &
 	fi
@@ -235,6 +238,17 @@ sink_num() { sink_line | grep -oE "$1 [0-9]+" | head -1 | grep -oE '[0-9]+$'; }
 
 # `hvsim ctl` on the running hvsim (tp_start gives it --run-dir TP_DIR/run).
 hv_ctl() { bounded 10 "$HVSIM" ctl --run-dir "$TP_DIR/run" "$@"; }
+
+# hv_wait PATTERN [TRIES]: until a line of hvsim's counters matches PATTERN
+# (grep -E), 0.1 s apart, at most TRIES times (100); false if none did.
+hv_wait() {
+	local i
+	for i in $(seq "${2:-100}"); do
+		hv_ctl counters | grep -qE -- "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
 
 # Frames hvsim has handed to the guest on NIC 0 so far (ctl counters).
 hv_rx_frames() { hv_ctl counters | grep -m1 '^nic0 ' | grep -oE 'rx_frames [0-9]+' | grep -oE '[0-9]+'; }
