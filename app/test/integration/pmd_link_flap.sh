@@ -17,17 +17,9 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../conformance/lib/testpmd.sh"
 
-[ -x "$TESTPMD" ] || skip "our testpmd is not built"
-[ -x "$HVSIM" ] || skip "hvsim is not built"
+tp_our_pmd
 need_ctl link
-plugin_build_dir
-DISTRO_TESTPMD=$TESTPMD		# the harness drives the subproject's testpmd here
-QSTATE_FIX=			# with our PMD: no queue-state shim
-TP_EAL_ARGS=(-d "$PLUGIN_BUILD/drivers"
-	     -d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so")
 TP_RUN_SECS=60
-MODES=${MODES:-$(test_modes)}
-case $MODES in *pa*) hugepages_reserve 256 ;; esac
 
 FLAPS=${FLAPS:-3}
 RATE=$(pace 2000)

@@ -22,15 +22,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../conformance/lib/testpmd.sh"
 
-[ -x "$TESTPMD" ] || skip "our testpmd is not built"
-[ -x "$HVSIM" ] || skip "hvsim is not built"
-plugin_build_dir
-DISTRO_TESTPMD=$TESTPMD		# the harness drives the subproject's testpmd here
-QSTATE_FIX=			# with our PMD: no queue-state shim
-PLUGINS=(-d "$PLUGIN_BUILD/drivers"
-	 -d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so")
-MODES=${MODES:-$(test_modes)}
-case $MODES in *pa*) hugepages_reserve 256 ;; esac
+tp_our_pmd
 
 N=100			# frames gen sends
 RXD=512 TXD=512
@@ -40,7 +32,7 @@ RXD=512 TXD=512
 start() {
 	local mode=$1 nic=$2 devargs=$3
 	shift 3
-	TP_EAL_ARGS=("${PLUGINS[@]}" ${devargs:+-a "vmbus:$NIC_UUID0,$devargs"})
+	TP_EAL_ARGS=("${TP_OUR_EAL[@]}" ${devargs:+-a "vmbus:$NIC_UUID0,$devargs"})
 	tp_start "$mode" "$nic" "$@"
 }
 

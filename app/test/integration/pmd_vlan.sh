@@ -23,17 +23,9 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../conformance/lib/testpmd.sh"
 
-[ -x "$TESTPMD" ] || skip "our testpmd is not built"
-[ -x "$HVSIM" ] || skip "hvsim is not built"
 command -v python3 >/dev/null || skip "python3 judges the capture"
-plugin_build_dir
-DISTRO_TESTPMD=$TESTPMD		# the harness drives the subproject's testpmd here
-QSTATE_FIX=			# with our PMD: no queue-state shim
-TP_EAL_ARGS=(-d "$PLUGIN_BUILD/drivers"
-	     -d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so")
+tp_our_pmd
 TP_RUN_SECS=60
-MODES=${MODES:-$(test_modes)}
-case $MODES in *pa*) hugepages_reserve 256 ;; esac
 cd "$TMP" || fail "cd $TMP"	# pcap names stay relative: a --nic word is short
 
 SIZE=128	# gen's frame, without the tag

@@ -15,6 +15,8 @@
 #
 #   tp_setup                   skip unless the distro testpmd and the shim
 #                              exist; reserve hugepages for PA mode (root)
+#   tp_our_pmd                 the same for our PMD instead (integration
+#                              tests): the subproject's testpmd, our plugins
 #   tp_start MODE NIC [testpmd args...]   start hvsim + testpmd, wait for the
 #                              first prompt (hvsim gets --run-dir TP_DIR/run).
 #                              NIC may list several backends, space-separated
@@ -57,6 +59,22 @@ tp_setup() {
 	[ -x "$DISTRO_TESTPMD" ] || skip "Debian's dpdk-testpmd is not installed"
 	[ -f "$QSTATE_FIX" ] || skip "libqstate_fix.so not built (needs the distro's dpdk-dev headers)"
 	[ -x "$HVSIM" ] || skip "hvsim not built"
+	MODES=${MODES:-$(test_modes)}
+	case $MODES in *pa*) hugepages_reserve 256 ;; esac
+}
+
+# Our PMD instead of the distro's: the subproject's testpmd with our plugins
+# (-d, TP_OUR_EAL; TP_EAL_ARGS starts as them), no shim; skips unless built.
+# Not in a subshell: plugin_build_dir registers its cleanup.
+tp_our_pmd() {
+	[ -x "$TESTPMD" ] || skip "our testpmd is not built"
+	[ -x "$HVSIM" ] || skip "hvsim is not built"
+	plugin_build_dir
+	DISTRO_TESTPMD=$TESTPMD
+	QSTATE_FIX=
+	TP_OUR_EAL=(-d "$PLUGIN_BUILD/drivers"
+		    -d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so")
+	TP_EAL_ARGS=("${TP_OUR_EAL[@]}")
 	MODES=${MODES:-$(test_modes)}
 	case $MODES in *pa*) hugepages_reserve 256 ;; esac
 }
