@@ -9,7 +9,8 @@
 #
 # Cases: VF present at start (every frame over the VF, the synthetic
 # channel idle); hot-add then surprise removal under traffic; ten
-# add/remove cycles under traffic with no mbuf leaked. Judges: gen's
+# add/remove cycles under traffic with no mbuf leaked; a VF lacking an
+# offload the port uses left off the data path. Judges: gen's
 # sequence numbers and CRCs (corrupt/dup 0; losses only in the switch
 # windows, bounded and reported), testpmd's counters, hvsim's per-path
 # counters, the mempool in-use count before and after.
@@ -142,10 +143,44 @@ case_cycles() {
 	echo "$GEN_LINE" | grep -q "dup 0, corrupt 0" || fail "cycles: duplicated or corrupt frames"
 }
 
+# The port uses an offload the VF lacks (tx UDP checksum; the stand-in has
+# none): the VF is owned but never carries the data path, and every frame
+# comes back intact, its UDP checksum left to the host by testpmd's csum
+# engine (which writes only the pseudo-header's sum there). Judges: gen (an
+# unfilled checksum is corrupt), hvsim's per-path counters and its count of
+# checksums it filled.
+case_offload_gap() {
+	local n=$((RATE * 2)) vf_tx dp filled
+	start_case offload "$DATA_MODE" "gen:count=$n,size=64,rate=$RATE,hold"
+	echo "port stop 0" >&3
+	echo "csum set udp hw 0" >&3
+	echo "port start 0" >&3
+	echo "set fwd csum" >&3
+	echo "start" >&3
+	testpmd_wait_forwarding "$OUT" 0 || fail "offload: forwarding did not start"
+	grep -q "UDP checksum offload is not supported" "$OUT" && fail "offload: csum set refused"
+	ctl vf 0 add >/dev/null || fail "offload: vf add"
+	wait_for 10 grep -q "VF port [0-9]* (serial [0-9]*) attached" "$OUT" || fail "offload: VF never taken"
+	ctl gen 0 start >/dev/null
+	wait_for 30 gen_sent_all "$n" || fail "offload: gen did not finish"
+	sleep 1
+	vf_tx=$(vf_field vf_tx) dp=$(vf_field datapath) filled=$(syn_count tx_csum_filled)
+	finish_case offload
+	echo "offload: data path $dp, VF tx $vf_tx, checksums the host filled $filled"
+	echo "$GEN_LINE" | grep -q "back $n, lost 0, reordered 0, dup 0, corrupt 0" ||
+		fail "offload: gen's judge"
+	[ "$vf_tx" = 0 ] && [ "$dp" = synthetic ] || fail "offload: the VF carried frames"
+	[ "$filled" -ge "$n" ] || fail "offload: the host filled $filled checksums of $n"
+	grep -q "VF port [0-9]* lacks offloads the port uses (rx 0, tx 0x4)" "$OUT" ||
+		fail "offload: the VF's lack was not said"
+}
+
 modes=$(test_modes)
 DATA_MODE=${modes%% *}	# PA as root: GPA = VA would hide bugs that corrupt memory on Hyper-V
 case $modes in *pa*) hugepages_reserve 256 ;; esac
 for m in $modes; do case_at_start "$m"; done
 case_hotplug
 case_cycles
-echo "our PMD ran over the VF from the start ($modes), across hot-add/removal and ten cycles"
+case_offload_gap
+echo "our PMD ran over the VF from the start ($modes), across hot-add/removal and ten cycles;" \
+	"not with an offload it lacks"

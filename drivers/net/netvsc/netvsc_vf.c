@@ -8,6 +8,7 @@
  * inline pair in netvsc_vf.h; this file runs on control threads only.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <rte_alarm.h>
@@ -161,7 +162,34 @@ vf_take(struct netvsc_vf *vf, uint16_t port)
 		       __atomic_load_n(&vf->dev->vf_serial, __ATOMIC_RELAXED));
 }
 
-/* Configure the VF as our port is: queues, mempools, MTU, offloads it has, filters. */
+/*
+ * Can the VF carry the port's traffic as our port would? Its queues, every
+ * offload the application configured (one it lacks would leave checksums
+ * unfilled or tags unstripped on the VF's path), not its RSS hash types
+ * (only the spread differs). -ENOTSUP, said, when not.
+ */
+static int
+vf_can_carry(struct netvsc_vf *vf, const struct rte_eth_dev_info *info)
+{
+	const struct rte_eth_dev_data *data = vf->dev->eth->data;
+	uint64_t rx_lack = data->dev_conf.rxmode.offloads & ~info->rx_offload_capa;
+	uint64_t tx_lack = data->dev_conf.txmode.offloads & ~info->tx_offload_capa;
+
+	if (data->nb_rx_queues > info->max_rx_queues || data->nb_tx_queues > info->max_tx_queues) {
+		NETVSC_DRV_LOG(WARNING, vf->dev, "VF port %u has fewer queues than %u rx, %u tx",
+			       vf->port_id, data->nb_rx_queues, data->nb_tx_queues);
+		return -ENOTSUP;
+	}
+	if ((rx_lack | tx_lack) != 0) {
+		NETVSC_DRV_LOG(WARNING, vf->dev,
+			       "VF port %u lacks offloads the port uses (rx %#" PRIx64 ", tx %#" PRIx64 ")",
+			       vf->port_id, rx_lack, tx_lack);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+/* Configure the VF as our port is: queues, mempools, MTU, offloads, filters. */
 static int
 vf_configure(struct netvsc_vf *vf)
 {
@@ -171,21 +199,21 @@ vf_configure(struct netvsc_vf *vf)
 	uint16_t port = vf->port_id;
 	int ret = rte_eth_dev_info_get(port, &info);
 
-	if (ret == 0 && (data->nb_rx_queues > info.max_rx_queues ||
-			 data->nb_tx_queues > info.max_tx_queues))
-		ret = -EINVAL;
+	if (ret == 0)
+		ret = vf_can_carry(vf, &info);
 	if (ret < 0)
 		return ret;
 	conf.intr_conf.lsc = 0;
 	conf.intr_conf.rxq = 0;
-	conf.rxmode.offloads &= info.rx_offload_capa;
-	conf.txmode.offloads &= info.tx_offload_capa;
 	conf.rx_adv_conf.rss_conf.rss_hf &= info.flow_type_rss_offloads;
 	if (conf.rx_adv_conf.rss_conf.rss_hf == 0)
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_NONE;
 	ret = rte_eth_dev_configure(port, data->nb_rx_queues, data->nb_tx_queues, &conf);
-	if (ret == 0 && rte_eth_dev_set_mtu(port, data->mtu) != 0)
-		NETVSC_DRV_LOG(NOTICE, vf->dev, "VF port %u refuses MTU %u", port, data->mtu);
+	/* Frames above the VF's MTU would be lost on its path; the default it has. */
+	if (ret == 0 && rte_eth_dev_set_mtu(port, data->mtu) != 0 && data->mtu > RTE_ETHER_MTU) {
+		NETVSC_DRV_LOG(WARNING, vf->dev, "VF port %u refuses MTU %u", port, data->mtu);
+		ret = -ENOTSUP;
+	}
 	for (uint16_t i = 0; ret == 0 && i < data->nb_rx_queues; i++) {
 		const struct netvsc_rxq *rxq = data->rx_queues[i];
 
