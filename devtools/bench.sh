@@ -62,6 +62,10 @@
 #   second of the interval and the core 0 <-> 1 round trip measured right
 #   after it, with the run going on (a placement that changes mid-run shows;
 #   each measurement takes the two cores from the run for about 15 ms)
+#   BENCH_COUNTERS=1: rx/tx/fwd runs also print "counters:", hvsim's counters
+#   at the end of the interval that say who waited (rxbuf_slots_busy: the
+#   guest holds the receive buffer; rx_no_slot, rx_ring_full: host passes
+#   stopped for the guest; all since hvsim started)
 # Result lines: "result: CASE SIZE QUEUES SIDE UNIT v1 v2 ...".
 set -u
 TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -272,6 +276,9 @@ run_testpmd() {
 	rx) steady RX-packets ;;
 	*) steady TX-packets ;;
 	esac
+	[ "${BENCH_COUNTERS:-0}" = 1 ] && hv_ctl counters |
+		grep -E 'slots_busy|rx_ring_full|rx_no_slot|rx_xfers|rxbuf_completions|pkts_in' |
+		tr -s ' ' | paste -sd' ' | sed 's/^/counters: /' >&2
 	[ "$c" = tx ] || gen_stop
 	tp_cmd "stop" >/dev/null
 	[ "$c" = tx ] && tp_drain
