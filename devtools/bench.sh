@@ -117,6 +117,8 @@ l3fwd_inside() {
 		shift 2
 		printf 'R198.18.0.0/24 %s\nR198.18.1.0/24 %s\n' "$p1" "$p0" >"$dir/v4.cfg"
 		printf 'R2001:200::/48 0\n' >"$dir/v6.cfg"
+		# --parse-ptype: the ref lists no packet types without a VF (both
+		# PMDs also parse every frame themselves)
 		"$app" "$@" -l 1 -- -p 0x3 --config="(0,0,1),(1,0,1)" --lookup=lpm --parse-ptype \
 			--rule_ipv4="$dir/v4.cfg" --rule_ipv6="$dir/v6.cfg" \
 			--eth-dest="$p1,00:15:5d:ff:ff:02" --eth-dest="$p0,00:15:5d:ff:ff:01" \

@@ -36,7 +36,7 @@ if [ "${1:-}" = --inside ]; then	# run by hvsim, with its preload and run direct
 		printf 'R2001:200::/48 0\n' >"$tmp/v6.cfg"
 		"$l3fwd" -l 1 --file-prefix l3fwd$$ --no-huge -m 512 --iova-mode=va \
 			-d "$build/drivers" -d "$build/subprojects/dpdk/drivers/librte_mempool_ring.so" \
-			-- -p 0x3 --config="(0,0,1),(1,0,1)" --lookup=lpm --parse-ptype \
+			-- -p 0x3 --config="(0,0,1),(1,0,1)" --lookup=lpm \
 			--rule_ipv4="$tmp/v4.cfg" --rule_ipv6="$tmp/v6.cfg" \
 			--eth-dest="$2,00:15:5d:ff:ff:02" --eth-dest="$1,00:15:5d:ff:ff:01" \
 			>"$tmp/l3fwd.log" 2>&1 &

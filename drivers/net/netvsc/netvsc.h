@@ -106,6 +106,8 @@ struct netvsc_ctl {
  */
 #define NETVSC_TX_MAX_SEGS	15u
 #define NETVSC_MAX_MC_ADDRS	64u
+/* The layers rx parses for packet_type (rte_net_get_ptype): no tunnels, none inner. */
+#define NETVSC_PTYPE_LAYERS	(RTE_PTYPE_L2_MASK | RTE_PTYPE_L3_MASK | RTE_PTYPE_L4_MASK)
 #define NETVSC_RX_PENDING_MAX	1024u	/* > the frames of one poll of 256 packets */
 #define NETVSC_RX_SPARE_BULK	32u	/* mbufs taken from the pool at once for copies */
 #define NETVSC_RX_DEFER_BYTES	(256u * 1024u)	/* transfers read while the queue is full */
@@ -171,6 +173,7 @@ struct netvsc_rxq {
 	uint16_t queue_id;
 	uint16_t port_id;
 	bool vlan_strip;		/* else the host's VLAN PPI goes back into the frame */
+	bool ptypes;			/* mbuf packet_type filled in (dev->ptypes_off clear) */
 	struct netvsc_txq *txq;		/* same channel: its completions arrive here */
 	rte_spinlock_t *lock;		/* the channel's */
 	/* During an rx burst: the caller's array, filled straight from the ring. */
@@ -268,6 +271,7 @@ struct netvsc_dev {
 	uint32_t tx_copybreak;		/* devarg: frames up to this go by send section */
 	uint32_t rx_copybreak;		/* devarg: larger frames zero-copy, if enabled */
 	bool rx_extmbuf_enable;		/* devarg: zero-copy receive */
+	bool ptypes_off;		/* rte_eth_dev_set_ptypes asked for none */
 	rte_iova_t *rxbuf_page_iova;	/* per 4 KiB page of the receive buffer */
 	uint32_t rx_nb_slots;		/* the receive buffer's slots, as the host said */
 	uint32_t packet_filter;

@@ -352,6 +352,40 @@ netvsc_vlan_offload_set(struct rte_eth_dev *eth, int mask)
 	return 0;
 }
 
+/* What rx fills in packet_type: what rte_net_get_ptype finds in NETVSC_PTYPE_LAYERS. */
+static const uint32_t *
+netvsc_supported_ptypes(struct rte_eth_dev *eth)
+{
+	static const uint32_t ptypes[] = {
+		RTE_PTYPE_L2_ETHER, RTE_PTYPE_L2_ETHER_VLAN, RTE_PTYPE_L2_ETHER_QINQ,
+		RTE_PTYPE_L2_ETHER_MPLS, RTE_PTYPE_L3_IPV4, RTE_PTYPE_L3_IPV4_EXT,
+		RTE_PTYPE_L3_IPV6, RTE_PTYPE_L3_IPV6_EXT, RTE_PTYPE_L4_TCP, RTE_PTYPE_L4_UDP,
+		RTE_PTYPE_L4_SCTP, RTE_PTYPE_L4_FRAG, RTE_PTYPE_UNKNOWN,
+	};
+
+	RTE_SET_USED(eth);
+	return ptypes;
+}
+
+/*
+ * rte_eth_dev_set_ptypes: none (mask 0) spares every frame the parse, as
+ * testpmd asks by default; any layer asked for parses them all, as before.
+ */
+static int
+netvsc_ptypes_set(struct rte_eth_dev *eth, uint32_t mask)
+{
+	struct netvsc_dev *dev = eth->data->dev_private;
+
+	dev->ptypes_off = (mask & NETVSC_PTYPE_LAYERS) == 0;
+	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++) {
+		struct netvsc_rxq *rxq = eth->data->rx_queues[i];
+
+		if (rxq != NULL)
+			rxq->ptypes = !dev->ptypes_off;
+	}
+	return 0;
+}
+
 static int
 netvsc_set_mc_addr_list(struct rte_eth_dev *eth, struct rte_ether_addr *list, uint32_t nb)
 {
@@ -589,6 +623,8 @@ static const struct eth_dev_ops netvsc_ops = {
 	.dev_stop = netvsc_dev_stop,
 	.dev_close = netvsc_dev_close,
 	.dev_infos_get = netvsc_dev_infos_get,
+	.dev_supported_ptypes_get = netvsc_supported_ptypes,
+	.dev_ptypes_set = netvsc_ptypes_set,
 	.link_update = netvsc_link_update,
 	.promiscuous_enable = netvsc_promisc_enable,
 	.promiscuous_disable = netvsc_promisc_disable,

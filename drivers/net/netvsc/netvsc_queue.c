@@ -118,6 +118,7 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	rxq->offloads = eth->data->dev_conf.rxmode.offloads | (conf ? conf->offloads : 0);
 	rxq_set_mbuf_rearm(rxq);
 	netvsc_rxq_set_vlan_strip(rxq, (rxq->offloads & RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0);
+	rxq->ptypes = !dev->ptypes_off;
 	if (netvsc_rx_zc_setup(rxq) < 0) {
 		rxq_free_buffers(rxq);
 		rte_free(rxq);
