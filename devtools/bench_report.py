@@ -643,6 +643,28 @@ callgrind profiles of the ipp runs):
   (`rx_extmbuf_enable=1`, the guest reads no frame bytes): 2.8-5.9
   against 2.1-3.2, and 7.3-9.4 against 4.3-11.1 close, one pair: within
   the spread, and off by default for its trade-off (doc/netvsc.md).
+- **Who waits, 64 B on 1 queue** (2026-11-28 afternoon, the machine
+  in its fast state: c2c near 90 ns in most runs; `BENCH_COUNTERS=1`
+  prints hvsim's counters at the end of each interval). rx: ours 26-29
+  Mpps, the ref 26-33, both above the 25 Mpps goal; tx: ours 32-39; fwd:
+  ours 12-14. In rx runs of the ref hvsim's receive buffer was nearly all
+  lent out (16-18 thousand of 18811 slots): the ref's guest is the limit.
+  In ours it held a few transfers' worth (128 to 2304 slots) and the
+  guest's lcore spent 12-18 % of its samples (`perf`) on the load of the
+  host's write index in its empty-ring test: ours waits for the host,
+  whose time goes to stores into slot lines that come back from the
+  guest's core (`host_rx_pass`, `host_rxbuf_alloc`'s early requests).
+  Tried and not kept: the PMD keeping the host's ring index it last read
+  (rx: the write index, read again only once it has read up to it; tx:
+  the read index, read again only when the room it gives is short), so
+  that the shared header line is read less. Alternating builds by hand,
+  4 pairs each: tx 64 B 34.6, 31.7, 36.0, 33.8 against 33.9, 34.9, 31.8,
+  38.1 Mpps; fwd 64 B 13.3, 13.5, 13.2, 13.1 against 13.8, 13.3, 13.8,
+  13.3; and the time on that load stayed (the ring is empty when it is
+  read: it is where the guest waits, not a cost on top). In fwd the
+  host's time is spread over the same kind of line transfers (gen's check
+  of a returned frame reads it where the guest wrote it, the gather, the
+  slots); nothing stood out to cut.
 - Found and fixed earlier: gen checked every frame coming back with a
   byte-at-a-time CRC-32 and a 16-bit checksum loop, 47 % of hvsim's time
   at 1518 B, which held fwd at 0.27 Mpps for both PMDs. It now compares
@@ -728,6 +750,10 @@ callgrind profiles of the ipp runs):
   frame (ipp-tx 224 -> 229 for the size test at 64 B; tx 1518 B on 1
   queue, by hand, 4.6, 6.3, 9.0, 6.8 against 4.0, 4.9, 6.9, 5.3 Mpps
   generic in alternating pairs, with a later set too mixed to judge).
+  2026-11-28: rx fills mbuf packet types (`rte_net_get_ptype`) unless the
+  application turns them off, as testpmd does at start; the test of that
+  costs 2 a frame here (ipp-rx 183 -> 185, ipp-fwd 423 -> 425). With
+  them on, the parse costs what it costs the ref, which always parses.
 
 ![Mpps vs frame size, 1 queue](perf-size.svg)
 

@@ -10,7 +10,8 @@
 # Cases: VF present at start (every frame over the VF, the synthetic
 # channel idle); hot-add then surprise removal under traffic; ten
 # add/remove cycles under traffic with no mbuf leaked; a VF lacking an
-# offload the port uses left off the data path. Judges: gen's
+# offload the port uses left off the data path, also when the port starts
+# using it while the VF runs (VLAN strip). Judges: gen's
 # sequence numbers and CRCs (corrupt/dup 0; losses only in the switch
 # windows, bounded and reported), testpmd's counters, hvsim's per-path
 # counters, the mempool in-use count before and after.
@@ -175,6 +176,35 @@ case_offload_gap() {
 		fail "offload: the VF's lack was not said"
 }
 
+# VLAN stripping switched on while the VF carries the data path (the
+# stand-in cannot strip): the data path goes back to synthetic, where the
+# host strips; switched off again, back to the VF. Judges: hvsim's data
+# path and per-path counters, gen (every frame back intact, tags and all).
+case_strip_runtime() {
+	local n=$((RATE * 3)) syn
+	start_case strip "$DATA_MODE" "gen:count=$n,size=64,vlan=5,rate=$RATE,hold" --vf 0
+	echo "start" >&3
+	testpmd_wait_forwarding "$OUT" 0 || fail "strip: forwarding did not start"
+	wait_for 10 datapath_is vf || fail "strip: data path never on the VF"
+	ctl gen 0 start >/dev/null
+	sleep 0.5
+	echo "vlan set strip on 0" >&3
+	wait_for 10 datapath_is synthetic || fail "strip: the VF kept the data path with stripping on"
+	wait_for 5 grep -q "VF port [0-9]* lacks offloads the port uses (rx 0x1, tx 0): not used" "$OUT" ||
+		fail "strip: the VF's lack was not said"
+	syn=$(syn_count rx_frames)
+	sleep 0.5
+	[ "$(syn_count rx_frames)" -gt "$syn" ] || fail "strip: no synthetic traffic with stripping on"
+	echo "vlan set strip off 0" >&3
+	wait_for 10 datapath_is vf || fail "strip: the VF did not come back with stripping off"
+	wait_for 30 gen_sent_all "$n" || fail "strip: gen did not finish"
+	sleep 1
+	finish_case strip
+	echo "strip: VF -> synthetic (strip on) -> VF (strip off); lost $(gen_num lost) of $n"
+	[ "$(gen_num lost)" -le $((RATE / 5)) ] || fail "strip: lost more than two switches' worth"
+	echo "$GEN_LINE" | grep -q "dup 0, corrupt 0" || fail "strip: duplicated or corrupt frames"
+}
+
 modes=$(test_modes)
 DATA_MODE=${modes%% *}	# PA as root: GPA = VA would hide bugs that corrupt memory on Hyper-V
 case $modes in *pa*) hugepages_reserve 256 ;; esac
@@ -182,5 +212,6 @@ for m in $modes; do case_at_start "$m"; done
 case_hotplug
 case_cycles
 case_offload_gap
+case_strip_runtime
 echo "our PMD ran over the VF from the start ($modes), across hot-add/removal and ten cycles;" \
 	"not with an offload it lacks"

@@ -349,6 +349,7 @@ netvsc_vlan_offload_set(struct rte_eth_dev *eth, int mask)
 		if (rxq != NULL)
 			netvsc_rxq_set_vlan_strip(rxq, strip);
 	}
+	netvsc_vf_restart(eth->data->dev_private);	/* the VF's frames must follow */
 	return 0;
 }
 
@@ -358,7 +359,7 @@ netvsc_supported_ptypes(struct rte_eth_dev *eth)
 {
 	static const uint32_t ptypes[] = {
 		RTE_PTYPE_L2_ETHER, RTE_PTYPE_L2_ETHER_VLAN, RTE_PTYPE_L2_ETHER_QINQ,
-		RTE_PTYPE_L2_ETHER_MPLS, RTE_PTYPE_L3_IPV4, RTE_PTYPE_L3_IPV4_EXT,
+		RTE_PTYPE_L3_IPV4, RTE_PTYPE_L3_IPV4_EXT,
 		RTE_PTYPE_L3_IPV6, RTE_PTYPE_L3_IPV6_EXT, RTE_PTYPE_L4_TCP, RTE_PTYPE_L4_UDP,
 		RTE_PTYPE_L4_SCTP, RTE_PTYPE_L4_FRAG, RTE_PTYPE_UNKNOWN,
 	};
@@ -369,7 +370,7 @@ netvsc_supported_ptypes(struct rte_eth_dev *eth)
 
 /*
  * rte_eth_dev_set_ptypes: none (mask 0) spares every frame the parse, as
- * testpmd asks by default; any layer asked for parses them all, as before.
+ * testpmd asks by default; any of L2, L3 or L4 asked for parses all three.
  */
 static int
 netvsc_ptypes_set(struct rte_eth_dev *eth, uint32_t mask)
@@ -380,8 +381,8 @@ netvsc_ptypes_set(struct rte_eth_dev *eth, uint32_t mask)
 	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++) {
 		struct netvsc_rxq *rxq = eth->data->rx_queues[i];
 
-		if (rxq != NULL)
-			rxq->ptypes = !dev->ptypes_off;
+		if (rxq != NULL)	/* the queue may be polled meanwhile */
+			__atomic_store_n(&rxq->ptypes, !dev->ptypes_off, __ATOMIC_RELAXED);
 	}
 	return 0;
 }

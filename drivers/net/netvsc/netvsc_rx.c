@@ -351,7 +351,8 @@ netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	uint16_t n;
 
 	if (rx_idle(rxq))	/* the common empty poll: no lock, no ring walk */
-		return netvsc_vf_rx(rxq->port_id, rxq->queue_id, pkts, nb_pkts);
+		return netvsc_vf_rx(rxq->port_id, rxq->queue_id, netvsc_rxq_ptypes(rxq), pkts,
+				    nb_pkts);
 	rx_lock_and_settle(rxq);
 	n = rx_take_pending(rxq, pkts, nb_pkts);
 	/*
@@ -373,7 +374,8 @@ netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	}
 	netvsc_chan_unlock(rxq->lock);
 	if (n < nb_pkts)	/* VF hook: then what the active VF received */
-		n += netvsc_vf_rx(rxq->port_id, rxq->queue_id, pkts + n, nb_pkts - n);
+		n += netvsc_vf_rx(rxq->port_id, rxq->queue_id, netvsc_rxq_ptypes(rxq), pkts + n,
+				  nb_pkts - n);
 	return n;
 }
 

@@ -308,7 +308,7 @@ rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes,
 			m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED);
 	}
 	/* The host gives no packet type: parsed here, unless the application asked for none. */
-	if (rxq->ptypes)
+	if (netvsc_rxq_ptypes(rxq))
 		m->packet_type = rte_net_get_ptype(m, NULL, NETVSC_PTYPE_LAYERS);
 	rx_deliver(rxq, m);
 }

@@ -15,6 +15,7 @@
 #include <rte_cycles.h>
 #include <rte_kvargs.h>
 #include <rte_malloc.h>
+#include <rte_net.h>
 #include <rte_pause.h>
 
 #include "netvsc.h"
@@ -29,7 +30,7 @@
 struct netvsc_vf *netvsc_vf_by_port[RTE_MAX_ETHPORTS];
 
 uint16_t
-netvsc_vf_rx_burst(struct netvsc_vf *vf, uint16_t queue, struct rte_mbuf **pkts,
+netvsc_vf_rx_burst(struct netvsc_vf *vf, uint16_t queue, bool ptypes, struct rte_mbuf **pkts,
 		   uint16_t nb_pkts)
 {
 	struct netvsc_vf_queue *q = &vf->q[queue];
@@ -41,8 +42,13 @@ netvsc_vf_rx_burst(struct netvsc_vf *vf, uint16_t queue, struct rte_mbuf **pkts,
 	if (__atomic_load_n(&vf->active, __ATOMIC_RELAXED)) {
 		n = rte_eth_rx_burst(vf->port_id, queue, pkts, nb_pkts);
 		for (uint16_t i = 0; i < n; i++) {
-			pkts[i]->port = port;
-			q->rx_bytes += pkts[i]->pkt_len;
+			struct rte_mbuf *m = pkts[i];
+
+			m->port = port;
+			q->rx_bytes += m->pkt_len;
+			/* The types the port lists, where the VF gave none (some never do). */
+			if (ptypes && (m->packet_type & RTE_PTYPE_L3_MASK) == 0)
+				m->packet_type = rte_net_get_ptype(m, NULL, NETVSC_PTYPE_LAYERS);
 		}
 		q->rx_packets += n;
 	}
@@ -162,71 +168,131 @@ vf_take(struct netvsc_vf *vf, uint16_t port)
 		       __atomic_load_n(&vf->dev->vf_serial, __ATOMIC_RELAXED));
 }
 
+/* Rx offloads a VF may lack: only a hint or speed is lost (the hash, coalescing). */
+#define VF_RX_OPTIONAL	(RTE_ETH_RX_OFFLOAD_RSS_HASH | RTE_ETH_RX_OFFLOAD_TCP_LRO)
+
+/* The offloads the port's queues use: the port's and each queue's own. */
+static void
+vf_port_offloads(const struct rte_eth_dev_data *data, uint64_t *rx, uint64_t *tx)
+{
+	*rx = data->dev_conf.rxmode.offloads;
+	*tx = data->dev_conf.txmode.offloads;
+	for (uint16_t i = 0; i < data->nb_rx_queues; i++) {
+		const struct netvsc_rxq *rxq = data->rx_queues[i];
+
+		if (rxq != NULL)
+			*rx |= rxq->offloads;
+	}
+	for (uint16_t i = 0; i < data->nb_tx_queues; i++) {
+		const struct netvsc_txq *txq = data->tx_queues[i];
+
+		if (txq != NULL)
+			*tx |= txq->offloads;
+	}
+}
+
+/* Scattered rx is needed only for a frame (tag kept) larger than a queue's mbufs. */
+static bool
+vf_needs_scatter(const struct rte_eth_dev_data *data)
+{
+	uint32_t frame = data->mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN;
+
+	for (uint16_t i = 0; i < data->nb_rx_queues; i++) {
+		const struct netvsc_rxq *rxq = data->rx_queues[i];
+
+		if (rxq != NULL && rxq->seg_room < frame)
+			return true;
+	}
+	return false;
+}
+
 /*
- * Can the VF carry the port's traffic as our port would? Its queues, every
- * offload the application configured (one it lacks would leave checksums
- * unfilled or tags unstripped on the VF's path), not its RSS hash types
- * (only the spread differs). -ENOTSUP, said, when not.
+ * Can the VF carry the port's traffic as our port would? As many queues,
+ * the MTU, and every offload the application configured that changes what
+ * a frame is (one it lacks would leave checksums unfilled or tags
+ * unstripped on the VF's path); RSS hash types it lacks are left out (only
+ * the spread differs). Said once here when not.
  */
-static int
+static bool
 vf_can_carry(struct netvsc_vf *vf, const struct rte_eth_dev_info *info)
 {
 	const struct rte_eth_dev_data *data = vf->dev->eth->data;
-	uint64_t rx_lack = data->dev_conf.rxmode.offloads & ~info->rx_offload_capa;
-	uint64_t tx_lack = data->dev_conf.txmode.offloads & ~info->tx_offload_capa;
+	uint64_t rx, tx, rx_lack, tx_lack;
 
+	vf_port_offloads(data, &rx, &tx);
+	rx &= ~VF_RX_OPTIONAL;
+	if (!vf_needs_scatter(data))
+		rx &= ~RTE_ETH_RX_OFFLOAD_SCATTER;
+	rx_lack = rx & ~info->rx_offload_capa;
+	tx_lack = tx & ~info->tx_offload_capa;
 	if (data->nb_rx_queues > info->max_rx_queues || data->nb_tx_queues > info->max_tx_queues) {
-		NETVSC_DRV_LOG(WARNING, vf->dev, "VF port %u has fewer queues than %u rx, %u tx",
-			       vf->port_id, data->nb_rx_queues, data->nb_tx_queues);
-		return -ENOTSUP;
+		NETVSC_DRV_LOG(WARNING, vf->dev,
+			       "VF port %u has %u rx, %u tx queues, the port uses %u, %u: not used",
+			       vf->port_id, info->max_rx_queues, info->max_tx_queues,
+			       data->nb_rx_queues, data->nb_tx_queues);
+		return false;
+	}
+	if (data->mtu > info->max_mtu) {
+		NETVSC_DRV_LOG(WARNING, vf->dev, "VF port %u takes MTU %u at most, the port uses %u: not used",
+			       vf->port_id, info->max_mtu, data->mtu);
+		return false;
 	}
 	if ((rx_lack | tx_lack) != 0) {
 		NETVSC_DRV_LOG(WARNING, vf->dev,
-			       "VF port %u lacks offloads the port uses (rx %#" PRIx64 ", tx %#" PRIx64 ")",
+			       "VF port %u lacks offloads the port uses (rx %#" PRIx64 ", tx %#" PRIx64 "): not used",
 			       vf->port_id, rx_lack, tx_lack);
-		return -ENOTSUP;
+		return false;
 	}
-	return 0;
+	return true;
 }
 
-/* Configure the VF as our port is: queues, mempools, MTU, offloads, filters. */
+/*
+ * Configure the VF as our port is (vf_can_carry said it can): queues,
+ * mempools, MTU, offloads (the optional ones it has), filters, packet types.
+ */
 static int
-vf_configure(struct netvsc_vf *vf)
+vf_configure(struct netvsc_vf *vf, const struct rte_eth_dev_info *info)
 {
-	struct rte_eth_dev_data *data = vf->dev->eth->data;
+	struct netvsc_dev *dev = vf->dev;
+	struct rte_eth_dev_data *data = dev->eth->data;
 	struct rte_eth_conf conf = data->dev_conf;
-	struct rte_eth_dev_info info;
+	struct rte_eth_rxconf rxconf = info->default_rxconf;
+	struct rte_eth_txconf txconf = info->default_txconf;
 	uint16_t port = vf->port_id;
-	int ret = rte_eth_dev_info_get(port, &info);
+	int ret;
 
-	if (ret == 0)
-		ret = vf_can_carry(vf, &info);
-	if (ret < 0)
-		return ret;
 	conf.intr_conf.lsc = 0;
 	conf.intr_conf.rxq = 0;
-	conf.rx_adv_conf.rss_conf.rss_hf &= info.flow_type_rss_offloads;
-	if (conf.rx_adv_conf.rss_conf.rss_hf == 0)
+	conf.rxmode.offloads &= info->rx_offload_capa;
+	conf.rx_adv_conf.rss_conf.rss_hf &= info->flow_type_rss_offloads;
+	if (conf.rx_adv_conf.rss_conf.rss_hf == 0) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_NONE;
-	ret = rte_eth_dev_configure(port, data->nb_rx_queues, data->nb_tx_queues, &conf);
-	/* Frames above the VF's MTU would be lost on its path; the default it has. */
-	if (ret == 0 && rte_eth_dev_set_mtu(port, data->mtu) != 0 && data->mtu > RTE_ETHER_MTU) {
-		NETVSC_DRV_LOG(WARNING, vf->dev, "VF port %u refuses MTU %u", port, data->mtu);
-		ret = -ENOTSUP;
+		conf.rxmode.offloads &= ~RTE_ETH_RX_OFFLOAD_RSS_HASH;	/* ethdev wants RSS for it */
 	}
+	ret = rte_eth_dev_configure(port, data->nb_rx_queues, data->nb_tx_queues, &conf);
+	/* At most max_mtu (vf_can_carry); a VF that cannot set one keeps its default. */
+	if (ret == 0 && rte_eth_dev_set_mtu(port, data->mtu) != 0 && data->mtu > RTE_ETHER_MTU)
+		ret = -EINVAL;
 	for (uint16_t i = 0; ret == 0 && i < data->nb_rx_queues; i++) {
 		const struct netvsc_rxq *rxq = data->rx_queues[i];
 
+		rxconf.offloads = rxq->offloads & ~conf.rxmode.offloads & info->rx_offload_capa;
 		ret = rte_eth_rx_queue_setup(port, i, RTE_MIN(NETVSC_VF_NB_DESC,
-					     info.rx_desc_lim.nb_max), rte_eth_dev_socket_id(port),
-					     NULL, rxq->mp);
+					     info->rx_desc_lim.nb_max), rte_eth_dev_socket_id(port),
+					     &rxconf, rxq->mp);
 	}
-	for (uint16_t i = 0; ret == 0 && i < data->nb_tx_queues; i++)
+	for (uint16_t i = 0; ret == 0 && i < data->nb_tx_queues; i++) {
+		const struct netvsc_txq *txq = data->tx_queues[i];
+
+		txconf.offloads = txq->offloads & ~conf.txmode.offloads;
 		ret = rte_eth_tx_queue_setup(port, i, RTE_MIN(NETVSC_VF_NB_DESC,
-					     info.tx_desc_lim.nb_max), rte_eth_dev_socket_id(port),
-					     NULL);
+					     info->tx_desc_lim.nb_max), rte_eth_dev_socket_id(port),
+					     &txconf);
+	}
+	if (ret == 0 && dev->ptypes_off)
+		rte_eth_dev_set_ptypes(port, RTE_PTYPE_UNKNOWN, NULL, 0);	/* a hint only */
 	if (ret == 0)
-		netvsc_vf_filter(vf->dev);
+		netvsc_vf_filter(dev);
 	return ret;
 }
 
@@ -234,8 +300,13 @@ vf_configure(struct netvsc_vf *vf)
 static void
 vf_activate(struct netvsc_vf *vf)
 {
-	int ret = vf_configure(vf);
+	struct rte_eth_dev_info info;
+	int ret = rte_eth_dev_info_get(vf->port_id, &info);
 
+	if (ret == 0 && !vf_can_carry(vf, &info))
+		return;		/* said there */
+	if (ret == 0)
+		ret = vf_configure(vf, &info);
 	if (ret == 0)
 		ret = rte_eth_dev_start(vf->port_id);
 	if (ret < 0) {
@@ -439,6 +510,27 @@ netvsc_vf_start(struct netvsc_dev *dev)
 
 	if (vf != NULL)
 		vf_sync(vf);
+}
+
+/*
+ * The port's offloads changed while started (VLAN strip): the VF is set up
+ * again for them, left off the data path if it cannot do them, or taken
+ * back if it was left off before and now can.
+ */
+void
+netvsc_vf_restart(struct netvsc_dev *dev)
+{
+	struct netvsc_vf *vf = netvsc_vf_by_port[dev->eth->data->port_id];
+
+	if (vf == NULL)
+		return;
+	rte_spinlock_lock(&vf->lock);
+	if (vf->owned) {
+		if (vf->vf_started)
+			vf_deactivate(vf);
+		vf_sync_locked(vf);
+	}
+	rte_spinlock_unlock(&vf->lock);
 }
 
 void
