@@ -751,9 +751,10 @@ callgrind profiles of the ipp runs):
   queue, by hand, 4.6, 6.3, 9.0, 6.8 against 4.0, 4.9, 6.9, 5.3 Mpps
   generic in alternating pairs, with a later set too mixed to judge).
   2026-11-28: rx fills mbuf packet types (`rte_net_get_ptype`) unless the
-  application turns them off, as testpmd does at start; the test of that
-  costs 2 a frame here (ipp-rx 183 -> 185, ipp-fwd 423 -> 425). With
-  them on, the parse costs what it costs the ref, which always parses.
+  application turns them off, as testpmd does at start. Tested once a
+  burst, over the frames it hands out, not in the per-frame path (there
+  it cost 2-3 a frame): ipp unchanged. With them on, the parse costs what
+  it costs the ref, which always parses.
 
 ![Mpps vs frame size, 1 queue](perf-size.svg)
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <rte_mbuf.h>
+#include <rte_net.h>
 
 #include "netvsc.h"
 #include "netvsc_ctl_parse.h"
@@ -344,15 +345,31 @@ rx_lock_and_settle(struct netvsc_rxq *rxq)
 	netvsc_rx_undefer(rxq);
 }
 
+/*
+ * The burst's frames typed, unless the application asked for no types: the
+ * host gives none, nor do some VFs (a VF's own types are kept). Returns n.
+ */
+static inline uint16_t
+rx_typed(const struct netvsc_rxq *rxq, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (!netvsc_rxq_ptypes(rxq))
+		return n;
+	for (uint16_t i = 0; i < n; i++)
+		if ((pkts[i]->packet_type & RTE_PTYPE_L3_MASK) == 0)
+			pkts[i]->packet_type = rte_net_get_ptype(pkts[i], NULL, NETVSC_PTYPE_LAYERS);
+	return n;
+}
+
 uint16_t
 netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct netvsc_rxq *rxq = queue;
 	uint16_t n;
 
-	if (rx_idle(rxq))	/* the common empty poll: no lock, no ring walk */
-		return netvsc_vf_rx(rxq->port_id, rxq->queue_id, netvsc_rxq_ptypes(rxq), pkts,
-				    nb_pkts);
+	if (rx_idle(rxq)) {	/* the common empty poll: no lock, no ring walk */
+		n = netvsc_vf_rx(rxq, pkts, nb_pkts);
+		return n == 0 ? 0 : rx_typed(rxq, pkts, n);
+	}
 	rx_lock_and_settle(rxq);
 	n = rx_take_pending(rxq, pkts, nb_pkts);
 	/*
@@ -374,9 +391,8 @@ netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	}
 	netvsc_chan_unlock(rxq->lock);
 	if (n < nb_pkts)	/* VF hook: then what the active VF received */
-		n += netvsc_vf_rx(rxq->port_id, rxq->queue_id, netvsc_rxq_ptypes(rxq), pkts + n,
-				  nb_pkts - n);
-	return n;
+		n += netvsc_vf_rx(rxq, pkts + n, nb_pkts - n);
+	return rx_typed(rxq, pkts, n);
 }
 
 /*

@@ -12,7 +12,6 @@
 
 #include <rte_ether.h>
 #include <rte_mbuf.h>
-#include <rte_net.h>
 #include <rte_prefetch.h>
 
 #include "netvsc.h"
@@ -307,9 +306,6 @@ rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes,
 		    rte_vlan_insert(&m) == 0)
 			m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED);
 	}
-	/* The host gives no packet type: parsed here, unless the application asked for none. */
-	if (netvsc_rxq_ptypes(rxq))
-		m->packet_type = rte_net_get_ptype(m, NULL, NETVSC_PTYPE_LAYERS);
 	rx_deliver(rxq, m);
 }
 

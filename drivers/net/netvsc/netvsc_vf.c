@@ -15,7 +15,6 @@
 #include <rte_cycles.h>
 #include <rte_kvargs.h>
 #include <rte_malloc.h>
-#include <rte_net.h>
 #include <rte_pause.h>
 
 #include "netvsc.h"
@@ -30,7 +29,7 @@
 struct netvsc_vf *netvsc_vf_by_port[RTE_MAX_ETHPORTS];
 
 uint16_t
-netvsc_vf_rx_burst(struct netvsc_vf *vf, uint16_t queue, bool ptypes, struct rte_mbuf **pkts,
+netvsc_vf_rx_burst(struct netvsc_vf *vf, uint16_t queue, struct rte_mbuf **pkts,
 		   uint16_t nb_pkts)
 {
 	struct netvsc_vf_queue *q = &vf->q[queue];
@@ -42,13 +41,8 @@ netvsc_vf_rx_burst(struct netvsc_vf *vf, uint16_t queue, bool ptypes, struct rte
 	if (__atomic_load_n(&vf->active, __ATOMIC_RELAXED)) {
 		n = rte_eth_rx_burst(vf->port_id, queue, pkts, nb_pkts);
 		for (uint16_t i = 0; i < n; i++) {
-			struct rte_mbuf *m = pkts[i];
-
-			m->port = port;
-			q->rx_bytes += m->pkt_len;
-			/* The types the port lists, where the VF gave none (some never do). */
-			if (ptypes && (m->packet_type & RTE_PTYPE_L3_MASK) == 0)
-				m->packet_type = rte_net_get_ptype(m, NULL, NETVSC_PTYPE_LAYERS);
+			pkts[i]->port = port;
+			q->rx_bytes += pkts[i]->pkt_len;
 		}
 		q->rx_packets += n;
 	}

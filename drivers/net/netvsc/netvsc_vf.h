@@ -43,24 +43,20 @@ struct netvsc_vf {
 
 extern struct netvsc_vf *netvsc_vf_by_port[RTE_MAX_ETHPORTS];
 
-uint16_t netvsc_vf_rx_burst(struct netvsc_vf *vf, uint16_t queue, bool ptypes,
-			    struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint16_t netvsc_vf_rx_burst(struct netvsc_vf *vf, uint16_t queue, struct rte_mbuf **pkts,
+			    uint16_t nb_pkts);
 uint16_t netvsc_vf_tx_burst(struct netvsc_vf *vf, uint16_t queue, struct rte_mbuf **pkts,
 			    uint16_t nb_pkts);
 
-/*
- * Rx burst: frames the VF received, after the synthetic ones, typed when
- * ptypes is set; 0 without an active VF.
- */
+/* Rx burst: frames rxq's VF queue received, after the synthetic ones; 0 without an active VF. */
 static inline uint16_t
-netvsc_vf_rx(uint16_t port, uint16_t queue, bool ptypes, struct rte_mbuf **pkts,
-	     uint16_t nb_pkts)
+netvsc_vf_rx(const struct netvsc_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	struct netvsc_vf *vf = netvsc_vf_by_port[port];
+	struct netvsc_vf *vf = netvsc_vf_by_port[rxq->port_id];
 
 	if (likely(vf == NULL || !__atomic_load_n(&vf->active, __ATOMIC_ACQUIRE)))
 		return 0;
-	return netvsc_vf_rx_burst(vf, queue, ptypes, pkts, nb_pkts);
+	return netvsc_vf_rx_burst(vf, rxq->queue_id, pkts, nb_pkts);
 }
 
 /* Tx burst: true if the VF took the burst (*nb_sent of it); false: send synthetic. */
