@@ -506,27 +506,6 @@ netvsc_vf_start(struct netvsc_dev *dev)
 		vf_sync(vf);
 }
 
-/*
- * The port's offloads changed while started (VLAN strip): the VF is set up
- * again for them, left off the data path if it cannot do them, or taken
- * back if it was left off before and now can.
- */
-void
-netvsc_vf_restart(struct netvsc_dev *dev)
-{
-	struct netvsc_vf *vf = netvsc_vf_by_port[dev->eth->data->port_id];
-
-	if (vf == NULL)
-		return;
-	rte_spinlock_lock(&vf->lock);
-	if (vf->owned) {
-		if (vf->vf_started)
-			vf_deactivate(vf);
-		vf_sync_locked(vf);
-	}
-	rte_spinlock_unlock(&vf->lock);
-}
-
 void
 netvsc_vf_stop(struct netvsc_dev *dev)
 {
@@ -538,6 +517,18 @@ netvsc_vf_stop(struct netvsc_dev *dev)
 	if (vf->owned)
 		vf_deactivate(vf);
 	rte_spinlock_unlock(&vf->lock);
+}
+
+/*
+ * The port's offloads changed while started (VLAN strip): the VF is set up
+ * again for them, left off the data path if it cannot do them, or taken
+ * back if it was left off before and now can.
+ */
+void
+netvsc_vf_restart(struct netvsc_dev *dev)
+{
+	netvsc_vf_stop(dev);
+	netvsc_vf_start(dev);
 }
 
 /* Promiscuous and all-multicast as our port has them (the VF's own filters). */
