@@ -210,6 +210,13 @@ struct netvsc_rxq {
 	uint64_t offloads;		/* the port's and the queue's */
 };
 
+/* Does rx fill packet_type? (set_ptypes may change it while the queue runs) */
+static inline bool
+netvsc_rxq_ptypes(const struct netvsc_rxq *rxq)
+{
+	return __atomic_load_n(&rxq->ptypes, __ATOMIC_RELAXED);
+}
+
 struct netvsc_txq {
 	struct netvsc_dev *dev;
 	struct vmbus_channel *chan;
@@ -363,13 +370,6 @@ int netvsc_tx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t n
 void netvsc_rx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id);
 void netvsc_rxq_drain(struct netvsc_rxq *rxq);
 void netvsc_rxq_set_vlan_strip(struct netvsc_rxq *rxq, bool strip);
-
-/* Does rx fill packet_type? (set_ptypes may change it while the queue runs) */
-static inline bool
-netvsc_rxq_ptypes(const struct netvsc_rxq *rxq)
-{
-	return __atomic_load_n(&rxq->ptypes, __ATOMIC_RELAXED);
-}
 void netvsc_rx_undefer(struct netvsc_rxq *rxq);
 void netvsc_tx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id);
 void netvsc_rxq_info_get(struct rte_eth_dev *eth, uint16_t queue_id,

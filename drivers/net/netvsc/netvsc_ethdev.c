@@ -343,6 +343,8 @@ netvsc_vlan_offload_set(struct rte_eth_dev *eth, int mask)
 
 	if (!(mask & RTE_ETH_VLAN_STRIP_MASK))
 		return 0;
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return -E_RTE_SECONDARY;	/* control is the primary's, the VF too */
 	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++) {
 		struct netvsc_rxq *rxq = eth->data->rx_queues[i];
 

@@ -347,17 +347,19 @@ rx_lock_and_settle(struct netvsc_rxq *rxq)
 
 /*
  * The burst's frames typed, unless the application asked for no types: the
- * host gives none, nor do some VFs (a VF's own types are kept). Returns n.
+ * host gives none, nor do some VFs (a VF's own types are kept).
  */
-static inline uint16_t
-rx_typed(const struct netvsc_rxq *rxq, struct rte_mbuf **pkts, uint16_t n)
+static inline void
+rx_fill_ptypes(const struct netvsc_rxq *rxq, struct rte_mbuf **pkts, uint16_t n)
 {
 	if (!netvsc_rxq_ptypes(rxq))
-		return n;
-	for (uint16_t i = 0; i < n; i++)
-		if ((pkts[i]->packet_type & RTE_PTYPE_L3_MASK) == 0)
-			pkts[i]->packet_type = rte_net_get_ptype(pkts[i], NULL, NETVSC_PTYPE_LAYERS);
-	return n;
+		return;
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if ((m->packet_type & RTE_PTYPE_L3_MASK) == 0)
+			m->packet_type = rte_net_get_ptype(m, NULL, NETVSC_PTYPE_LAYERS);
+	}
 }
 
 uint16_t
@@ -368,7 +370,9 @@ netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 
 	if (rx_idle(rxq)) {	/* the common empty poll: no lock, no ring walk */
 		n = netvsc_vf_rx(rxq, pkts, nb_pkts);
-		return n == 0 ? 0 : rx_typed(rxq, pkts, n);
+		if (n != 0)
+			rx_fill_ptypes(rxq, pkts, n);
+		return n;
 	}
 	rx_lock_and_settle(rxq);
 	n = rx_take_pending(rxq, pkts, nb_pkts);
@@ -392,7 +396,8 @@ netvsc_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	netvsc_chan_unlock(rxq->lock);
 	if (n < nb_pkts)	/* VF hook: then what the active VF received */
 		n += netvsc_vf_rx(rxq, pkts + n, nb_pkts - n);
-	return rx_typed(rxq, pkts, n);
+	rx_fill_ptypes(rxq, pkts, n);
+	return n;
 }
 
 /*

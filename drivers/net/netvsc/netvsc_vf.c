@@ -162,34 +162,18 @@ vf_take(struct netvsc_vf *vf, uint16_t port)
 		       __atomic_load_n(&vf->dev->vf_serial, __ATOMIC_RELAXED));
 }
 
-/* Rx offloads a VF may lack: only a hint or speed is lost (the hash, coalescing). */
+/*
+ * Rx offloads a VF may lack: only a hint or speed is lost (the hash,
+ * coalescing). The port has no per-queue offloads (dev_infos_get): its
+ * configuration says them all.
+ */
 #define VF_RX_OPTIONAL	(RTE_ETH_RX_OFFLOAD_RSS_HASH | RTE_ETH_RX_OFFLOAD_TCP_LRO)
 
-/* The offloads the port's queues use: the port's and each queue's own. */
-static void
-vf_port_offloads(const struct rte_eth_dev_data *data, uint64_t *rx, uint64_t *tx)
-{
-	*rx = data->dev_conf.rxmode.offloads;
-	*tx = data->dev_conf.txmode.offloads;
-	for (uint16_t i = 0; i < data->nb_rx_queues; i++) {
-		const struct netvsc_rxq *rxq = data->rx_queues[i];
-
-		if (rxq != NULL)
-			*rx |= rxq->offloads;
-	}
-	for (uint16_t i = 0; i < data->nb_tx_queues; i++) {
-		const struct netvsc_txq *txq = data->tx_queues[i];
-
-		if (txq != NULL)
-			*tx |= txq->offloads;
-	}
-}
-
-/* Scattered rx is needed only for a frame (tag kept) larger than a queue's mbufs. */
+/* Scattered rx is needed only for a frame (two tags kept) larger than a queue's mbufs. */
 static bool
 vf_needs_scatter(const struct rte_eth_dev_data *data)
 {
-	uint32_t frame = data->mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN;
+	uint32_t frame = data->mtu + RTE_ETHER_HDR_LEN + 2 * RTE_VLAN_HLEN;
 
 	for (uint16_t i = 0; i < data->nb_rx_queues; i++) {
 		const struct netvsc_rxq *rxq = data->rx_queues[i];
@@ -198,6 +182,18 @@ vf_needs_scatter(const struct rte_eth_dev_data *data)
 			return true;
 	}
 	return false;
+}
+
+/* The largest MTU the VF takes, counted as ethdev counts it (max_mtu, max_rx_pktlen). */
+static uint32_t
+vf_max_mtu(const struct rte_eth_dev_info *info)
+{
+	uint32_t overhead = RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+
+	if (info->max_mtu != UINT16_MAX && info->max_rx_pktlen > info->max_mtu)
+		overhead = info->max_rx_pktlen - info->max_mtu;
+	return info->max_rx_pktlen > overhead ?
+	       RTE_MIN(info->max_mtu, info->max_rx_pktlen - overhead) : 0;
 }
 
 /*
@@ -211,14 +207,13 @@ static bool
 vf_can_carry(struct netvsc_vf *vf, const struct rte_eth_dev_info *info)
 {
 	const struct rte_eth_dev_data *data = vf->dev->eth->data;
-	uint64_t rx, tx, rx_lack, tx_lack;
+	uint64_t rx = data->dev_conf.rxmode.offloads & ~VF_RX_OPTIONAL;
+	uint64_t rx_lack, tx_lack;
 
-	vf_port_offloads(data, &rx, &tx);
-	rx &= ~VF_RX_OPTIONAL;
 	if (!vf_needs_scatter(data))
 		rx &= ~RTE_ETH_RX_OFFLOAD_SCATTER;
 	rx_lack = rx & ~info->rx_offload_capa;
-	tx_lack = tx & ~info->tx_offload_capa;
+	tx_lack = data->dev_conf.txmode.offloads & ~info->tx_offload_capa;
 	if (data->nb_rx_queues > info->max_rx_queues || data->nb_tx_queues > info->max_tx_queues) {
 		NETVSC_DRV_LOG(WARNING, vf->dev,
 			       "VF port %u has %u rx, %u tx queues, the port uses %u, %u: not used",
@@ -226,14 +221,15 @@ vf_can_carry(struct netvsc_vf *vf, const struct rte_eth_dev_info *info)
 			       data->nb_rx_queues, data->nb_tx_queues);
 		return false;
 	}
-	if (data->mtu > info->max_mtu) {
-		NETVSC_DRV_LOG(WARNING, vf->dev, "VF port %u takes MTU %u at most, the port uses %u: not used",
-			       vf->port_id, info->max_mtu, data->mtu);
+	if (data->mtu > vf_max_mtu(info)) {
+		NETVSC_DRV_LOG(WARNING, vf->dev,
+			       "VF port %u takes MTU %u at most, the port uses %u: not used",
+			       vf->port_id, vf_max_mtu(info), data->mtu);
 		return false;
 	}
 	if ((rx_lack | tx_lack) != 0) {
-		NETVSC_DRV_LOG(WARNING, vf->dev,
-			       "VF port %u lacks offloads the port uses (rx %#" PRIx64 ", tx %#" PRIx64 "): not used",
+		NETVSC_DRV_LOG(WARNING, vf->dev, "VF port %u lacks offloads the port uses"
+			       " (rx %#" PRIx64 ", tx %#" PRIx64 "): not used",
 			       vf->port_id, rx_lack, tx_lack);
 		return false;
 	}
@@ -241,19 +237,15 @@ vf_can_carry(struct netvsc_vf *vf, const struct rte_eth_dev_info *info)
 }
 
 /*
- * Configure the VF as our port is (vf_can_carry said it can): queues,
- * mempools, MTU, offloads (the optional ones it has), filters, packet types.
+ * The VF's configuration: ours, less what it lacks of the optional rx
+ * offloads and RSS hash types; LRO only with scattered rx (coalesced frames
+ * outgrow an mbuf), up to the VF's coalesced size.
  */
-static int
-vf_configure(struct netvsc_vf *vf, const struct rte_eth_dev_info *info)
+static struct rte_eth_conf
+vf_conf(const struct rte_eth_dev_data *data, const struct rte_eth_dev_info *info)
 {
-	struct netvsc_dev *dev = vf->dev;
-	struct rte_eth_dev_data *data = dev->eth->data;
 	struct rte_eth_conf conf = data->dev_conf;
-	struct rte_eth_rxconf rxconf = info->default_rxconf;
-	struct rte_eth_txconf txconf = info->default_txconf;
-	uint16_t port = vf->port_id;
-	int ret;
+	uint64_t lro_with = RTE_ETH_RX_OFFLOAD_TCP_LRO | RTE_ETH_RX_OFFLOAD_SCATTER;
 
 	conf.intr_conf.lsc = 0;
 	conf.intr_conf.rxq = 0;
@@ -261,33 +253,63 @@ vf_configure(struct netvsc_vf *vf, const struct rte_eth_dev_info *info)
 	conf.rx_adv_conf.rss_conf.rss_hf &= info->flow_type_rss_offloads;
 	if (conf.rx_adv_conf.rss_conf.rss_hf == 0) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_NONE;
-		conf.rxmode.offloads &= ~RTE_ETH_RX_OFFLOAD_RSS_HASH;	/* ethdev wants RSS for it */
+		/* ethdev takes the hash only with RSS */
+		conf.rxmode.offloads &= ~RTE_ETH_RX_OFFLOAD_RSS_HASH;
 	}
+	if ((info->rx_offload_capa & lro_with) != lro_with)
+		conf.rxmode.offloads &= ~RTE_ETH_RX_OFFLOAD_TCP_LRO;
+	if (conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) {
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+		/* 0: ethdev takes the VF's largest frame, what a VF without a size wants */
+		conf.rxmode.max_lro_pkt_size = RTE_MIN(conf.rxmode.max_lro_pkt_size,
+						       info->max_lro_pkt_size);
+	}
+	return conf;
+}
+
+/*
+ * Configure the VF as our port is (vf_can_carry said it can): queues,
+ * mempools, MTU, offloads, filters, packet types. Says what failed.
+ */
+static int
+vf_configure(struct netvsc_vf *vf, const struct rte_eth_dev_info *info)
+{
+	struct netvsc_dev *dev = vf->dev;
+	struct rte_eth_dev_data *data = dev->eth->data;
+	struct rte_eth_conf conf = vf_conf(data, info);
+	uint16_t port = vf->port_id;
+	const char *what = "configure";
+	int ret;
+
 	ret = rte_eth_dev_configure(port, data->nb_rx_queues, data->nb_tx_queues, &conf);
-	/* At most max_mtu (vf_can_carry); a VF that cannot set one keeps its default. */
-	if (ret == 0 && rte_eth_dev_set_mtu(port, data->mtu) != 0 && data->mtu > RTE_ETHER_MTU)
+	/* Within vf_max_mtu; a VF that cannot set one keeps its default (1500). */
+	if (ret == 0 && rte_eth_dev_set_mtu(port, data->mtu) != 0 && data->mtu > RTE_ETHER_MTU) {
+		what = "MTU";
 		ret = -EINVAL;
+	}
 	for (uint16_t i = 0; ret == 0 && i < data->nb_rx_queues; i++) {
 		const struct netvsc_rxq *rxq = data->rx_queues[i];
 
-		rxconf.offloads = rxq->offloads & ~conf.rxmode.offloads & info->rx_offload_capa;
+		what = "rx queue setup";
 		ret = rte_eth_rx_queue_setup(port, i, RTE_MIN(NETVSC_VF_NB_DESC,
 					     info->rx_desc_lim.nb_max), rte_eth_dev_socket_id(port),
-					     &rxconf, rxq->mp);
+					     NULL, rxq->mp);
 	}
 	for (uint16_t i = 0; ret == 0 && i < data->nb_tx_queues; i++) {
-		const struct netvsc_txq *txq = data->tx_queues[i];
-
-		txconf.offloads = txq->offloads & ~conf.txmode.offloads;
+		what = "tx queue setup";
 		ret = rte_eth_tx_queue_setup(port, i, RTE_MIN(NETVSC_VF_NB_DESC,
 					     info->tx_desc_lim.nb_max), rte_eth_dev_socket_id(port),
-					     &txconf);
+					     NULL);
 	}
-	if (ret == 0 && dev->ptypes_off)
+	if (ret < 0) {
+		NETVSC_DRV_LOG(ERR, dev, "VF port %u: %s failed (%d): synthetic data path",
+			       port, what, ret);
+		return ret;
+	}
+	if (dev->ptypes_off)
 		rte_eth_dev_set_ptypes(port, RTE_PTYPE_UNKNOWN, NULL, 0);	/* a hint only */
-	if (ret == 0)
-		netvsc_vf_filter(dev);
-	return ret;
+	netvsc_vf_filter(dev);
+	return 0;
 }
 
 /* Started VF, bursts on it, then the host's frames to it (nvsp.md 3.14). */
@@ -297,10 +319,8 @@ vf_activate(struct netvsc_vf *vf)
 	struct rte_eth_dev_info info;
 	int ret = rte_eth_dev_info_get(vf->port_id, &info);
 
-	if (ret == 0 && !vf_can_carry(vf, &info))
+	if (ret == 0 && (!vf_can_carry(vf, &info) || vf_configure(vf, &info) < 0))
 		return;		/* said there */
-	if (ret == 0)
-		ret = vf_configure(vf, &info);
 	if (ret == 0)
 		ret = rte_eth_dev_start(vf->port_id);
 	if (ret < 0) {
@@ -520,9 +540,9 @@ netvsc_vf_stop(struct netvsc_dev *dev)
 }
 
 /*
- * The port's offloads changed while started (VLAN strip): the VF is set up
- * again for them, left off the data path if it cannot do them, or taken
- * back if it was left off before and now can.
+ * The port's offloads changed (VLAN strip): a started VF is set up again
+ * for them, or left off the data path if it cannot do them; one left off
+ * before is taken if it now can.
  */
 void
 netvsc_vf_restart(struct netvsc_dev *dev)
