@@ -11,7 +11,7 @@
 # channel idle); hot-add then surprise removal under traffic; ten
 # add/remove cycles under traffic with no mbuf leaked; a VF lacking an
 # offload the port uses left off the data path, also when the port starts
-# using it while the VF runs (VLAN strip). Judges: gen's
+# using it while the VF runs (VLAN strip), and one whose MTU is too small. Judges: gen's
 # sequence numbers and CRCs (corrupt/dup 0; losses only in the switch
 # windows, bounded and reported), testpmd's counters, hvsim's per-path
 # counters, the mempool in-use count before and after.
@@ -33,7 +33,7 @@ start_case() {
 		stdbuf -oL "$TESTPMD" $(eal_args "$mode") -d "$PLUGIN_BUILD/drivers" \
 		-d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so" \
 		-d "$PLUGIN_BUILD/$VF_PLUGIN" --vdev net_hvsim_vf0,nic=0 \
-		-- --total-num-mbufs=16384 -i <"$TMP/in-$name" >"$OUT" 2>&1 &
+		-- --total-num-mbufs=16384 ${TP_ARGS:-} -i <"$TMP/in-$name" >"$OUT" 2>&1 &
 	HV=$!
 	at_exit "kill $HV"
 	exec 3>"$TMP/in-$name"
@@ -205,6 +205,33 @@ case_strip_runtime() {
 	echo "$GEN_LINE" | grep -q "dup 0, corrupt 0" || fail "strip: duplicated or corrupt frames"
 }
 
+# An MTU above what the VF takes (the stand-in's frames stop at 2040 bytes:
+# MTU 2022): frames of 2500 bytes, which the VF's path would lose, all come
+# back over the synthetic path, the VF hot-added but left off it. Judges:
+# gen, hvsim's data path and per-path counters.
+case_mtu_gap() {
+	local n=2000
+	TP_ARGS=--mbuf-size=4096 start_case mtu "$DATA_MODE" \
+		"gen:count=$n,size=2500,rate=$RATE,hold"
+	echo "port stop 0" >&3
+	echo "port config mtu 0 3000" >&3
+	echo "port start 0" >&3
+	echo "start" >&3
+	testpmd_wait_forwarding "$OUT" 0 || fail "mtu: forwarding did not start"
+	ctl vf 0 add >/dev/null || fail "mtu: vf add"
+	wait_for 10 grep -q "VF port [0-9]* (serial [0-9]*) attached" "$OUT" || fail "mtu: VF never taken"
+	wait_for 5 grep -q "VF port [0-9]* takes MTU 2022 at most, the port uses 3000: not used" "$OUT" ||
+		fail "mtu: the VF's limit was not said"
+	ctl gen 0 start >/dev/null
+	wait_for 30 gen_sent_all "$n" || fail "mtu: gen did not finish"
+	sleep 1
+	local vf_rx=$(vf_field vf_rx) dp=$(vf_field datapath)
+	finish_case mtu
+	echo "mtu: data path $dp, VF rx $vf_rx"
+	echo "$GEN_LINE" | grep -q "back $n, lost 0, reordered 0, dup 0, corrupt 0" || fail "mtu: gen's judge"
+	[ "$vf_rx" = 0 ] && [ "$dp" = synthetic ] || fail "mtu: the VF carried frames"
+}
+
 modes=$(test_modes)
 DATA_MODE=${modes%% *}	# PA as root: GPA = VA would hide bugs that corrupt memory on Hyper-V
 case $modes in *pa*) hugepages_reserve 256 ;; esac
@@ -213,5 +240,6 @@ case_hotplug
 case_cycles
 case_offload_gap
 case_strip_runtime
+case_mtu_gap
 echo "our PMD ran over the VF from the start ($modes), across hot-add/removal and ten cycles;" \
 	"not with an offload it lacks"
