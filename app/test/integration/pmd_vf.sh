@@ -144,36 +144,48 @@ case_cycles() {
 	echo "$GEN_LINE" | grep -q "dup 0, corrupt 0" || fail "cycles: duplicated or corrupt frames"
 }
 
-# The port uses an offload the VF lacks (tx UDP checksum; the stand-in has
-# none): the VF is owned but never carries the data path, and every frame
-# comes back intact, its UDP checksum left to the host by testpmd's csum
-# engine (which writes only the pseudo-header's sum there). Judges: gen (an
-# unfilled checksum is corrupt), hvsim's per-path counters and its count of
-# checksums it filled.
-case_offload_gap() {
-	local n=$((RATE * 2)) vf_tx dp filled
-	start_case offload "$DATA_MODE" "gen:count=$n,size=64,rate=$RATE,hold"
+# refused_case NAME N GENSPEC SAID CMD...: port 0 reconfigured by the testpmd
+# commands CMD (while stopped), forwarding started, the VF hot-added: the PMD
+# must say SAID, and all of gen's N frames come back intact over the
+# synthetic path, none over the VF. Sets FILLED: the checksums the host
+# filled in (hvsim's count).
+refused_case() {
+	local name=$1 n=$2 gen=$3 said=$4 c vf_rx vf_tx dp
+	shift 4
+	start_case "$name" "$DATA_MODE" "$gen"
 	echo "port stop 0" >&3
-	echo "csum set udp hw 0" >&3
+	for c in "$@"; do echo "$c" >&3; done
 	echo "port start 0" >&3
-	echo "set fwd csum" >&3
 	echo "start" >&3
-	testpmd_wait_forwarding "$OUT" 0 || fail "offload: forwarding did not start"
-	grep -q "UDP checksum offload is not supported" "$OUT" && fail "offload: csum set refused"
-	ctl vf 0 add >/dev/null || fail "offload: vf add"
-	wait_for 10 grep -q "VF port [0-9]* (serial [0-9]*) attached" "$OUT" || fail "offload: VF never taken"
+	testpmd_wait_forwarding "$OUT" 0 || fail "$name: forwarding did not start"
+	ctl vf 0 add >/dev/null || fail "$name: vf add"
+	wait_for 10 grep -q "VF port [0-9]* (serial [0-9]*) attached" "$OUT" ||
+		fail "$name: VF never taken"
+	wait_for 5 grep -q "$said" "$OUT" || fail "$name: not said: $said"
 	ctl gen 0 start >/dev/null
-	wait_for 30 gen_sent_all "$n" || fail "offload: gen did not finish"
+	wait_for 30 gen_sent_all "$n" || fail "$name: gen did not finish"
 	sleep 1
-	vf_tx=$(vf_field vf_tx) dp=$(vf_field datapath) filled=$(syn_count tx_csum_filled)
-	finish_case offload
-	echo "offload: data path $dp, VF tx $vf_tx, checksums the host filled $filled"
+	vf_rx=$(vf_field vf_rx) vf_tx=$(vf_field vf_tx) dp=$(vf_field datapath)
+	FILLED=$(syn_count tx_csum_filled)
+	finish_case "$name"
+	echo "$name: data path $dp, VF rx $vf_rx tx $vf_tx, checksums the host filled $FILLED"
 	echo "$GEN_LINE" | grep -q "back $n, lost 0, reordered 0, dup 0, corrupt 0" ||
-		fail "offload: gen's judge"
-	[ "$vf_tx" = 0 ] && [ "$dp" = synthetic ] || fail "offload: the VF carried frames"
-	[ "$filled" -ge "$n" ] || fail "offload: the host filled $filled checksums of $n"
-	grep -q "VF port [0-9]* lacks offloads the port uses (rx 0, tx 0x4)" "$OUT" ||
-		fail "offload: the VF's lack was not said"
+		fail "$name: gen's judge"
+	[ "$vf_rx" = 0 ] && [ "$vf_tx" = 0 ] && [ "$dp" = synthetic ] ||
+		fail "$name: the VF carried frames"
+}
+
+# The port uses an offload the VF lacks (tx UDP checksum; the stand-in has
+# none): every frame's UDP checksum is left to the host by testpmd's csum
+# engine (which writes only the pseudo-header's sum there), and the host
+# must have filled them all in: none went out over the VF.
+case_offload_gap() {
+	local n=$((RATE * 2))
+	refused_case offload "$n" "gen:count=$n,size=64,rate=$RATE,hold" \
+		"VF port [0-9]* lacks offloads the port uses (rx 0, tx 0x4): not used" \
+		"set fwd csum" "csum set udp hw 0"
+	grep -q "UDP checksum offload is not supported" "$OUT" && fail "offload: csum set refused"
+	[ "$FILLED" -ge "$n" ] || fail "offload: the host filled $FILLED checksums of $n"
 }
 
 # VLAN stripping switched on while the VF carries the data path (the
@@ -207,29 +219,11 @@ case_strip_runtime() {
 
 # An MTU above what the VF takes (the stand-in's frames stop at 2040 bytes:
 # MTU 2022): frames of 2500 bytes, which the VF's path would lose, all come
-# back over the synthetic path, the VF hot-added but left off it. Judges:
-# gen, hvsim's data path and per-path counters.
+# back over the synthetic path.
 case_mtu_gap() {
-	local n=2000
-	TP_ARGS=--mbuf-size=4096 start_case mtu "$DATA_MODE" \
-		"gen:count=$n,size=2500,rate=$RATE,hold"
-	echo "port stop 0" >&3
-	echo "port config mtu 0 3000" >&3
-	echo "port start 0" >&3
-	echo "start" >&3
-	testpmd_wait_forwarding "$OUT" 0 || fail "mtu: forwarding did not start"
-	ctl vf 0 add >/dev/null || fail "mtu: vf add"
-	wait_for 10 grep -q "VF port [0-9]* (serial [0-9]*) attached" "$OUT" || fail "mtu: VF never taken"
-	wait_for 5 grep -q "VF port [0-9]* takes MTU 2022 at most, the port uses 3000: not used" "$OUT" ||
-		fail "mtu: the VF's limit was not said"
-	ctl gen 0 start >/dev/null
-	wait_for 30 gen_sent_all "$n" || fail "mtu: gen did not finish"
-	sleep 1
-	local vf_rx=$(vf_field vf_rx) dp=$(vf_field datapath)
-	finish_case mtu
-	echo "mtu: data path $dp, VF rx $vf_rx"
-	echo "$GEN_LINE" | grep -q "back $n, lost 0, reordered 0, dup 0, corrupt 0" || fail "mtu: gen's judge"
-	[ "$vf_rx" = 0 ] && [ "$dp" = synthetic ] || fail "mtu: the VF carried frames"
+	TP_ARGS=--mbuf-size=4096 refused_case mtu 2000 "gen:count=2000,size=2500,rate=$RATE,hold" \
+		"VF port [0-9]* takes MTU 2022 at most, the port uses 3000: not used" \
+		"port config mtu 0 3000"
 }
 
 modes=$(test_modes)

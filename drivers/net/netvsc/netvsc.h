@@ -377,6 +377,8 @@ void netvsc_rxq_info_get(struct rte_eth_dev *eth, uint16_t queue_id,
 void netvsc_txq_info_get(struct rte_eth_dev *eth, uint16_t queue_id,
 			 struct rte_eth_txq_info *qinfo);
 void netvsc_set_fast_path(struct rte_eth_dev *eth);
+bool netvsc_rxq_frame_outgrows(const struct rte_eth_dev_data *data,
+			       const struct netvsc_rxq *rxq);
 
 /* netvsc_intr.c: rx queue interrupts */
 int netvsc_intr_start(struct rte_eth_dev *eth);

@@ -224,8 +224,8 @@ netvsc_tx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 						     NETVSC_TX_BOUNCE_BYTES, (int)socket_id,
 						     RTE_MEMZONE_IOVA_CONTIG, VMBUS_PAGE_BYTES);
 	txq->bounce_free = (1u << NETVSC_TX_BOUNCE_SLOTS) - 1;
-	if (txq->desc == NULL || txq->hdr_mz == NULL || txq->bounce_mz == NULL || txq->pkt == NULL ||
-	    txq_sections(dev, txq, eth->data->nb_tx_queues) < 0) {
+	if (txq->desc == NULL || txq->hdr_mz == NULL || txq->bounce_mz == NULL ||
+	    txq->pkt == NULL || txq_sections(dev, txq, eth->data->nb_tx_queues) < 0) {
 		eth->data->tx_queues[queue_id] = txq;
 		netvsc_tx_queue_release(eth, queue_id);
 		return -ENOMEM;
@@ -255,6 +255,13 @@ netvsc_tx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
 	eth->data->tx_queues[queue_id] = NULL;
 }
 
+/* Can a frame of the port's MTU, its tags kept (two at most), outgrow one of rxq's mbufs? */
+bool
+netvsc_rxq_frame_outgrows(const struct rte_eth_dev_data *data, const struct netvsc_rxq *rxq)
+{
+	return data->mtu + RTE_ETHER_HDR_LEN + 2u * RTE_VLAN_HLEN > rxq->seg_room;
+}
+
 void
 netvsc_rxq_info_get(struct rte_eth_dev *eth, uint16_t queue_id, struct rte_eth_rxq_info *qinfo)
 {
@@ -263,8 +270,8 @@ netvsc_rxq_info_get(struct rte_eth_dev *eth, uint16_t queue_id, struct rte_eth_r
 	qinfo->mp = rxq->mp;
 	qinfo->nb_desc = rxq->nb_desc;
 	qinfo->rx_buf_size = (uint16_t)RTE_MIN(rxq->seg_room, (uint32_t)UINT16_MAX);
-	/* A frame longer than one mbuf (a tag put back included) always arrives as a chain. */
-	qinfo->scattered_rx = eth->data->mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN > (int)rxq->seg_room ||
+	/* A frame longer than one mbuf always arrives as a chain. */
+	qinfo->scattered_rx = netvsc_rxq_frame_outgrows(eth->data, rxq) ||
 			      (rxq->offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0;
 	qinfo->conf.offloads = rxq->offloads;
 	qinfo->conf.rx_drop_en = 0;	/* a full queue holds the host back, nothing dropped */

@@ -169,16 +169,14 @@ vf_take(struct netvsc_vf *vf, uint16_t port)
  */
 #define VF_RX_OPTIONAL	(RTE_ETH_RX_OFFLOAD_RSS_HASH | RTE_ETH_RX_OFFLOAD_TCP_LRO)
 
-/* Scattered rx is needed only for a frame (two tags kept) larger than a queue's mbufs. */
+/* Scattered rx is needed only for a frame larger than a queue's mbufs. */
 static bool
 vf_needs_scatter(const struct rte_eth_dev_data *data)
 {
-	uint32_t frame = data->mtu + RTE_ETHER_HDR_LEN + 2 * RTE_VLAN_HLEN;
-
 	for (uint16_t i = 0; i < data->nb_rx_queues; i++) {
 		const struct netvsc_rxq *rxq = data->rx_queues[i];
 
-		if (rxq != NULL && rxq->seg_room < frame)
+		if (rxq != NULL && netvsc_rxq_frame_outgrows(data, rxq))
 			return true;
 	}
 	return false;
