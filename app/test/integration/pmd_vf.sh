@@ -11,7 +11,8 @@
 # channel idle); hot-add then surprise removal under traffic; ten
 # add/remove cycles under traffic with no mbuf leaked; a VF lacking an
 # offload the port uses left off the data path, also when the port starts
-# using it while the VF runs (VLAN strip), and one whose MTU is too small. Judges: gen's
+# using it while the VF runs (VLAN strip), and ones whose MTU is too small
+# or whose queues are too few. Judges: gen's
 # sequence numbers and CRCs (corrupt/dup 0; losses only in the switch
 # windows, bounded and reported), testpmd's counters, hvsim's per-path
 # counters, the mempool in-use count before and after.
@@ -147,12 +148,12 @@ case_cycles() {
 # refused_case NAME N GENSPEC SAID CMD...: port 0 reconfigured by the testpmd
 # commands CMD (while stopped), forwarding started, the VF hot-added: the PMD
 # must say SAID, and all of gen's N frames come back intact over the
-# synthetic path, none over the VF. Sets FILLED: the checksums the host
-# filled in (hvsim's count).
+# synthetic path, none over the VF. HV_ARGS: more hvsim options. Sets
+# FILLED: the checksums the host filled in (hvsim's count).
 refused_case() {
 	local name=$1 n=$2 gen=$3 said=$4 c vf_rx vf_tx dp
 	shift 4
-	start_case "$name" "$DATA_MODE" "$gen"
+	start_case "$name" "$DATA_MODE" "$gen" ${HV_ARGS:-}
 	echo "port stop 0" >&3
 	for c in "$@"; do echo "$c" >&3; done
 	echo "port start 0" >&3
@@ -226,6 +227,14 @@ case_mtu_gap() {
 		"port config mtu 0 3000"
 }
 
+# More queues than the VF has (the stand-in offers 4 pairs, the NIC 8): the
+# VF stays off the data path, whose 8 queues carry every frame.
+case_queue_gap() {
+	HV_ARGS="--queues 8" refused_case queues 2000 "gen:count=2000,size=64,flows=64,srcip,rate=$RATE,hold" \
+		"VF port [0-9]* has 4 rx, 4 tx queues, the port uses 8, 8: not used" \
+		"port config all rxq 8" "port config all txq 8"
+}
+
 modes=$(test_modes)
 DATA_MODE=${modes%% *}	# PA as root: GPA = VA would hide bugs that corrupt memory on Hyper-V
 case $modes in *pa*) hugepages_reserve 256 ;; esac
@@ -235,5 +244,6 @@ case_cycles
 case_offload_gap
 case_strip_runtime
 case_mtu_gap
+case_queue_gap
 echo "our PMD ran over the VF from the start ($modes), across hot-add/removal and ten cycles;" \
-	"not with an offload it lacks"
+	"not with an offload, an MTU or the queues it lacks"
