@@ -39,6 +39,7 @@ struct gen {
 	uint64_t token_cap;
 	uint64_t last_ns;
 	uint64_t corrupt, foreign;
+	uint64_t untagged;		/* vlan: frames of ours back without a tag */
 	struct frame_track track;
 	bool held;			/* "hold": idle until `hvsim ctl gen NIC start` */
 	bool srcip;			/* "srcip": flow f from 198.19.<nic*4 + f/256>.<f%256> */
@@ -286,6 +287,15 @@ gen_consume(struct hvsim_backend *be)
 }
 
 /* What the guest sent back: ours in sequence, or counted by what is wrong. */
+/* One of ours back (at least an Ethernet header and an IPv4 one: parsed). */
+static void
+gen_back(struct gen *g, const uint8_t *frame, uint32_t flow, uint64_t seq)
+{
+	frame_track_seq(&g->track, flow, seq);
+	if (g->vlan >= 0 && (frame[12] != 0x81 || frame[13] != 0x00))
+		g->untagged++;
+}
+
 static void
 gen_transmit(struct hvsim_backend *be, const uint8_t *frame, uint32_t len)
 {
@@ -293,22 +303,27 @@ gen_transmit(struct hvsim_backend *be, const uint8_t *frame, uint32_t len)
 	uint32_t flow;
 	uint64_t seq;
 
-	/* Usually the frame as gen made it (spoilt on purpose or not): compared, not parsed. */
+	/*
+	 * Usually the frame as gen made it (spoilt on purpose or not): compared,
+	 * not parsed. The template has no tag (a tag goes beside the frame), so
+	 * a frame of a tagged flow that matches it came back stripped.
+	 */
 	if (frame_template_ids(&g->flow[0].tmpl, frame, len, &flow, &seq) && flow < g->nb_flows &&
 	    frame_template_made(&g->flow[flow].tmpl, &g->pattern, frame, seq,
 				gen_seq_is_bad(g, seq))) {
 		frame_track_seq(&g->track, flow, seq);
+		g->untagged += g->vlan >= 0;
 		return;
 	}
 	switch (frame_verify_known(frame, len, &g->pattern, &flow, &seq)) {
 	case FRAME_OURS_BAD_L4_CSUM:
 		if (gen_seq_is_bad(g, seq))
-			frame_track_seq(&g->track, flow, seq);	/* spoilt on purpose */
+			gen_back(g, frame, flow, seq);	/* spoilt on purpose */
 		else
 			g->corrupt++;
 		break;
 	case FRAME_OURS_GOOD:
-		frame_track_seq(&g->track, flow, seq);
+		gen_back(g, frame, flow, seq);
 		break;
 	case FRAME_OURS_CORRUPT:
 		g->corrupt++;
@@ -325,9 +340,12 @@ gen_report(struct hvsim_backend *be, FILE *out)
 	const struct gen *g = be->priv;
 
 	fprintf(out, "gen: sent %" PRIu64 ", back %" PRIu64 ", lost %" PRIu64 ", reordered %"
-		PRIu64 ", dup %" PRIu64 ", corrupt %" PRIu64 ", foreign %" PRIu64 "\n", g->sent,
+		PRIu64 ", dup %" PRIu64 ", corrupt %" PRIu64 ", foreign %" PRIu64, g->sent,
 		g->track.back, g->track.lost, g->track.reordered, g->track.dup, g->corrupt,
 		g->foreign);
+	if (g->vlan >= 0)
+		fprintf(out, ", untagged %" PRIu64, g->untagged);
+	fputc('\n', out);
 }
 
 static void

@@ -31,6 +31,7 @@
 
 #define VF_RUN_DIR_ENV		"HVSIM_RUN_DIR"
 #define VF_ARG_NIC		"nic"
+#define VF_ARG_STRIP		"strip"		/* 1: the VF can strip VLAN tags */
 #define VF_WATCH_US		10000u		/* how often removal and plug-in are checked */
 #define VF_MAX_SLOTS		8u
 
@@ -41,6 +42,7 @@ RTE_LOG_REGISTER(hvsim_vf_logtype, pmd.net.hvsim_vf, NOTICE);
 struct vf_rxq {
 	struct vf_wire_ring *ring;
 	struct rte_mempool *mp;
+	const bool *strip;		/* the port's: tags stripped into vlan_tci */
 	uint16_t port_id;
 	uint64_t packets, bytes, nombuf;
 };
@@ -53,6 +55,8 @@ struct vf_txq {
 struct vf_priv {
 	struct vf_wire *wire;
 	bool removed;			/* seen removed: bursts do nothing, RMV raised */
+	bool can_strip;			/* devarg strip=1 */
+	bool strip;			/* RTE_ETH_RX_OFFLOAD_VLAN_STRIP on */
 	uint8_t rss_key[40];
 	struct vf_rxq rxq[VF_WIRE_NB_QUEUES];
 	struct vf_txq txq[VF_WIRE_NB_QUEUES];
@@ -64,6 +68,7 @@ static struct vf_slot {
 	char name[RTE_DEV_NAME_MAX_LEN];
 	char args[128];
 	unsigned int nic;
+	unsigned int strip;
 	uint32_t serial_seen;		/* the last device file probed (or tried) */
 } vf_slots[VF_MAX_SLOTS];
 static bool vf_watching;
@@ -114,6 +119,8 @@ vf_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		}
 		rte_memcpy(rte_pktmbuf_mtod(m, void *), s->data, len);
 		m->port = q->port_id;
+		if (__atomic_load_n(q->strip, __ATOMIC_RELAXED))
+			rte_vlan_strip(m);	/* untagged: left as it is */
 		q->packets++;
 		q->bytes += len;
 		pkts[n++] = m;
@@ -177,14 +184,16 @@ vf_tx_burst_gone(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 static int
 vf_dev_infos_get(struct rte_eth_dev *eth, struct rte_eth_dev_info *info)
 {
-	RTE_SET_USED(eth);
+	const struct vf_priv *p = eth->data->dev_private;
+
 	info->max_rx_queues = VF_WIRE_NB_QUEUES;
 	info->max_tx_queues = VF_WIRE_NB_QUEUES;
 	info->max_mac_addrs = 1;
 	info->max_rx_pktlen = VF_WIRE_FRAME_MAX;
 	info->min_mtu = RTE_ETHER_MIN_MTU;
 	info->max_mtu = VF_WIRE_FRAME_MAX - RTE_ETHER_HDR_LEN - 4;
-	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_RSS_HASH;
+	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_RSS_HASH |
+				(p->can_strip ? RTE_ETH_RX_OFFLOAD_VLAN_STRIP : 0);
 	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	info->flow_type_rss_offloads = RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_TCP |
 				       RTE_ETH_RSS_NONFRAG_IPV4_UDP;
@@ -204,6 +213,20 @@ vf_dev_configure(struct rte_eth_dev *eth)
 
 	if (rss->rss_key != NULL && rss->rss_key_len == sizeof(p->rss_key))
 		memcpy(p->rss_key, rss->rss_key, sizeof(p->rss_key));
+	__atomic_store_n(&p->strip, (eth->data->dev_conf.rxmode.offloads &
+				     RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* ethdev has updated rxmode.offloads: stripping follows it from the next frame. */
+static int
+vf_vlan_offload_set(struct rte_eth_dev *eth, int mask)
+{
+	struct vf_priv *p = eth->data->dev_private;
+
+	if (mask & RTE_ETH_VLAN_STRIP_MASK)
+		__atomic_store_n(&p->strip, (eth->data->dev_conf.rxmode.offloads &
+					     RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -297,6 +320,7 @@ vf_rx_queue_setup(struct rte_eth_dev *eth, uint16_t qid, uint16_t nb_desc, unsig
 	RTE_SET_USED(conf);
 	q->ring = &p->wire->rx[qid];
 	q->mp = mp;
+	q->strip = &p->strip;
 	q->port_id = eth->data->port_id;
 	/* Frames left from an earlier start are stale: start empty. */
 	__atomic_store_n(&q->ring->cons, __atomic_load_n(&q->ring->prod, __ATOMIC_ACQUIRE),
@@ -406,6 +430,7 @@ static const struct eth_dev_ops vf_ops = {
 	.allmulticast_disable = vf_filter_noop,
 	.mtu_set = vf_mtu_set,
 	.rss_hash_update = vf_rss_hash_update,
+	.vlan_offload_set = vf_vlan_offload_set,
 };
 
 /* Map <run>/vf<nic> if hvsim has a VF there now; NULL (errno set) if not. */
@@ -494,7 +519,7 @@ vf_watch(void *arg)
 }
 
 static int
-vf_parse_nic(const char *key, const char *value, void *opaque)
+vf_parse_uint(const char *key, const char *value, void *opaque)
 {
 	char *end;
 	unsigned long v = strtoul(value, &end, 10);
@@ -509,20 +534,24 @@ vf_parse_nic(const char *key, const char *value, void *opaque)
 static struct vf_slot *
 vf_slot_register(struct rte_vdev_device *vdev)
 {
-	static const char *const keys[] = { VF_ARG_NIC, NULL };
+	static const char *const keys[] = { VF_ARG_NIC, VF_ARG_STRIP, NULL };
 	const char *name = rte_vdev_device_name(vdev);
 	const char *args = rte_vdev_device_args(vdev);
 	struct vf_slot *s = vf_slot_find(name);
 	struct rte_kvargs *kv;
-	unsigned int nic = 0;
+	unsigned int nic = 0, strip = 0;
 	int ret = 0;
 
 	if (args != NULL && args[0] != '\0') {
 		kv = rte_kvargs_parse(args, keys);
 		if (kv == NULL)
 			return NULL;
-		ret = rte_kvargs_process(kv, VF_ARG_NIC, vf_parse_nic, &nic);
+		ret = rte_kvargs_process(kv, VF_ARG_NIC, vf_parse_uint, &nic);
+		if (ret == 0)
+			ret = rte_kvargs_process(kv, VF_ARG_STRIP, vf_parse_uint, &strip);
 		rte_kvargs_free(kv);
+		if (strip > 1)
+			ret = -EINVAL;
 		if (ret < 0)
 			return NULL;
 	}
@@ -534,8 +563,10 @@ vf_slot_register(struct rte_vdev_device *vdev)
 			snprintf(s->args, sizeof(s->args), "%s", args != NULL ? args : "");
 		}
 	}
-	if (s != NULL)
+	if (s != NULL) {
 		s->nic = nic;
+		s->strip = strip;
+	}
 	if (s != NULL && !vf_watching && rte_eal_alarm_set(VF_WATCH_US, vf_watch, NULL) == 0)
 		vf_watching = true;
 	return s;
@@ -550,8 +581,8 @@ vf_probe(struct rte_vdev_device *vdev)
 	struct vf_wire *w;
 
 	if (s == NULL) {
-		VF_LOG(ERR, "%s: bad devargs (%s=<index of the hvsim NIC>)",
-		       rte_vdev_device_name(vdev), VF_ARG_NIC);
+		VF_LOG(ERR, "%s: bad devargs (%s=<index of the hvsim NIC>[,%s=0|1])",
+		       rte_vdev_device_name(vdev), VF_ARG_NIC, VF_ARG_STRIP);
 		return -EINVAL;
 	}
 	w = vf_map(s->nic);
@@ -574,6 +605,7 @@ vf_probe(struct rte_vdev_device *vdev)
 		return -ENOMEM;
 	}
 	p->wire = w;
+	p->can_strip = s->strip != 0;
 	memcpy(p->rss_key, vf_default_key, sizeof(p->rss_key));
 	memcpy(eth->data->mac_addrs->addr_bytes, w->hdr.mac, RTE_ETHER_ADDR_LEN);
 	eth->dev_ops = &vf_ops;
@@ -609,4 +641,5 @@ static struct rte_vdev_driver vf_driver = {
 };
 
 RTE_PMD_REGISTER_VDEV(net_hvsim_vf, vf_driver);
-RTE_PMD_REGISTER_PARAM_STRING(net_hvsim_vf, VF_ARG_NIC "=<hvsim NIC index>");
+RTE_PMD_REGISTER_PARAM_STRING(net_hvsim_vf, VF_ARG_NIC "=<hvsim NIC index> "
+			      VF_ARG_STRIP "=<0|1>");

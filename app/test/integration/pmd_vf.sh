@@ -12,7 +12,8 @@
 # add/remove cycles under traffic with no mbuf leaked; a VF lacking an
 # offload the port uses left off the data path, also when the port starts
 # using it while the VF runs (VLAN strip), and ones whose MTU is too small
-# or whose queues are too few. Judges: gen's
+# or whose queues are too few; a VF that can strip follows a change of
+# VLAN stripping in place. Judges: gen's
 # sequence numbers and CRCs (corrupt/dup 0; losses only in the switch
 # windows, bounded and reported), testpmd's counters, hvsim's per-path
 # counters, the mempool in-use count before and after.
@@ -33,7 +34,7 @@ start_case() {
 	"$HVSIM" run --run-dir "$RUN" --nic "$gen" "$@" -- \
 		stdbuf -oL "$TESTPMD" $(eal_args "$mode") -d "$PLUGIN_BUILD/drivers" \
 		-d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so" \
-		-d "$PLUGIN_BUILD/$VF_PLUGIN" --vdev net_hvsim_vf0,nic=0 \
+		-d "$PLUGIN_BUILD/$VF_PLUGIN" --vdev "${VF_VDEV:-net_hvsim_vf0,nic=0}" \
 		-- --total-num-mbufs=16384 ${TP_ARGS:-} -i <"$TMP/in-$name" >"$OUT" 2>&1 &
 	HV=$!
 	at_exit "kill $HV"
@@ -218,6 +219,44 @@ case_strip_runtime() {
 	echo "$GEN_LINE" | grep -q "dup 0, corrupt 0" || fail "strip: duplicated or corrupt frames"
 }
 
+# VLAN stripping switched on and off while a VF that can strip (the
+# stand-in with strip=1) carries the data path: the VF follows in place, the
+# data path never leaves it. Judges: hvsim's data path switches and
+# per-path counters; gen, which counts its tagged frames that come back
+# without their tag (testpmd's io engine does not put a stripped tag back).
+case_strip_vf() {
+	local n=$((RATE * 3)) switches untagged
+	VF_VDEV=net_hvsim_vf0,nic=0,strip=1 start_case strip-vf "$DATA_MODE" \
+		"gen:count=$n,size=64,vlan=5,rate=$RATE,hold" --vf 0
+	echo "start" >&3
+	testpmd_wait_forwarding "$OUT" 0 || fail "strip-vf: forwarding did not start"
+	wait_for 10 datapath_is vf || fail "strip-vf: data path never on the VF"
+	switches=$(vf_field switches)
+	ctl gen 0 start >/dev/null
+	sleep 0.5
+	[ "$(gen_untagged_now)" = 0 ] || fail "strip-vf: frames stripped with stripping off"
+	echo "vlan set strip on 0" >&3
+	wait_for 5 gen_untagged_over 0 || fail "strip-vf: the VF did not strip with stripping on"
+	sleep 0.3
+	echo "vlan set strip off 0" >&3
+	sleep 0.3
+	untagged=$(gen_untagged_now)
+	sleep 0.5
+	[ "$(gen_untagged_now)" = "$untagged" ] || fail "strip-vf: the VF still strips with stripping off"
+	wait_for 30 gen_sent_all "$n" || fail "strip-vf: gen did not finish"
+	sleep 1
+	[ "$(vf_field switches)" = "$switches" ] && datapath_is vf ||
+		fail "strip-vf: the data path left the VF"
+	[ "$(syn_count rx_frames)" = 0 ] || fail "strip-vf: frames over the synthetic path"
+	finish_case strip-vf
+	echo "strip-vf: $untagged of $n frames stripped by the VF, data path switches $switches"
+	grep -q "lacks offloads" "$OUT" && fail "strip-vf: the VF was refused"
+	echo "$GEN_LINE" | grep -q "back $n, lost 0, reordered 0, dup 0, corrupt 0" ||
+		fail "strip-vf: gen's judge"
+}
+gen_untagged_now() { ctl counters | sed -n 's/^gen: .*, untagged \([0-9]*\).*/\1/p'; }
+gen_untagged_over() { [ "$(gen_untagged_now)" -gt "$1" ]; }
+
 # An MTU above what the VF takes (the stand-in's frames stop at 2040 bytes:
 # MTU 2022): frames of 2500 bytes, which the VF's path would lose, all come
 # back over the synthetic path.
@@ -243,6 +282,7 @@ case_hotplug
 case_cycles
 case_offload_gap
 case_strip_runtime
+case_strip_vf
 case_mtu_gap
 case_queue_gap
 echo "our PMD ran over the VF from the start ($modes), across hot-add/removal and ten cycles;" \

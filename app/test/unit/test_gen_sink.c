@@ -175,7 +175,42 @@ test_gen_badcsum_frames_marked_and_accepted_back(void)
 	EXPECT_EQ(frame_verify(saved[1], saved_len[1], &flow, &seq), FRAME_OURS_BAD_L4_CSUM);
 	EXPECT_EQ(frame_verify(saved[2], saved_len[2], &flow, &seq), FRAME_OURS_GOOD);
 	give_back(order, 4);
+	/* as saved: without their tag (it went beside them) */
 	EXPECT_EQ(strcmp(report_of(), "gen: sent 4, back 4, lost 0, reordered 0, dup 0, "
+			 "corrupt 0, foreign 0, untagged 4\n"), 0);
+	close_be();
+}
+
+/* saved[i] with the 802.1Q tag of VLAN vid put in after the MAC addresses. */
+static void
+tag_saved(unsigned int i, uint16_t vid)
+{
+	const uint8_t tag[4] = { 0x81, 0x00, (uint8_t)(vid >> 8), (uint8_t)vid };
+
+	memmove(saved[i] + 16, saved[i] + 12, saved_len[i] - 12);
+	memcpy(saved[i] + 12, tag, sizeof(tag));
+	saved_len[i] += 4;
+}
+
+/* A tagged flow's frames back with their tag are not counted stripped; without, they are. */
+static void
+test_gen_counts_frames_back_untagged(void)
+{
+	const unsigned int order[] = { 0, 1, 2, 3 };
+
+	EXPECT_EQ(open_be(&hvsim_backend_gen, "vlan=7,flows=2"), 0);
+	EXPECT_EQ(take(4), 4);
+	tag_saved(0, 7);
+	tag_saved(1, 7);
+	tag_saved(3, 7);
+	give_back(order, 4);
+	EXPECT_EQ(strcmp(report_of(), "gen: sent 4, back 4, lost 0, reordered 0, dup 0, "
+			 "corrupt 0, foreign 0, untagged 1\n"), 0);
+	close_be();
+	EXPECT_EQ(open_be(&hvsim_backend_gen, NULL), 0);	/* untagged flows: not reported */
+	EXPECT_EQ(take(1), 1);
+	give_back(order, 1);
+	EXPECT_EQ(strcmp(report_of(), "gen: sent 1, back 1, lost 0, reordered 0, dup 0, "
 			 "corrupt 0, foreign 0\n"), 0);
 	close_be();
 }
@@ -299,6 +334,7 @@ main(void)
 	RUN_TEST(test_gen_flows_have_own_sequences);
 	RUN_TEST(test_gen_corrupt_and_foreign_counted);
 	RUN_TEST(test_gen_badcsum_frames_marked_and_accepted_back);
+	RUN_TEST(test_gen_counts_frames_back_untagged);
 	RUN_TEST(test_gen_peek_is_stable_until_consume);
 	RUN_TEST(test_gen_header_key_promise_holds);
 	RUN_TEST(test_gen_rate_limits_after_burst);

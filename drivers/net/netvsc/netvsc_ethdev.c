@@ -351,7 +351,7 @@ netvsc_vlan_offload_set(struct rte_eth_dev *eth, int mask)
 		if (rxq != NULL)
 			netvsc_rxq_set_vlan_strip(rxq, strip);
 	}
-	netvsc_vf_restart(eth->data->dev_private);	/* the VF's frames must follow */
+	netvsc_vf_vlan_strip(eth->data->dev_private, strip);	/* the VF's frames must follow */
 	return 0;
 }
 

@@ -537,16 +537,48 @@ netvsc_vf_stop(struct netvsc_dev *dev)
 	rte_spinlock_unlock(&vf->lock);
 }
 
+/* A started VF that can strip VLAN tags told to (not to) in place. */
+static int
+vf_set_strip(struct netvsc_vf *vf, bool strip)
+{
+	struct rte_eth_dev_info info;
+	int mask;
+
+	if (rte_eth_dev_info_get(vf->port_id, &info) != 0 ||
+	    (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_VLAN_STRIP) == 0)
+		return -ENOTSUP;
+	mask = rte_eth_dev_get_vlan_offload(vf->port_id);
+	if (mask < 0)
+		return mask;
+	mask = strip ? mask | RTE_ETH_VLAN_STRIP_OFFLOAD : mask & ~RTE_ETH_VLAN_STRIP_OFFLOAD;
+	return rte_eth_dev_set_vlan_offload(vf->port_id, mask);
+}
+
 /*
- * The port's offloads changed (VLAN strip): a started VF is set up again
- * for them, or left off the data path if it cannot do them; one left off
- * before is taken if it now can.
+ * The port's VLAN stripping changed: a VF carrying the data path that can
+ * strip follows it in place. Else (a VF that cannot, or one left off
+ * before) it is set up again for the port's offloads: left off the data
+ * path if it cannot do them, taken if it now can.
  */
 void
-netvsc_vf_restart(struct netvsc_dev *dev)
+netvsc_vf_vlan_strip(struct netvsc_dev *dev, bool strip)
 {
-	netvsc_vf_stop(dev);
-	netvsc_vf_start(dev);
+	struct netvsc_vf *vf = netvsc_vf_by_port[dev->eth->data->port_id];
+	bool done = false;
+
+	if (vf == NULL)
+		return;
+	rte_spinlock_lock(&vf->lock);
+	if (vf->owned && vf->vf_started)
+		done = vf_set_strip(vf, strip) == 0;
+	if (done)
+		NETVSC_DRV_LOG(INFO, dev, "VF port %u strips VLAN tags: %s", vf->port_id,
+			       strip ? "on" : "off");
+	rte_spinlock_unlock(&vf->lock);
+	if (!done) {
+		netvsc_vf_stop(dev);
+		netvsc_vf_start(dev);
+	}
 }
 
 /* Promiscuous and all-multicast as our port has them (the VF's own filters). */

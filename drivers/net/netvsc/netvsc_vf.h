@@ -77,7 +77,7 @@ int netvsc_vf_probe(struct netvsc_dev *dev);
 void netvsc_vf_close(struct netvsc_dev *dev);
 void netvsc_vf_start(struct netvsc_dev *dev);
 void netvsc_vf_stop(struct netvsc_dev *dev);
-void netvsc_vf_restart(struct netvsc_dev *dev);
+void netvsc_vf_vlan_strip(struct netvsc_dev *dev, bool strip);
 void netvsc_vf_filter(struct netvsc_dev *dev);
 void netvsc_vf_on_association(struct netvsc_dev *dev, bool allocated, uint32_t serial);
 int netvsc_vf_stats_get(struct rte_eth_dev *eth, struct rte_eth_stats *st);
