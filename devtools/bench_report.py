@@ -665,6 +665,33 @@ callgrind profiles of the ipp runs):
   host's time is spread over the same kind of line transfers (gen's check
   of a returned frame reads it where the guest wrote it, the gather, the
   slots); nothing stood out to cut.
+- **fwd 64 B: the host's loop, and how the two sides take turns**
+  (2026-11-28 evening; fast runs 13-15 Mpps). testpmd's burst statistics
+  (`set record-burst-stats on`): 99 % of the guest's rx bursts come back
+  empty and the others full (32), so the guest waits about half its time:
+  hvsim's loop is the bound (about 825 instructions a forwarded frame,
+  callgrind of busy hvsim: the receive pass 405 with gen making the frame
+  100, the guest's send 350 with gen's check 140, completions and the pass
+  the rest). hvsim's counters sampled every 10 ms swing between two
+  states: its receive buffer nearly all lent (18795 of 18811 slots, about
+  290 transfers of 64 frames ahead of the guest) and nearly none (128).
+  In the first the guest's send completions sit behind those transfers in
+  its ring, so with `--txd=2048` (16384 frames at 8 a send) it runs out of
+  descriptors and testpmd's io engine drops what it cannot send (0.05-6 %
+  of a run's frames, gen's `lost`); `--txd=4096` loses none at the same
+  rate. Tried and not kept (alternating runs by hand): hvsim lending at
+  most 256, 512 or 2048 slots (no drops, the same rates: 12.1-13.9
+  against 11.1-14.6 Mpps in 6 pairs at 256); hvsim reading a send
+  section where it lies instead of copying it first (the copy is the
+  host's one bulk read of the guest's lines; parsed in place, gen's check
+  waits for them one by one: fwd 64 B 13.9-14.2 against 14.3-14.9 fast,
+  tx 1518 B no gain); the guest's tx copies of 1 KiB and more as
+  streaming stores again (2.3-3.1 against 6.4-9.1 Mpps, 5 pairs); the
+  guest asking for the lines the burst's next long frame will fill as it
+  finishes one (tx 1518 B: 12 of 16 pairs won at first, medians 8.1
+  against 6.1 Mpps, then 4 of 10 with the fast state back, 8.9 against
+  7.2: not shown). With the cores close, tx 1518 B reached 8.3-10.0 Mpps
+  in most runs of either build.
 - Found and fixed earlier: gen checked every frame coming back with a
   byte-at-a-time CRC-32 and a 16-bit checksum loop, 47 % of hvsim's time
   at 1518 B, which held fwd at 0.27 Mpps for both PMDs. It now compares
