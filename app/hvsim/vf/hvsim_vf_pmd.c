@@ -205,6 +205,16 @@ vf_dev_infos_get(struct rte_eth_dev *eth, struct rte_eth_dev_info *info)
 	return 0;
 }
 
+/* Stripping as rxmode.offloads (set by ethdev) has it, from the next frame on. */
+static void
+vf_strip_follow(struct rte_eth_dev *eth)
+{
+	struct vf_priv *p = eth->data->dev_private;
+
+	__atomic_store_n(&p->strip, (eth->data->dev_conf.rxmode.offloads &
+				     RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0, __ATOMIC_RELAXED);
+}
+
 static int
 vf_dev_configure(struct rte_eth_dev *eth)
 {
@@ -213,20 +223,15 @@ vf_dev_configure(struct rte_eth_dev *eth)
 
 	if (rss->rss_key != NULL && rss->rss_key_len == sizeof(p->rss_key))
 		memcpy(p->rss_key, rss->rss_key, sizeof(p->rss_key));
-	__atomic_store_n(&p->strip, (eth->data->dev_conf.rxmode.offloads &
-				     RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0, __ATOMIC_RELAXED);
+	vf_strip_follow(eth);
 	return 0;
 }
 
-/* ethdev has updated rxmode.offloads: stripping follows it from the next frame. */
 static int
 vf_vlan_offload_set(struct rte_eth_dev *eth, int mask)
 {
-	struct vf_priv *p = eth->data->dev_private;
-
 	if (mask & RTE_ETH_VLAN_STRIP_MASK)
-		__atomic_store_n(&p->strip, (eth->data->dev_conf.rxmode.offloads &
-					     RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0, __ATOMIC_RELAXED);
+		vf_strip_follow(eth);
 	return 0;
 }
 
