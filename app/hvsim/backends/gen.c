@@ -286,7 +286,6 @@ gen_consume(struct hvsim_backend *be)
 		g->tokens -= GEN_NS_PER_S;
 }
 
-/* What the guest sent back: ours in sequence, or counted by what is wrong. */
 /* One of ours back (at least an Ethernet header and an IPv4 one: parsed). */
 static void
 gen_back(struct gen *g, const uint8_t *frame, uint32_t flow, uint64_t seq)
@@ -296,6 +295,7 @@ gen_back(struct gen *g, const uint8_t *frame, uint32_t flow, uint64_t seq)
 		g->untagged++;
 }
 
+/* What the guest sent back: ours in sequence, or counted by what is wrong. */
 static void
 gen_transmit(struct hvsim_backend *be, const uint8_t *frame, uint32_t len)
 {
@@ -312,7 +312,8 @@ gen_transmit(struct hvsim_backend *be, const uint8_t *frame, uint32_t len)
 	    frame_template_made(&g->flow[flow].tmpl, &g->pattern, frame, seq,
 				gen_seq_is_bad(g, seq))) {
 		frame_track_seq(&g->track, flow, seq);
-		g->untagged += g->vlan >= 0;
+		if (g->vlan >= 0)
+			g->untagged++;
 		return;
 	}
 	switch (frame_verify_known(frame, len, &g->pattern, &flow, &seq)) {

@@ -527,9 +527,12 @@ static int
 vf_parse_uint(const char *key, const char *value, void *opaque)
 {
 	char *end;
-	unsigned long v = strtoul(value, &end, 10);
+	unsigned long v;
 
 	RTE_SET_USED(key);
+	if (value == NULL)
+		return -EINVAL;		/* the key alone */
+	v = strtoul(value, &end, 10);
 	if (*value == '\0' || *end != '\0' || v > 255)
 		return -EINVAL;
 	*(unsigned int *)opaque = (unsigned int)v;

@@ -225,7 +225,7 @@ case_strip_runtime() {
 # per-path counters; gen, which counts its tagged frames that come back
 # without their tag (testpmd's io engine does not put a stripped tag back).
 case_strip_vf() {
-	local n=$((RATE * 3)) switches untagged
+	local n=$((RATE * 3)) switches untagged back
 	VF_VDEV=net_hvsim_vf0,nic=0,strip=1 start_case strip-vf "$DATA_MODE" \
 		"gen:count=$n,size=64,vlan=5,rate=$RATE,hold" --vf 0
 	echo "start" >&3
@@ -240,9 +240,11 @@ case_strip_vf() {
 	sleep 0.3
 	echo "vlan set strip off 0" >&3
 	sleep 0.3
-	untagged=$(gen_untagged_now)
+	untagged=$(gen_untagged_now) back=$(gen_back_now)
 	sleep 0.5
-	[ "$(gen_untagged_now)" = "$untagged" ] || fail "strip-vf: the VF still strips with stripping off"
+	[ "$(gen_back_now)" -gt "$back" ] || fail "strip-vf: no traffic with stripping off"
+	[ "$(gen_untagged_now)" = "$untagged" ] ||
+		fail "strip-vf: the VF still strips with stripping off"
 	wait_for 30 gen_sent_all "$n" || fail "strip-vf: gen did not finish"
 	sleep 1
 	[ "$(vf_field switches)" = "$switches" ] && datapath_is vf ||
@@ -266,10 +268,11 @@ case_mtu_gap() {
 		"port config mtu 0 3000"
 }
 
-# More queues than the VF has (the stand-in offers 4 pairs, the NIC 8): the
-# VF stays off the data path, whose 8 queues carry every frame.
+# More queues than the VF has (the stand-in offers 4 pairs, the port uses
+# 8): the VF stays off the data path, every frame goes the synthetic way.
 case_queue_gap() {
-	HV_ARGS="--queues 8" refused_case queues 2000 "gen:count=2000,size=64,flows=64,srcip,rate=$RATE,hold" \
+	HV_ARGS="--queues 8" refused_case queues 2000 \
+		"gen:count=2000,size=64,flows=64,srcip,rate=$RATE,hold" \
 		"VF port [0-9]* has 4 rx, 4 tx queues, the port uses 8, 8: not used" \
 		"port config all rxq 8" "port config all txq 8"
 }

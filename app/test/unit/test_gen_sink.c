@@ -192,7 +192,28 @@ tag_saved(unsigned int i, uint16_t vid)
 	saved_len[i] += 4;
 }
 
-/* A tagged flow's frames back with their tag are not counted stripped; without, they are. */
+/* saved[i] (untagged) as a router forwards it: TTL one less, header checksum redone. */
+static void
+route_saved(unsigned int i)
+{
+	uint8_t *ip = saved[i] + 14;
+	uint32_t sum = 0;
+
+	ip[8]--;
+	ip[10] = ip[11] = 0;
+	for (unsigned int k = 0; k < 20; k += 2)
+		sum += (uint32_t)ip[k] << 8 | ip[k + 1];
+	while (sum > 0xffff)
+		sum = (sum & 0xffff) + (sum >> 16);
+	ip[10] = (uint8_t)(~sum >> 8);
+	ip[11] = (uint8_t)~sum;
+}
+
+/*
+ * A tagged flow's frames back with their tag are not counted stripped;
+ * without, they are, whether they match what gen made (compared) or not
+ * (routed: parsed).
+ */
 static void
 test_gen_counts_frames_back_untagged(void)
 {
@@ -202,10 +223,10 @@ test_gen_counts_frames_back_untagged(void)
 	EXPECT_EQ(take(4), 4);
 	tag_saved(0, 7);
 	tag_saved(1, 7);
-	tag_saved(3, 7);
+	route_saved(3);
 	give_back(order, 4);
 	EXPECT_EQ(strcmp(report_of(), "gen: sent 4, back 4, lost 0, reordered 0, dup 0, "
-			 "corrupt 0, foreign 0, untagged 1\n"), 0);
+			 "corrupt 0, foreign 0, untagged 2\n"), 0);
 	close_be();
 	EXPECT_EQ(open_be(&hvsim_backend_gen, NULL), 0);	/* untagged flows: not reported */
 	EXPECT_EQ(take(1), 1);

@@ -22,6 +22,10 @@ devargs_u32(const char *key, const char *value, void *opaque)
 	char *end;
 	unsigned long v;
 
+	if (value == NULL) {	/* "key" alone: kvargs gives no value */
+		RTE_LOG(ERR, PMD, "netvsc: devarg %s has no value (%s=<number>)\n", key, key);
+		return -EINVAL;
+	}
 	errno = 0;
 	v = strtoul(value, &end, 0);
 	if (errno != 0 || *end != '\0' || value[0] == '-' || v > UINT32_MAX) {

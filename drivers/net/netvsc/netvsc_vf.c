@@ -479,8 +479,8 @@ static int
 vf_parse_enable(const char *key, const char *value, void *opaque)
 {
 	RTE_SET_USED(key);
-	if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0)
-		return -EINVAL;
+	if (value == NULL || (strcmp(value, "0") != 0 && strcmp(value, "1") != 0))
+		return -EINVAL;		/* NULL: the key alone */
 	*(bool *)opaque = value[0] == '1';
 	return 0;
 }
@@ -565,15 +565,22 @@ netvsc_vf_vlan_strip(struct netvsc_dev *dev, bool strip)
 {
 	struct netvsc_vf *vf = netvsc_vf_by_port[dev->eth->data->port_id];
 	bool done = false;
+	int ret;
 
 	if (vf == NULL)
 		return;
 	rte_spinlock_lock(&vf->lock);
-	if (vf->owned && vf->vf_started)
-		done = vf_set_strip(vf, strip) == 0;
-	if (done)
-		NETVSC_DRV_LOG(INFO, dev, "VF port %u strips VLAN tags: %s", vf->port_id,
-			       strip ? "on" : "off");
+	/* A VF already gone (its RMV not yet handled) is left to vf_sync. */
+	if (vf->owned && vf->vf_started && !__atomic_load_n(&vf->removed, __ATOMIC_ACQUIRE)) {
+		ret = vf_set_strip(vf, strip);
+		done = ret == 0;
+		if (done)
+			NETVSC_DRV_LOG(INFO, dev, "VF port %u strips VLAN tags: %s",
+				       vf->port_id, strip ? "on" : "off");
+		else if (ret != -ENOTSUP)
+			NETVSC_DRV_LOG(NOTICE, dev, "VF port %u: VLAN strip %s failed (%d): set up again",
+				       vf->port_id, strip ? "on" : "off", ret);
+	}
 	rte_spinlock_unlock(&vf->lock);
 	if (!done) {
 		netvsc_vf_stop(dev);
