@@ -690,8 +690,12 @@ callgrind profiles of the ipp runs):
   guest asking for the lines the burst's next long frame will fill as it
   finishes one (tx 1518 B: 12 of 16 pairs won at first, medians 8.1
   against 6.1 Mpps, then 4 of 10 with the fast state back, 8.9 against
-  7.2: not shown). With the cores close, tx 1518 B reached 8.3-10.0 Mpps
-  in most runs of either build.
+  7.2: not shown); a tx queue out of descriptors reading past the
+  received frames at once instead of after 20 ms (6 pairs at `--txd=2048`:
+  2.4-11 thousand frames dropped against 18-110 thousand, but 7.0-14.4
+  Mpps, median 10.2, against 6.6-14.1, median 13.7: the transfers read
+  ahead are copied aside and read again). With the cores close, tx 1518 B
+  reached 8.3-10.0 Mpps in most runs of either build.
 - Found and fixed earlier: gen checked every frame coming back with a
   byte-at-a-time CRC-32 and a 16-bit checksum loop, 47 % of hvsim's time
   at 1518 B, which held fwd at 0.27 Mpps for both PMDs. It now compares
