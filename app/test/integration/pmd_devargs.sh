@@ -24,7 +24,8 @@ run_case() {
 	[ "$rc" = 0 ] || { tail -20 "$out"; fail "$name: exit status $rc"; }
 	grep -q "Number of available ports: $ports" "$out" ||
 		{ tail -20 "$out"; fail "$name: not $ports port(s)"; }
-	[ -z "$text" ] || grep -q "$text" "$out" || { tail -20 "$out"; fail "$name: not said: $text"; }
+	[ -z "$text" ] || grep -q "$text" "$out" ||
+		{ tail -20 "$out"; fail "$name: not said: $text"; }
 	echo "$name ($devargs): $ports port(s)${text:+, said \"$text\"}"
 }
 

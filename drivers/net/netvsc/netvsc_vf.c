@@ -578,7 +578,8 @@ netvsc_vf_vlan_strip(struct netvsc_dev *dev, bool strip)
 			NETVSC_DRV_LOG(INFO, dev, "VF port %u strips VLAN tags: %s",
 				       vf->port_id, strip ? "on" : "off");
 		else if (ret != -ENOTSUP)
-			NETVSC_DRV_LOG(NOTICE, dev, "VF port %u: VLAN strip %s failed (%d): set up again",
+			NETVSC_DRV_LOG(NOTICE, dev,
+				       "VF port %u: VLAN strip %s failed (%d): set up again",
 				       vf->port_id, strip ? "on" : "off", ret);
 	}
 	rte_spinlock_unlock(&vf->lock);
