@@ -65,7 +65,10 @@
 #   BENCH_COUNTERS=1: rx/tx/fwd runs also print "counters:", hvsim's counters
 #   at the end of the interval that say who waited (rxbuf_slots_busy: the
 #   guest holds the receive buffer; rx_no_slot, rx_ring_full: host passes
-#   stopped for the guest; all since hvsim started)
+#   stopped for the guest; all since hvsim started), and "bursts:", testpmd's
+#   burst statistics of its first stream (`set record-burst-stats on`: how
+#   many rx bursts came back empty, how full the others were) and the frames
+#   its engine dropped at tx, since the start
 # Result lines: "result: CASE SIZE QUEUES SIDE UNIT v1 v2 ...".
 set -u
 TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -271,6 +274,7 @@ run_testpmd() {
 	tx) tp_cmd "set fwd txonly" >/dev/null; tp_cmd "set txpkts $size" >/dev/null ;;
 	fwd) tp_cmd "set fwd io" >/dev/null ;;
 	esac
+	[ "${BENCH_COUNTERS:-0}" = 1 ] && tp_cmd "set record-burst-stats on" >/dev/null
 	tp_cmd "start" >/dev/null
 	[ "$c" = tx ] || hv_ctl gen 0 start >/dev/null || fail "gen start"
 	sleep "$WARMUP"
@@ -278,9 +282,13 @@ run_testpmd() {
 	rx) steady RX-packets ;;
 	*) steady TX-packets ;;
 	esac
-	[ "${BENCH_COUNTERS:-0}" = 1 ] && hv_ctl counters |
-		grep -E 'slots_busy|rx_ring_full|rx_no_slot|rx_xfers|rxbuf_completions|pkts_in' |
-		tr -s ' ' | paste -sd' ' | sed 's/^/counters: /' >&2
+	if [ "${BENCH_COUNTERS:-0}" = 1 ]; then
+		hv_ctl counters |
+			grep -E 'slots_busy|rx_ring_full|rx_no_slot|rx_xfers|rxbuf_completions|pkts_in' |
+			tr -s ' ' | paste -sd' ' | sed 's/^/counters: /' >&2
+		tp_cmd "show fwd stats all" | grep -m3 -E 'RX-bursts|TX-bursts|TX-dropped' |
+			tr -s ' ' | paste -sd' ' | sed 's/^/bursts: /' >&2
+	fi
 	[ "$c" = tx ] || gen_stop
 	tp_cmd "stop" >/dev/null
 	[ "$c" = tx ] && tp_drain
