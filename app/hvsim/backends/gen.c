@@ -286,7 +286,7 @@ gen_consume(struct hvsim_backend *be)
 		g->tokens -= GEN_NS_PER_S;
 }
 
-/* One of ours back (at least an Ethernet header and an IPv4 one: parsed). */
+/* One of ours back (at least an Ethernet and an IPv4 header); a tag goes beside gen's frames. */
 static void
 gen_back(struct gen *g, const uint8_t *frame, uint32_t flow, uint64_t seq)
 {
@@ -303,17 +303,11 @@ gen_transmit(struct hvsim_backend *be, const uint8_t *frame, uint32_t len)
 	uint32_t flow;
 	uint64_t seq;
 
-	/*
-	 * Usually the frame as gen made it (spoilt on purpose or not): compared,
-	 * not parsed. The template has no tag (a tag goes beside the frame), so
-	 * a frame of a tagged flow that matches it came back stripped.
-	 */
+	/* Usually the frame as gen made it (spoilt on purpose or not): compared, not parsed. */
 	if (frame_template_ids(&g->flow[0].tmpl, frame, len, &flow, &seq) && flow < g->nb_flows &&
 	    frame_template_made(&g->flow[flow].tmpl, &g->pattern, frame, seq,
 				gen_seq_is_bad(g, seq))) {
-		frame_track_seq(&g->track, flow, seq);
-		if (g->vlan >= 0)
-			g->untagged++;
+		gen_back(g, frame, flow, seq);
 		return;
 	}
 	switch (frame_verify_known(frame, len, &g->pattern, &flow, &seq)) {

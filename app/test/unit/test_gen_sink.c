@@ -7,6 +7,7 @@
 #include <errno.h>
 
 #include "test_harness.h"
+#include "test_bytes.h"
 #include "backend.h"
 #include "frame.h"
 
@@ -197,16 +198,10 @@ static void
 route_saved(unsigned int i)
 {
 	uint8_t *ip = saved[i] + 14;
-	uint32_t sum = 0;
 
 	ip[8]--;
-	ip[10] = ip[11] = 0;
-	for (unsigned int k = 0; k < 20; k += 2)
-		sum += (uint32_t)ip[k] << 8 | ip[k + 1];
-	while (sum > 0xffff)
-		sum = (sum & 0xffff) + (sum >> 16);
-	ip[10] = (uint8_t)(~sum >> 8);
-	ip[11] = (uint8_t)~sum;
+	put16(ip + 10, 0);
+	put16(ip + 10, fold(sum16(ip, 20, 0)));
 }
 
 /*
