@@ -37,7 +37,17 @@ netvsc_drop_count(struct netvsc_dev *dev, uint64_t *count, const char *what)
 void
 netvsc_ctl_drop(struct netvsc_dev *dev, enum netvsc_drop why, const char *what)
 {
-	netvsc_drop_count(dev, &dev->drops[why], what);
+	uint64_t n;
+
+	if (why != NETVSC_DROP_DATA_WHILE_STOPPED) {
+		netvsc_drop_count(dev, &dev->drops[why], what);
+		return;
+	}
+	/* Frames already on their way when the port stops: no fault of the host's. */
+	n = __atomic_add_fetch(&dev->drops[why], 1, __ATOMIC_RELAXED);
+	if (n == rte_align64pow2(n))
+		NETVSC_DRV_LOG(DEBUG, dev, "%s: dropped, port stopped (%" PRIu64 " so far)",
+			       what, n);
 }
 
 /*

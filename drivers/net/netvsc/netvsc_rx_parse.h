@@ -18,7 +18,7 @@
 /* Ranges one transfer may carry (the host batches up to this many packets). */
 #define NETVSC_MAX_RANGES	256u
 
-/* Host-data drops, each an xstat and a rate-limited NOTICE. */
+/* Host-data drops, each an xstat and a rate-limited NOTICE (DEBUG: data while stopped). */
 enum netvsc_drop {
 	NETVSC_DROP_NONE,
 	NETVSC_DROP_BAD_PACKET_TYPE,
