@@ -51,8 +51,21 @@ hugepages_reserve() {
 }
 
 # A guest killed on a failure path may still hold its hugepage files for a
-# moment: retry (5 s at most) so no mount is left behind.
+# moment: retry (5 s at most) so no mount is left behind. A process still
+# mapping them then (orphaned when its hvsim was killed, say, and waiting out
+# its control timeouts) is killed: only this test's processes map files of
+# this test's own mount.
 hugetlbfs_umount() {
+	for _ in $(seq 1 50); do
+		umount "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	local maps
+	case $1 in "$TMP"/?*) ;; *) umount "$1"; return ;; esac	# never a wider pattern
+	for maps in $(grep -l -F -- "$1/" /proc/[0-9]*/maps 2>/dev/null); do
+		maps=${maps#/proc/}
+		kill -KILL "${maps%/maps}" 2>/dev/null
+	done
 	for _ in $(seq 1 50); do
 		umount "$1" 2>/dev/null && return 0
 		sleep 0.1
