@@ -114,12 +114,24 @@ vmbus_device_free(struct rte_vmbus_device *dev)
 	free(dev);
 }
 
+/* Every scan (EAL scans again at each hotplug) sees the devices already listed. */
+static struct rte_vmbus_device *
+vmbus_device_listed(const char *name)
+{
+	struct rte_vmbus_device *dev;
+
+	TAILQ_FOREACH(dev, &vmbus_bus.devices, next)
+		if (strcmp(dev->device.name, name) == 0)
+			return dev;
+	return NULL;
+}
+
 static void
 vmbus_scan_one(const char *name)
 {
 	char why[VMBUS_SYSFS_WHY_BYTES], class_text[37];
 	struct vmbus_sysfs_device sd;
-	struct rte_vmbus_device *dev;
+	struct rte_vmbus_device *dev, *old;
 
 	switch (vmbus_sysfs_read_device(VMBUS_SYSFS_DEVICES, name, class_needs_buffers,
 					&sd, why)) {
@@ -141,11 +153,23 @@ vmbus_scan_one(const char *name)
 		VMBUS_LOG(ERR, "out of memory for %s", name);
 		return;
 	}
+	old = vmbus_device_listed(dev->device.name);
+	if (old != NULL && old->driver != NULL) {
+		vmbus_device_free(dev);		/* probed: its maps are the ones in use */
+		return;
+	}
 	vmbus_sysfs_format_guid(sd.class_id, class_text);
 	VMBUS_LOG(INFO, "found %s class %s relid %u monitor %u uio%d numa %d maps %u",
 		  name, class_text, sd.relid, sd.monitor_id, sd.uio_num, sd.numa_node,
 		  sd.nb_maps);
-	TAILQ_INSERT_TAIL(&vmbus_bus.devices, dev, next);
+	if (old == NULL) {
+		TAILQ_INSERT_TAIL(&vmbus_bus.devices, dev, next);
+		return;
+	}
+	/* Not probed: this scan's view (relid, uio, devargs of a hotplug) replaces it. */
+	TAILQ_INSERT_BEFORE(old, dev, next);
+	TAILQ_REMOVE(&vmbus_bus.devices, old, next);
+	vmbus_device_free(old);
 }
 
 static int
@@ -260,6 +284,12 @@ vmbus_remove_device(struct rte_vmbus_device *dev)
 		return 0;
 	if (dev->driver->remove != NULL)
 		ret = dev->driver->remove(dev);
+	if (ret < 0) {
+		/* Its driver still uses the device: the maps stay with it. */
+		VMBUS_LOG(ERR, "%s: driver %s refused removal: %d", dev->device.name,
+			  dev->driver->driver.name, ret);
+		return ret;
+	}
 	rte_vmbus_unmap_device(dev);
 	dev->driver = NULL;
 	dev->device.driver = NULL;

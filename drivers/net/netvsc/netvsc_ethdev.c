@@ -746,14 +746,31 @@ netvsc_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vmbus)
 	return 0;
 }
 
+/*
+ * Hot-unplug (rte_dev_remove) or cleanup: the port goes, started or not. The
+ * bus unmaps the device next, so a port left behind would point into freed
+ * rings. Found by its device, not its name: in a secondary, the primary's
+ * close may already have cleared the shared name.
+ */
 static int
 netvsc_remove(struct rte_vmbus_device *vmbus)
 {
-	struct rte_eth_dev *eth = rte_eth_dev_allocated(vmbus->device.name);
+	uint16_t port_id;
+	int ret = 0;
 
-	if (eth == NULL)
-		return 0;
-	return rte_eth_dev_close(eth->data->port_id);	/* releases the port too */
+	RTE_ETH_FOREACH_DEV_OF(port_id, &vmbus->device) {
+		if (rte_eal_process_type() == RTE_PROC_PRIMARY &&
+		    rte_eth_devices[port_id].data->dev_started) {
+			NETVSC_INIT_LOG(NOTICE, (struct netvsc_dev *)
+					rte_eth_devices[port_id].data->dev_private,
+					"port %u removed while started: stopped first", port_id);
+			rte_eth_dev_stop(port_id);
+		}
+		ret = rte_eth_dev_close(port_id);	/* releases the port too */
+		if (ret < 0)
+			break;
+	}
+	return ret;
 }
 
 static const rte_uuid_t netvsc_ids[] = {
