@@ -85,8 +85,8 @@ rndis_init(struct host_ctx *ctx, const uint8_t *req, uint8_t *reply)
 
 	memcpy(&in, req, sizeof(in));
 	out.request_id = in.request_id;
-	ctx->dev->rndis.initialized = true;
-	ctx->dev->rndis.halted = false;
+	/* Every INIT (a guest's new session, after a HALT) starts a fresh miniport. */
+	ctx->dev->rndis = (struct host_rndis){ .initialized = true };
 	memcpy(reply, &out, sizeof(out));
 	return sizeof(out);
 }

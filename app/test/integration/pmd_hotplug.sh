@@ -113,6 +113,7 @@ run_case() {
 	local mode=$1 fifo=$TMP/in-$1
 	RUN=/dev/shm/hvsim-hotplug.$$.$1 OUT=$TMP/hotplug-$1.log
 	plugin_build_dir
+	at_exit "rm -rf $RUN"	# hvsim's own teardown removes it, unless killed
 	mkfifo "$fifo"
 	bounded 150 "$HVSIM" run --run-dir "$RUN" --nic "gen:rate=$(pace 20000),hold" --nic sink -- \
 		stdbuf -oL "$TESTPMD" $(eal_args "$mode") -d "$PLUGIN_BUILD/drivers" \

@@ -11,7 +11,16 @@
 #   udp       -            ipv4-tcp, no ipv4-udp               address pair
 #   udp-host  --rss-udp    ipv4-tcp and ipv4-udp               4-tuple
 #
-# each over 4 and 8 queues, and udp over 1 queue, in PA and VA mode. Judge
+# each over 4 and 8 queues, and udp over 1 queue, in PA and VA mode; and
+# over 4 queues, TCP, after what a running port goes through:
+#
+#   mtu       the MTU changed while stopped (the driver starts a new host
+#             session, which hvsim, like a fresh RNDIS miniport, starts with
+#             RSS off: the port must send it again)
+#   reta      a reversed table (`port config 0 rss reta`), then the hash
+#             types set again (`port config all rss all`: the table stays)
+#
+# Judge
 # (app/test/lib/rss_judge.py, its own Toeplitz): every queue received
 # frames, all of them TCP or UDP as sent; every printed hash is one of the
 # 64 flows' Toeplitz hashes over the tuple above, on queue
@@ -53,14 +62,27 @@ check_offered() {
 	return 0
 }
 
-# run_case MODE QUEUES tcp|udp|udp-host
+# The table QUEUES - 1 - i % QUEUES, 8 entries a command (testpmd reads the
+# list as one token of at most 128 characters).
+reta_reversed() {
+	local q=$1 i cmd
+	for i in $(seq 0 127); do
+		[ $((i % 8)) = 0 ] && cmd="port config 0 rss reta "
+		cmd+="($i,$((q - 1 - i % q)))"
+		[ $((i % 8)) = 7 ] && echo "$cmd" || cmd+=","
+	done
+}
+
+# run_case MODE QUEUES tcp|udp|udp-host|mtu|reta
 run_case() {
 	local mode=$1 q=$2 kind=$3 start=$SECONDS
 	local name="$mode: $kind: $q queues" out=$TMP/rss-$1-$2-$3.log
 	local run=/dev/shm/hvsim-pmdrss.$$.$1.$2.$3
 	local nic="gen:flows=64,srcip,count=$N,hold" hv_opts=(--queues "$q") tuple=2 l4=udp
+	local judge_opts=()
 	case $kind in
-	tcp) nic+=",tcp"; tuple=4; l4=tcp ;;
+	tcp|mtu) nic+=",tcp"; tuple=4; l4=tcp ;;
+	reta) nic+=",tcp"; tuple=4; l4=tcp; judge_opts=(--reta-reversed) ;;
 	udp-host) hv_opts+=(--rss-udp); tuple=4 ;;
 	esac
 	mkfifo "$TMP/in-$mode-$q-$kind"
@@ -79,6 +101,10 @@ run_case() {
 		echo "show port 0 rss-hash" >&3
 		check_offered "$name" "$out" "$([ "$kind" = udp-host ] && echo 1 || echo 0)"
 	fi
+	case $kind in
+	mtu) printf 'port stop all\nport config mtu 0 3000\nport start all\n' >&3 ;;
+	reta) reta_reversed "$q" >&3; echo "port config all rss all" >&3 ;;
+	esac
 	echo "set verbose 1" >&3
 	echo "set fwd rxonly" >&3
 	echo "start" >&3
@@ -92,7 +118,8 @@ run_case() {
 	exec 3>&-
 	wait $hv || { tail -40 "$out"; fail "$name: hvsim/testpmd exited with an error"; }
 	python3 "$TOP/app/test/lib/rss_judge.py" "$q" "$out" "$MS_KEY" \
-		--tuple "$tuple" --l4 "$l4" || { tail -40 "$out"; fail "$name: RSS judge"; }
+		--tuple "$tuple" --l4 "$l4" "${judge_opts[@]}" ||
+		{ tail -40 "$out"; fail "$name: RSS judge"; }
 	echo "ok: $name: every queue got frames, $tuple-tuple hash and queue as the" \
 	     "spec says ($((SECONDS - start)) s)"
 }
@@ -110,6 +137,8 @@ for m in $modes; do
 			run_case "$m" "$q" "$kind"
 		done
 	done
+	run_case "$m" 4 mtu
+	run_case "$m" 4 reta
 done
 echo "our PMD: hvsim spread gen's 64 TCP and UDP flows over 1, 4 and 8 queues by Toeplitz" \
-     "hash on the tuple the host grants ($modes)"
+     "hash on the tuple the host grants, also after an MTU change and a table set ($modes)"

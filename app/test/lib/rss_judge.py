@@ -3,14 +3,15 @@
 gen:flows=64,srcip traffic (flow f: 198.19.0.f -> 198.18.0.2, source port
 1024 + f -> 5000, UDP, or TCP with gen's `tcp`).
 
-  rss_judge.py QUEUES LOG KEY_HEX [--tuple 2|4] [--l4 udp|tcp]
+  rss_judge.py QUEUES LOG KEY_HEX [--tuple 2|4] [--l4 udp|tcp] [--reta-reversed]
 
 Every queue 0..QUEUES-1 received packets and at least 200 were printed.
 With more than one queue, each printed `RSS hash=0x.. - RSS queue=0x..` is
 the Toeplitz hash (toeplitz.py, key KEY_HEX) of one of the 64 flows over
 the expected tuple: --tuple 2 (default) the address pair, --tuple 4 the
 addresses and ports; it was received on queue reta[hash % 128] with the
-default table (i % QUEUES); all 64 flows were seen. A hash over the other
+default table (i % QUEUES), or with --reta-reversed the table
+QUEUES - 1 - i % QUEUES; all 64 flows were seen. A hash over the other
 tuple is reported as such (the host hashed, or the PMD asked for, the wrong
 tuple). With --l4, every packet's testpmd sw ptype names that protocol.
 Exit 0 when all holds.
@@ -45,6 +46,7 @@ def main():
     ap.add_argument("key")
     ap.add_argument("--tuple", type=int, choices=(2, 4), default=2)
     ap.add_argument("--l4", choices=("udp", "tcp"))
+    ap.add_argument("--reta-reversed", action="store_true")
     args = ap.parse_args()
     nbq, key = args.queues, bytes.fromhex(args.key)
     want = flow_hashes(key, args.tuple)
@@ -79,6 +81,8 @@ def main():
             continue
         hv, rq = int(h.group(1), 16), int(h.group(2), 16)
         want_q = (hv % RETA_SIZE) % nbq
+        if args.reta_reversed:
+            want_q = nbq - 1 - want_q
         if hv not in want:
             bad += 1
             if hv in other:

@@ -394,6 +394,8 @@ int netvsc_rss_query_caps(struct netvsc_dev *dev);
 int netvsc_rss_setup_channels(struct netvsc_dev *dev, uint32_t nb_queues);
 int netvsc_rss_configure(struct netvsc_dev *dev, const struct rte_eth_rss_conf *conf,
 			 uint16_t nb_rxq);
+int netvsc_rss_hash_set(struct netvsc_dev *dev, const struct rte_eth_rss_conf *conf,
+			uint16_t nb_rxq);
 int netvsc_rss_apply(struct netvsc_dev *dev, bool enable);
 uint64_t netvsc_rss_offloads(const struct netvsc_dev *dev);
 

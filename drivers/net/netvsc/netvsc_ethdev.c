@@ -328,11 +328,25 @@ netvsc_mtu_set(struct rte_eth_dev *eth, uint16_t mtu)
 {
 	struct netvsc_dev *dev = eth->data->dev_private;
 
+	uint32_t old = dev->mtu;
+	int ret, restored;
+
 	if (dev->started)
 		return -EBUSY;
 	if (mtu < RTE_ETHER_MIN_MTU || mtu > NETVSC_MAX_MTU)
 		return -EINVAL;
-	return netvsc_change_mtu(dev, mtu);
+	ret = netvsc_change_mtu(dev, mtu);
+	if (mtu == old)
+		return ret;
+	/* A new session, granted or back at the old MTU, starts without RSC and RSS. */
+	restored = netvsc_set_rsc(dev, (eth->data->dev_conf.rxmode.offloads &
+					RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0);
+	if (restored == 0 && dev->nb_rxq >= 2 && dev->max_queues >= 2)
+		restored = netvsc_rss_apply(dev, dev->rss_hf != 0);
+	if (restored < 0)
+		NETVSC_DRV_LOG(ERR, dev, "RSC and RSS not set again after the MTU change: %d",
+			       restored);
+	return ret < 0 ? ret : restored;
 }
 
 /* The host always strips tags into the VLAN PPI; with stripping off we put them back. */
@@ -413,7 +427,7 @@ netvsc_rss_hash_update(struct rte_eth_dev *eth, struct rte_eth_rss_conf *conf)
 
 	if (conf->rss_hf & ~netvsc_rss_offloads(dev))
 		return -EINVAL;		/* only what the host grants */
-	return netvsc_rss_configure(dev, conf, eth->data->nb_rx_queues);
+	return netvsc_rss_hash_set(dev, conf, eth->data->nb_rx_queues);
 }
 
 static int
@@ -434,8 +448,11 @@ netvsc_reta_update(struct rte_eth_dev *eth, struct rte_eth_rss_reta_entry64 *ret
 {
 	struct netvsc_dev *dev = eth->data->dev_private;
 
+	uint32_t table[NDIS_RSS_TABLE_MAX];
+
 	if (size != NDIS_RSS_TABLE_MAX)
 		return -EINVAL;
+	memcpy(table, dev->rss_reta, sizeof(table));	/* all or nothing */
 	for (uint16_t i = 0; i < size; i++) {
 		struct rte_eth_rss_reta_entry64 *e = &reta[i / RTE_ETH_RETA_GROUP_SIZE];
 		uint16_t bit = i % RTE_ETH_RETA_GROUP_SIZE;
@@ -444,8 +461,9 @@ netvsc_reta_update(struct rte_eth_dev *eth, struct rte_eth_rss_reta_entry64 *ret
 			continue;
 		if (e->reta[bit] >= eth->data->nb_rx_queues)
 			return -EINVAL;
-		dev->rss_reta[i] = e->reta[bit];
+		table[i] = e->reta[bit];
 	}
+	memcpy(dev->rss_reta, table, sizeof(table));
 	return netvsc_rss_apply(dev, dev->rss_hf != 0);
 }
 

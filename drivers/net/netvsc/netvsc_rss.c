@@ -211,9 +211,9 @@ netvsc_rss_apply(struct netvsc_dev *dev, bool enable)
 	return netvsc_rndis_set(dev, RNDIS_OID_GEN_RSS_PARAMETERS, &prm, sizeof(prm));
 }
 
+/* Key and hash types (rte_eth_dev_rss_hash_update too): the table is left as it is. */
 int
-netvsc_rss_configure(struct netvsc_dev *dev, const struct rte_eth_rss_conf *conf,
-		     uint16_t nb_rxq)
+netvsc_rss_hash_set(struct netvsc_dev *dev, const struct rte_eth_rss_conf *conf, uint16_t nb_rxq)
 {
 	if (dev->rss_key_set == false)
 		memcpy(dev->rss_key, netvsc_default_key, sizeof(dev->rss_key));
@@ -225,11 +225,19 @@ netvsc_rss_configure(struct netvsc_dev *dev, const struct rte_eth_rss_conf *conf
 			       conf->rss_key_len, NDIS_RSS_KEY_BYTES);
 		return -EINVAL;
 	}
-	for (uint32_t i = 0; i < NDIS_RSS_TABLE_MAX; i++)
-		dev->rss_reta[i] = i % RTE_MAX(nb_rxq, (uint16_t)1);
 	dev->rss_hf = conf->rss_hf & netvsc_rss_offloads(dev);
 	dev->rss_hash_info = rss_hash_info(dev, dev->rss_hf);
 	if (nb_rxq < 2 || dev->max_queues < 2)
 		return 0;
 	return netvsc_rss_apply(dev, dev->rss_hf != 0);
+}
+
+/* At configure: the table spreads over the queues configured, then key and types. */
+int
+netvsc_rss_configure(struct netvsc_dev *dev, const struct rte_eth_rss_conf *conf,
+		     uint16_t nb_rxq)
+{
+	for (uint32_t i = 0; i < NDIS_RSS_TABLE_MAX; i++)
+		dev->rss_reta[i] = i % RTE_MAX(nb_rxq, (uint16_t)1);
+	return netvsc_rss_hash_set(dev, conf, nb_rxq);
 }
