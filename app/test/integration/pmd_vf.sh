@@ -73,6 +73,13 @@ case_at_start() {
 	wait_for 30 gen_back_is "$n" || { ctl counters | grep -v " 0$"; tail -30 "$OUT"; fail "start-$mode: not every frame came back"; }
 	local vf_rx=$(vf_field vf_rx) vf_tx=$(vf_field vf_tx) syn_rx=$(syn_count rx_frames)
 	local syn_tx=$(syn_count tx_frames)
+	# Cleared xstats (the basic counters among them) count the VF's frames no more.
+	echo "stop" >&3
+	echo "clear port xstats 0" >&3
+	echo "show port stats 0" >&3
+	wait_for 10 grep -q 'RX-packets: [0-9]* *RX-missed' "$OUT" || fail "start-$mode: no port stats"
+	grep 'RX-packets: [0-9]* *RX-missed' "$OUT" | tail -1 | grep -q 'RX-packets: 0 ' ||
+		{ tail -8 "$OUT"; fail "start-$mode: clear port xstats left the VF's counts"; }
 	finish_case "start-$mode"
 	echo "start-$mode: VF rx $vf_rx tx $vf_tx, synthetic rx $syn_rx tx $syn_tx"
 	[ "$vf_rx" = "$n" ] && [ "$vf_tx" = "$n" ] || fail "start-$mode: not all over the VF"

@@ -655,7 +655,7 @@ static const struct eth_dev_ops netvsc_ops = {
 	.stats_reset = netvsc_vf_stats_reset,
 	.xstats_get = netvsc_xstats_get,
 	.xstats_get_names = netvsc_xstats_get_names,
-	.xstats_reset = netvsc_stats_reset,
+	.xstats_reset = netvsc_vf_stats_reset,	/* the basic ones count the VF's too */
 	.rx_queue_setup = netvsc_rx_queue_setup,
 	.tx_queue_setup = netvsc_tx_queue_setup,
 	.rx_queue_release = netvsc_rx_queue_release,
@@ -803,6 +803,7 @@ static struct rte_vmbus_driver netvsc_driver = {
 };
 
 RTE_PMD_REGISTER_VMBUS(net_netvsc, netvsc_driver);
+RTE_PMD_REGISTER_KMOD_DEP(net_netvsc, "* uio_hv_generic");	/* the kernel driver it needs */
 RTE_PMD_REGISTER_PARAM_STRING(net_netvsc, NETVSC_ARG_LATENCY "=<us> "
 			      NETVSC_ARG_RX_COPYBREAK "=<bytes> "
 			      NETVSC_ARG_TX_COPYBREAK "=<bytes> "

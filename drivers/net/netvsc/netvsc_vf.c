@@ -608,6 +608,19 @@ netvsc_vf_filter(struct netvsc_dev *dev)
 		rte_eth_allmulticast_disable(vf->port_id);
 }
 
+/* ethdev refuses (-EAGAIN) while the callback runs on another thread: wait it out, 1 s at most. */
+static void
+vf_callback_unregister(struct netvsc_vf *vf, uint16_t port, enum rte_eth_event_type event,
+		       rte_eth_dev_cb_fn fn)
+{
+	for (unsigned int i = 0; i < 1000; i++) {
+		if (rte_eth_dev_callback_unregister(port, event, fn, vf) != -EAGAIN)
+			return;
+		rte_delay_us_sleep(1000);
+	}
+	NETVSC_DRV_LOG(ERR, vf->dev, "VF event %d callback still running after 1 s", event);
+}
+
 void
 netvsc_vf_close(struct netvsc_dev *dev)
 {
@@ -616,8 +629,11 @@ netvsc_vf_close(struct netvsc_dev *dev)
 
 	if (vf == NULL)
 		return;
+	/* Callbacks first (they arm the alarms), then the alarms: none runs on a freed vf. */
 	if (vf->ready)
-		rte_eth_dev_callback_unregister(RTE_ETH_ALL, RTE_ETH_EVENT_NEW, vf_on_new_port, vf);
+		vf_callback_unregister(vf, RTE_ETH_ALL, RTE_ETH_EVENT_NEW, vf_on_new_port);
+	if (vf->owned)
+		vf_callback_unregister(vf, vf->port_id, RTE_ETH_EVENT_INTR_RMV, vf_on_rmv);
 	rte_eal_alarm_cancel(vf_sync_alarm, vf);
 	__atomic_store_n(&vf->sync_alarm_set, false, __ATOMIC_SEQ_CST);
 	rte_eal_alarm_cancel(vf_rmv_alarm, vf);
