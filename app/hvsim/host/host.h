@@ -81,7 +81,16 @@ struct host_rndis {
 	uint32_t rss_table[NDIS_RSS_TABLE_MAX];
 	uint8_t rss_key[NDIS_RSS_KEY_BYTES];
 	bool rsc_ip4, rsc_ip6;		/* rndis.md 5.3: offload parameters rsc_* = 2 (on) */
+	uint32_t tx_csum_on;		/* HOST_TX_CSUM_*: what the guest switched on */
+	bool lso_ip4, lso_ip6;		/* lsov2_ip4/ip6 = 2 */
 };
+
+/* Tx checksums a guest switched on (offload parameters, rndis.md 5.3); all off at INIT. */
+#define HOST_TX_CSUM_IP4_HDR	0x01u
+#define HOST_TX_CSUM_TCP4	0x02u
+#define HOST_TX_CSUM_UDP4	0x04u
+#define HOST_TX_CSUM_TCP6	0x08u
+#define HOST_TX_CSUM_UDP6	0x10u
 
 /* Bytes one data 107 may gather: an LSO send of 64 KiB plus its RNDIS headers. */
 #define HOST_TX_GATHER_BYTES	(128u * 1024)

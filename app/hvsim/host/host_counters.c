@@ -48,6 +48,7 @@ static const char *const host_counter_names[HOST_CNT_MAX] = {
 	[HOST_CNT_TX_TOO_LONG] = "tx_too_long",
 	[HOST_CNT_TX_NO_BACKEND] = "tx_no_backend",
 	[HOST_CNT_TX_CSUM_FILLED] = "tx_csum_filled",
+	[HOST_CNT_TX_OFFLOAD_OFF] = "tx_offload_off",
 	[HOST_CNT_TX_LSO_SENDS] = "tx_lso_sends",
 	[HOST_CNT_TX_LSO_SEGMENTS] = "tx_lso_segments",
 	[HOST_CNT_RX_FRAMES] = "rx_frames",

@@ -52,6 +52,7 @@ enum host_count {
 	HOST_CNT_TX_TOO_LONG,		/* frame (or LSO segment) above HVSIM_FRAME_MAX_BYTES */
 	HOST_CNT_TX_NO_BACKEND,		/* frames dropped: the NIC has no backend */
 	HOST_CNT_TX_CSUM_FILLED,	/* frames whose checksums the checksum PPI had filled in */
+	HOST_CNT_TX_OFFLOAD_OFF,	/* checksum/LSO asked while the guest had it off: not done */
 	HOST_CNT_TX_LSO_SENDS,		/* frames the LSOv2 PPI had segmented */
 	HOST_CNT_TX_LSO_SEGMENTS,	/* segments those frames were cut into */
 	HOST_CNT_RX_FRAMES,		/* frames delivered to the guest */

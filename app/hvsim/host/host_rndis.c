@@ -255,8 +255,29 @@ rndis_query(struct host_ctx *ctx, const uint8_t *req, uint32_t msg_len, uint8_t 
 }
 
 /*
+ * rndis.md 5.3, a checksum field (offsets 4-8): 1 off; 2 TX, 3 RX, 4 both (any
+ * of 2-4 counts as tx on: DPDK writes 3 for both); 0 leaves it as it was.
+ */
+static void
+rndis_csum_param(uint32_t *on, uint8_t value, uint32_t bit)
+{
+	if (value == 1)
+		*on &= ~bit;
+	else if (value >= 2 && value <= 4)
+		*on |= bit;
+}
+
+static void
+rndis_lso_param(bool *on, uint8_t value)
+{
+	if (value == 1 || value == 2)
+		*on = value == 2;
+}
+
+/*
  * rndis.md 5.3: any revision's header with a size that fits what was sent.
- * rsc_ip4/rsc_ip6 (offsets 22, 23, in objects of 24 bytes or more): 1 off, 2 on.
+ * Checksums (4-8), LSOv2 (11, 12); rsc_ip4/rsc_ip6 (22, 23, in objects of 24
+ * bytes or more): 1 off, 2 on.
  */
 static uint32_t
 rndis_set_offload(struct host_rndis *r, const uint8_t *data, uint32_t len)
@@ -269,6 +290,13 @@ rndis_set_offload(struct host_rndis *r, const uint8_t *data, uint32_t len)
 	if (hdr.type != NDIS_OBJTYPE_DEFAULT || hdr.size < NDIS_OFFLOAD_PARAMS_SIZE_REV1 ||
 	    hdr.size > len)
 		return RNDIS_STATUS_INVALID_DATA;
+	rndis_csum_param(&r->tx_csum_on, data[4], HOST_TX_CSUM_IP4_HDR);
+	rndis_csum_param(&r->tx_csum_on, data[5], HOST_TX_CSUM_TCP4);
+	rndis_csum_param(&r->tx_csum_on, data[6], HOST_TX_CSUM_UDP4);
+	rndis_csum_param(&r->tx_csum_on, data[7], HOST_TX_CSUM_TCP6);
+	rndis_csum_param(&r->tx_csum_on, data[8], HOST_TX_CSUM_UDP6);
+	rndis_lso_param(&r->lso_ip4, data[11]);
+	rndis_lso_param(&r->lso_ip6, data[12]);
 	if (hdr.size >= 24) {
 		if (data[22] == 1 || data[22] == 2)
 			r->rsc_ip4 = data[22] == 2;

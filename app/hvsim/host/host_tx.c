@@ -118,6 +118,42 @@ tx_parse_ppis(const uint8_t *ppi, uint32_t len, struct tx_ppis *out)
 	return 0;
 }
 
+/* The tx checksums a checksum PPI word asks for, as HOST_TX_CSUM_* bits. */
+static uint32_t
+tx_csum_asked(uint32_t word)
+{
+	bool v6 = (word & RNDIS_TX_CSUM_IPV6) != 0;
+	uint32_t asked = 0;
+
+	if (!v6 && (word & RNDIS_TX_CSUM_IP_HDR) != 0)
+		asked |= HOST_TX_CSUM_IP4_HDR;
+	if ((word & RNDIS_TX_CSUM_TCP) != 0)
+		asked |= v6 ? HOST_TX_CSUM_TCP6 : HOST_TX_CSUM_TCP4;
+	if ((word & RNDIS_TX_CSUM_UDP) != 0)
+		asked |= v6 ? HOST_TX_CSUM_UDP6 : HOST_TX_CSUM_UDP4;
+	return asked;
+}
+
+/*
+ * An offload the guest never switched on is not done (counted): the frame
+ * leaves as the guest left it (checksums), or not at all (an LSO send is no
+ * frame). Guests switch them on first (Linux, FreeBSD, DPDK's netvsc).
+ */
+static bool
+tx_offload_off(struct host_ctx *ctx, const struct tx_ppis *ppis)
+{
+	const struct host_rndis *r = &ctx->dev->rndis;
+	bool off;
+
+	if (ppis->has_lso)
+		off = (ppis->lso & RNDIS_LSO_IPV6) != 0 ? !r->lso_ip6 : !r->lso_ip4;
+	else
+		off = ppis->has_csum && (tx_csum_asked(ppis->csum) & ~r->tx_csum_on) != 0;
+	if (off)
+		ctx->cnt->n[HOST_CNT_TX_OFFLOAD_OFF]++;
+	return off;
+}
+
 /* Offloads, then the backend. -1 when dropped (counted). */
 static int
 tx_frame(struct host_ctx *ctx, uint8_t *frame, uint32_t len, const struct tx_ppis *ppis)
@@ -131,6 +167,8 @@ tx_frame(struct host_ctx *ctx, uint8_t *frame, uint32_t len, const struct tx_ppi
 		ctx->cnt->n[HOST_CNT_TX_NO_BACKEND]++;
 		return 0;
 	}
+	if (ppis->has_lso && tx_offload_off(ctx, ppis))
+		return -1;
 	if (ppis->has_lso) {
 		ret = host_offload_lso(frame, len, ppis->lso, ctx->dev->tx_seg, max, tx_emit,
 				       &sink);
@@ -146,7 +184,7 @@ tx_frame(struct host_ctx *ctx, uint8_t *frame, uint32_t len, const struct tx_ppi
 		ctx->cnt->n[HOST_CNT_TX_TOO_LONG]++;
 		return -1;
 	}
-	if (ppis->has_csum) {
+	if (ppis->has_csum && !tx_offload_off(ctx, ppis)) {
 		ret = host_offload_csum(frame, len, ppis->csum);
 		if (ret < 0) {
 			ctx->cnt->n[HOST_CNT_TX_BAD_OFFLOAD]++;

@@ -34,7 +34,7 @@ enum fuzz_kind {
 	FUZZ_VF,
 	FUZZ_RNDIS_CTL,			/* a non-PACKET message from a receive range */
 	FUZZ_INIT_CMPLT,
-	FUZZ_QUERY_CMPLT,		/* then the RSS caps object inside, if any */
+	FUZZ_QUERY_CMPLT,		/* then the RSS and offload caps objects inside, if any */
 	FUZZ_SET_CMPLT,
 	FUZZ_RSS_CAPS,
 	FUZZ_NB_KINDS,
@@ -130,6 +130,7 @@ static void
 fuzz_query(const uint8_t *msg, uint32_t len, uint32_t room)
 {
 	struct netvsc_rndis_query_reply r;
+	struct netvsc_offload_caps_view offload;
 	struct netvsc_rss_caps_view caps;
 	uint8_t *out;
 
@@ -146,6 +147,8 @@ fuzz_query(const uint8_t *msg, uint32_t len, uint32_t room)
 	memcpy(out, msg + r.info_offset, r.info_bytes);
 	if (netvsc_ctl_parse_rss_caps(out, r.info_bytes, &caps) == NETVSC_CTL_OK)
 		check(caps.nb_rx_queues != 0);
+	if (netvsc_ctl_parse_offload_caps(out, r.info_bytes, &offload) == NETVSC_CTL_OK)
+		check(r.info_bytes >= NDIS_OFFLOAD_SIZE_REV1);
 	free(out);
 }
 
@@ -159,6 +162,7 @@ fuzz_one(enum fuzz_kind kind, const uint8_t *msg, uint32_t len, uint32_t param)
 	struct netvsc_nvsp_indirection table;
 	struct netvsc_nvsp_vf vf;
 	struct netvsc_rndis_init_reply ri;
+	struct netvsc_offload_caps_view offload;
 	struct netvsc_rss_caps_view caps;
 	uint32_t status, max_channels;
 
@@ -210,9 +214,11 @@ fuzz_one(enum fuzz_kind kind, const uint8_t *msg, uint32_t len, uint32_t param)
 		if (netvsc_ctl_parse_set_cmplt(msg, len, &status) == NETVSC_CTL_OK)
 			check(status == RNDIS_STATUS_SUCCESS);
 		break;
-	case FUZZ_RSS_CAPS:
+	case FUZZ_RSS_CAPS:		/* and the offload caps: both NDIS objects of a query */
 		if (netvsc_ctl_parse_rss_caps(msg, len, &caps) == NETVSC_CTL_OK)
 			check(caps.nb_rx_queues != 0 && len >= 16);
+		if (netvsc_ctl_parse_offload_caps(msg, len, &offload) == NETVSC_CTL_OK)
+			check(len >= NDIS_OFFLOAD_SIZE_REV1);
 		break;
 	default:
 		break;

@@ -376,6 +376,49 @@ test_tx_gpa_over_32_pages_counted(void)
 	}
 }
 
+/* What a guest switches on first (offload parameters, rndis.md 5.3): every tx checksum, LSOv2. */
+static void
+offloads_on(void)
+{
+	nic_dev()->rndis.tx_csum_on = HOST_TX_CSUM_IP4_HDR | HOST_TX_CSUM_TCP4 |
+				      HOST_TX_CSUM_UDP4 | HOST_TX_CSUM_TCP6 | HOST_TX_CSUM_UDP6;
+	nic_dev()->rndis.lso_ip4 = nic_dev()->rndis.lso_ip6 = true;
+}
+
+/* Checksums the guest never switched on: the frame leaves as it came, counted. */
+static void
+test_tx_checksum_not_switched_on_not_filled(void)
+{
+	uint8_t f[128], ppi[16];
+	uint32_t l = make_udp4(f, 30);
+
+	nic_setup();
+	nic_dev()->rndis.tx_csum_on = HOST_TX_CSUM_IP4_HDR;	/* not UDP */
+	put_ppi(ppi, 16, 0, 0x01 | 0x08 | 0x10 | 34u << 16);
+	EXPECT_EQ(send_one(ppi, 16, f, l), 1);
+	EXPECT_EQ(cap_nb, 1);
+	EXPECT_MEM_EQ(cap_frame[0], f, l);
+	EXPECT_EQ(fx_cnt()->n[HOST_CNT_TX_OFFLOAD_OFF], 1);
+	EXPECT_EQ(fx_cnt()->n[HOST_CNT_TX_CSUM_FILLED], 0);
+	fx_teardown();
+}
+
+static void expect_failed(uint32_t status, enum host_count reason);
+
+/* LSO the guest never switched on: no frame, the send failed, counted. */
+static void
+test_tx_lso_not_switched_on_dropped(void)
+{
+	static uint8_t f[3100];
+	uint8_t ppi[16];
+	uint32_t l = make_tcp4(f, 3000, 0x10000000, 0x18);
+
+	nic_setup();
+	put_ppi(ppi, 16, 2, 1000 | 34u << 20 | 1u << 30);
+	expect_failed(send_one(ppi, 16, f, l), HOST_CNT_TX_OFFLOAD_OFF);
+	fx_teardown();
+}
+
 static void
 test_tx_udp4_checksums_filled_in(void)
 {
@@ -384,6 +427,7 @@ test_tx_udp4_checksums_filled_in(void)
 	uint8_t want[128];
 
 	nic_setup();
+	offloads_on();
 	/* The expected bytes, by hand: header checksum, then UDP over the pseudo-header. */
 	memcpy(want, f, l);
 	put16(want + 24, fold(sum16(want + 14, 20, 0)));
@@ -404,6 +448,7 @@ test_tx_tcp6_checksum_filled_in(void)
 	uint32_t l4_len = 20 + 40;
 
 	nic_setup();
+	offloads_on();
 	memset(f, 0, sizeof(f));
 	memcpy(f, nic_mac, 6);
 	put16(f + 12, 0x86dd);
@@ -432,6 +477,7 @@ test_tx_lso_cuts_3000_bytes_in_3_segments(void)
 	uint32_t l = make_tcp4(f, 3000, 0x10000000, 0x18 | 0x01);	/* PSH ACK FIN */
 
 	nic_setup();
+	offloads_on();
 	put_ppi(ppi, 16, 2, 1000 | 34u << 20 | 1u << 30);
 	EXPECT_EQ(send_one(ppi, 16, f, l), 1);
 	EXPECT_EQ(cap_nb, 3);
@@ -1135,6 +1181,8 @@ main(void)
 	RUN_TEST(test_tx_gpa_pages_concatenated);
 	RUN_TEST(test_tx_unmapped_gpa_failed_and_counted);
 	RUN_TEST(test_tx_gpa_over_32_pages_counted);
+	RUN_TEST(test_tx_checksum_not_switched_on_not_filled);
+	RUN_TEST(test_tx_lso_not_switched_on_dropped);
 	RUN_TEST(test_tx_udp4_checksums_filled_in);
 	RUN_TEST(test_tx_tcp6_checksum_filled_in);
 	RUN_TEST(test_tx_lso_cuts_3000_bytes_in_3_segments);

@@ -327,6 +327,40 @@ test_set_packet_filter_recorded(void)
 	fx_teardown();
 }
 
+static void guest_rndis_init(void);
+static void guest_complete(uint64_t xact);
+
+/*
+ * rndis.md 5.3: offload parameters (revision 3, 28 bytes) as a guest sends
+ * them: IPv4 header 4 (TX+RX), TCP4 3 (DPDK's "both"), UDP4 2 (TX), TCP6 1
+ * (off), UDP6 0 (no change), LSOv2 IPv4 2 (on), IPv6 1 (off).
+ */
+static void
+test_set_offload_params_recorded_until_init(void)
+{
+	static const uint32_t set[] = { 5, 56, 14, 0xfc01020c, 28, 20, 0,
+					0x001c0380, 0x01020304, 0x02000000, 1, 0, 0, 0 };
+	const struct host_rndis *r;
+
+	nic_setup_buffers();
+	guest_send_words(0, set, 14);
+	EXPECT_EQ(host_poll(&fx_sim), 1);
+	EXPECT_EQ(xfer_at(fx_rx->read_index + 64, 16), 0);
+	EXPECT_EQ(rd32(rxbuf + 0), 0x80000005);
+	EXPECT_EQ(rd32(rxbuf + 12), 0);
+	r = &((struct host_dev *)fx_sim.dev[0].host)->rndis;
+	EXPECT_EQ(r->tx_csum_on, HOST_TX_CSUM_IP4_HDR | HOST_TX_CSUM_TCP4 | HOST_TX_CSUM_UDP4);
+	EXPECT_TRUE(r->lso_ip4);
+	EXPECT_TRUE(!r->lso_ip6);
+	guest_rx_drain();
+	guest_complete(0);
+	EXPECT_EQ(host_poll(&fx_sim), 1);
+	guest_rndis_init();		/* a new session: a fresh miniport */
+	EXPECT_EQ(r->tx_csum_on, 0);
+	EXPECT_TRUE(!r->lso_ip4);
+	fx_teardown();
+}
+
 static void
 test_truncated_rndis_message_counted_no_reply(void)
 {
@@ -622,6 +656,7 @@ main(void)
 	RUN_TEST(test_query_unknown_oid_is_not_supported);
 	RUN_TEST(test_query_offload_caps_matches_request_revision);
 	RUN_TEST(test_set_packet_filter_recorded);
+	RUN_TEST(test_set_offload_params_recorded_until_init);
 	RUN_TEST(test_truncated_rndis_message_counted_no_reply);
 	RUN_TEST(test_rndis_from_unmapped_page_counted);
 	RUN_TEST(test_rndis_in_send_section_answered_bad_index_counted);

@@ -513,6 +513,53 @@ test_rss_caps(void)
 	EXPECT_EQ(netvsc_ctl_parse_rss_caps(msg, 18, &c), NETVSC_CTL_BAD_OBJECT);
 }
 
+/* rndis.md 5.2: header, ip4 tx/rx checksum @8/@16, ip6 @24/@32, LSOv2 @80, @92, @104. */
+static void
+offload_caps(uint8_t type, uint8_t rev, uint16_t size)
+{
+	memset(msg, 0, sizeof(msg));
+	msg[0] = type;
+	msg[1] = rev;
+	le16(msg + 2, size);
+	le32(msg + 8, 0x115);
+	le32(msg + 16, 0x150);
+	le32(msg + 24, 0x055);
+	le32(msg + 32, 0x010);
+	le32(msg + 80, 2);
+	le32(msg + 92, 2);
+	le32(msg + 104, 5);
+}
+
+static void
+test_offload_caps(void)
+{
+	struct netvsc_offload_caps_view c;
+
+	offload_caps(0xa7, 3, 156);			/* OpenVMM's revision */
+	EXPECT_EQ(netvsc_ctl_parse_offload_caps(msg, 156, &c), NETVSC_CTL_OK);
+	EXPECT_EQ(c.ip4_tx_csum, 0x115);
+	EXPECT_EQ(c.ip4_rx_csum, 0x150);
+	EXPECT_EQ(c.ip6_tx_csum, 0x055);
+	EXPECT_EQ(c.ip6_rx_csum, 0x010);
+	EXPECT_EQ(c.lsov2_ip4_encap, 2);
+	EXPECT_EQ(c.lsov2_ip6_encap, 2);
+	EXPECT_EQ(c.lsov2_ip6_options, 5);
+	offload_caps(0xa7, 1, 112);			/* revision 1 holds them all */
+	EXPECT_EQ(netvsc_ctl_parse_offload_caps(msg, 112, &c), NETVSC_CTL_OK);
+	EXPECT_EQ(c.lsov2_ip6_options, 5);
+
+	EXPECT_EQ(netvsc_ctl_parse_offload_caps(msg, 111, &c), NETVSC_CTL_SHORT);
+	EXPECT_EQ(c.ip4_tx_csum, 0);			/* nothing kept of a refused one */
+	offload_caps(0xa7, 3, 156);
+	EXPECT_EQ(netvsc_ctl_parse_offload_caps(msg, 144, &c), NETVSC_CTL_BAD_OBJECT);
+	offload_caps(0x88, 3, 156);
+	EXPECT_EQ(netvsc_ctl_parse_offload_caps(msg, 156, &c), NETVSC_CTL_BAD_OBJECT);
+	offload_caps(0xa7, 0, 156);
+	EXPECT_EQ(netvsc_ctl_parse_offload_caps(msg, 156, &c), NETVSC_CTL_BAD_OBJECT);
+	offload_caps(0xa7, 1, 100);
+	EXPECT_EQ(netvsc_ctl_parse_offload_caps(msg, 156, &c), NETVSC_CTL_BAD_OBJECT);
+}
+
 static void
 test_verdict_names(void)
 {
@@ -545,6 +592,7 @@ main(void)
 	RUN_TEST(test_query_cmplt);
 	RUN_TEST(test_set_cmplt);
 	RUN_TEST(test_rss_caps);
+	RUN_TEST(test_offload_caps);
 	RUN_TEST(test_verdict_names);
 	TEST_EXIT();
 }

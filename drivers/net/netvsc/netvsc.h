@@ -17,6 +17,7 @@
 #include <rte_prefetch.h>
 #include <rte_spinlock.h>
 
+#include "netvsc_ctl_parse.h"
 #include "netvsc_rx_parse.h"
 #include "rte_bus_vmbus.h"
 
@@ -264,6 +265,9 @@ struct netvsc_dev {
 	uint32_t tx_agg_pkts, tx_agg_bytes;	/* a send section's limits, from both of the above */
 	uint32_t max_queues;		/* host's RSS capabilities, at most 64 */
 	uint32_t rss_caps;		/* NDIS_RSS_CAP_*: hash types the host grants */
+	struct netvsc_offload_caps_view offload_caps;	/* the host's, rndis.md 5.2 */
+	uint64_t host_tx_offloads;	/* RTE_ETH_TX_OFFLOAD_* those caps give */
+	uint64_t host_rx_offloads;
 	struct vmbus_channel *chan[NETVSC_MAX_QUEUES];	/* by subchannel index, 0 primary */
 	uint32_t nb_channels;
 	uint8_t rss_key[40];
@@ -388,6 +392,10 @@ int netvsc_rx_queue_intr_disable(struct rte_eth_dev *eth, uint16_t queue_id);
 
 /* netvsc_mp.c: secondary processes */
 int netvsc_mp_attach_secondary(struct rte_vmbus_device *vmbus, const struct eth_dev_ops *ops);
+
+/* netvsc_offload.c */
+int netvsc_offload_query_caps(struct netvsc_dev *dev);
+int netvsc_offload_set(struct netvsc_dev *dev, bool lro);
 
 /* netvsc_rss.c */
 int netvsc_rss_query_caps(struct netvsc_dev *dev);

@@ -393,3 +393,28 @@ netvsc_ctl_parse_rss_caps(const uint8_t *obj, uint32_t len, struct netvsc_rss_ca
 		out->nb_table_entries = c.nb_table_entries;
 	return NETVSC_CTL_OK;
 }
+
+enum netvsc_ctl_verdict
+netvsc_ctl_parse_offload_caps(const uint8_t *obj, uint32_t len,
+			      struct netvsc_offload_caps_view *out)
+{
+	struct ndis_offload o;
+
+	memset(out, 0, sizeof(*out));
+	if (len < NDIS_OFFLOAD_SIZE_REV1)
+		return NETVSC_CTL_SHORT;
+	memset(&o, 0, sizeof(o));
+	memcpy(&o, obj, len < sizeof(o) ? len : sizeof(o));
+	/* rndis.md 5.2: revision 1 and up hold every field we read (offsets < 112). */
+	if (o.hdr.type != NDIS_OBJTYPE_OFFLOAD || o.hdr.revision == 0 ||
+	    o.hdr.size < NDIS_OFFLOAD_SIZE_REV1 || o.hdr.size > len)
+		return NETVSC_CTL_BAD_OBJECT;
+	out->ip4_tx_csum = o.ip4_tx_csum;
+	out->ip4_rx_csum = o.ip4_rx_csum;
+	out->ip6_tx_csum = o.ip6_tx_csum;
+	out->ip6_rx_csum = o.ip6_rx_csum;
+	out->lsov2_ip4_encap = o.lsov2_ip4_encap;
+	out->lsov2_ip6_encap = o.lsov2_ip6_encap;
+	out->lsov2_ip6_options = o.lsov2_ip6_options;
+	return NETVSC_CTL_OK;
+}

@@ -156,4 +156,13 @@ struct netvsc_rss_caps_view {
 enum netvsc_ctl_verdict netvsc_ctl_parse_rss_caps(const uint8_t *obj, uint32_t len,
 						  struct netvsc_rss_caps_view *out);
 
+/* NDIS_OFFLOAD hardware capabilities (rndis.md 5.2) as a query returned them. */
+struct netvsc_offload_caps_view {
+	uint32_t ip4_tx_csum, ip4_rx_csum;	/* NDIS_CSUM_* */
+	uint32_t ip6_tx_csum, ip6_rx_csum;
+	uint32_t lsov2_ip4_encap, lsov2_ip6_encap, lsov2_ip6_options;
+};
+enum netvsc_ctl_verdict netvsc_ctl_parse_offload_caps(const uint8_t *obj, uint32_t len,
+						      struct netvsc_offload_caps_view *out);
+
 #endif /* NETVSC_CTL_PARSE_H */

@@ -175,15 +175,14 @@ netvsc_dev_infos_get(struct rte_eth_dev *eth, struct rte_eth_dev_info *info)
 	info->min_mtu = RTE_ETHER_MIN_MTU;
 	info->max_mtu = NETVSC_MAX_MTU;
 	info->max_mac_addrs = 1;
-	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_VLAN_STRIP | RTE_ETH_RX_OFFLOAD_CHECKSUM |
+	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_VLAN_STRIP | dev->host_rx_offloads |
 				RTE_ETH_RX_OFFLOAD_SCATTER | RTE_ETH_RX_OFFLOAD_RSS_HASH;
 	if (dev->nvsp_version >= NVSP_VERSION_61) {
 		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_TCP_LRO;	/* the host's RSC */
 		info->max_lro_pkt_size = RTE_ETHER_HDR_LEN + UINT16_MAX;
 	}
-	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
-				RTE_ETH_TX_OFFLOAD_UDP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_TSO |
-				RTE_ETH_TX_OFFLOAD_VLAN_INSERT | RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	info->tx_offload_capa = dev->host_tx_offloads | RTE_ETH_TX_OFFLOAD_VLAN_INSERT |
+				RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	/* Any chain is received; ethdev's default segment limits (none) stay. */
 	info->rx_desc_lim.nb_max = 4096;
 	info->rx_desc_lim.nb_min = 32;
@@ -200,25 +199,6 @@ netvsc_dev_infos_get(struct rte_eth_dev *eth, struct rte_eth_dev_info *info)
 }
 
 static int netvsc_change_mtu(struct netvsc_dev *dev, uint32_t mtu);
-
-/*
- * LRO is the host's RSC (NVSP 6.1): switched on or off for IPv4 and IPv6 in
- * the offload parameters (rndis.md 5.3), every other field left unchanged.
- */
-static int
-netvsc_set_rsc(struct netvsc_dev *dev, bool on)
-{
-	uint8_t prm[NDIS_OFFLOAD_PARAMS_SIZE_REV3] = { 0 };
-	struct ndis_obj_hdr hdr = { .type = NDIS_OBJTYPE_DEFAULT, .revision = 3,
-				    .size = NDIS_OFFLOAD_PARAMS_SIZE_REV3 };
-
-	if (dev->nvsp_version < NVSP_VERSION_61)
-		return on ? -ENOTSUP : 0;
-	memcpy(prm, &hdr, sizeof(hdr));
-	prm[NDIS_OFFLOAD_PARAMS_RSC_IP4] = on ? NDIS_OFFLOAD_PARAM_ON : NDIS_OFFLOAD_PARAM_OFF;
-	prm[NDIS_OFFLOAD_PARAMS_RSC_IP6] = prm[NDIS_OFFLOAD_PARAMS_RSC_IP4];
-	return netvsc_rndis_set(dev, RNDIS_OID_TCP_OFFLOAD_PARAMETERS, prm, sizeof(prm));
-}
 
 /* Queues set up for another queue count hold that count's channels and send-section shares. */
 static void
@@ -257,8 +237,8 @@ netvsc_dev_configure(struct rte_eth_dev *eth)
 		return -EINVAL;
 	ret = netvsc_change_mtu(dev, eth->data->mtu);
 	if (ret == 0)
-		ret = netvsc_set_rsc(dev,
-				     (conf->rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0);
+		ret = netvsc_offload_set(dev,
+					 (conf->rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0);
 	if (ret < 0)
 		return ret;
 	if (nb_rxq != dev->nb_rxq || nb_txq != dev->nb_txq) {
@@ -338,13 +318,13 @@ netvsc_mtu_set(struct rte_eth_dev *eth, uint16_t mtu)
 	ret = netvsc_change_mtu(dev, mtu);
 	if (mtu == old)
 		return ret;
-	/* A new session, granted or back at the old MTU, starts without RSC and RSS. */
-	restored = netvsc_set_rsc(dev, (eth->data->dev_conf.rxmode.offloads &
-					RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0);
+	/* A new session, granted or back at the old MTU, starts without offloads and RSS. */
+	restored = netvsc_offload_set(dev, (eth->data->dev_conf.rxmode.offloads &
+					    RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0);
 	if (restored == 0 && dev->nb_rxq >= 2 && dev->max_queues >= 2)
 		restored = netvsc_rss_apply(dev, dev->rss_hf != 0);
 	if (restored < 0)
-		NETVSC_DRV_LOG(ERR, dev, "RSC and RSS not set again after the MTU change: %d",
+		NETVSC_DRV_LOG(ERR, dev, "offloads and RSS not set again after the MTU change: %d",
 			       restored);
 	return ret < 0 ? ret : restored;
 }
@@ -695,6 +675,8 @@ netvsc_attach(struct netvsc_dev *dev)
 		ret = netvsc_rndis_attach(dev);
 	if (ret == 0)
 		ret = netvsc_rss_query_caps(dev);
+	if (ret == 0)
+		ret = netvsc_offload_query_caps(dev);
 	if (ret < 0)
 		netvsc_detach(dev);
 	return ret;
