@@ -99,6 +99,7 @@ struct netvsc_ctl {
  * datagram (IPv6: a 40-byte header and 65535 bytes of payload), tag included.
  */
 #define NETVSC_RX_FRAME_MAX	(RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN + 40u + UINT16_MAX)
+#define NETVSC_TX_DESC_MIN	64u
 #define NETVSC_TX_DESC_MAX	4096u
 /*
  * Segments a frame may have (tx_desc_lim): sent by page ranges, each of up

@@ -184,11 +184,11 @@ netvsc_dev_infos_get(struct rte_eth_dev *eth, struct rte_eth_dev_info *info)
 	info->tx_offload_capa = dev->host_tx_offloads | RTE_ETH_TX_OFFLOAD_VLAN_INSERT |
 				RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	/* Any chain is received; ethdev's default segment limits (none) stay. */
-	info->rx_desc_lim.nb_max = 4096;
-	info->rx_desc_lim.nb_min = 32;
-	info->rx_desc_lim.nb_align = 1;
-	info->tx_desc_lim = (struct rte_eth_desc_lim){ .nb_max = NETVSC_TX_DESC_MAX,
-						       .nb_min = 64, .nb_align = 1,
+	/* Any count is taken (as DPDK's netvsc does) and fitted at queue setup. */
+	info->rx_desc_lim = (struct rte_eth_desc_lim){ .nb_max = UINT16_MAX, .nb_min = 1,
+						       .nb_align = 1 };
+	info->tx_desc_lim = (struct rte_eth_desc_lim){ .nb_max = UINT16_MAX, .nb_min = 1,
+						       .nb_align = 1,
 						       .nb_seg_max = NETVSC_TX_MAX_SEGS,
 						       .nb_mtu_seg_max = NETVSC_TX_MAX_SEGS };
 	/* Sends stay ours until the host completes them: room for its latency. */

@@ -72,6 +72,20 @@ rxq_free_buffers(struct netvsc_rxq *rxq)
 	rxq->comp_wait = NULL;
 }
 
+/*
+ * Any descriptor count is taken, as DPDK's netvsc takes any (ethdev's limits
+ * are left open: an application's --rxd=8192 works on both); the count a
+ * queue really holds is said once, and queue info reports it.
+ */
+static void
+queue_desc_said(const struct netvsc_dev *dev, const char *dir, uint16_t queue_id,
+		uint16_t asked, uint32_t holds)
+{
+	if (asked != holds)
+		NETVSC_DRV_LOG(INFO, dev, "%s queue %u: %u descriptors asked, %u used", dir,
+			       queue_id, asked, holds);
+}
+
 int
 netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_desc,
 		      unsigned int socket_id, const struct rte_eth_rxconf *conf,
@@ -115,6 +129,7 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	rxq->port_id = eth->data->port_id;
 	/* Frames wait for a burst in pending[]: more descriptors could never fill. */
 	rxq->nb_desc = (uint16_t)RTE_MIN(nb_desc, NETVSC_RX_PENDING_MAX);
+	queue_desc_said(dev, "rx", queue_id, nb_desc, rxq->nb_desc);
 	rxq->offloads = eth->data->dev_conf.rxmode.offloads | (conf ? conf->offloads : 0);
 	rxq_set_mbuf_rearm(rxq);
 	netvsc_rxq_set_vlan_strip(rxq, (rxq->offloads & RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0);
@@ -212,7 +227,8 @@ netvsc_tx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	txq->port_id = eth->data->port_id;
 	txq->offloads = eth->data->dev_conf.txmode.offloads | (conf ? conf->offloads : 0);
 	netvsc_tx_header_init(txq);
-	txq->nb_desc = RTE_MIN(RTE_MAX((uint32_t)nb_desc, 64u), NETVSC_TX_DESC_MAX);
+	txq->nb_desc = RTE_MIN(RTE_MAX((uint32_t)nb_desc, NETVSC_TX_DESC_MIN), NETVSC_TX_DESC_MAX);
+	queue_desc_said(dev, "tx", queue_id, nb_desc, txq->nb_desc);
 	txq->desc = rte_zmalloc_socket("netvsc_tx_desc", sizeof(*txq->desc) * txq->nb_desc,
 				       RTE_CACHE_LINE_SIZE, (int)socket_id);
 	snprintf(name, sizeof(name), "netvsc_txh_%u_%u", eth->data->port_id, queue_id);
