@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_malloc.h>
 
 #include "netvsc.h"
@@ -251,6 +252,30 @@ netvsc_tx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	return 0;
 }
 
+/*
+ * The host reads a send until it completes it: a GPA send's mbuf, a bounce
+ * slot, a header. Before they are freed, its completions are read, 100 ms
+ * at most (stop does not wait for them; a rescinded host sends none).
+ */
+static void
+txq_wait_completions(struct netvsc_txq *txq)
+{
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() / 10;
+	uint32_t left;
+
+	if (__atomic_load_n(&txq->dev->rescinded, __ATOMIC_ACQUIRE))
+		return;
+	rte_spinlock_lock(txq->lock);
+	while (txq->nb_in_flight > 0 && rte_get_timer_cycles() < end)
+		if (netvsc_chan_poll(txq->dev, txq->rxq, txq, true, NETVSC_POLL_PKTS) == 0)
+			rte_delay_us_block(20);
+	left = txq->nb_in_flight;
+	netvsc_chan_unlock(txq->lock);
+	if (left > 0)
+		NETVSC_DRV_LOG(NOTICE, txq->dev, "tx queue %u: %u sends the host did not complete "
+			       "in 100 ms, freed", txq->queue_id, left);
+}
+
 void
 netvsc_tx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
 {
@@ -258,6 +283,7 @@ netvsc_tx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
 
 	if (txq == NULL)
 		return;
+	txq_wait_completions(txq);
 	for (uint32_t i = 0; txq->desc != NULL && i < txq->nb_desc; i++)
 		rte_pktmbuf_free(txq->desc[i].mbuf);	/* sends the host never completed */
 	if (txq->rxq != NULL)

@@ -245,9 +245,15 @@ vf_conf(const struct rte_eth_dev_data *data, const struct rte_eth_dev_info *info
 	struct rte_eth_conf conf = data->dev_conf;
 	uint64_t lro_with = RTE_ETH_RX_OFFLOAD_TCP_LRO | RTE_ETH_RX_OFFLOAD_SCATTER;
 
+	struct netvsc_dev *dev = data->dev_private;
+	bool key_fits = info->hash_key_size == NDIS_RSS_KEY_BYTES;
+
 	conf.intr_conf.lsc = 0;
 	conf.intr_conf.rxq = 0;
 	conf.rxmode.offloads &= info->rx_offload_capa;
+	/* Our key (not the application's pointer, which may be gone): both paths hash alike. */
+	conf.rx_adv_conf.rss_conf.rss_key = key_fits ? dev->rss_key : NULL;
+	conf.rx_adv_conf.rss_conf.rss_key_len = key_fits ? NDIS_RSS_KEY_BYTES : 0;
 	conf.rx_adv_conf.rss_conf.rss_hf &= info->flow_type_rss_offloads;
 	if (conf.rx_adv_conf.rss_conf.rss_hf == 0) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_NONE;
