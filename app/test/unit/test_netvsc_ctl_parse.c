@@ -560,6 +560,55 @@ test_offload_caps(void)
 	EXPECT_EQ(netvsc_ctl_parse_offload_caps(msg, 156, &c), NETVSC_CTL_BAD_OBJECT);
 }
 
+/*
+ * rndis.md 5.3, bytes as the table gives them: header @0 (type 0x80, revision,
+ * u16 size), checksums @4-8 (2 TX, 3 RX, 4 both, 0 no change), LSOv2 @11/@12
+ * and RSC @22/@23 (1 off, 2 on). Capabilities differ by direction and IP
+ * version so that a field written at another's offset shows.
+ */
+static void
+test_offload_params(void)
+{
+	const struct netvsc_offload_caps_view c = {
+		.ip4_tx_csum = 0x100 | 0x010,	/* IPv4 header, TCP: TX only */
+		.ip4_rx_csum = 0x040,		/* UDP: RX only */
+		.ip6_tx_csum = 0x040,		/* UDP: TX */
+		.ip6_rx_csum = 0x010 | 0x040,	/* TCP: RX; UDP: RX too */
+		.lsov2_ip4_encap = 2,		/* 802.3 */
+		.lsov2_ip6_encap = 2, .lsov2_ip6_options = 1,	/* no TCP options: off */
+	};
+	uint8_t p[28];
+
+	EXPECT_EQ(netvsc_ctl_offload_params(&c, 0x60001, 30, true, p), 28);
+	EXPECT_EQ(p[0], 0x80);
+	EXPECT_EQ(p[1], 3);
+	EXPECT_EQ(p[2] | p[3] << 8, 28);
+	EXPECT_EQ(p[4], 2);	/* IPv4 header: TX */
+	EXPECT_EQ(p[5], 2);	/* TCP/IPv4: TX */
+	EXPECT_EQ(p[6], 3);	/* UDP/IPv4: RX */
+	EXPECT_EQ(p[7], 3);	/* TCP/IPv6: RX */
+	EXPECT_EQ(p[8], 4);	/* UDP/IPv6: both */
+	EXPECT_EQ(p[9] | p[10], 0);
+	EXPECT_EQ(p[11], 2);	/* LSOv2 IPv4 on */
+	EXPECT_EQ(p[12], 0);	/* IPv6: left alone */
+	EXPECT_EQ(p[22], 2);	/* RSC on, both */
+	EXPECT_EQ(p[23], 2);
+	EXPECT_EQ(netvsc_ctl_offload_params(&c, 0x60001, 30, false, p), 28);
+	EXPECT_EQ(p[22], 1);	/* RSC off */
+	EXPECT_EQ(p[23], 1);
+
+	/* NVSP 5: no RSC to switch (LRO refused), still revision 3 for NDIS 6.30. */
+	EXPECT_EQ(netvsc_ctl_offload_params(&c, 0x50000, 30, true, p), 0);
+	EXPECT_EQ(netvsc_ctl_offload_params(&c, 0x50000, 30, false, p), 28);
+	EXPECT_EQ(p[22] | p[23], 0);
+	/* NDIS 6.1: revision 2, 22 bytes; NVSP 4: UDP/IPv4 left alone, as Linux does. */
+	EXPECT_EQ(netvsc_ctl_offload_params(&c, 0x40000, 1, false, p), 22);
+	EXPECT_EQ(p[1], 2);
+	EXPECT_EQ(p[2] | p[3] << 8, 22);
+	EXPECT_EQ(p[6], 0);
+	EXPECT_EQ(p[8], 4);
+}
+
 static void
 test_verdict_names(void)
 {
@@ -593,6 +642,7 @@ main(void)
 	RUN_TEST(test_set_cmplt);
 	RUN_TEST(test_rss_caps);
 	RUN_TEST(test_offload_caps);
+	RUN_TEST(test_offload_params);
 	RUN_TEST(test_verdict_names);
 	TEST_EXIT();
 }

@@ -166,10 +166,19 @@ vmbus_scan_one(const char *name)
 		TAILQ_INSERT_TAIL(&vmbus_bus.devices, dev, next);
 		return;
 	}
-	/* Not probed: this scan's view (relid, uio, devargs of a hotplug) replaces it. */
-	TAILQ_INSERT_BEFORE(old, dev, next);
-	TAILQ_REMOVE(&vmbus_bus.devices, old, next);
-	vmbus_device_free(old);
+	/*
+	 * Not probed: this scan's view (relid, uio, devargs of a hotplug) goes
+	 * into the listed node, which stays (a secondary's lcores walk the list
+	 * unlocked: a scan frees no node).
+	 */
+	old->device.numa_node = dev->device.numa_node;
+	old->device.devargs = dev->device.devargs;
+	old->relid = dev->relid;
+	old->monitor_id = dev->monitor_id;
+	old->uio_num = dev->uio_num;
+	old->nb_resources = dev->nb_resources;
+	memcpy(old->resource, dev->resource, sizeof(old->resource));
+	vmbus_device_free(dev);
 }
 
 static int

@@ -224,8 +224,8 @@ channel_local_device(const struct vmbus_channel *chan)
 
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
 		return chan->device;
-	TAILQ_FOREACH(dev, &vmbus_bus.devices, next)
-		if (dev->uio_num == chan->uio_num)
+	TAILQ_FOREACH(dev, &vmbus_bus.devices, next)	/* probed: a stale entry may share the uio */
+		if (dev->driver != NULL && dev->uio_num == chan->uio_num)
 			return dev;
 	return NULL;
 }

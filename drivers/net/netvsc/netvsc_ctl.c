@@ -143,11 +143,14 @@ static bool
 ctl_poll(struct netvsc_dev *dev, const bool *done)
 {
 	struct rte_eth_dev_data *data = dev->eth->data;
-	struct netvsc_rxq *rxq = data->nb_rx_queues ? data->rx_queues[0] : NULL;
-	struct netvsc_txq *txq = data->nb_tx_queues ? data->tx_queues[0] : NULL;
+	struct netvsc_rxq *rxq;
+	struct netvsc_txq *txq;
 	bool got;
 
 	rte_spinlock_lock(&dev->chan_lock[0].lock);
+	/* Read under the lock: a queue released meanwhile is NULL, not freed memory. */
+	rxq = data->nb_rx_queues ? data->rx_queues[0] : NULL;
+	txq = data->nb_tx_queues ? data->tx_queues[0] : NULL;
 	if (!*done)
 		netvsc_chan_poll(dev, rxq, txq, true, NETVSC_POLL_PKTS);
 	got = *done;

@@ -5,6 +5,8 @@
  * layouts, subchannel grants, inband notifications, RNDIS completions,
  * indications and the buffers and objects inside them. Each function reads
  * a fixed-size prefix into a local struct first and checks only that copy.
+ * Also the one object built from what was read: the offload parameters the
+ * host's capabilities give (rndis.md 5.3).
  */
 #include <stddef.h>
 #include <string.h>
@@ -417,4 +419,56 @@ netvsc_ctl_parse_offload_caps(const uint8_t *obj, uint32_t len,
 	out->lsov2_ip6_encap = o.lsov2_ip6_encap;
 	out->lsov2_ip6_options = o.lsov2_ip6_options;
 	return NETVSC_CTL_OK;
+}
+
+/* rndis.md 5.3: byte offsets of the fields set, and the checksum values. */
+#define PRM_IP4_CSUM	4u
+#define PRM_TCP4_CSUM	5u
+#define PRM_UDP4_CSUM	6u
+#define PRM_TCP6_CSUM	7u
+#define PRM_UDP6_CSUM	8u
+#define PRM_LSOV2_IP4	11u
+#define PRM_LSOV2_IP6	12u
+#define PRM_SIZE_REV2	22u
+#define PRM_CSUM_TX	2u
+#define PRM_CSUM_RX	3u
+#define PRM_CSUM_TX_RX	4u
+
+/* A checksum field: on for each direction the host can do; 0 ("no change") for none. */
+static uint8_t
+csum_param(uint32_t tx_caps, uint32_t rx_caps, uint32_t need)
+{
+	bool tx = netvsc_caps_have(tx_caps, need), rx = netvsc_caps_have(rx_caps, need);
+
+	return tx && rx ? PRM_CSUM_TX_RX : tx ? PRM_CSUM_TX : rx ? PRM_CSUM_RX : 0;
+}
+
+uint32_t
+netvsc_ctl_offload_params(const struct netvsc_offload_caps_view *c, uint32_t nvsp_version,
+			  uint32_t ndis_minor, bool lro, uint8_t prm[NDIS_OFFLOAD_PARAMS_SIZE_REV3])
+{
+	bool ndis630 = ndis_minor >= 30, rsc = ndis630 && nvsp_version >= NVSP_VERSION_61;
+	struct ndis_obj_hdr hdr = { .type = NDIS_OBJTYPE_DEFAULT, .revision = ndis630 ? 3 : 2,
+				    .size = ndis630 ? NDIS_OFFLOAD_PARAMS_SIZE_REV3 : PRM_SIZE_REV2 };
+
+	memset(prm, 0, NDIS_OFFLOAD_PARAMS_SIZE_REV3);
+	if (lro && !rsc)
+		return 0;
+	memcpy(prm, &hdr, sizeof(hdr));
+	prm[PRM_IP4_CSUM] = csum_param(c->ip4_tx_csum, c->ip4_rx_csum, NDIS_CSUM_IP4_HDR);
+	prm[PRM_TCP4_CSUM] = csum_param(c->ip4_tx_csum, c->ip4_rx_csum, NDIS_CSUM_TCP);
+	if (netvsc_caps_udp4_usable(nvsp_version))
+		prm[PRM_UDP4_CSUM] = csum_param(c->ip4_tx_csum, c->ip4_rx_csum, NDIS_CSUM_UDP);
+	prm[PRM_TCP6_CSUM] = csum_param(c->ip6_tx_csum, c->ip6_rx_csum, NDIS_CSUM_TCP);
+	prm[PRM_UDP6_CSUM] = csum_param(c->ip6_tx_csum, c->ip6_rx_csum, NDIS_CSUM_UDP);
+	if (netvsc_caps_lso4(c))
+		prm[PRM_LSOV2_IP4] = NDIS_OFFLOAD_PARAM_ON;
+	if (netvsc_caps_lso6(c))
+		prm[PRM_LSOV2_IP6] = NDIS_OFFLOAD_PARAM_ON;
+	if (rsc) {
+		prm[NDIS_OFFLOAD_PARAMS_RSC_IP4] = lro ? NDIS_OFFLOAD_PARAM_ON :
+						       NDIS_OFFLOAD_PARAM_OFF;
+		prm[NDIS_OFFLOAD_PARAMS_RSC_IP6] = prm[NDIS_OFFLOAD_PARAMS_RSC_IP4];
+	}
+	return hdr.size;
 }

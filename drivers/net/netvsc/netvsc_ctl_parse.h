@@ -9,7 +9,11 @@
 #ifndef NETVSC_CTL_PARSE_H
 #define NETVSC_CTL_PARSE_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "nvsp_wire.h"
+#include "rndis_wire.h"
 
 /* What the gate found; the caller turns it into an errno and a log line. */
 enum netvsc_ctl_verdict {
@@ -164,5 +168,45 @@ struct netvsc_offload_caps_view {
 };
 enum netvsc_ctl_verdict netvsc_ctl_parse_offload_caps(const uint8_t *obj, uint32_t len,
 						      struct netvsc_offload_caps_view *out);
+
+/* rndis.md 5.2: capability bits, each need whole. */
+static inline bool
+netvsc_caps_have(uint32_t caps, uint32_t need)
+{
+	return (caps & need) == need;
+}
+
+/* LSOv2 over IPv4: 802.3 encapsulation. */
+static inline bool
+netvsc_caps_lso4(const struct netvsc_offload_caps_view *c)
+{
+	return netvsc_caps_have(c->lsov2_ip4_encap, NDIS_ENCAP_802_3);
+}
+
+/* LSOv2 over IPv6: 802.3, with extension headers and TCP options. */
+static inline bool
+netvsc_caps_lso6(const struct netvsc_offload_caps_view *c)
+{
+	return netvsc_caps_have(c->lsov2_ip6_encap, NDIS_ENCAP_802_3) &&
+	       netvsc_caps_have(c->lsov2_ip6_options,
+				NDIS_LSOV2_IP6_EXT_HDRS | NDIS_LSOV2_IP6_TCP_OPTIONS);
+}
+
+/* rndis.md 5.3: Linux leaves UDP/IPv4 checksums alone below NVSP 5; so do we. */
+static inline bool
+netvsc_caps_udp4_usable(uint32_t nvsp_version)
+{
+	return nvsp_version >= NVSP_VERSION_5;
+}
+
+/*
+ * The offload parameters object (rndis.md 5.3) that switches on every
+ * checksum and LSOv2 the capabilities offer, RSC as lro says: revision 3
+ * (28 bytes) for NDIS 6.30, else 2 (22 bytes, no RSC). Returns its size, or
+ * 0 when lro is asked of a host that cannot coalesce (NVSP < 6.1).
+ */
+uint32_t netvsc_ctl_offload_params(const struct netvsc_offload_caps_view *c,
+				   uint32_t nvsp_version, uint32_t ndis_minor, bool lro,
+				   uint8_t prm[NDIS_OFFLOAD_PARAMS_SIZE_REV3]);
 
 #endif /* NETVSC_CTL_PARSE_H */

@@ -443,8 +443,7 @@ netvsc_reta_update(struct rte_eth_dev *eth, struct rte_eth_rss_reta_entry64 *ret
 			return -EINVAL;
 		table[i] = e->reta[bit];
 	}
-	memcpy(dev->rss_reta, table, sizeof(table));
-	return netvsc_rss_apply(dev, dev->rss_hf != 0);
+	return netvsc_rss_table_set(dev, table);
 }
 
 static int

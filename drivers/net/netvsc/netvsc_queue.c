@@ -178,13 +178,13 @@ netvsc_rx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
 	rte_spinlock_lock(rxq->lock);
 	held = netvsc_rx_zc_release(rxq);
 	netvsc_rxq_complete_drain(rxq);		/* what the release completed */
-	rte_spinlock_unlock(rxq->lock);
 	if (rxq->txq != NULL)
 		rxq->txq->rxq = NULL;
+	eth->data->rx_queues[queue_id] = NULL;	/* under the lock: control reads (ctl_poll) */
+	rte_spinlock_unlock(rxq->lock);
 	rxq_free_buffers(rxq);
 	if (!held)
 		rte_free(rxq);		/* else the mbufs' free callback still counts into it */
-	eth->data->rx_queues[queue_id] = NULL;
 }
 
 static int
@@ -265,12 +265,16 @@ txq_wait_completions(struct netvsc_txq *txq)
 
 	if (__atomic_load_n(&txq->dev->rescinded, __ATOMIC_ACQUIRE))
 		return;
-	rte_spinlock_lock(txq->lock);
-	while (txq->nb_in_flight > 0 && rte_get_timer_cycles() < end)
-		if (netvsc_chan_poll(txq->dev, txq->rxq, txq, true, NETVSC_POLL_PKTS) == 0)
-			rte_delay_us_block(20);
-	left = txq->nb_in_flight;
-	netvsc_chan_unlock(txq->lock);
+	for (;;) {	/* the lock a poll at a time: control reads of the channel go on */
+		rte_spinlock_lock(txq->lock);
+		if (txq->nb_in_flight > 0)
+			netvsc_chan_poll(txq->dev, txq->rxq, txq, true, NETVSC_POLL_PKTS);
+		left = txq->nb_in_flight;
+		netvsc_chan_unlock(txq->lock);
+		if (left == 0 || rte_get_timer_cycles() >= end)
+			break;
+		rte_delay_us_sleep(20);
+	}
 	if (left > 0)
 		NETVSC_DRV_LOG(NOTICE, txq->dev, "tx queue %u: %u sends the host did not complete "
 			       "in 100 ms, freed", txq->queue_id, left);
@@ -284,17 +288,19 @@ netvsc_tx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
 	if (txq == NULL)
 		return;
 	txq_wait_completions(txq);
-	for (uint32_t i = 0; txq->desc != NULL && i < txq->nb_desc; i++)
-		rte_pktmbuf_free(txq->desc[i].mbuf);	/* sends the host never completed */
+	rte_spinlock_lock(txq->lock);
 	if (txq->rxq != NULL)
 		txq->rxq->txq = NULL;
+	eth->data->tx_queues[queue_id] = NULL;	/* under the lock: control reads (ctl_poll) */
+	rte_spinlock_unlock(txq->lock);
+	for (uint32_t i = 0; txq->desc != NULL && i < txq->nb_desc; i++)
+		rte_pktmbuf_free(txq->desc[i].mbuf);	/* sends the host never completed */
 	rte_memzone_free(txq->hdr_mz);
 	rte_memzone_free(txq->bounce_mz);
 	rte_free(txq->free_sections);
 	rte_free(txq->pkt);
 	rte_free(txq->desc);
 	rte_free(txq);
-	eth->data->tx_queues[queue_id] = NULL;
 }
 
 /* Can a frame of the port's MTU, its tags kept (two at most), outgrow one of rxq's mbufs? */

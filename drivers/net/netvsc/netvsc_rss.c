@@ -211,6 +211,21 @@ netvsc_rss_apply(struct netvsc_dev *dev, bool enable)
 	return netvsc_rndis_set(dev, RNDIS_OID_GEN_RSS_PARAMETERS, &prm, sizeof(prm));
 }
 
+/* A new table, kept only if the host takes it (a query then says what is in effect). */
+int
+netvsc_rss_table_set(struct netvsc_dev *dev, const uint32_t table[NDIS_RSS_TABLE_MAX])
+{
+	uint32_t old[NDIS_RSS_TABLE_MAX];
+	int ret;
+
+	memcpy(old, dev->rss_reta, sizeof(old));
+	memcpy(dev->rss_reta, table, sizeof(old));
+	ret = netvsc_rss_apply(dev, dev->rss_hf != 0);
+	if (ret < 0)
+		memcpy(dev->rss_reta, old, sizeof(old));
+	return ret;
+}
+
 /* Key and hash types (rte_eth_dev_rss_hash_update too): the table is left as it is. */
 int
 netvsc_rss_hash_set(struct netvsc_dev *dev, const struct rte_eth_rss_conf *conf, uint16_t nb_rxq)

@@ -614,17 +614,34 @@ netvsc_vf_filter(struct netvsc_dev *dev)
 		rte_eth_allmulticast_disable(vf->port_id);
 }
 
-/* ethdev refuses (-EAGAIN) while the callback runs on another thread: wait it out, 1 s at most. */
+/*
+ * ethdev refuses (-EAGAIN) while the callback runs on another thread: wait
+ * it out, 1 s at most. A port at a time: for RTE_ETH_ALL ethdev returns
+ * the last port's answer only.
+ */
 static void
-vf_callback_unregister(struct netvsc_vf *vf, uint16_t port, enum rte_eth_event_type event,
-		       rte_eth_dev_cb_fn fn)
+vf_callback_unregister_port(struct netvsc_vf *vf, uint16_t port, enum rte_eth_event_type event,
+			    rte_eth_dev_cb_fn fn)
 {
 	for (unsigned int i = 0; i < 1000; i++) {
 		if (rte_eth_dev_callback_unregister(port, event, fn, vf) != -EAGAIN)
 			return;
 		rte_delay_us_sleep(1000);
 	}
-	NETVSC_DRV_LOG(ERR, vf->dev, "VF event %d callback still running after 1 s", event);
+	NETVSC_DRV_LOG(ERR, vf->dev, "VF event %d callback of port %u still running after 1 s",
+		       event, port);
+}
+
+static void
+vf_callback_unregister(struct netvsc_vf *vf, uint16_t port, enum rte_eth_event_type event,
+		       rte_eth_dev_cb_fn fn)
+{
+	if (port != RTE_ETH_ALL) {
+		vf_callback_unregister_port(vf, port, event, fn);
+		return;
+	}
+	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+		vf_callback_unregister_port(vf, p, event, fn);
 }
 
 void
