@@ -18,36 +18,37 @@
 #include "rndis_wire.h"
 #include "vmbus_wire.h"
 
-
 /*
  * Count one drop in *count (the device's or a queue's); say it once per power
- * of two. Atomic: the device's counters are shared by every lcore's reads.
+ * of two, so a flood cannot drown the log: at NOTICE when the host is at
+ * fault, at DEBUG for frames already on their way when the port stopped.
+ * Atomic: the device's counters are shared by every lcore's reads.
  */
-void
-netvsc_drop_count(struct netvsc_dev *dev, uint64_t *count, const char *what)
+static void
+drop_count(struct netvsc_dev *dev, uint64_t *count, const char *what, bool host_fault)
 {
 	uint64_t n = __atomic_add_fetch(count, 1, __ATOMIC_RELAXED);
 
-	/* Counted always; said once per power of two (64-bit) so a flood cannot drown the log. */
-	if (n == rte_align64pow2(n))
+	if (n != rte_align64pow2(n))
+		return;
+	if (host_fault)
 		NETVSC_DRV_LOG(NOTICE, dev, "dropped host message: %s (%" PRIu64 " so far)",
 			       what, n);
+	else
+		NETVSC_DRV_LOG(DEBUG, dev, "%s: dropped, port stopped (%" PRIu64 " so far)",
+			       what, n);
+}
+
+void
+netvsc_drop_count(struct netvsc_dev *dev, uint64_t *count, const char *what)
+{
+	drop_count(dev, count, what, true);
 }
 
 void
 netvsc_ctl_drop(struct netvsc_dev *dev, enum netvsc_drop why, const char *what)
 {
-	uint64_t n;
-
-	if (why != NETVSC_DROP_DATA_WHILE_STOPPED) {
-		netvsc_drop_count(dev, &dev->drops[why], what);
-		return;
-	}
-	/* Frames already on their way when the port stops: no fault of the host's. */
-	n = __atomic_add_fetch(&dev->drops[why], 1, __ATOMIC_RELAXED);
-	if (n == rte_align64pow2(n))
-		NETVSC_DRV_LOG(DEBUG, dev, "%s: dropped, port stopped (%" PRIu64 " so far)",
-			       what, n);
+	drop_count(dev, &dev->drops[why], what, why != NETVSC_DROP_DATA_WHILE_STOPPED);
 }
 
 /*

@@ -447,7 +447,7 @@ uint32_t
 netvsc_ctl_offload_params(const struct netvsc_offload_caps_view *c, uint32_t nvsp_version,
 			  uint32_t ndis_minor, bool lro, uint8_t prm[NDIS_OFFLOAD_PARAMS_SIZE_REV3])
 {
-	bool ndis630 = ndis_minor >= 30, rsc = ndis630 && nvsp_version >= NVSP_VERSION_61;
+	bool ndis630 = ndis_minor >= 30, rsc = netvsc_caps_rsc(nvsp_version, ndis_minor);
 	struct ndis_obj_hdr hdr = { .type = NDIS_OBJTYPE_DEFAULT, .revision = ndis630 ? 3 : 2,
 				    .size = ndis630 ? NDIS_OFFLOAD_PARAMS_SIZE_REV3 : PRM_SIZE_REV2 };
 

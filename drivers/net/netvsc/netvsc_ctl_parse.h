@@ -199,6 +199,13 @@ netvsc_caps_udp4_usable(uint32_t nvsp_version)
 	return nvsp_version >= NVSP_VERSION_5;
 }
 
+/* RSC (LRO) is NVSP 6.1's, switched in offload parameters of revision 3 (NDIS 6.30). */
+static inline bool
+netvsc_caps_rsc(uint32_t nvsp_version, uint32_t ndis_minor)
+{
+	return nvsp_version >= NVSP_VERSION_61 && ndis_minor >= 30;
+}
+
 /*
  * The offload parameters object (rndis.md 5.3) that switches on every
  * checksum and LSOv2 the capabilities offer, RSC as lro says: revision 3

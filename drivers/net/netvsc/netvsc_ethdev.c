@@ -177,7 +177,7 @@ netvsc_dev_infos_get(struct rte_eth_dev *eth, struct rte_eth_dev_info *info)
 	info->max_mac_addrs = 1;
 	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_VLAN_STRIP | dev->host_rx_offloads |
 				RTE_ETH_RX_OFFLOAD_SCATTER | RTE_ETH_RX_OFFLOAD_RSS_HASH;
-	if (dev->nvsp_version >= NVSP_VERSION_61) {
+	if (netvsc_caps_rsc(dev->nvsp_version, dev->ndis_minor)) {
 		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_TCP_LRO;	/* the host's RSC */
 		info->max_lro_pkt_size = RTE_ETHER_HDR_LEN + UINT16_MAX;
 	}
@@ -287,20 +287,33 @@ netvsc_session_mtu(struct netvsc_dev *dev, uint32_t mtu)
 	return ret;
 }
 
+/*
+ * A new session, at the MTU granted or back at the old one, starts as a
+ * fresh miniport: it gets the port's offloads (with RSC) and RSS again.
+ */
 static int
 netvsc_change_mtu(struct netvsc_dev *dev, uint32_t mtu)
 {
+	const struct rte_eth_conf *conf = &dev->eth->data->dev_conf;
 	uint32_t old = dev->mtu;
-	int ret;
+	int ret, restored;
 
 	if (mtu == dev->mtu)
 		return 0;
 	ret = netvsc_session_mtu(dev, mtu);
-	if (ret < 0 && netvsc_session_mtu(dev, old) < 0)
+	if (ret < 0 && netvsc_session_mtu(dev, old) < 0) {
 		NETVSC_DRV_LOG(ERR, dev, "MTU %u refused, and MTU %u not restored", mtu, old);
-	else if (ret < 0)
+		return ret;
+	}
+	if (ret < 0)
 		NETVSC_DRV_LOG(ERR, dev, "MTU %u refused (%d); still %u", mtu, ret, old);
-	return ret;
+	restored = netvsc_offload_set(dev, (conf->rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0);
+	if (restored == 0 && dev->nb_rxq >= 2 && dev->max_queues >= 2)
+		restored = netvsc_rss_apply(dev, dev->rss_hf != 0);
+	if (restored < 0)
+		NETVSC_DRV_LOG(ERR, dev, "offloads and RSS not set again in the new session: %d",
+			       restored);
+	return ret < 0 ? ret : restored;
 }
 
 static int
@@ -308,25 +321,11 @@ netvsc_mtu_set(struct rte_eth_dev *eth, uint16_t mtu)
 {
 	struct netvsc_dev *dev = eth->data->dev_private;
 
-	uint32_t old = dev->mtu;
-	int ret, restored;
-
 	if (dev->started)
 		return -EBUSY;
 	if (mtu < RTE_ETHER_MIN_MTU || mtu > NETVSC_MAX_MTU)
 		return -EINVAL;
-	ret = netvsc_change_mtu(dev, mtu);
-	if (mtu == old)
-		return ret;
-	/* A new session, granted or back at the old MTU, starts without offloads and RSS. */
-	restored = netvsc_offload_set(dev, (eth->data->dev_conf.rxmode.offloads &
-					    RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0);
-	if (restored == 0 && dev->nb_rxq >= 2 && dev->max_queues >= 2)
-		restored = netvsc_rss_apply(dev, dev->rss_hf != 0);
-	if (restored < 0)
-		NETVSC_DRV_LOG(ERR, dev, "offloads and RSS not set again after the MTU change: %d",
-			       restored);
-	return ret < 0 ? ret : restored;
+	return netvsc_change_mtu(dev, mtu);
 }
 
 /* The host always strips tags into the VLAN PPI; with stripping off we put them back. */
@@ -427,7 +426,6 @@ netvsc_reta_update(struct rte_eth_dev *eth, struct rte_eth_rss_reta_entry64 *ret
 		   uint16_t size)
 {
 	struct netvsc_dev *dev = eth->data->dev_private;
-
 	uint32_t table[NDIS_RSS_TABLE_MAX];
 
 	if (size != NDIS_RSS_TABLE_MAX)

@@ -244,7 +244,6 @@ vf_conf(const struct rte_eth_dev_data *data, const struct rte_eth_dev_info *info
 {
 	struct rte_eth_conf conf = data->dev_conf;
 	uint64_t lro_with = RTE_ETH_RX_OFFLOAD_TCP_LRO | RTE_ETH_RX_OFFLOAD_SCATTER;
-
 	struct netvsc_dev *dev = data->dev_private;
 	bool key_fits = info->hash_key_size == NDIS_RSS_KEY_BYTES;
 
