@@ -63,6 +63,7 @@ enum fault_malformed {
 	MALFORMED_ROTATE,
 	MALFORMED_RANGE_WRAP = MALFORMED_ROTATE,	/* offset + count wraps to inside */
 	MALFORMED_RANGES_MANY,		/* FAULT_MANY_RANGES ranges, all in the packet */
+	MALFORMED_RANGES_562,		/* 562 ranges on one message: OpenVMM's most (well formed) */
 	MALFORMED_RANGES_HUGE_PKT,	/* FAULT_HUGE_RANGES ranges: a packet of 2.4 KiB */
 	MALFORMED_RANGES_OVERLAP,	/* two ranges naming the same message (well formed) */
 	MALFORMED_PPI_WRAP,		/* PPI offset + length wraps to inside the message */
@@ -81,6 +82,7 @@ static const char *const malformed_names[MALFORMED_MAX] = {
 	[MALFORMED_PAGESET_ID] = "pageset",
 	[MALFORMED_RANGE_WRAP] = "range-wrap",
 	[MALFORMED_RANGES_MANY] = "ranges-many",
+	[MALFORMED_RANGES_562] = "ranges-562",
 	[MALFORMED_RANGES_HUGE_PKT] = "ranges-huge-packet",
 	[MALFORMED_RANGES_OVERLAP] = "ranges-overlap",
 	[MALFORMED_RANGES_MIDDLE_OUTSIDE] = "ranges-middle-outside",
@@ -89,10 +91,12 @@ static const char *const malformed_names[MALFORMED_MAX] = {
 	[MALFORMED_FRAME_HUGE] = "frame-huge",
 };
 
-/* ranges-many: past a guest table of 256, in a packet of 2128 bytes (ours reads 2136). */
-#define FAULT_MANY_RANGES	258u
-/* ranges-huge-packet: a packet larger than a guest that reads 2.1 KiB at most. */
-#define FAULT_HUGE_RANGES	300u
+/* ranges-many: past a guest table of 1024, in a packet of 8256 bytes (ours reads 8280). */
+#define FAULT_MANY_RANGES	1025u
+/* ranges-562: rndis.md 9, the most ranges OpenVMM puts in a transfer (with RSC). */
+#define FAULT_RSC_RANGES	562u
+/* ranges-huge-packet: a packet larger than a guest that reads 8.1 KiB at most. */
+#define FAULT_HUGE_RANGES	1100u
 /* bad-query-info: an info buffer offset far past any reply. */
 #define FAULT_QUERY_INFO_OFFSET	0x7ffffff0u
 /* frame-huge: a frame longer than any IP datagram, well inside the receive buffer. */
@@ -436,6 +440,8 @@ fault_nb_written(enum fault_malformed v)
 	switch (v) {
 	case MALFORMED_RANGES_MANY:
 		return FAULT_MANY_RANGES;
+	case MALFORMED_RANGES_562:
+		return FAULT_RSC_RANGES;
 	case MALFORMED_RANGES_HUGE_PKT:
 		return FAULT_HUGE_RANGES;
 	case MALFORMED_RANGES_OVERLAP:

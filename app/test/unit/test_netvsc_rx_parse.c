@@ -13,7 +13,7 @@
 
 #define RXBUF_BYTES	65536u
 
-static uint8_t pkt[4096];
+static uint8_t pkt[16384];	/* a transfer of 1025 ranges fits */
 
 static void
 put32(uint8_t *p, uint32_t v)
@@ -75,8 +75,11 @@ test_xfer_drop_reasons(void)
 
 	len = make_xfer(0xbeef, 1, 1, 0, 107);
 	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, &x), NETVSC_DROP_BAD_XFER_HEADER);
+	EXPECT_EQ(x.ours, false);			/* not our buffer: nothing to give back */
 	len = make_xfer(0xcafe, 1, 0, 0, 107);
 	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, &x), NETVSC_DROP_BAD_RANGE_COUNT);
+	EXPECT_EQ(x.ours, true);			/* refused, but its slots go back */
+	EXPECT_EQ(x.xact_id, 0x1234);
 	len = make_xfer(0xcafe, 1, 2, 0, 107);		/* more ranges than the header holds */
 	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, &x), NETVSC_DROP_BAD_RANGE_COUNT);
 	len = make_xfer(0xcafe, 1, 0xffffffffu, 0, 107);
@@ -94,12 +97,36 @@ test_xfer_drop_reasons(void)
 	put32(pkt + 28, 0);
 	EXPECT_EQ(netvsc_xfer_range(&x, 0, RXBUF_BYTES, &r), NETVSC_DROP_RANGE_OUTSIDE_RXBUF);
 	len = make_xfer(0xcafe, 1, 1, 0, 108);
+	x.ours = false;
 	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, &x), NETVSC_DROP_BAD_XFER_HEADER);
+	EXPECT_EQ(x.ours, true);
 	len = make_xfer(0xcafe, 1, 1, 0, 107);
 	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, 32 + 4, &x), NETVSC_DROP_SHORT_NVSP);
 	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, 20, &x), NETVSC_DROP_BAD_XFER_HEADER);
 	put16(pkt + 2, 200);				/* data_offset8 past the packet */
 	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, &x), NETVSC_DROP_BAD_XFER_HEADER);
+	EXPECT_EQ(x.ours, false);
+}
+
+/* rndis.md 9: OpenVMM sends up to 562 ranges a transfer; 1024 are taken, 1025 refused. */
+static void
+test_xfer_range_count_bound(void)
+{
+	static struct netvsc_xfer x;
+	struct netvsc_range r;
+	uint32_t len;
+
+	len = make_xfer(0xcafe, 562, 562, 0, 107);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, &x), NETVSC_DROP_NONE);
+	EXPECT_EQ(x.nb_ranges, 562);
+	len = make_xfer(0xcafe, 1024, 1024, 0, 107);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, &x), NETVSC_DROP_NONE);
+	EXPECT_EQ(netvsc_xfer_range(&x, 1023, 1024 * 128, &r), NETVSC_DROP_NONE);
+	EXPECT_EQ(r.offset, 1023 * 128);
+	len = make_xfer(0xcafe, 1025, 1025, 0, 107);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, &x), NETVSC_DROP_BAD_RANGE_COUNT);
+	EXPECT_EQ(x.ours, true);
+	EXPECT_EQ(x.xact_id, 0x1234);
 }
 
 static void
@@ -353,6 +380,7 @@ main(void)
 {
 	RUN_TEST(test_xfer_happy_path);
 	RUN_TEST(test_xfer_drop_reasons);
+	RUN_TEST(test_xfer_range_count_bound);
 	RUN_TEST(test_rndis_header_checks_length);
 	RUN_TEST(test_rndis_is_packet);
 	RUN_TEST(test_packet_with_ppis);

@@ -48,6 +48,7 @@ struct rte_vmbus_device {
 	unsigned int nb_resources;
 	struct rte_intr_handle *intr_handle;	/**< the kept /dev/uioN fd */
 	struct vmbus_channel *primary;		/**< set by rte_vmbus_chan_open */
+	bool scanned;				/**< usable in the last scan (or probed) */
 };
 
 typedef int (vmbus_probe_t)(struct rte_vmbus_driver *drv, struct rte_vmbus_device *dev);

@@ -79,6 +79,24 @@ vmbus_device_ignored(const char *name)
 	return da != NULL && da->policy == RTE_DEV_BLOCKED;
 }
 
+/*
+ * The device's NUMA node as EAL knows it: one EAL found no lcore on (a
+ * larger VM's node, a value past its table) has no heap to allocate from,
+ * so the device's memory comes from any node.
+ */
+static int
+vmbus_numa_node(const struct vmbus_sysfs_device *sd)
+{
+	if (sd->numa_node < 0)
+		return SOCKET_ID_ANY;
+	for (unsigned int i = 0; i < rte_socket_count(); i++)
+		if (rte_socket_id_by_idx(i) == sd->numa_node)
+			return sd->numa_node;
+	VMBUS_LOG(INFO, "%s: numa_node %d is not a node EAL uses: memory from any node",
+		  sd->name, sd->numa_node);
+	return SOCKET_ID_ANY;
+}
+
 static struct rte_vmbus_device *
 vmbus_device_from_sysfs(const struct vmbus_sysfs_device *sd)
 {
@@ -92,7 +110,8 @@ vmbus_device_from_sysfs(const struct vmbus_sysfs_device *sd)
 	}
 	dev->device.name = name;
 	dev->device.bus = &vmbus_bus.bus;
-	dev->device.numa_node = sd->numa_node < 0 ? SOCKET_ID_ANY : sd->numa_node;
+	dev->device.numa_node = vmbus_numa_node(sd);
+	dev->scanned = true;
 	dev->device.devargs = vmbus_devargs_lookup(name);
 	memcpy(dev->class_id, sd->class_id, sizeof(dev->class_id));
 	memcpy(dev->device_id, sd->device_id, sizeof(dev->device_id));
@@ -171,6 +190,7 @@ vmbus_scan_one(const char *name)
 	 * into the listed node, which stays (a secondary's lcores walk the list
 	 * unlocked: a scan frees no node).
 	 */
+	old->scanned = true;
 	old->device.numa_node = dev->device.numa_node;
 	old->device.devargs = dev->device.devargs;
 	old->relid = dev->relid;
@@ -184,9 +204,18 @@ vmbus_scan_one(const char *name)
 static int
 vmbus_scan(void)
 {
+	struct rte_vmbus_device *dev;
 	struct dirent *e;
 	DIR *dir;
 
+	/*
+	 * A listed device this scan does not find usable (gone, unbound, now
+	 * malformed or blocked) keeps its node but is not probed: its uio
+	 * number and maps may be another device's now.
+	 */
+	TAILQ_FOREACH(dev, &vmbus_bus.devices, next)
+		if (dev->driver == NULL)
+			dev->scanned = false;
 	dir = opendir(VMBUS_SYSFS_DEVICES);
 	if (dir == NULL) {
 		if (errno != ENOENT)
@@ -236,6 +265,8 @@ vmbus_probe_device(struct rte_vmbus_device *dev)
 
 	if (dev->driver != NULL)
 		return 0;
+	if (!dev->scanned)
+		return 1;	/* not there now: nothing to probe */
 	TAILQ_FOREACH(drv, &vmbus_bus.drivers, next) {
 		if (!vmbus_driver_matches(drv, dev))
 			continue;
@@ -308,20 +339,24 @@ vmbus_remove_device(struct rte_vmbus_device *dev)
 static int
 vmbus_plug(struct rte_device *rdev)
 {
-	return vmbus_probe_device(container_of(rdev, struct rte_vmbus_device, device));
+	struct rte_vmbus_device *dev = container_of(rdev, struct rte_vmbus_device, device);
+
+	if (dev->driver == NULL && !dev->scanned) {
+		VMBUS_LOG(ERR, "%s: not a usable device in %s now (see the scan's log)",
+			  dev->device.name, VMBUS_SYSFS_DEVICES);
+		return -ENODEV;
+	}
+	return vmbus_probe_device(dev);
 }
 
+/*
+ * The node stays listed, unprobed, for the next scan to refresh: a
+ * secondary's lcores walk the list unlocked (channel doorbells).
+ */
 static int
 vmbus_unplug(struct rte_device *rdev)
 {
-	struct rte_vmbus_device *dev = container_of(rdev, struct rte_vmbus_device, device);
-	int ret = vmbus_remove_device(dev);
-
-	if (ret == 0) {
-		TAILQ_REMOVE(&vmbus_bus.devices, dev, next);
-		vmbus_device_free(dev);
-	}
-	return ret;
+	return vmbus_remove_device(container_of(rdev, struct rte_vmbus_device, device));
 }
 
 /* At rte_eal_cleanup: drivers tear down (host left clean), then the maps go. */

@@ -103,7 +103,7 @@ vmbus_mp_publish(const struct rte_vmbus_device *dev)
 	mp_zone_name(dev, name, sizeof(name));
 	mz = rte_memzone_lookup(name);
 	if (mz == NULL)
-		mz = rte_memzone_reserve(name, sizeof(*rec), dev->device.numa_node, 0);
+		mz = rte_memzone_reserve(name, sizeof(*rec), SOCKET_ID_ANY, 0);	/* read rarely */
 	if (mz == NULL) {
 		VMBUS_LOG(ERR, "%s: no memzone for the map record", dev->device.name);
 		return -ENOMEM;

@@ -110,7 +110,9 @@ struct netvsc_ctl {
 #define NETVSC_MAX_MC_ADDRS	64u
 /* The layers rx parses for packet_type (rte_net_get_ptype): no tunnels, none inner. */
 #define NETVSC_PTYPE_LAYERS	(RTE_PTYPE_L2_MASK | RTE_PTYPE_L3_MASK | RTE_PTYPE_L4_MASK)
-#define NETVSC_RX_PENDING_MAX	1024u	/* > the frames of one poll of 256 packets */
+/* Frames waiting for a burst: a queue's 1024, then room for a whole transfer. */
+#define NETVSC_RX_DESC_MAX	1024u
+#define NETVSC_RX_PENDING_MAX	(NETVSC_RX_DESC_MAX + NETVSC_MAX_RANGES)
 #define NETVSC_RX_SPARE_BULK	32u	/* mbufs taken from the pool at once for copies */
 #define NETVSC_RX_DEFER_BYTES	(256u * 1024u)	/* transfers read while the queue is full */
 /*
@@ -208,7 +210,7 @@ struct netvsc_rxq {
 	uint64_t holds_freed;		/* by the application, any lcore (atomic) */
 	uint64_t holds_completed;	/* of those, completed to the host */
 	/* Queue queries only. */
-	uint16_t nb_desc;		/* as set up, at most NETVSC_RX_PENDING_MAX */
+	uint16_t nb_desc;		/* as set up, at most NETVSC_RX_DESC_MAX */
 	uint64_t offloads;		/* the port's and the queue's */
 };
 

@@ -129,7 +129,7 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	rxq->queue_id = queue_id;
 	rxq->port_id = eth->data->port_id;
 	/* Frames wait for a burst in pending[]: more descriptors could never fill. */
-	rxq->nb_desc = (uint16_t)RTE_MIN(nb_desc, NETVSC_RX_PENDING_MAX);
+	rxq->nb_desc = (uint16_t)RTE_MIN(nb_desc, NETVSC_RX_DESC_MAX);
 	queue_desc_said(dev, "rx", queue_id, nb_desc, rxq->nb_desc);
 	rxq->offloads = eth->data->dev_conf.rxmode.offloads | (conf ? conf->offloads : 0);
 	rxq_set_mbuf_rearm(rxq);

@@ -145,6 +145,20 @@ rx_inband(struct netvsc_dev *dev, const uint8_t *pkt, uint32_t len)
 	netvsc_vf_on_association(dev, vf.allocated != 0, vf.serial);
 }
 
+/*
+ * A transfer of control replies or indications (NVSP channel type 1,
+ * rndis.md 1): handled at once, never deferred behind frames, so a control
+ * wait gets its reply while the application leaves queue 0 full.
+ */
+static bool
+rx_xfer_is_control(const uint8_t *pkt, uint32_t len)
+{
+	struct netvsc_xfer x;
+
+	return netvsc_rx_parse_xfer(pkt, len, &x) == NETVSC_DROP_NONE &&
+	       x.channel_type == NVSP_RNDIS_CHANNEL_CONTROL;
+}
+
 static bool
 rx_full(const struct netvsc_rxq *rxq)
 {
@@ -266,7 +280,8 @@ chan_read(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq 
 			break;
 		switch (hdr->type) {
 		case VMBUS_CHANPKT_TYPE_RXBUF:
-			if (rxq != NULL && (rx_full(rxq) || rxq->defer.used > 0))
+			if (rxq != NULL && (rx_full(rxq) || rxq->defer.used > 0) &&
+			    !rx_xfer_is_control(pkt, len))
 				rx_defer_push(rxq, pkt, len);	/* room checked above */
 			else
 				netvsc_rx_xfer_path(dev, chan, rxq, pkt, len);

@@ -37,13 +37,15 @@ netvsc_rx_parse_xfer(const uint8_t *pkt, uint32_t len, struct netvsc_xfer *out)
 	memcpy(&hdr, pkt, sizeof(hdr));
 	hdr_bytes = (uint32_t)hdr.hdr.data_offset8 << VMBUS_CHANPKT_SIZE_SHIFT;
 	nb = hdr.range_count;				/* read once; use only the copy */
+	out->ours = false;
 	if (hdr.xfer_pageset_id != NVSP_RXBUF_ID || hdr_bytes > len)
 		return NETVSC_DROP_BAD_XFER_HEADER;
+	out->ours = true;
+	out->xact_id = hdr.hdr.xact_id;
 	if (nb == 0 || nb > NETVSC_MAX_RANGES ||
 	    hdr_bytes < sizeof(hdr) + nb * sizeof(struct vmbus_xfer_range))
 		return NETVSC_DROP_BAD_RANGE_COUNT;
 	out->nb_ranges = nb;
 	out->ranges = pkt + sizeof(hdr);
-	out->xact_id = hdr.hdr.xact_id;
 	return parse_nvsp_rndis(pkt + hdr_bytes, len - hdr_bytes, out);
 }

@@ -15,8 +15,12 @@
 #include "rndis_wire.h"
 #include "vmbus_wire.h"
 
-/* Ranges one transfer may carry (the host batches up to this many packets). */
-#define NETVSC_MAX_RANGES	256u
+/*
+ * Ranges one transfer may carry: OpenVMM batches up to 375 frames a
+ * transfer, 562 with RSC (rndis.md 9); Linux sets no bound. One past this is
+ * refused, its slots given back.
+ */
+#define NETVSC_MAX_RANGES	1024u
 
 /* Host-data drops, each an xstat and a rate-limited NOTICE (DEBUG: data while stopped). */
 enum netvsc_drop {
@@ -45,6 +49,7 @@ struct netvsc_range {
 /* A checked transfer header; its ranges stay in the packet (the caller's own copy). */
 struct netvsc_xfer {
 	uint64_t xact_id;		/* echo in the completion */
+	bool ours;			/* pageset ours: xact_id is set, even for a refusal */
 	uint32_t channel_type;		/* NVSP_RNDIS_CHANNEL_* */
 	uint32_t nb_ranges;		/* 1..NETVSC_MAX_RANGES, all inside the packet */
 	const uint8_t *ranges;		/* nb_ranges struct vmbus_xfer_range, each checked on use */
@@ -59,7 +64,9 @@ netvsc_range_fits(uint32_t off, uint32_t len, uint32_t size)
 /*
  * pkt: a whole channel packet of type RXBUF (descriptor first), len bytes,
  * already copied out of the ring: the view points into it, so nothing the
- * host writes later changes what is checked.
+ * host writes later changes what is checked. A transfer of our pageset
+ * refused after that (ranges, NVSP) still has ours and xact_id set: its
+ * slots can go back to the host.
  */
 enum netvsc_drop netvsc_rx_parse_xfer(const uint8_t *pkt, uint32_t len, struct netvsc_xfer *out);
 

@@ -248,7 +248,22 @@ rx_rsc_join(struct netvsc_rxq *rxq, struct rte_mbuf *m, uint8_t flags)
 	if (head == NULL || !(flags & RNDIS_PKT_ID_LAST))
 		return NULL;
 	head->ol_flags |= RTE_MBUF_F_RX_LRO;	/* coalesced by the host */
+	head->tx_offload = 0;	/* tso_segsz: the host does not say (copies skip the reset) */
 	return head;
+}
+
+/*
+ * A message of an RSC frame lost here (a bad header, no mbuf): the frame's
+ * fragments so far go, and its later ones are skipped up to its last
+ * (last: whether the lost one was it; unknown after a bad header, so up to
+ * the next frame's first). A shorter frame is never handed over.
+ */
+static __rte_noinline void
+rx_rsc_break(struct netvsc_rxq *rxq, bool last)
+{
+	rte_pktmbuf_free(rxq->rsc_head);
+	rxq->rsc_head = NULL;
+	rxq->rsc_skip = !last;
 }
 
 /*
@@ -283,6 +298,8 @@ rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes,
 
 	if (why != NETVSC_DROP_NONE) {
 		rx_drop(rxq, why);
+		if (unlikely(rxq->rsc_head != NULL))
+			rx_rsc_break(rxq, false);
 		return;
 	}
 	data = info.data;	/* inside the message, which is inside rxbuf */
@@ -293,8 +310,11 @@ rx_data_message(struct netvsc_rxq *rxq, const uint8_t *msg, uint32_t bytes,
 		m->ol_flags |= rx_offloads(m, &info);	/* after the external buffer's */
 	} else {
 		m = rx_copy_frame(rxq, data, info.data_bytes);
-		if (m == NULL)
+		if (unlikely(m == NULL)) {
+			if (info.ppis & NETVSC_RX_PPI_PKT_ID)
+				rx_rsc_break(rxq, netvsc_rx_pkt_id_flags(&info) & RNDIS_PKT_ID_LAST);
 			return;
+		}
 		m->ol_flags = rx_offloads(m, &info);
 	}
 	/* Rare: an RSC fragment, or a tag to put back into the frame (copy_ppis). */
@@ -395,6 +415,17 @@ rx_xfer_ranges(struct netvsc_dev *dev, const struct vmbus_channel *chan, struct 
 	}
 }
 
+/* The host's slots back: through rxq's wait list, or retried here with no queue. */
+static void
+rx_xfer_give_back(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *rxq,
+		  uint64_t xact_id)
+{
+	if (rxq != NULL)
+		netvsc_rxq_complete_xfer(rxq, xact_id);
+	else
+		netvsc_rx_complete_xfer(dev, chan, xact_id);
+}
+
 void
 netvsc_rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *rxq,
 	       const uint8_t *pkt, uint32_t len)
@@ -405,14 +436,14 @@ netvsc_rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc
 
 	if (why != NETVSC_DROP_NONE) {
 		netvsc_ctl_drop(dev, why, "transfer-page packet");
-		return;		/* unparsable: no id we can trust to complete */
+		/* A refused transfer of ours still holds slots; another pageset's id means nothing. */
+		if (xfer.ours)
+			rx_xfer_give_back(dev, chan, rxq, xfer.xact_id);
+		return;
 	}
 	if (rxq == NULL || !dev->started) {
 		rx_xfer_ranges(dev, chan, NULL, NULL, &xfer);	/* frames have nowhere to go */
-		if (rxq != NULL)
-			netvsc_rxq_complete_xfer(rxq, xfer.xact_id);
-		else
-			netvsc_rx_complete_xfer(dev, chan, xfer.xact_id);
+		rx_xfer_give_back(dev, chan, rxq, xfer.xact_id);
 		return;
 	}
 	hold = netvsc_rx_zc_begin(rxq, xfer.xact_id);

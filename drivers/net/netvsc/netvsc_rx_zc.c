@@ -97,15 +97,19 @@ netvsc_rx_zc_release(struct netvsc_rxq *rxq)
 	return false;
 }
 
-/* The last mbuf on a hold was freed, on whichever lcore: the owner completes it. */
+/*
+ * The last mbuf on a hold was freed, on whichever lcore: the owner completes
+ * it. The queue's count first, the hold's flag last: once the flag is seen,
+ * a release may free the hold and the queue, so nothing here follows it.
+ */
 static void
 rx_zc_free_cb(void *addr, void *opaque)
 {
 	struct netvsc_rx_hold *h = opaque;
 
 	RTE_SET_USED(addr);
-	__atomic_store_n(&h->freed, true, __ATOMIC_RELEASE);
 	__atomic_fetch_add(h->nb_freed, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&h->freed, true, __ATOMIC_RELEASE);
 }
 
 struct netvsc_rx_hold *
