@@ -367,6 +367,7 @@ struct rte_mbuf *netvsc_rx_zc_frame(struct netvsc_rxq *rxq, struct netvsc_rx_hol
 				    const uint8_t *data, uint32_t len);
 bool netvsc_rx_zc_end(struct netvsc_rxq *rxq, struct netvsc_rx_hold *h);
 void netvsc_rx_zc_complete_freed(struct netvsc_rxq *rxq);
+unsigned int netvsc_rx_zc_held(struct rte_eth_dev *eth);
 
 /* netvsc_queue.c */
 int netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_desc,

@@ -296,10 +296,17 @@ netvsc_change_mtu(struct netvsc_dev *dev, uint32_t mtu)
 {
 	const struct rte_eth_conf *conf = &dev->eth->data->dev_conf;
 	uint32_t old = dev->mtu;
+	unsigned int held;
 	int ret, restored;
 
 	if (mtu == dev->mtu)
 		return 0;
+	held = netvsc_rx_zc_held(dev->eth);
+	if (held > 0) {
+		NETVSC_DRV_LOG(ERR, dev, "MTU %u needs a new host session: free the zero-copy "
+			       "mbufs of %u transfers first", mtu, held);
+		return -EBUSY;
+	}
 	ret = netvsc_session_mtu(dev, mtu);
 	if (ret < 0 && netvsc_session_mtu(dev, old) < 0) {
 		NETVSC_DRV_LOG(ERR, dev, "MTU %u refused, and MTU %u not restored", mtu, old);

@@ -145,10 +145,19 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	return 0;
 }
 
-/* Frames received but not taken: freed at stop, so a stopped port holds no mbufs. */
+/*
+ * Frames received but not taken: freed at stop, so a stopped port holds no
+ * mbufs; and what the host sent before its filter went to 0 is read now,
+ * dropped and completed, so no transfer of this session is left in a ring
+ * for a later one (an MTU change starts a new session, its ids the host's
+ * anew). A bounded read: a host that keeps sending is not waited out.
+ */
 void
 netvsc_rxq_drain(struct netvsc_rxq *rxq)
 {
+	struct netvsc_dev *dev = rxq->dev;
+	bool gone = __atomic_load_n(&dev->rescinded, __ATOMIC_ACQUIRE);
+
 	rte_spinlock_lock(rxq->lock);
 	while (rxq->nb_pending > 0) {
 		rte_pktmbuf_free(rxq->pending[rxq->pending_head]);
@@ -156,6 +165,9 @@ netvsc_rxq_drain(struct netvsc_rxq *rxq)
 		rxq->nb_pending--;
 	}
 	netvsc_rx_undefer(rxq);		/* stopped: their slots go back to the host */
+	for (int i = 0; i < 64 && !dev->started && !gone; i++)
+		if (netvsc_chan_poll(dev, rxq, rxq->txq, true, NETVSC_POLL_PKTS) == 0)
+			break;
 	rte_pktmbuf_free(rxq->rsc_head);
 	rxq->rsc_head = NULL;
 	rxq->rsc_skip = false;

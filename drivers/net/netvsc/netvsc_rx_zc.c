@@ -193,3 +193,26 @@ netvsc_rx_zc_complete_freed(struct netvsc_rxq *rxq)
 		rxq->holds_completed++;
 	}
 }
+
+/*
+ * Transfers the application's zero-copy mbufs still hold, over the port's
+ * rx queues: their ids are the host session's, and their frames in its
+ * receive buffer, so a new session must wait for them.
+ */
+unsigned int
+netvsc_rx_zc_held(struct rte_eth_dev *eth)
+{
+	unsigned int n = 0;
+
+	for (uint16_t q = 0; q < eth->data->nb_rx_queues; q++) {
+		struct netvsc_rxq *rxq = eth->data->rx_queues[q];
+
+		if (rxq == NULL || rxq->holds == NULL)
+			continue;
+		rte_spinlock_lock(rxq->lock);
+		netvsc_rx_zc_complete_freed(rxq);
+		n += NETVSC_RX_HOLDS - rxq->nb_free_holds;
+		rte_spinlock_unlock(rxq->lock);
+	}
+	return n;
+}
