@@ -230,6 +230,24 @@ rx_defer_pop(struct netvsc_rxq *rxq, uint32_t *len)
 	return true;
 }
 
+/*
+ * A transfer read with the queue full and the deferred list too: its frames
+ * are missed (rx_missed_errors, as a NIC's full ring drops the newest) and
+ * its slots go back. One the gate refuses goes its usual way (counted).
+ */
+static void
+rx_xfer_miss(struct netvsc_rxq *rxq, const uint8_t *pkt, uint32_t len)
+{
+	struct netvsc_xfer x;
+
+	if (netvsc_rx_parse_xfer(pkt, len, &x) != NETVSC_DROP_NONE) {
+		netvsc_rx_xfer_path(rxq->dev, rxq->chan, rxq, pkt, len);
+		return;
+	}
+	rxq->stats.missed += x.nb_ranges;
+	netvsc_rxq_complete_xfer(rxq, x.xact_id);
+}
+
 /* Deferred transfers, oldest first, while there is room (or all, when stopped). */
 void
 netvsc_rx_undefer(struct netvsc_rxq *rxq)
@@ -260,11 +278,11 @@ chan_read(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq 
 		/*
 		 * Back-pressure: frames wait in the host while the rx queue is full.
 		 * A control wait or a starved tx queue reads on (replies and send
-		 * completions may be behind frames), deferring the transfers, as
-		 * long as the deferred list has room for any packet.
+		 * completions may be behind frames), deferring the transfers while
+		 * the deferred list has room for any packet, then missing their
+		 * frames (rx_xfer_miss): such a read is never stuck behind them.
 		 */
-		if (rxq != NULL && (rx_full(rxq) || rxq->defer.used > 0) &&
-		    (!read_all || !rx_defer_room(rxq)))
+		if (rxq != NULL && (rx_full(rxq) || rxq->defer.used > 0) && !read_all)
 			break;
 		if (rxq != NULL && rxq->nb_pending + rxq->burst_n >= want)
 			break;
@@ -281,9 +299,12 @@ chan_read(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq 
 		switch (hdr->type) {
 		case VMBUS_CHANPKT_TYPE_RXBUF:
 			if (rxq != NULL && (rx_full(rxq) || rxq->defer.used > 0) &&
-			    !rx_xfer_is_control(pkt, len))
-				rx_defer_push(rxq, pkt, len);	/* room checked above */
-			else
+			    !rx_xfer_is_control(pkt, len)) {
+				if (rx_defer_room(rxq))
+					rx_defer_push(rxq, pkt, len);
+				else
+					rx_xfer_miss(rxq, pkt, len);
+			} else
 				netvsc_rx_xfer_path(dev, chan, rxq, pkt, len);
 			break;
 		case VMBUS_CHANPKT_TYPE_COMP:
