@@ -124,6 +124,25 @@ report(uint16_t port, const char *role, uint16_t q)
 		       PRIu64 "\n", role, st.ipackets, st.opackets, q, st.q_ipackets[q]);
 }
 
+/* A secondary's control requests: refused (the primary's to make), not a crash. */
+static void
+try_control(uint16_t port)
+{
+	struct rte_eth_rss_conf rss = { 0 };
+	struct rte_eth_dev_info info;
+	int promisc = rte_eth_promiscuous_enable(port);
+	int allmulti = rte_eth_allmulticast_enable(port);
+	int mtu = rte_eth_dev_set_mtu(port, 1400);
+	int hash;
+
+	if (rte_eth_dev_info_get(port, &info) == 0)
+		rss.rss_hf = info.flow_type_rss_offloads;	/* what ethdev lets through */
+	hash = rte_eth_dev_rss_hash_update(port, &rss);
+
+	printf("mp_fwd secondary: control promisc %d allmulti %d mtu %d rss %d\n", promisc,
+	       allmulti, mtu, hash);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -177,6 +196,8 @@ main(int argc, char **argv)
 	}
 	forward(0, opt.queue);
 	report(0, role, opt.queue);
+	if (!primary)
+		try_control(0);
 	if (primary) {
 		rte_eth_dev_stop(0);
 		rte_eth_dev_close(0);

@@ -95,6 +95,13 @@ s_rx=$(awk '/^mp_fwd secondary: queue/ { print $6 }' "$sec_out")
 [ -n "$p_rx" ] && [ -n "$s_rx" ] || fail "missing process reports"
 [ "$s_rx" -gt 0 ] || fail "the secondary forwarded nothing on queue 1"
 [ $((p_rx + s_rx)) -eq $COUNT ] || fail "primary $p_rx + secondary $s_rx != $COUNT"
+# The secondary's control requests (filter, MTU, RSS) are refused, the
+# primary's to make: the device's ethdev pointer is the primary's.
+#
+# shown to fail by: netvsc_ethdev.c netvsc_secondary_refused returning 0 ->
+# "secondary exited with an error" (SIGSEGV in ctl_poll).
+grep -Eq '^mp_fwd secondary: control promisc -[0-9]+ allmulti -[0-9]+ mtu -[0-9]+ rss -[0-9]+$' \
+	"$sec_out" || { cat "$sec_out"; fail "the secondary's control requests were not refused"; }
 info_rx=$(awk '/^  RX-packets: / { print $2; exit }' "$info_out")
 info_tx=$(awk '/^  TX-packets: / { print $2; exit }' "$info_out")
 [ "$info_rx" = "$COUNT" ] && [ "$info_tx" = "$COUNT" ] ||
