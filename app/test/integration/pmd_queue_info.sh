@@ -336,7 +336,45 @@ run_txonly() {
 	echo "$MODE: tx went on with rx never polled: $((b - a)) frames in 2 s, $missed received frames missed"
 }
 
+# unexpected: tx_q0_unexpected_completions, as testpmd shows it, into UNEXP
+unexpected() {
+	tp_cmd "show port xstats 0" >/dev/null
+	UNEXP=$(printf '%s\n' "$TP_OUT" | sed -n 's/^tx_q0_unexpected_completions: *\([0-9]*\)$/\1/p')
+}
+
+# run_stale MODE: a completion naming a send's slot but not the send (as
+# an earlier queue's late one, or a repeated one, would) while that send is
+# in flight: the first send of a new queue (slot 0) held by the host, and
+# hvsim's complete-id fault naming slot 0 as a bare index (16). Judges:
+# testpmd's xstat says unexpected; gen gets its frame back once the host
+# lets the real completion go, which is not unexpected.
+#
+# shown to fail by: netvsc_tx.c netvsc_tx_completion without its send
+# number test -> "pa stale: unexpected completions after a stale one for
+# slot 0: got '0', want '1'".
+run_stale() {
+	MODE="$1 stale"
+	start "$1" "gen:count=1,hold" "" --rxq=1 --txq=1
+	hv_ctl fault 0 withhold-completions >/dev/null || fail "$MODE: arm withhold-completions"
+	tp_cmd "set fwd io" >/dev/null
+	tp_cmd "start" >/dev/null
+	hv_ctl gen 0 start >/dev/null || fail "$MODE: gen start"
+	hv_wait ' withhold-completions armed [0-9]+ fired 1$' 50 || fail "$MODE: the host holds no send"
+	hv_ctl fault 0 complete-id 16 >/dev/null || fail "$MODE: arm complete-id"
+	hv_wait ' complete-id [a-z]+ 16 fired 1$' 50 || fail "$MODE: complete-id did not fire"
+	sleep 0.3
+	unexpected
+	expect_eq "$MODE: unexpected completions after a stale one for slot 0" "$UNEXP" 1
+	hv_ctl fault 0 clear >/dev/null || fail "$MODE: clear the faults"
+	hv_wait "^gen: sent 1, back 1," 50 || fail "$MODE: gen: $(hv_gen_line)"
+	unexpected
+	expect_eq "$MODE: unexpected completions once the send completed" "$UNEXP" 1
+	tp_quit
+	echo "$MODE: a stale completion for an in-flight slot refused, the real one taken"
+}
+
 for m in $MODES; do
+	run_stale "$m"
 	run_txonly "$m"
 	run_restart "$m"
 	run_full "$m"

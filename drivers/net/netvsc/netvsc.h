@@ -71,7 +71,7 @@ enum netvsc_xact {
 	NETVSC_XACT_NVSP = 1,		/* the NVSP request in flight */
 	NETVSC_XACT_RNDIS = 2,		/* RNDIS control messages: 2..15, in turn, */
 	NETVSC_XACT_RNDIS_LAST = 15,	/* so a late completion is not the next one's */
-	NETVSC_XACT_DATA_BASE = 16,	/* tx descriptors: base + queue * ring + slot */
+	NETVSC_XACT_DATA_BASE = 16,	/* tx: base + slot, the send's number above bit 32 */
 };
 
 /* One control exchange at a time; the reply is copied here, never read in place. */
@@ -143,6 +143,7 @@ struct netvsc_chan_lock {
 struct netvsc_tx_desc {
 	struct rte_mbuf *mbuf;		/* GPA sends: freed on completion */
 	uint32_t section;		/* NVSP_SECTION_NONE for GPA sends */
+	uint32_t seq;			/* the send's number: its completion must name it */
 	bool in_flight;
 	uint8_t bounce;			/* GPA sends from a bounce slot: 1 + the slot, else 0 */
 };
@@ -231,6 +232,7 @@ struct netvsc_txq {
 	uint16_t port_id;
 	uint32_t nb_desc;
 	uint32_t nb_in_flight;
+	uint32_t next_seq;		/* the next send's number (from a random start) */
 	uint32_t bounce_free;		/* bit i: bounce slot i (bounce_mz) is not in flight */
 	uint64_t starved_since;		/* timer cycles; 0: descriptors to spare */
 	uint32_t free_desc_hint;

@@ -8,6 +8,7 @@
 
 #include <rte_cycles.h>
 #include <rte_malloc.h>
+#include <rte_random.h>
 
 #include "netvsc.h"
 #include "nvsp_wire.h"
@@ -242,6 +243,7 @@ netvsc_tx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	netvsc_tx_header_init(txq);
 	txq->nb_desc = RTE_MIN(RTE_MAX((uint32_t)nb_desc, NETVSC_TX_DESC_MIN), NETVSC_TX_DESC_MAX);
 	queue_desc_said(dev, "tx", queue_id, nb_desc, txq->nb_desc);
+	txq->next_seq = (uint32_t)rte_rand();	/* an earlier queue's late completions miss */
 	txq->desc = rte_zmalloc_socket("netvsc_tx_desc", sizeof(*txq->desc) * txq->nb_desc,
 				       RTE_CACHE_LINE_SIZE, (int)socket_id);
 	snprintf(name, sizeof(name), "netvsc_txh_%u_%u", eth->data->port_id, queue_id);

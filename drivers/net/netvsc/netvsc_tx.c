@@ -189,14 +189,26 @@ tx_bounce_put(struct netvsc_txq *txq, uint8_t slot)
 	txq->bounce_free |= 1u << (slot - 1);
 }
 
+/*
+ * A send's transaction id: its descriptor, and the send's number above bit
+ * 32, so a completion the host repeats, or one of a send an earlier queue
+ * (or an earlier use of the slot) made, names no send in flight.
+ */
+static inline uint64_t
+tx_xact_id(uint32_t idx, uint32_t seq)
+{
+	return NETVSC_XACT_DATA_BASE + idx + ((uint64_t)seq << 32);
+}
+
 void
 netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id)
 {
-	uint64_t i = xact_id - NETVSC_XACT_DATA_BASE;
+	uint64_t i = (uint32_t)xact_id - (uint64_t)NETVSC_XACT_DATA_BASE;
 	struct netvsc_tx_desc *d;
 
 	/* A transaction id is a table index we issued, never a pointer. */
-	if (i >= txq->nb_desc || !txq->desc[i].in_flight) {
+	if (i >= txq->nb_desc || !txq->desc[i].in_flight ||
+	    txq->desc[i].seq != (uint32_t)(xact_id >> 32)) {
 		txq->unexpected_completions++;
 		return;
 	}
@@ -253,20 +265,29 @@ tx_needs_reap(const struct netvsc_txq *txq)
 	       txq->nb_in_flight > txq->nb_desc / 2;
 }
 
-/* Inlined in the aggregation path (its one hot caller) whatever the bounce path does. */
+/*
+ * The frame's pkt_len bytes, segment by segment: the room was checked for
+ * pkt_len, so a chain whose data_len add up to more is cut there, never
+ * copied past the section. Inlined in the aggregation path (its one hot
+ * caller) whatever the bounce path does.
+ */
 static __rte_always_inline void
 tx_copy_segments(const struct rte_mbuf *m, uint8_t *dst)
 {
-	for (; m != NULL; m = m->next) {
+	uint32_t left = m->pkt_len;
+
+	for (; m != NULL && left > 0; m = m->next) {
 		const void *src = rte_pktmbuf_mtod(m, const void *);
+		uint32_t n = RTE_MIN((uint32_t)m->data_len, left);
 
 #ifdef NETVSC_HAVE_AVX2
-		if (m->data_len >= NETVSC_WIDE_COPY_MIN && netvsc_copy_wide)
-			netvsc_copy_avx2(dst, src, m->data_len);
+		if (n >= NETVSC_WIDE_COPY_MIN && netvsc_copy_wide)
+			netvsc_copy_avx2(dst, src, n);
 		else
 #endif
-			rte_memcpy(dst, src, m->data_len);
-		dst += m->data_len;
+			rte_memcpy(dst, src, n);
+		dst += n;
+		left -= n;
 	}
 }
 
@@ -380,14 +401,14 @@ tx_agg_flush(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf **pkts,
 		.section_index = agg->section,
 		.section_bytes = agg->bytes,
 	};
-	uint32_t idx;
+	uint32_t idx, seq = txq->next_seq;
 	int ret;
 
 	agg->open = false;
 	if (tx_desc_get(txq, &idx) < 0)
 		return -EAGAIN;
 	ret = rte_vmbus_chan_send(txq->chan, VMBUS_CHANPKT_TYPE_INBAND, &msg, sizeof(msg),
-				  NETVSC_XACT_DATA_BASE + idx, VMBUS_CHANPKT_FLAG_RC, need_pub);
+				  tx_xact_id(idx, seq), VMBUS_CHANPKT_FLAG_RC, need_pub);
 	if (ret == -EAGAIN)
 		return ret;
 	tx_free_copied(txq, pkts + agg->first, agg->nb_pkts, ret == 0);
@@ -398,7 +419,9 @@ tx_agg_flush(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf **pkts,
 	txq->free_head = tx_free_slot(txq, 1);
 	txq->nb_free_sections--;
 	txq->nb_in_flight++;
-	txq->desc[idx] = (struct netvsc_tx_desc){ .section = agg->section, .in_flight = true };
+	txq->next_seq++;
+	txq->desc[idx] = (struct netvsc_tx_desc){ .section = agg->section, .in_flight = true,
+						  .seq = seq };
 	return 0;
 }
 
@@ -519,7 +542,7 @@ tx_send_gpa(struct netvsc_txq *txq, struct rte_mbuf *m, uint32_t idx, bool *need
 	if (nb < 0)
 		return nb;
 	ret = rte_vmbus_chan_send_sglist(txq->chan, sg, (uint32_t)nb, &msg, sizeof(msg),
-					 NETVSC_XACT_DATA_BASE + idx, need_pub);
+					 tx_xact_id(idx, txq->next_seq), need_pub);
 	if (ret != 0) {
 		if (bounce != 0)
 			tx_bounce_put(txq, bounce);
@@ -528,7 +551,8 @@ tx_send_gpa(struct netvsc_txq *txq, struct rte_mbuf *m, uint32_t idx, bool *need
 	txq->nb_in_flight++;
 	txq->stats.bounced += bounce != 0;
 	txq->desc[idx] = (struct netvsc_tx_desc){ .mbuf = m, .in_flight = true,
-						  .section = NVSP_SECTION_NONE, .bounce = bounce };
+						  .section = NVSP_SECTION_NONE, .bounce = bounce,
+						  .seq = txq->next_seq++ };
 	return 0;
 }
 
