@@ -47,6 +47,7 @@ static const struct {
 	[HVSIM_FAULT_FLOOD_XFERS] = { "flood-xfers", ARG_COUNT },
 	[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS] = { "subchannel-completions", ARG_COUNT },
 	[HVSIM_FAULT_INDICATE_AT_HALT] = { "indicate-at-halt", ARG_NONE },
+	[HVSIM_FAULT_FAIL_SET] = { "fail-set", ARG_NONE },
 };
 
 /*
@@ -702,7 +703,17 @@ host_fault_rndis_reply(struct host_ctx *ctx, uint8_t *reply, uint32_t len)
 {
 	struct hvsim_faults *f = fault_of(ctx);
 	struct rndis_query_comp c;
+	struct rndis_comp sc;
 
+	if (f->armed[HVSIM_FAULT_FAIL_SET] && len >= sizeof(sc)) {
+		memcpy(&sc, reply, sizeof(sc));
+		if (sc.type == RNDIS_MSG_SET_CMPLT) {
+			sc.status = RNDIS_STATUS_FAILURE;	/* rndis.md 3.5: the SET not taken */
+			memcpy(reply, &sc, sizeof(sc));
+			fault_once(f, HVSIM_FAULT_FAIL_SET, true);
+			return;
+		}
+	}
 	if (!f->armed[HVSIM_FAULT_BAD_QUERY_INFO] || len < sizeof(c))
 		return;
 	memcpy(&c, reply, sizeof(c));

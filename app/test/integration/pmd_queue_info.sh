@@ -373,7 +373,42 @@ run_stale() {
 	echo "$MODE: a stale completion for an in-flight slot refused, the real one taken"
 }
 
+# rss_key: the RSS key testpmd shows for port 0, into KEY (80 hex digits)
+rss_key() {
+	tp_cmd "show port 0 rss-hash key" >/dev/null
+	KEY=$(printf '%s\n' "$TP_OUT" | grep -oiE '^[0-9a-f]{80}$' | head -1)
+}
+
+# run_rss_refused MODE: a new RSS key the host refuses (hvsim's fail-set
+# fault fails the SET of its RSS parameters): the port keeps the key the
+# host has, as a refused RETA update keeps its table. Judge: the key testpmd
+# reads back (rte_eth_dev_rss_hash_conf_get) before and after.
+#
+# shown to fail by: netvsc_rss.c netvsc_rss_hash_set without its rollback
+# -> "pa rss-refused: the key after a refused update" (the new key shown).
+run_rss_refused() {
+	local new=000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F2021222324252627
+	MODE="$1 rss-refused"
+	TP_HVSIM_OPTS=(--queues 4)
+	start "$1" sink "" --rxq=4 --txq=4
+	TP_HVSIM_OPTS=()
+	rss_key
+	[ -n "$KEY" ] || { tp_dump; fail "$MODE: no RSS key shown"; }
+	local old=$KEY
+	hv_ctl fault 0 fail-set >/dev/null || fail "$MODE: arm fail-set"
+	tp_cmd "port config 0 rss-hash-key ipv4 $new" >/dev/null
+	hv_wait ' fail-set [a-z]+ [0-9]+ fired 1$' 50 || fail "$MODE: fail-set did not fire"
+	rss_key
+	expect_eq "$MODE: the key after a refused update" "$KEY" "$old"
+	tp_cmd "port config 0 rss-hash-key ipv4 $new" >/dev/null	# the host takes it now
+	rss_key
+	expect_eq "$MODE: the key after an update the host took" "$KEY" "$new"
+	tp_quit
+	echo "$MODE: a refused RSS key left the old one in place; a taken one replaced it"
+}
+
 for m in $MODES; do
+	run_rss_refused "$m"
 	run_stale "$m"
 	run_txonly "$m"
 	run_restart "$m"

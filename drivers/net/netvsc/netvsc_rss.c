@@ -226,25 +226,43 @@ netvsc_rss_table_set(struct netvsc_dev *dev, const uint32_t table[NDIS_RSS_TABLE
 	return ret;
 }
 
-/* Key and hash types (rte_eth_dev_rss_hash_update too): the table is left as it is. */
+/*
+ * Key and hash types (rte_eth_dev_rss_hash_update too): the table is left as
+ * it is. All or nothing: what the host refuses is not kept, as a RETA update.
+ */
 int
 netvsc_rss_hash_set(struct netvsc_dev *dev, const struct rte_eth_rss_conf *conf, uint16_t nb_rxq)
 {
-	if (dev->rss_key_set == false)
-		memcpy(dev->rss_key, netvsc_default_key, sizeof(dev->rss_key));
-	if (conf->rss_key != NULL && conf->rss_key_len == NDIS_RSS_KEY_BYTES) {
-		memcpy(dev->rss_key, conf->rss_key, NDIS_RSS_KEY_BYTES);
-		dev->rss_key_set = true;
-	} else if (conf->rss_key != NULL) {
+	uint8_t old_key[NDIS_RSS_KEY_BYTES];
+	bool old_key_set = dev->rss_key_set;
+	uint64_t old_hf = dev->rss_hf;
+	uint32_t old_info = dev->rss_hash_info;
+	int ret;
+
+	if (conf->rss_key != NULL && conf->rss_key_len != NDIS_RSS_KEY_BYTES) {
 		NETVSC_DRV_LOG(ERR, dev, "RSS key of %u bytes; the host takes %u",
 			       conf->rss_key_len, NDIS_RSS_KEY_BYTES);
 		return -EINVAL;
+	}
+	memcpy(old_key, dev->rss_key, sizeof(old_key));
+	if (dev->rss_key_set == false)
+		memcpy(dev->rss_key, netvsc_default_key, sizeof(dev->rss_key));
+	if (conf->rss_key != NULL) {
+		memcpy(dev->rss_key, conf->rss_key, NDIS_RSS_KEY_BYTES);
+		dev->rss_key_set = true;
 	}
 	dev->rss_hf = conf->rss_hf & netvsc_rss_offloads(dev);
 	dev->rss_hash_info = rss_hash_info(dev, dev->rss_hf);
 	if (nb_rxq < 2 || dev->max_queues < 2)
 		return 0;
-	return netvsc_rss_apply(dev, dev->rss_hf != 0);
+	ret = netvsc_rss_apply(dev, dev->rss_hf != 0);
+	if (ret < 0) {
+		memcpy(dev->rss_key, old_key, sizeof(old_key));
+		dev->rss_key_set = old_key_set;
+		dev->rss_hf = old_hf;
+		dev->rss_hash_info = old_info;
+	}
+	return ret;
 }
 
 /* At configure: the table spreads over the queues configured, then key and types. */

@@ -594,7 +594,7 @@ netvsc_vf_vlan_strip(struct netvsc_dev *dev, bool strip)
 	}
 }
 
-/* Promiscuous and all-multicast as our port has them (the VF's own filters). */
+/* Promiscuous, all-multicast and the multicast list as our port has them. */
 void
 netvsc_vf_filter(struct netvsc_dev *dev)
 {
@@ -611,6 +611,8 @@ netvsc_vf_filter(struct netvsc_dev *dev)
 		rte_eth_allmulticast_enable(vf->port_id);
 	else
 		rte_eth_allmulticast_disable(vf->port_id);
+	/* Our groups too (a VF without a list filter says -ENOTSUP: its own rules stand). */
+	rte_eth_dev_set_mc_addr_list(vf->port_id, dev->mc_addrs, dev->nb_mc_addrs);
 }
 
 /*
