@@ -81,6 +81,14 @@ nvsp_announce_ndis(struct netvsc_dev *dev)
 	return netvsc_ctl_nvsp_oneway(dev, &ver, sizeof(ver));
 }
 
+static void
+nvsp_revoke(struct netvsc_dev *dev, uint32_t type, uint16_t id)
+{
+	struct nvsp_revoke_buf req = { .msg_type = type, .id = id };
+
+	netvsc_ctl_nvsp_oneway(dev, &req, sizeof(req));
+}
+
 static int
 nvsp_connect_rxbuf(struct netvsc_dev *dev)
 {
@@ -90,7 +98,7 @@ nvsp_connect_rxbuf(struct netvsc_dev *dev)
 		.id = NVSP_RXBUF_ID,
 	};
 	uint32_t bytes = (uint32_t)RTE_MIN(map->bytes, (uint64_t)UINT32_MAX);
-	struct netvsc_nvsp_rxbuf_reply reply;
+	struct netvsc_nvsp_rxbuf_reply reply = { 0 };
 	enum netvsc_ctl_verdict v;
 	int ret;
 
@@ -100,14 +108,16 @@ nvsp_connect_rxbuf(struct netvsc_dev *dev)
 		return ret;
 	v = netvsc_ctl_parse_rxbuf_complete(dev->ctl.nvsp_reply, dev->ctl.nvsp_reply_bytes, bytes,
 					    &reply);
-	if (v == NETVSC_CTL_BAD_SECTIONS && reply.nb_sections == 1 && reply.section_offset == 0) {
-		NETVSC_INIT_LOG(ERR, dev, "receive buffer refused: %u slots of %u bytes in %u",
-				reply.nb_slots, reply.slot_bytes, bytes);
-		return -EPROTO;
-	}
 	if (v != NETVSC_CTL_OK) {
-		NETVSC_INIT_LOG(ERR, dev, "receive buffer refused: status %u, %u sections",
-				reply.status, reply.nb_sections);
+		if (v == NETVSC_CTL_BAD_SECTIONS && reply.nb_sections == 1 &&
+		    reply.section_offset == 0)
+			NETVSC_INIT_LOG(ERR, dev, "receive buffer refused: %u slots of %u bytes in %u",
+					reply.nb_slots, reply.slot_bytes, bytes);
+		else
+			NETVSC_INIT_LOG(ERR, dev, "receive buffer refused: status %u, %u sections",
+					reply.status, reply.nb_sections);
+		if (reply.status == NVSP_STATUS_SUCCESS)	/* the host took it: given back */
+			nvsp_revoke(dev, NVSP_MSG1_TYPE_REVOKE_RXBUF, NVSP_RXBUF_ID);
 		return -EPROTO;
 	}
 	dev->rxbuf = map->addr;
@@ -115,14 +125,6 @@ nvsp_connect_rxbuf(struct netvsc_dev *dev)
 	dev->rx_nb_slots = reply.nb_slots;
 	dev->rxbuf_connected = true;
 	return 0;
-}
-
-static void
-nvsp_revoke(struct netvsc_dev *dev, uint32_t type, uint16_t id)
-{
-	struct nvsp_revoke_buf req = { .msg_type = type, .id = id };
-
-	netvsc_ctl_nvsp_oneway(dev, &req, sizeof(req));
 }
 
 static int
@@ -134,7 +136,7 @@ nvsp_connect_txbuf(struct netvsc_dev *dev)
 		.id = NVSP_TXBUF_ID,
 	};
 	uint32_t bytes = (uint32_t)RTE_MIN(map->bytes, (uint64_t)UINT32_MAX);
-	struct netvsc_nvsp_txbuf_reply reply;
+	struct netvsc_nvsp_txbuf_reply reply = { 0 };
 	enum netvsc_ctl_verdict v;
 	int ret;
 
@@ -147,6 +149,8 @@ nvsp_connect_txbuf(struct netvsc_dev *dev)
 	if (v != NETVSC_CTL_OK) {
 		NETVSC_INIT_LOG(ERR, dev, "send buffer refused: status %u, section %u bytes",
 				reply.status, reply.section_bytes);
+		if (reply.status == NVSP_STATUS_SUCCESS)	/* the host took it: given back */
+			nvsp_revoke(dev, NVSP_MSG1_TYPE_REVOKE_TXBUF, NVSP_TXBUF_ID);
 		return -EPROTO;
 	}
 	/* A later session (MTU change): the tx queues keep the sections they were split from. */

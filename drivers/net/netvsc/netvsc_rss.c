@@ -88,8 +88,9 @@ rss_request_subchannels(struct netvsc_dev *dev, uint32_t nb)
 	return 0;
 }
 
+/* One offered subchannel, opened as queue (its index) below nb_queues. */
 static int
-rss_open_subchannel(struct netvsc_dev *dev)
+rss_open_subchannel(struct netvsc_dev *dev, uint32_t nb_queues)
 {
 	uint64_t deadline = rte_get_timer_cycles() +
 			    rte_get_timer_hz() * RSS_SUBCHAN_WAIT_MS / 1000;
@@ -108,9 +109,9 @@ rss_open_subchannel(struct netvsc_dev *dev)
 		return ret;
 	}
 	idx = rte_vmbus_sub_channel_index(chan);
-	if (idx == 0 || idx >= NETVSC_MAX_QUEUES || dev->chan[idx] != NULL) {
-		NETVSC_INIT_LOG(ERR, dev, "host offered subchannel index %u twice or out of range",
-				idx);
+	if (idx == 0 || idx >= nb_queues || dev->chan[idx] != NULL) {
+		NETVSC_INIT_LOG(ERR, dev, "host offered subchannel index %u twice or past the %u "
+				"queues asked", idx, nb_queues);
 		rte_vmbus_chan_close(chan);
 		return -EPROTO;
 	}
@@ -133,7 +134,7 @@ netvsc_rss_setup_channels(struct netvsc_dev *dev, uint32_t nb_queues)
 	}
 	ret = rss_request_subchannels(dev, nb_queues - dev->nb_channels + 1);
 	while (ret == 0 && dev->nb_channels < nb_queues) {
-		ret = rss_open_subchannel(dev);
+		ret = rss_open_subchannel(dev, nb_queues);
 		if (ret == 0)
 			dev->nb_channels++;
 	}
