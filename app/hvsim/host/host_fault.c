@@ -698,22 +698,24 @@ host_fault_nvsp_reply(struct host_ctx *ctx, const void *msg, uint32_t *len, uint
 	return msg;
 }
 
+/* fail-set: this SET is not carried out, and its completion says so (rndis.md 3.5). */
+bool
+host_fault_fail_set(struct host_ctx *ctx)
+{
+	struct hvsim_faults *f = fault_of(ctx);
+
+	if (!f->armed[HVSIM_FAULT_FAIL_SET])
+		return false;
+	fault_once(f, HVSIM_FAULT_FAIL_SET, true);
+	return true;
+}
+
 void
 host_fault_rndis_reply(struct host_ctx *ctx, uint8_t *reply, uint32_t len)
 {
 	struct hvsim_faults *f = fault_of(ctx);
 	struct rndis_query_comp c;
-	struct rndis_comp sc;
 
-	if (f->armed[HVSIM_FAULT_FAIL_SET] && len >= sizeof(sc)) {
-		memcpy(&sc, reply, sizeof(sc));
-		if (sc.type == RNDIS_MSG_SET_CMPLT) {
-			sc.status = RNDIS_STATUS_FAILURE;	/* rndis.md 3.5: the SET not taken */
-			memcpy(reply, &sc, sizeof(sc));
-			fault_once(f, HVSIM_FAULT_FAIL_SET, true);
-			return;
-		}
-	}
 	if (!f->armed[HVSIM_FAULT_BAD_QUERY_INFO] || len < sizeof(c))
 		return;
 	memcpy(&c, reply, sizeof(c));

@@ -299,6 +299,21 @@ stray() {
 	expect_growth "$what"
 }
 
+# delivered WHAT N: since rx0 and c0 were read, RX-packets grows by exactly
+# N and hvsim counts exactly one transfer completed (its slots given back).
+delivered() {
+	local rx1 c1
+	for _ in $(seq 1 20); do
+		[ "$(rx_packets)" -ge $((rx0 + $2)) ] && [ "$(completions)" -ge $((c0 + 1)) ] && break
+		sleep 0.1
+	done
+	rx1=$(rx_packets)
+	c1=$(completions)
+	[ "$rx1" -eq $((rx0 + $2)) ] && [ "$c1" -eq $((c0 + 1)) ] ||
+		fail "$1: RX-packets +$((rx1 - rx0)), completions +$((c1 - c0)), expected +$2 and +1"
+	echo "ok: $1: $2 frames delivered, the transfer completed"
+}
+
 # inject_expect without the traffic check (the gen is held).
 inject_expect_held() {
 	local what=$1 name=$2 before after
@@ -426,17 +441,7 @@ if want ranges; then
 	rx0=$(rx_packets)
 	c0=$(completions)
 	arm bad-xfer ranges-562
-	for _ in $(seq 1 20); do
-		[ "$(rx_packets)" -ge $((rx0 + 562)) ] && [ "$(completions)" -ge $((c0 + 1)) ] &&
-			break
-		sleep 0.1
-	done
-	rx1=$(rx_packets)
-	c1=$(completions)
-	[ "$rx1" -eq $((rx0 + 562)) ] && [ "$c1" -eq $((c0 + 1)) ] ||
-		fail "562 ranges: RX-packets +$((rx1 - rx0)), completions +$((c1 - c0))," \
-			"expected +562 and +1"
-	echo "ok: 562 ranges in one transfer: 562 frames delivered, the transfer completed"
+	delivered "562 ranges" 562
 	ctl gen 0 start >/dev/null
 	expect_growth "after 562 ranges"
 	inject_expect "range count past the packet" rx_drop_bad_range_count 1 \
@@ -456,16 +461,7 @@ if want ranges; then
 	c0=$(completions)
 	inject_expect_held "a bad range between two good ones" rx_drop_range_outside_rxbuf \
 		bad-xfer ranges-middle-outside
-	for _ in $(seq 1 20); do
-		[ "$(rx_packets)" -ge $((rx0 + 2)) ] && [ "$(completions)" -ge $((c0 + 1)) ] && break
-		sleep 0.1
-	done
-	rx1=$(rx_packets)
-	c1=$(completions)
-	[ "$rx1" -eq $((rx0 + 2)) ] && [ "$c1" -eq $((c0 + 1)) ] ||
-		fail "a bad range between two good ones: RX-packets +$((rx1 - rx0)), completions" \
-			"+$((c1 - c0)), expected +2 and +1"
-	echo "ok: a bad range between two good ones: 2 frames delivered, the transfer completed"
+	delivered "a bad range between two good ones" 2
 	ctl gen 0 start >/dev/null
 	expect_growth "a bad range between two good ones"
 	inject_expect "pageset id not ours" rx_drop_bad_xfer_header 1 bad-xfer pageset

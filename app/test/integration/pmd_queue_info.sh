@@ -346,15 +346,16 @@ unexpected() {
 # an earlier queue's late one, or a repeated one, would) while that send is
 # in flight: the first send of a new queue (slot 0) held by the host, and
 # hvsim's complete-id fault naming slot 0 as a bare index (16). Judges:
-# testpmd's xstat says unexpected; gen gets its frame back once the host
-# lets the real completion go, which is not unexpected.
+# testpmd's xstat says unexpected; once hvsim has let the real completion
+# go, the PMD takes it: no descriptor is left in flight (FULL), and the
+# count of unexpected ones stays at 1.
 #
 # shown to fail by: netvsc_tx.c netvsc_tx_completion without its send
 # number test -> "pa stale: unexpected completions after a stale one for
 # slot 0: got '0', want '1'".
 run_stale() {
 	MODE="$1 stale"
-	start "$1" "gen:count=1,hold" "" --rxq=1 --txq=1
+	start "$1" "gen:count=1,hold" "" --rxq=1 --txq=1 --txd=$TXD
 	hv_ctl fault 0 withhold-completions >/dev/null || fail "$MODE: arm withhold-completions"
 	tp_cmd "set fwd io" >/dev/null
 	tp_cmd "start" >/dev/null
@@ -366,7 +367,9 @@ run_stale() {
 	unexpected
 	expect_eq "$MODE: unexpected completions after a stale one for slot 0" "$UNEXP" 1
 	hv_ctl fault 0 clear >/dev/null || fail "$MODE: clear the faults"
+	hv_wait ' completions_deferred 0( |$)' 50 || fail "$MODE: hvsim still defers completions"
 	hv_wait "^gen: sent 1, back 1," 50 || fail "$MODE: gen: $(hv_gen_line)"
+	status_is txq $((TXD - 1)) DONE "once the host let the real completion go"
 	unexpected
 	expect_eq "$MODE: unexpected completions once the send completed" "$UNEXP" 1
 	tp_quit
@@ -407,12 +410,16 @@ run_rss_refused() {
 	echo "$MODE: a refused RSS key left the old one in place; a taken one replaced it"
 }
 
+first=${MODES%% *}
 for m in $MODES; do
-	run_rss_refused "$m"
-	run_stale "$m"
-	run_txonly "$m"
+	# Control-path cases: one mode (PA as root) is enough, the data path runs in each.
+	if [ "$m" = "$first" ]; then
+		run_rss_refused "$m"
+		run_stale "$m"
+		run_txonly "$m"
+		run_full "$m"
+	fi
 	run_restart "$m"
-	run_full "$m"
 	run_release "$m"
 	run_sizes "$m"
 	run_case "$m" copy

@@ -221,7 +221,7 @@ netvsc_queues_release(struct rte_eth_dev *eth)
  * array of its own, so the device's eth (the primary's) is not one it may
  * follow, and the control state is the primary's.
  */
-static int
+int
 netvsc_secondary_refused(const struct netvsc_dev *dev, const char *what)
 {
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY)

@@ -168,8 +168,8 @@ rx_full(const struct netvsc_rxq *rxq)
 /*
  * Transfers read while the rx queue was full (a control wait or a starved tx
  * queue reading for what is behind them) wait here, copied, in arrival order;
- * their slots stay with us, so the host is held back as if we had not read,
- * and nothing is dropped: with the list full, reading stops.
+ * their slots stay with us, so the host is held back as if we had not read.
+ * With the list full, the frames of newer ones are missed (rx_xfer_miss).
  * Records: a 4-byte length (RX_DEFER_WRAP: go back to the start), the packet,
  * padding to 8 bytes.
  */

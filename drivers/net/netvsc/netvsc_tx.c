@@ -343,6 +343,18 @@ tx_agg_append(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf *m)
 	agg->nb_pkts++;
 }
 
+/*
+ * A frame the host would refuse (rndis.md 6: data under 14 bytes; an LSO
+ * send without its segment size), and with it every frame of its section:
+ * dropped alone, counted in oerrors.
+ */
+static inline bool
+tx_malformed(const struct rte_mbuf *m)
+{
+	return m->pkt_len < RTE_ETHER_HDR_LEN ||
+	       ((m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) != 0 && m->tso_segsz == 0);
+}
+
 static void
 tx_count(struct netvsc_txq *txq, const struct rte_mbuf *m)
 {
@@ -594,6 +606,17 @@ netvsc_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		bool copy = tx_by_copy(dev, m);
 		int ret;
 
+		if (unlikely(tx_malformed(m))) {
+			/* The section so far goes first: it holds the burst's frames in order. */
+			if (agg.open && tx_agg_flush(txq, &agg, pkts, &need_pub) == -EAGAIN) {
+				nb_tx = agg.first;
+				break;
+			}
+			txq->stats.errors++;
+			rte_pktmbuf_free(m);
+			nb_tx++;
+			continue;
+		}
 		if (agg.open && !(copy && tx_agg_fits(&agg, m)) &&
 		    tx_agg_flush(txq, &agg, pkts, &need_pub) == -EAGAIN) {
 			nb_tx = agg.first;	/* ring or descriptors full: retry later */
