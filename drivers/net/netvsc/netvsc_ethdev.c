@@ -537,13 +537,16 @@ netvsc_dev_start(struct rte_eth_dev *eth)
 	}
 	dev->started = true;
 	dev->packet_filter = netvsc_filter_for(eth);
+	/* On failure: a VF alarm may have seen the port started meanwhile, so the VF goes too. */
 	ret = netvsc_rndis_set_filter(dev, dev->packet_filter);
 	if (ret < 0) {
+		netvsc_vf_stop(dev);
 		dev->started = false;
 		return ret;
 	}
 	ret = netvsc_intr_start(eth);
 	if (ret < 0) {
+		netvsc_vf_stop(dev);
 		dev->started = false;
 		netvsc_rndis_set_filter(dev, 0);
 		return ret;
