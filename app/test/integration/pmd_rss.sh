@@ -19,6 +19,12 @@
 #             RSS off: the port must send it again)
 #   reta      a reversed table (`port config 0 rss reta`), then the hash
 #             types set again (`port config all rss all`: the table stays)
+#   refused   a new key the host refuses (hvsim's fail-set: the SET not
+#             carried out); the judge hashes with the key the port then
+#             reports (`show port 0 rss-hash key`), so a port that claims
+#             the refused key fails against hvsim's hashes (shown to fail
+#             by: netvsc_rss.c netvsc_rss_hash_set without its rollback ->
+#             "pa: refused: 4 queues: RSS judge")
 #
 # Judge
 # (app/test/lib/rss_judge.py, its own Toeplitz): every queue received
@@ -29,6 +35,7 @@
 
 N=${N:-512}
 MS_KEY=6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa
+REFUSED_KEY=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324252627
 
 # Lines of FILE matching PATTERN; 0 while FILE does not exist yet.
 count_lines() { local n; n=$(grep -c -- "$1" "$2" 2>/dev/null); echo "${n:-0}"; }
@@ -79,10 +86,11 @@ run_case() {
 	local name="$mode: $kind: $q queues" out=$TMP/rss-$1-$2-$3.log
 	local run=/dev/shm/hvsim-pmdrss.$$.$1.$2.$3
 	local nic="gen:flows=64,srcip,count=$N,hold" hv_opts=(--queues "$q") tuple=2 l4=udp
-	local judge_opts=()
+	local judge_opts=() key=$MS_KEY
 	case $kind in
 	tcp|mtu) nic+=",tcp"; tuple=4; l4=tcp ;;
 	reta) nic+=",tcp"; tuple=4; l4=tcp; judge_opts=(--reta-reversed) ;;
+	refused) nic+=",tcp"; tuple=4; l4=tcp ;;
 	udp-host) hv_opts+=(--rss-udp); tuple=4 ;;
 	esac
 	mkfifo "$TMP/in-$mode-$q-$kind"
@@ -104,6 +112,12 @@ run_case() {
 	case $kind in
 	mtu) printf 'port stop all\nport config mtu 0 3000\nport start all\n' >&3 ;;
 	reta) reta_reversed "$q" >&3; echo "port config all rss all" >&3 ;;
+	refused)
+		"$HVSIM" ctl --run-dir "$run" fault 0 fail-set >/dev/null || fail "$name: arm fail-set"
+		echo "port config 0 rss-hash-key ipv4-tcp $REFUSED_KEY" >&3
+		echo "show port 0 rss-hash key" >&3
+		wait_count '^[0-9A-Fa-f]\{80\}$' "$out" 1 10 || { tail -20 "$out"; fail "$name: no key shown"; }
+		key=$(grep -m1 '^[0-9A-Fa-f]\{80\}$' "$out" | tr 'A-F' 'a-f') ;;
 	esac
 	echo "set verbose 1" >&3
 	echo "set fwd rxonly" >&3
@@ -117,7 +131,7 @@ run_case() {
 	echo "quit" >&3
 	exec 3>&-
 	wait $hv || { tail -40 "$out"; fail "$name: hvsim/testpmd exited with an error"; }
-	python3 "$TOP/app/test/lib/rss_judge.py" "$q" "$out" "$MS_KEY" \
+	python3 "$TOP/app/test/lib/rss_judge.py" "$q" "$out" "$key" \
 		--tuple "$tuple" --l4 "$l4" "${judge_opts[@]}" ||
 		{ tail -40 "$out"; fail "$name: RSS judge"; }
 	echo "ok: $name: every queue got frames, $tuple-tuple hash and queue as the" \
@@ -139,6 +153,7 @@ for m in $modes; do
 	done
 	run_case "$m" 4 mtu
 	run_case "$m" 4 reta
+	run_case "$m" 4 refused
 done
 echo "our PMD: hvsim spread gen's 64 TCP and UDP flows over 1, 4 and 8 queues by Toeplitz" \
      "hash on the tuple the host grants, also after an MTU change and a table set ($modes)"
