@@ -105,6 +105,24 @@ test_xfer_drop_reasons(void)
 	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, 20, &x), NETVSC_DROP_BAD_XFER_HEADER);
 	put16(pkt + 2, 200);				/* data_offset8 past the packet */
 	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, &x), NETVSC_DROP_BAD_XFER_HEADER);
+	EXPECT_EQ(x.ours, true);			/* the id is whole: the slots go back */
+	put16(pkt + 16, 0xbeef);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, len, &x), NETVSC_DROP_BAD_XFER_HEADER);
+	EXPECT_EQ(x.ours, false);
+}
+
+/* The head of a packet too large to read (24 bytes of 1100 ranges): refused, its id given back. */
+static void
+test_xfer_head_only(void)
+{
+	static struct netvsc_xfer x;
+
+	make_xfer(0xcafe, 1100, 1100, 0, 107);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, 24, &x), NETVSC_DROP_BAD_XFER_HEADER);
+	EXPECT_EQ(x.ours, true);
+	EXPECT_EQ(x.xact_id, 0x1234);
+	put16(pkt + 16, 0xbeef);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, 24, &x), NETVSC_DROP_BAD_XFER_HEADER);
 	EXPECT_EQ(x.ours, false);
 }
 
@@ -113,7 +131,7 @@ static void
 test_xfer_range_count_bound(void)
 {
 	static struct netvsc_xfer x;
-	struct netvsc_range r;
+	struct netvsc_range r = { 0 };
 	uint32_t len;
 
 	len = make_xfer(0xcafe, 562, 562, 0, 107);
@@ -381,6 +399,7 @@ main(void)
 	RUN_TEST(test_xfer_happy_path);
 	RUN_TEST(test_xfer_drop_reasons);
 	RUN_TEST(test_xfer_range_count_bound);
+	RUN_TEST(test_xfer_head_only);
 	RUN_TEST(test_rndis_header_checks_length);
 	RUN_TEST(test_rndis_is_packet);
 	RUN_TEST(test_packet_with_ppis);

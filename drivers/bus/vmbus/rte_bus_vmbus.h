@@ -148,8 +148,13 @@ int rte_vmbus_chan_recv_raw(struct vmbus_channel *chan, void *data, uint32_t *le
 int rte_vmbus_chan_recv_raw_deferred(struct vmbus_channel *chan, void *data, uint32_t *len);
 /** Publish the space of deferred receives; signals the host if it waits for it. */
 void rte_vmbus_chan_rx_publish(struct vmbus_channel *chan);
-/** Drop the next packet unread (one too big for any buffer of ours); -EAGAIN if none. */
-int rte_vmbus_chan_recv_skip(struct vmbus_channel *chan);
+/**
+ * Drop the next packet (one too big for any buffer of ours), its first
+ * *head_len bytes (>= 16) copied into head first, so it can still be
+ * answered (head NULL: none); *head_len out: the bytes copied. 0, -EAGAIN
+ * if none, -EIO for bad host data.
+ */
+int rte_vmbus_chan_recv_skip(struct vmbus_channel *chan, void *head, uint32_t *head_len);
 /** True when the channel's rx ring holds nothing. */
 bool rte_vmbus_chan_rx_empty(const struct vmbus_channel *chan);
 

@@ -329,6 +329,8 @@ void netvsc_tx_header_init(struct netvsc_txq *txq);
 void netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan,
 			     uint64_t xact_id);
 void netvsc_rxq_complete_xfer(struct netvsc_rxq *rxq, uint64_t xact_id);
+void netvsc_rx_give_back(struct netvsc_dev *dev, struct vmbus_channel *chan,
+			 struct netvsc_rxq *rxq, uint64_t xact_id);
 void netvsc_rxq_complete_drain(struct netvsc_rxq *rxq);
 
 /*

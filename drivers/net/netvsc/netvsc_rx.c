@@ -58,6 +58,17 @@ netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, uint
 			"completion of a transfer: our ring to the host stays full");
 }
 
+/* The host's slots back: through rxq's wait list, or retried here with no queue. */
+void
+netvsc_rx_give_back(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *rxq,
+		    uint64_t xact_id)
+{
+	if (rxq != NULL)
+		netvsc_rxq_complete_xfer(rxq, xact_id);
+	else
+		netvsc_rx_complete_xfer(dev, chan, xact_id);
+}
+
 /* A completion of rxq's that can no longer wait: counted in the queue (its lcore's). */
 static void
 rxq_completion_lost(struct netvsc_rxq *rxq, const char *what)
@@ -248,6 +259,22 @@ rx_xfer_miss(struct netvsc_rxq *rxq, const uint8_t *pkt, uint32_t len)
 	netvsc_rxq_complete_xfer(rxq, x.xact_id);
 }
 
+/*
+ * A packet too large for our buffer, skipped with its head read: a transfer
+ * of our buffer still lent slots, so they go back (counted once, as oversized).
+ */
+static void
+rx_skipped(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *rxq,
+	   const uint8_t *head, uint32_t len)
+{
+	const struct vmbus_chanpkt_hdr *hdr = (const void *)head;
+	struct netvsc_xfer x;
+
+	if (len >= sizeof(*hdr) && hdr->type == VMBUS_CHANPKT_TYPE_RXBUF &&
+	    netvsc_rx_parse_xfer(head, len, &x) != NETVSC_DROP_NONE && x.ours)
+		netvsc_rx_give_back(dev, chan, rxq, x.xact_id);
+}
+
 /* Deferred transfers, oldest first, while there is room (or all, when stopped). */
 void
 netvsc_rx_undefer(struct netvsc_rxq *rxq)
@@ -291,8 +318,11 @@ chan_read(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq 
 		if (ret == -ENOBUFS) {
 			/* Larger than any packet we take: skipped, or it blocks the ring. */
 			netvsc_ctl_drop(dev, NETVSC_DROP_OVERSIZED_PACKET, "channel packet too large");
-			if (rte_vmbus_chan_recv_skip(chan) == 0)
+			len = sizeof(struct vmbus_chanpkt_rxbuf);
+			if (rte_vmbus_chan_recv_skip(chan, pkt, &len) == 0) {
+				rx_skipped(dev, chan, rxq, pkt, len);
 				continue;
+			}
 		}
 		if (ret < 0)
 			break;

@@ -38,10 +38,12 @@ netvsc_rx_parse_xfer(const uint8_t *pkt, uint32_t len, struct netvsc_xfer *out)
 	hdr_bytes = (uint32_t)hdr.hdr.data_offset8 << VMBUS_CHANPKT_SIZE_SHIFT;
 	nb = hdr.range_count;				/* read once; use only the copy */
 	out->ours = false;
-	if (hdr.xfer_pageset_id != NVSP_RXBUF_ID || hdr_bytes > len)
+	if (hdr.xfer_pageset_id != NVSP_RXBUF_ID)
 		return NETVSC_DROP_BAD_XFER_HEADER;
-	out->ours = true;
+	out->ours = true;	/* its id lent our slots: refused or not, they go back */
 	out->xact_id = hdr.hdr.xact_id;
+	if (hdr_bytes > len)	/* also a skipped packet's head (chan_read) */
+		return NETVSC_DROP_BAD_XFER_HEADER;
 	if (nb == 0 || nb > NETVSC_MAX_RANGES ||
 	    hdr_bytes < sizeof(hdr) + nb * sizeof(struct vmbus_xfer_range))
 		return NETVSC_DROP_BAD_RANGE_COUNT;

@@ -415,17 +415,6 @@ rx_xfer_ranges(struct netvsc_dev *dev, const struct vmbus_channel *chan, struct 
 	}
 }
 
-/* The host's slots back: through rxq's wait list, or retried here with no queue. */
-static void
-rx_xfer_give_back(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *rxq,
-		  uint64_t xact_id)
-{
-	if (rxq != NULL)
-		netvsc_rxq_complete_xfer(rxq, xact_id);
-	else
-		netvsc_rx_complete_xfer(dev, chan, xact_id);
-}
-
 void
 netvsc_rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq *rxq,
 	       const uint8_t *pkt, uint32_t len)
@@ -438,12 +427,12 @@ netvsc_rx_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc
 		netvsc_ctl_drop(dev, why, "transfer-page packet");
 		/* A refused transfer of ours still holds slots; another pageset's id means nothing. */
 		if (xfer.ours)
-			rx_xfer_give_back(dev, chan, rxq, xfer.xact_id);
+			netvsc_rx_give_back(dev, chan, rxq, xfer.xact_id);
 		return;
 	}
 	if (rxq == NULL || !dev->started) {
 		rx_xfer_ranges(dev, chan, NULL, NULL, &xfer);	/* frames have nowhere to go */
-		rx_xfer_give_back(dev, chan, rxq, xfer.xact_id);
+		netvsc_rx_give_back(dev, chan, rxq, xfer.xact_id);
 		return;
 	}
 	hold = netvsc_rx_zc_begin(rxq, xfer.xact_id);
