@@ -265,30 +265,45 @@ tx_needs_reap(const struct netvsc_txq *txq)
 	       txq->nb_in_flight > txq->nb_desc / 2;
 }
 
-/*
- * The frame's pkt_len bytes, segment by segment: the room was checked for
- * pkt_len, so a chain whose data_len add up to more is cut there, never
- * copied past the section. Inlined in the aggregation path (its one hot
- * caller) whatever the bounce path does.
- */
+/* Long copies go wide where this process chose AVX2 (netvsc_simd.c). */
 static __rte_always_inline void
-tx_copy_segments(const struct rte_mbuf *m, uint8_t *dst)
+tx_copy_bytes(uint8_t *dst, const void *src, uint32_t n)
+{
+#ifdef NETVSC_HAVE_AVX2
+	if (n >= NETVSC_WIDE_COPY_MIN && netvsc_copy_wide)
+		netvsc_copy_avx2(dst, src, n);
+	else
+#endif
+		rte_memcpy(dst, src, n);
+}
+
+/*
+ * A chain's pkt_len bytes, segment by segment: the room was checked for
+ * pkt_len, so a chain whose data_len add up to more is cut there, never
+ * copied past the section. Out of line: the burst keeps its registers.
+ */
+static __rte_noinline void
+tx_copy_chain(const struct rte_mbuf *m, uint8_t *dst)
 {
 	uint32_t left = m->pkt_len;
 
 	for (; m != NULL && left > 0; m = m->next) {
-		const void *src = rte_pktmbuf_mtod(m, const void *);
 		uint32_t n = RTE_MIN((uint32_t)m->data_len, left);
 
-#ifdef NETVSC_HAVE_AVX2
-		if (n >= NETVSC_WIDE_COPY_MIN && netvsc_copy_wide)
-			netvsc_copy_avx2(dst, src, n);
-		else
-#endif
-			rte_memcpy(dst, src, n);
+		tx_copy_bytes(dst, rte_pktmbuf_mtod(m, const void *), n);
 		dst += n;
 		left -= n;
 	}
+}
+
+/* The frame's pkt_len bytes; inlined in the aggregation path, its one hot caller. */
+static __rte_always_inline void
+tx_copy_segments(const struct rte_mbuf *m, uint8_t *dst)
+{
+	if (likely(m->next == NULL && m->data_len == m->pkt_len))
+		tx_copy_bytes(dst, rte_pktmbuf_mtod(m, const void *), m->pkt_len);
+	else
+		tx_copy_chain(m, dst);
 }
 
 /*
