@@ -42,33 +42,26 @@ check_own_index(const struct vmbus_ring *ring)
 	check(ring->own_index < ring->data_bytes && ring->own_index % 8 == 0);
 }
 
-/* read_next into a buffer of exactly buf_bytes; a zero-size buffer still gets a pointer. */
+/*
+ * read_next, or skip_next keeping a head, into a buffer of exactly buf_bytes;
+ * a zero-size buffer still gets a pointer.
+ */
 static int
-fuzz_read_next(struct vmbus_ring_batch *batch, uint32_t buf_bytes)
+fuzz_next(struct vmbus_ring_batch *batch, uint32_t buf_bytes, bool skip)
 {
 	uint8_t *buf = malloc(buf_bytes ? buf_bytes : 1);
 	int ret;
 
 	if (buf == NULL)
 		return -ENOMEM;
-	ret = vmbus_ring_read_next(batch, buf, buf_bytes);
-	check(ret < 0 || (uint32_t)ret <= buf_bytes);
+	if (skip) {
+		ret = vmbus_ring_skip_next(batch, buf, buf_bytes);
+		check(ret != -ENOBUFS);
+	} else {
+		ret = vmbus_ring_read_next(batch, buf, buf_bytes);
+		check(ret < 0 || (uint32_t)ret <= buf_bytes);
+	}
 	free(buf);
-	return ret;
-}
-
-/* skip_next with a head of exactly head_bytes (the host's packet past it is not read). */
-static int
-fuzz_skip_next(struct vmbus_ring_batch *batch, uint32_t head_bytes)
-{
-	uint8_t *head = malloc(head_bytes ? head_bytes : 1);
-	int ret;
-
-	if (head == NULL)
-		return -ENOMEM;
-	ret = vmbus_ring_skip_next(batch, head, head_bytes);
-	check(ret != -ENOBUFS);
-	free(head);
 	return ret;
 }
 
@@ -87,13 +80,13 @@ fuzz_op(struct vmbus_ring_batch *batch, uint8_t op, int readable)
 			      ret == desc.total_len8 * 8 && desc.data_offset8 >= 2);
 		break;
 	case 1:
-		ret = fuzz_read_next(batch, (uint32_t)(op >> 2) * 8 + (op & 4));
+		ret = fuzz_next(batch, (uint32_t)(op >> 2) * 8 + (op & 4), false);
 		break;
 	case 2:
-		ret = fuzz_skip_next(batch, (uint32_t)(op >> 2) * 8 + (op & 4));
+		ret = fuzz_next(batch, (uint32_t)(op >> 2) * 8 + (op & 4), true);
 		break;
 	default:
-		ret = fuzz_read_next(batch, FUZZ_DATA_BYTES);
+		ret = fuzz_next(batch, FUZZ_DATA_BYTES, false);
 		break;
 	}
 	check(ret >= 0 || ret == -EAGAIN || ret == -EIO || ret == -ENOBUFS || ret == -ENOMEM);
