@@ -65,7 +65,7 @@ enum fault_malformed {
 	MALFORMED_RANGE_WRAP = MALFORMED_ROTATE,	/* offset + count wraps to inside */
 	MALFORMED_RANGES_MANY,		/* FAULT_MANY_RANGES ranges, all in the packet */
 	MALFORMED_RANGES_562,		/* 562 ranges on one message: OpenVMM's most (well formed) */
-	MALFORMED_RANGES_HUGE_PKT,	/* FAULT_HUGE_RANGES ranges: a packet of 2.4 KiB */
+	MALFORMED_RANGES_HUGE_PKT,	/* FAULT_HUGE_RANGES ranges: a packet of 8.8 KiB */
 	MALFORMED_RANGES_OVERLAP,	/* two ranges naming the same message (well formed) */
 	MALFORMED_PPI_WRAP,		/* PPI offset + length wraps to inside the message */
 	MALFORMED_DATA_WRAP,		/* data offset + length wraps to inside the message */

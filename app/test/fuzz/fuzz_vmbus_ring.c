@@ -55,8 +55,18 @@ fuzz_next(struct vmbus_ring_batch *batch, uint32_t buf_bytes, bool skip)
 	if (buf == NULL)
 		return -ENOMEM;
 	if (skip) {
+		struct vmbus_chanpkt_hdr desc;
+		bool peeked = vmbus_ring_peek(batch, &desc) >= 0;
+
+		memset(buf, 0xa5, buf_bytes);
 		ret = vmbus_ring_skip_next(batch, buf, buf_bytes);
 		check(ret != -ENOBUFS);
+		/* The head: the descriptor peeked, nothing written past the packet. */
+		if (ret >= 0 && buf_bytes >= sizeof(desc)) {
+			check(peeked && memcmp(buf, &desc, sizeof(desc)) == 0);
+			for (uint32_t i = (uint32_t)ret; i < buf_bytes; i++)
+				check(buf[i] == 0xa5);
+		}
 	} else {
 		ret = vmbus_ring_read_next(batch, buf, buf_bytes);
 		check(ret < 0 || (uint32_t)ret <= buf_bytes);

@@ -28,6 +28,9 @@
 #    and `port config all max-pkt-len 9014` (ethdev's configure path) must
 #    not leave the port claiming 9000: the MTU stays 1500, and 1514-byte
 #    frames still flow. (hvsim shows no other sign of the NDIS MTU it got.)
+# 5. Chains within tx_copybreak: 1514-byte frames in 128-byte mbufs (12
+#    segments) are copied into send sections segment by segment, several
+#    frames a send; gen gets every frame back intact.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../conformance/lib/testpmd.sh"
 
@@ -203,6 +206,9 @@ chains_held() {
 # forwarded back to gen: chains within tx_copybreak are copied into send
 # sections segment by segment, several frames a send (hvsim counts fewer
 # sends than frames), and gen checks every byte that comes back.
+#
+# shown to fail by: netvsc_tx.c tx_copy_chain copying n - 1 bytes of each
+# segment -> "pa: copied chains: gen back: got '0', want '300'".
 chains_copied() {
 	local m=$1 n=$N_CHAINS counters sends frames
 	# gen unpaced: full bursts, so copies share sends

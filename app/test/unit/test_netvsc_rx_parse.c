@@ -126,6 +126,24 @@ test_xfer_head_only(void)
 	EXPECT_EQ(x.ours, false);
 }
 
+/* Too short for a transfer header, or one that says so: never ours, whatever was in x. */
+static void
+test_xfer_short_header_not_ours(void)
+{
+	struct netvsc_xfer x = { .ours = true };
+
+	make_xfer(0xcafe, 1, 1, 0, 107);
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, 16, &x), NETVSC_DROP_BAD_XFER_HEADER);
+	EXPECT_EQ(x.ours, false);
+	x.ours = true;
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, 20, &x), NETVSC_DROP_BAD_XFER_HEADER);
+	EXPECT_EQ(x.ours, false);
+	put16(pkt + 2, 2);		/* data_offset8: a 16-byte header, the id past it */
+	x.ours = true;
+	EXPECT_EQ(netvsc_rx_parse_xfer(pkt, 64, &x), NETVSC_DROP_BAD_XFER_HEADER);
+	EXPECT_EQ(x.ours, false);
+}
+
 /* rndis.md 9: OpenVMM sends up to 562 ranges a transfer; 1024 are taken, 1025 refused. */
 static void
 test_xfer_range_count_bound(void)
@@ -400,6 +418,7 @@ main(void)
 	RUN_TEST(test_xfer_drop_reasons);
 	RUN_TEST(test_xfer_range_count_bound);
 	RUN_TEST(test_xfer_head_only);
+	RUN_TEST(test_xfer_short_header_not_ours);
 	RUN_TEST(test_rndis_header_checks_length);
 	RUN_TEST(test_rndis_is_packet);
 	RUN_TEST(test_packet_with_ppis);

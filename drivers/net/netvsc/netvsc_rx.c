@@ -270,8 +270,10 @@ rx_skipped(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq
 	const struct vmbus_chanpkt_hdr *hdr = (const void *)head;
 	struct netvsc_xfer x;
 
-	if (len >= sizeof(*hdr) && hdr->type == VMBUS_CHANPKT_TYPE_RXBUF &&
-	    netvsc_rx_parse_xfer(head, len, &x) != NETVSC_DROP_NONE && x.ours)
+	if (len < sizeof(struct vmbus_chanpkt_rxbuf) || hdr->type != VMBUS_CHANPKT_TYPE_RXBUF)
+		return;
+	(void)netvsc_rx_parse_xfer(head, len, &x);	/* refused: it is not whole */
+	if (x.ours)
 		netvsc_rx_give_back(dev, chan, rxq, x.xact_id);
 }
 

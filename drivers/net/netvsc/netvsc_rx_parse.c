@@ -32,13 +32,14 @@ netvsc_rx_parse_xfer(const uint8_t *pkt, uint32_t len, struct netvsc_xfer *out)
 	struct vmbus_chanpkt_rxbuf hdr;
 	uint32_t nb, hdr_bytes;
 
+	out->ours = false;
 	if (len < sizeof(hdr))
 		return NETVSC_DROP_BAD_XFER_HEADER;
 	memcpy(&hdr, pkt, sizeof(hdr));
 	hdr_bytes = (uint32_t)hdr.hdr.data_offset8 << VMBUS_CHANPKT_SIZE_SHIFT;
 	nb = hdr.range_count;				/* read once; use only the copy */
-	out->ours = false;
-	if (hdr.xfer_pageset_id != NVSP_RXBUF_ID)
+	/* A header too short for the pageset id: its id bytes are not the header's. */
+	if (hdr_bytes < sizeof(hdr) || hdr.xfer_pageset_id != NVSP_RXBUF_ID)
 		return NETVSC_DROP_BAD_XFER_HEADER;
 	out->ours = true;	/* its id lent our slots: refused or not, they go back */
 	out->xact_id = hdr.hdr.xact_id;
