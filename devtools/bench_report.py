@@ -785,7 +785,26 @@ callgrind profiles of the ipp runs):
   application turns them off, as testpmd does at start. Tested once a
   burst, over the frames it hands out, not in the per-frame path (there
   it cost 2-3 a frame): ipp unchanged. With them on, the parse costs what
-  it costs the ref, which always parses.
+  it costs the ref, which always parses. Later that day a bound on the tx
+  copy (a chain is copied up to pkt_len, never past its section) had
+  made every frame go through the chain loop, whose extra live values
+  spilled in the burst: ipp-tx 229 -> 259, ipp-fwd 424 -> 454 (callgrind,
+  per instruction). A one-segment frame whose data_len is its pkt_len is
+  copied in one call again, a chain out of line: 239 and 434.
+- **rx 512 B on 1 queue: the host is slower beside ours** (2026-11-28
+  night, alternating runs by hand, the machine in its fast state). In
+  the fast runs ours took 12.5-14.9 Mpps and the ref 15.6-16.1. testpmd's
+  burst statistics: 99 % of ours' rx bursts come back empty (96 % for
+  the ref, which polls 45 times less often: its empty poll is heavier),
+  and hvsim's counters show no `rx_no_slot` in most of ours' runs: ours
+  waits for the host, the host does not wait for ours. `perf` of hvsim:
+  the same functions beside either guest (the frame copies, gen making
+  frames, the stores into slots), more time on stores into slots beside
+  ours. Tried and not kept: an empty rx poll of ours pausing (one or
+  eight PAUSE instructions: 13.1, 4.0, 13.0 against 13.4, 13.0, 12.5
+  Mpps, bursts 45 times fewer but no faster host), and hvsim's lap at 1,
+  2, 8 or 16 MiB instead of 4 (8 and 16: 4.7-7.3 against 4.0-13.2; 1
+  and 2: within the spread).
 
 ![Mpps vs frame size, 1 queue](perf-size.svg)
 
