@@ -210,6 +210,7 @@ struct netvsc_rxq {
 	uint16_t nb_free_holds;
 	uint64_t holds_freed;		/* by the application, any lcore (atomic) */
 	uint64_t holds_completed;	/* of those, completed to the host */
+	struct netvsc_rxq *zc_next;	/* released with holds: dev's zc_released list */
 	/* Queue queries only. */
 	uint16_t nb_desc;		/* as set up, at most NETVSC_RX_DESC_MAX */
 	uint64_t offloads;		/* the port's and the queue's */
@@ -289,6 +290,7 @@ struct netvsc_dev {
 	bool rx_extmbuf_enable;		/* devarg: zero-copy receive */
 	bool ptypes_off;		/* rte_eth_dev_set_ptypes asked for none */
 	rte_iova_t *rxbuf_page_iova;	/* per 4 KiB page of the receive buffer */
+	struct netvsc_rxq *zc_released;	/* queues released while zero-copy mbufs were out */
 	uint32_t rx_nb_slots;		/* the receive buffer's slots, as the host said */
 	uint32_t packet_filter;
 	bool started;
@@ -374,6 +376,7 @@ struct rte_mbuf *netvsc_rx_zc_frame(struct netvsc_rxq *rxq, struct netvsc_rx_hol
 				    const uint8_t *data, uint32_t len);
 bool netvsc_rx_zc_end(struct netvsc_rxq *rxq, struct netvsc_rx_hold *h);
 void netvsc_rx_zc_complete_freed(struct netvsc_rxq *rxq);
+void netvsc_rx_zc_reap(struct netvsc_dev *dev);
 unsigned int netvsc_rx_zc_held(struct rte_eth_dev *eth);
 
 /* netvsc_queue.c */

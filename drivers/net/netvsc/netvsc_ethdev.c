@@ -522,6 +522,7 @@ netvsc_dev_start(struct rte_eth_dev *eth)
 
 	if (netvsc_secondary_refused(dev, "start") != 0)
 		return -E_RTE_SECONDARY;
+	netvsc_rx_zc_reap(dev);		/* released queues' freed transfers back to the host */
 	for (uint16_t i = 0; i < RTE_MAX(eth->data->nb_rx_queues, eth->data->nb_tx_queues); i++) {
 		if ((i < eth->data->nb_rx_queues && eth->data->rx_queues[i] == NULL) ||
 		    (i < eth->data->nb_tx_queues && eth->data->tx_queues[i] == NULL)) {
@@ -657,6 +658,10 @@ netvsc_dev_close(struct rte_eth_dev *eth)
 	rte_eal_alarm_cancel(netvsc_lsc_alarm, dev);
 	__atomic_store_n(&netvsc_lsc_alarm_set[eth->data->port_id], false, __ATOMIC_SEQ_CST);
 	netvsc_queues_release(eth);
+	netvsc_rx_zc_reap(dev);
+	if (dev->zc_released != NULL)	/* their free callbacks still count into them */
+		NETVSC_DRV_LOG(WARNING, dev, "closed with zero-copy mbufs still held: their "
+			       "queues' memory stays");
 	netvsc_detach(dev);
 	return 0;
 }

@@ -98,6 +98,7 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 
 	if (netvsc_secondary_refused(dev, "rx queue setup") != 0)
 		return -E_RTE_SECONDARY;
+	netvsc_rx_zc_reap(dev);		/* what a queue released before let go of */
 	if (queue_channel(dev, queue_id) == NULL)
 		return -EINVAL;
 	if (rte_pktmbuf_data_room_size(mp) <= RTE_PKTMBUF_HEADROOM) {
@@ -198,8 +199,12 @@ netvsc_rx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
 	eth->data->rx_queues[queue_id] = NULL;	/* under the lock: control reads (ctl_poll) */
 	rte_spinlock_unlock(rxq->lock);
 	rxq_free_buffers(rxq);
-	if (!held)
-		rte_free(rxq);		/* else the mbufs' free callback still counts into it */
+	if (!held) {
+		rte_free(rxq);
+		return;
+	}
+	rxq->zc_next = rxq->dev->zc_released;	/* the mbufs' free callback counts into it */
+	rxq->dev->zc_released = rxq;
 }
 
 static int

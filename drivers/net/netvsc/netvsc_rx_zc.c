@@ -77,7 +77,8 @@ netvsc_rx_zc_setup(struct netvsc_rxq *rxq)
 
 /*
  * Frames the application still holds keep their slots, this table and the
- * queue alive (true): their free callback counts into the queue.
+ * queue alive (true): their free callback counts into the queue, which the
+ * caller puts on dev's zc_released list for netvsc_rx_zc_reap.
  */
 bool
 netvsc_rx_zc_release(struct netvsc_rxq *rxq)
@@ -87,7 +88,7 @@ netvsc_rx_zc_release(struct netvsc_rxq *rxq)
 	netvsc_rx_zc_complete_freed(rxq);
 	if (rxq->nb_free_holds != NETVSC_RX_HOLDS) {
 		NETVSC_DRV_LOG(WARNING, rxq->dev, "queue %u released with %u transfers still "
-			       "held by the application's mbufs: its memory is kept",
+			       "held by the application's mbufs: kept until they are freed",
 			       rxq->queue_id, NETVSC_RX_HOLDS - rxq->nb_free_holds);
 		return true;
 	}
@@ -175,9 +176,12 @@ netvsc_rx_zc_end(struct netvsc_rxq *rxq, struct netvsc_rx_hold *h)
 	return false;
 }
 
-/* With the channel's lock: complete the transfers whose mbufs are all freed. */
-void
-netvsc_rx_zc_complete_freed(struct netvsc_rxq *rxq)
+/*
+ * With the channel's lock: complete the transfers whose mbufs are all
+ * freed, through live's wait list, or at once for a released queue (NULL).
+ */
+static void
+rx_zc_complete(struct netvsc_rxq *rxq, struct netvsc_rxq *live)
 {
 	uint64_t freed = __atomic_load_n(&rxq->holds_freed, __ATOMIC_ACQUIRE);
 
@@ -188,21 +192,60 @@ netvsc_rx_zc_complete_freed(struct netvsc_rxq *rxq)
 
 		if (!h->in_use || !__atomic_load_n(&h->freed, __ATOMIC_ACQUIRE))
 			continue;
-		netvsc_rxq_complete_xfer(rxq, h->xact_id);
+		netvsc_rx_give_back(rxq->dev, rxq->chan, live, h->xact_id);
 		rx_zc_put(rxq, h);
 		rxq->holds_completed++;
 	}
 }
 
+void
+netvsc_rx_zc_complete_freed(struct netvsc_rxq *rxq)
+{
+	rx_zc_complete(rxq, rxq);
+}
+
+/*
+ * Queues released while the application held their zero-copy mbufs: what
+ * it freed since goes back to the host (the same channel and session: an
+ * MTU change waits for them all), and a queue it no longer holds is freed.
+ * Control path: start, rx queue setup, the MTU check, close.
+ */
+void
+netvsc_rx_zc_reap(struct netvsc_dev *dev)
+{
+	struct netvsc_rxq **link = &dev->zc_released;
+
+	while (*link != NULL) {
+		struct netvsc_rxq *rxq = *link;
+
+		rte_spinlock_lock(rxq->lock);
+		rx_zc_complete(rxq, NULL);
+		rte_spinlock_unlock(rxq->lock);
+		if (rxq->nb_free_holds != NETVSC_RX_HOLDS) {
+			link = &rxq->zc_next;
+			continue;
+		}
+		*link = rxq->zc_next;
+		rte_free(rxq->holds);
+		rte_free(rxq->free_holds);
+		rte_free(rxq);
+	}
+}
+
 /*
  * Transfers the application's zero-copy mbufs still hold, over the port's
- * rx queues: their ids are the host session's, and their frames in its
+ * rx queues and those released: their ids are the host session's, and their frames in its
  * receive buffer, so a new session must wait for them.
  */
 unsigned int
 netvsc_rx_zc_held(struct rte_eth_dev *eth)
 {
+	struct netvsc_dev *dev = eth->data->dev_private;
 	unsigned int n = 0;
+
+	netvsc_rx_zc_reap(dev);
+	for (const struct netvsc_rxq *rxq = dev->zc_released; rxq != NULL; rxq = rxq->zc_next)
+		n += NETVSC_RX_HOLDS - rxq->nb_free_holds;
 
 	for (uint16_t q = 0; q < eth->data->nb_rx_queues; q++) {
 		struct netvsc_rxq *rxq = eth->data->rx_queues[q];
