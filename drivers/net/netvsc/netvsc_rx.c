@@ -45,8 +45,9 @@ rx_try_complete(struct vmbus_channel *chan, uint64_t xact_id)
 
 /*
  * Where no rx queue can keep it waiting (control reads before the queues
- * exist, a tx queue without its rx queue): retried for about 5 ms, then
- * dropped and counted; the host keeps the slots.
+ * exist, a tx queue without its rx queue, a released queue's zero-copy
+ * transfers): retried for about 5 ms, then dropped and counted; the host
+ * keeps the slots.
  */
 void
 netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan, uint64_t xact_id)

@@ -5,7 +5,8 @@
  * the transfer's slots back only when the application has freed every such
  * mbuf of it. A hold records one transfer whose completion is deferred; the
  * mbufs' free callback (any lcore) only marks it, the queue's own burst sends
- * the completion. Off by default: the frames stay in memory the host shares.
+ * the completion (a released queue's: netvsc_rx_zc_reap, on the control
+ * path). Off by default: the frames stay in memory the host shares.
  */
 #include <string.h>
 
@@ -88,7 +89,8 @@ netvsc_rx_zc_release(struct netvsc_rxq *rxq)
 	netvsc_rx_zc_complete_freed(rxq);
 	if (rxq->nb_free_holds != NETVSC_RX_HOLDS) {
 		NETVSC_DRV_LOG(WARNING, rxq->dev, "queue %u released with %u transfers still "
-			       "held by the application's mbufs: kept until they are freed",
+			       "held by the application's mbufs: kept until they are freed, their "
+			       "slots back to the host at the next start",
 			       rxq->queue_id, NETVSC_RX_HOLDS - rxq->nb_free_holds);
 		return true;
 	}
@@ -101,7 +103,8 @@ netvsc_rx_zc_release(struct netvsc_rxq *rxq)
 /*
  * The last mbuf on a hold was freed, on whichever lcore: the owner completes
  * it. The queue's count first, the hold's flag last: once the flag is seen,
- * a release may free the hold and the queue, so nothing here follows it.
+ * a release or a reap may free the hold and the queue, so nothing here
+ * follows it.
  */
 static void
 rx_zc_free_cb(void *addr, void *opaque)
@@ -178,11 +181,14 @@ netvsc_rx_zc_end(struct netvsc_rxq *rxq, struct netvsc_rx_hold *h)
 
 /*
  * With the channel's lock: complete the transfers whose mbufs are all
- * freed, through live's wait list, or at once for a released queue (NULL).
+ * freed, through live's wait list, or at once for a released queue (NULL);
+ * a device the host removed is not answered (nobody reads its ring).
  */
 static void
 rx_zc_complete(struct netvsc_rxq *rxq, struct netvsc_rxq *live)
 {
+	bool gone = live == NULL && __atomic_load_n(&rxq->dev->rescinded, __ATOMIC_ACQUIRE);
+
 	uint64_t freed = __atomic_load_n(&rxq->holds_freed, __ATOMIC_ACQUIRE);
 
 	if (rxq->holds == NULL || freed == rxq->holds_completed)
@@ -192,7 +198,8 @@ rx_zc_complete(struct netvsc_rxq *rxq, struct netvsc_rxq *live)
 
 		if (!h->in_use || !__atomic_load_n(&h->freed, __ATOMIC_ACQUIRE))
 			continue;
-		netvsc_rx_give_back(rxq->dev, rxq->chan, live, h->xact_id);
+		if (!gone)
+			netvsc_rx_give_back(rxq->dev, rxq->chan, live, h->xact_id);
 		rx_zc_put(rxq, h);
 		rxq->holds_completed++;
 	}
@@ -234,8 +241,8 @@ netvsc_rx_zc_reap(struct netvsc_dev *dev)
 
 /*
  * Transfers the application's zero-copy mbufs still hold, over the port's
- * rx queues and those released: their ids are the host session's, and their frames in its
- * receive buffer, so a new session must wait for them.
+ * rx queues and those released: their ids are the host session's, and
+ * their frames in its receive buffer, so a new session must wait for them.
  */
 unsigned int
 netvsc_rx_zc_held(struct rte_eth_dev *eth)
