@@ -52,12 +52,7 @@ run_abi() {
 		-- --queues 2 --pid-file "$pidf" >"$out" 2>&1 &
 	local hv=$! pid
 	at_exit "kill $hv"
-	for _ in $(seq 1 150); do
-		[ -s "$pidf" ] && break
-		kill -0 $hv 2>/dev/null || break
-		sleep 0.2
-	done
-	[ -s "$pidf" ] || { cat "$out"; fail "abi $abi: app did not come up"; }
+	wait_file "$pidf" $hv || { cat "$out"; fail "abi $abi: app did not come up"; }
 	pid=$(cat "$pidf")
 	at_exit "kill $pid"
 	sleep 0.5

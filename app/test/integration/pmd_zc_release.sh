@@ -30,15 +30,10 @@ run_mode() {
 		"$APP" $(eal_args "$mode") -a "vmbus:$NIC0_UUID,rx_extmbuf_enable=1" \
 		-d "$PLUGIN_BUILD/drivers" \
 		-d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so" \
-		-- --frames "$N" --done-file "$done" >"$out" 2>&1 &
+		-- "$N" "$done" >"$out" 2>&1 &
 	hv=$!
 	at_exit "kill $hv"
-	for _ in $(seq 1 150); do
-		[ -s "$done" ] && break
-		kill -0 $hv 2>/dev/null || break
-		sleep 0.2
-	done
-	[ -s "$done" ] || { cat "$out"; fail "$mode: the app did not get through its steps"; }
+	wait_file "$done" $hv || { cat "$out"; fail "$mode: the app did not get through its steps"; }
 	pid=$(cat "$done")
 	at_exit "kill $pid"
 	# hvsim takes the completions in on its own pass: wait for them (5 s)

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Zero-copy mbufs held across their queue's release. Port 0 (given
- * rx_extmbuf_enable=1 by the script) receives --frames N and keeps them,
- * stops, sets its rx queue up again (the old queue is released while the
- * application holds its frames), tries an MTU change (a new host session,
- * which must wait for them), starts, frees the frames, then stops and
- * starts once more. It writes its pid to --done-file and then receives and
- * frees whatever comes until SIGTERM. Each step is printed.
+ * Zero-copy mbufs held across their queue's release: zc_hold_app EAL... --
+ * FRAMES DONE_FILE. Port 0 (given rx_extmbuf_enable=1 by the script)
+ * receives FRAMES frames and keeps them, stops, sets its rx queue up again
+ * (the old queue is released while the application holds its frames),
+ * tries an MTU change (a new host session, which must wait for them),
+ * starts, frees the frames, then stops and starts once more. It writes its
+ * pid to DONE_FILE, then receives and frees whatever comes until SIGTERM.
+ * Each step is printed.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,42 +25,13 @@
 
 static volatile sig_atomic_t stop;
 
-static struct {
-	unsigned int frames;
-	const char *done_file;
-} opt = { .frames = 64 };
+static unsigned int nb_frames;
 
 static void
 on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
-}
-
-static int
-parse_args(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "frames", required_argument, NULL, 'n' },
-		{ "done-file", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			opt.frames = (unsigned int)atoi(optarg);
-			break;
-		case 'd':
-			opt.done_file = optarg;
-			break;
-		default:
-			return -EINVAL;
-		}
-	}
-	return opt.frames == 0 || opt.frames > APP_MAX_FRAMES || opt.done_file == NULL ?
-	       -EINVAL : 0;
 }
 
 static int
@@ -104,8 +75,9 @@ main(int argc, char **argv)
 		return 1;
 	argc -= ret;
 	argv += ret;
-	if (parse_args(argc, argv) != 0 || rte_eth_dev_count_avail() == 0) {
-		fprintf(stderr, "zc_hold: --frames N (1..%u) --done-file F, and a port\n",
+	nb_frames = argc == 3 ? (unsigned int)atoi(argv[1]) : 0;
+	if (nb_frames == 0 || nb_frames > APP_MAX_FRAMES || rte_eth_dev_count_avail() == 0) {
+		fprintf(stderr, "zc_hold: EAL... -- FRAMES (1..%u) DONE_FILE, and a port\n",
 			APP_MAX_FRAMES);
 		return 1;
 	}
@@ -124,7 +96,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "zc_hold: port setup: %d\n", ret);
 		return 1;
 	}
-	n = receive(port, held, opt.frames);
+	n = receive(port, held, nb_frames);
 	for (unsigned int i = 0; i < n; i++)
 		zc += RTE_MBUF_HAS_EXTBUF(held[i]) ? 1 : 0;
 	printf("zc_hold: held %u frames, %u zero-copy\n", n, zc);
@@ -140,7 +112,7 @@ main(int argc, char **argv)
 	ret = ret == 0 ? restart(port) : ret;
 	printf("zc_hold: frames freed, port restarted: %d\n", ret);
 	fflush(stdout);
-	f = fopen(opt.done_file, "w");	/* our pid: the script stops us with it */
+	f = fopen(argv[2], "w");	/* our pid: the script stops us with it */
 	if (f != NULL) {
 		fprintf(f, "%d\n", (int)getpid());
 		fclose(f);

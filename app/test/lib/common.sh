@@ -88,6 +88,16 @@ test_modes() {
 	if [ "$(id -u)" -eq 0 ]; then echo "pa va"; else echo "va"; fi
 }
 
+# wait_file FILE PID: until FILE has bytes (30 s), or PID is gone; false if it never did.
+wait_file() {
+	for _ in $(seq 1 150); do
+		[ -s "$1" ] && return 0
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.2
+	done
+	[ -s "$1" ]
+}
+
 # Run a command with a deadline; returns its status (124 on timeout).
 bounded() {
 	local secs=$1; shift
