@@ -157,20 +157,6 @@ rx_inband(struct netvsc_dev *dev, const uint8_t *pkt, uint32_t len)
 	netvsc_vf_on_association(dev, vf.allocated != 0, vf.serial);
 }
 
-/*
- * A transfer of control replies or indications (NVSP channel type 1,
- * rndis.md 1): handled at once, never deferred behind frames, so a control
- * wait gets its reply while the application leaves queue 0 full.
- */
-static bool
-rx_xfer_is_control(const uint8_t *pkt, uint32_t len)
-{
-	struct netvsc_xfer x;
-
-	return netvsc_rx_parse_xfer(pkt, len, &x) == NETVSC_DROP_NONE &&
-	       x.channel_type == NVSP_RNDIS_CHANNEL_CONTROL;
-}
-
 static bool
 rx_full(const struct netvsc_rxq *rxq)
 {
@@ -181,7 +167,7 @@ rx_full(const struct netvsc_rxq *rxq)
  * Transfers read while the rx queue was full (a control wait or a starved tx
  * queue reading for what is behind them) wait here, copied, in arrival order;
  * their slots stay with us, so the host is held back as if we had not read.
- * With the list full, the frames of newer ones are missed (rx_xfer_miss).
+ * With the list full, the frames of newer ones are missed (rx_xfer_while_full).
  * Records: a 4-byte length (RX_DEFER_WRAP: go back to the start), the packet,
  * padding to 8 bytes.
  */
@@ -243,21 +229,28 @@ rx_defer_pop(struct netvsc_rxq *rxq, uint32_t *len)
 }
 
 /*
- * A transfer read with the queue full and the deferred list too: its frames
+ * A transfer read while rxq is full (a control wait or a starved tx queue
+ * reads on): control replies and indications (NVSP channel type 1, rndis.md
+ * 1) are handled at once, so a control wait gets its reply while the
+ * application leaves queue 0 full, and one the gate refuses goes its usual
+ * way (counted); frames wait in the deferred list, and with that full they
  * are missed (rx_missed_errors, as a NIC's full ring drops the newest) and
- * its slots go back. One the gate refuses goes its usual way (counted).
+ * their slots go back.
  */
 static void
-rx_xfer_miss(struct netvsc_rxq *rxq, const uint8_t *pkt, uint32_t len)
+rx_xfer_while_full(struct netvsc_rxq *rxq, const uint8_t *pkt, uint32_t len)
 {
 	struct netvsc_xfer x;
 
-	if (netvsc_rx_parse_xfer(pkt, len, &x) != NETVSC_DROP_NONE) {
+	if (netvsc_rx_parse_xfer(pkt, len, &x) != NETVSC_DROP_NONE ||
+	    x.channel_type == NVSP_RNDIS_CHANNEL_CONTROL) {
 		netvsc_rx_xfer_path(rxq->dev, rxq->chan, rxq, pkt, len);
-		return;
+	} else if (rx_defer_room(rxq)) {
+		rx_defer_push(rxq, pkt, len);
+	} else {
+		rxq->stats.missed += x.nb_ranges;
+		netvsc_rxq_complete_xfer(rxq, x.xact_id);
 	}
-	rxq->stats.missed += x.nb_ranges;
-	netvsc_rxq_complete_xfer(rxq, x.xact_id);
 }
 
 /*
@@ -310,7 +303,7 @@ chan_read(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq 
 		 * A control wait or a starved tx queue reads on (replies and send
 		 * completions may be behind frames), deferring the transfers while
 		 * the deferred list has room for any packet, then missing their
-		 * frames (rx_xfer_miss): such a read is never stuck behind them.
+		 * frames (rx_xfer_while_full): such a read is never stuck behind them.
 		 */
 		if (rxq != NULL && (rx_full(rxq) || rxq->defer.used > 0) && !read_all)
 			break;
@@ -331,13 +324,9 @@ chan_read(struct netvsc_dev *dev, struct vmbus_channel *chan, struct netvsc_rxq 
 			break;
 		switch (hdr->type) {
 		case VMBUS_CHANPKT_TYPE_RXBUF:
-			if (rxq != NULL && (rx_full(rxq) || rxq->defer.used > 0) &&
-			    !rx_xfer_is_control(pkt, len)) {
-				if (rx_defer_room(rxq))
-					rx_defer_push(rxq, pkt, len);
-				else
-					rx_xfer_miss(rxq, pkt, len);
-			} else
+			if (rxq != NULL && (rx_full(rxq) || rxq->defer.used > 0))
+				rx_xfer_while_full(rxq, pkt, len);
+			else
 				netvsc_rx_xfer_path(dev, chan, rxq, pkt, len);
 			break;
 		case VMBUS_CHANPKT_TYPE_COMP:

@@ -360,8 +360,8 @@ tx_agg_append(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf *m)
 
 /*
  * A frame the host would refuse (rndis.md 6: data under 14 bytes; an LSO
- * send without its segment size), and with it every frame of its section:
- * dropped alone, counted in oerrors.
+ * send without its segment size), and the whole send with it: dropped
+ * alone, counted in oerrors.
  */
 static inline bool
 tx_malformed(const struct rte_mbuf *m)
