@@ -117,7 +117,15 @@ run_case() {
 		echo "port config 0 rss-hash-key ipv4-tcp $REFUSED_KEY" >&3
 		echo "show port 0 rss-hash key" >&3
 		wait_count '^[0-9A-Fa-f]\{80\}$' "$out" 1 10 || { tail -20 "$out"; fail "$name: no key shown"; }
-		key=$(grep -m1 '^[0-9A-Fa-f]\{80\}$' "$out" | tr 'A-F' 'a-f') ;;
+		key=$(grep -m1 '^[0-9A-Fa-f]\{80\}$' "$out" | tr 'A-F' 'a-f')
+		# The judge below means something only if the host refused that SET.
+		for _ in $(seq 1 20); do
+			"$HVSIM" ctl --run-dir "$run" counters | grep -qE '^nic0 fault fail-set .*fired 1$' &&
+				break
+			sleep 0.1
+		done
+		"$HVSIM" ctl --run-dir "$run" counters | grep -qE '^nic0 fault fail-set .*fired 1$' ||
+			fail "$name: hvsim's fail-set did not fire" ;;
 	esac
 	echo "set verbose 1" >&3
 	echo "set fwd rxonly" >&3

@@ -40,15 +40,7 @@ out=$TMP/primary.log sec_out=$TMP/secondary.log info_out=$TMP/proc-info.log
 	--ready-file "$TMP/primary.pid" >"$out" 2>&1 &
 hv=$!
 at_exit "kill $hv"
-wait_file() {
-	for _ in $(seq 1 150); do
-		[ -s "$1" ] && return 0
-		kill -0 $hv 2>/dev/null || return 1
-		sleep 0.2
-	done
-	return 1
-}
-wait_file "$TMP/primary.pid" || { cat "$out"; fail "primary did not come up"; }
+wait_file "$TMP/primary.pid" $hv || { cat "$out"; fail "primary did not come up"; }
 ppid_=$(cat "$TMP/primary.pid")
 at_exit "kill $ppid_"
 
@@ -63,7 +55,7 @@ as_guest "$APP" "${eal[@]}" --lcores "1@(0-1)" --proc-type=secondary -- --queue 
 	--ready-file "$TMP/secondary.pid" >"$sec_out" 2>&1 &
 sec=$!
 at_exit "kill $sec"
-wait_file "$TMP/secondary.pid" || { cat "$out" "$sec_out"; fail "secondary did not come up"; }
+wait_file "$TMP/secondary.pid" $hv || { cat "$out" "$sec_out"; fail "secondary did not come up"; }
 sec_pid=$(cat "$TMP/secondary.pid")
 at_exit "kill $sec_pid"
 
@@ -98,8 +90,9 @@ s_rx=$(awk '/^mp_fwd secondary: queue/ { print $6 }' "$sec_out")
 # The secondary's control requests (filter, MTU, RSS) are refused, the
 # primary's to make: the device's ethdev pointer is the primary's.
 #
-# shown to fail by: netvsc_ethdev.c netvsc_secondary_refused returning 0 ->
-# "secondary exited with an error" (SIGSEGV in ctl_poll).
+# shown to fail by: the secondary attached with netvsc_ops (the primary's
+# table) instead of netvsc_secondary_ops_get() -> "secondary exited with an
+# error" (SIGSEGV in ctl_poll).
 grep -Eq '^mp_fwd secondary: control promisc -[0-9]+ allmulti -[0-9]+ mtu -[0-9]+ rss -[0-9]+$' \
 	"$sec_out" || { cat "$sec_out"; fail "the secondary's control requests were not refused"; }
 info_rx=$(awk '/^  RX-packets: / { print $2; exit }' "$info_out")

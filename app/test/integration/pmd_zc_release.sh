@@ -26,7 +26,7 @@ NIC0_UUID=5e1ec7ed-0000-4000-8000-000000000000	# hvsim's first NIC
 run_mode() {
 	local mode=$1 run=/dev/shm/hvsim-zchold.$$.$1 out=$TMP/zchold-$1.log done=$TMP/zchold-$1.pid
 	local hv pid busy line
-	"$HVSIM" run --run-dir "$run" --nic "gen:count=$N,size=1514" -- \
+	bounded 90 "$HVSIM" run --run-dir "$run" --nic "gen:count=$N,size=1514" -- \
 		"$APP" $(eal_args "$mode") -a "vmbus:$NIC0_UUID,rx_extmbuf_enable=1" \
 		-d "$PLUGIN_BUILD/drivers" \
 		-d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so" \

@@ -365,9 +365,6 @@ netvsc_alarm_once(bool *pending, rte_eal_alarm_callback cb, void *arg)
 		__atomic_store_n(pending, false, __ATOMIC_SEQ_CST);
 }
 
-/* netvsc_ethdev.c: 0, or -E_RTE_SECONDARY with an ERR log in a secondary process */
-int netvsc_secondary_refused(const struct netvsc_dev *dev, const char *what);
-
 /* netvsc_rx_zc.c */
 int netvsc_rx_zc_setup(struct netvsc_rxq *rxq);
 bool netvsc_rx_zc_release(struct netvsc_rxq *rxq);

@@ -216,20 +216,6 @@ netvsc_queues_release(struct rte_eth_dev *eth)
  * device is open): more queues ask the host for the missing ones only, fewer
  * leave the rest idle, as the indirection table names only the first ones.
  */
-/*
- * Control requests come from the primary process: a secondary has an ethdev
- * array of its own, so the device's eth (the primary's) is not one it may
- * follow, and the control state is the primary's.
- */
-int
-netvsc_secondary_refused(const struct netvsc_dev *dev, const char *what)
-{
-	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
-		return 0;
-	NETVSC_DRV_LOG(ERR, dev, "%s: from the primary process only", what);
-	return -E_RTE_SECONDARY;
-}
-
 static int
 netvsc_dev_configure(struct rte_eth_dev *eth)
 {
@@ -239,8 +225,6 @@ netvsc_dev_configure(struct rte_eth_dev *eth)
 	uint16_t nb = RTE_MAX(nb_rxq, nb_txq);
 	int ret;
 
-	if (netvsc_secondary_refused(dev, "configure") != 0)
-		return -E_RTE_SECONDARY;
 	if (nb > dev->max_queues) {
 		NETVSC_DRV_LOG(ERR, dev, "%u queues asked, the host allows %u", nb,
 			       dev->max_queues);
@@ -344,8 +328,6 @@ netvsc_mtu_set(struct rte_eth_dev *eth, uint16_t mtu)
 {
 	struct netvsc_dev *dev = eth->data->dev_private;
 
-	if (netvsc_secondary_refused(dev, "MTU set") != 0)
-		return -E_RTE_SECONDARY;
 	if (dev->started)
 		return -EBUSY;
 	if (mtu < RTE_ETHER_MIN_MTU || mtu > NETVSC_MAX_MTU)
@@ -361,8 +343,6 @@ netvsc_vlan_offload_set(struct rte_eth_dev *eth, int mask)
 
 	if (!(mask & RTE_ETH_VLAN_STRIP_MASK))
 		return 0;
-	if (netvsc_secondary_refused(eth->data->dev_private, "VLAN offload") != 0)
-		return -E_RTE_SECONDARY;	/* the VF's too */
 	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++) {
 		struct netvsc_rxq *rxq = eth->data->rx_queues[i];
 
@@ -413,8 +393,6 @@ netvsc_set_mc_addr_list(struct rte_eth_dev *eth, struct rte_ether_addr *list, ui
 	struct netvsc_dev *dev = eth->data->dev_private;
 	int ret;
 
-	if (netvsc_secondary_refused(dev, "multicast list") != 0)
-		return -E_RTE_SECONDARY;
 	if (nb > NETVSC_MAX_MC_ADDRS)
 		return -ENOSPC;
 	ret = netvsc_rndis_set(dev, RNDIS_OID_802_3_MULTICAST_LIST, list,
@@ -431,8 +409,6 @@ netvsc_rss_hash_update(struct rte_eth_dev *eth, struct rte_eth_rss_conf *conf)
 {
 	struct netvsc_dev *dev = eth->data->dev_private;
 
-	if (netvsc_secondary_refused(dev, "RSS hash update") != 0)
-		return -E_RTE_SECONDARY;
 	if (conf->rss_hf & ~netvsc_rss_offloads(dev))
 		return -EINVAL;		/* only what the host grants */
 	return netvsc_rss_hash_set(dev, conf, eth->data->nb_rx_queues);
@@ -457,8 +433,6 @@ netvsc_reta_update(struct rte_eth_dev *eth, struct rte_eth_rss_reta_entry64 *ret
 	struct netvsc_dev *dev = eth->data->dev_private;
 	uint32_t table[NDIS_RSS_TABLE_MAX];
 
-	if (netvsc_secondary_refused(dev, "RETA update") != 0)
-		return -E_RTE_SECONDARY;
 	if (size != NDIS_RSS_TABLE_MAX)
 		return -EINVAL;
 	memcpy(table, dev->rss_reta, sizeof(table));	/* all or nothing */
@@ -520,8 +494,6 @@ netvsc_dev_start(struct rte_eth_dev *eth)
 	struct netvsc_dev *dev = eth->data->dev_private;
 	int ret;
 
-	if (netvsc_secondary_refused(dev, "start") != 0)
-		return -E_RTE_SECONDARY;
 	netvsc_rx_zc_reap(dev);		/* released queues' freed transfers back to the host */
 	for (uint16_t i = 0; i < RTE_MAX(eth->data->nb_rx_queues, eth->data->nb_tx_queues); i++) {
 		if ((i < eth->data->nb_rx_queues && eth->data->rx_queues[i] == NULL) ||
@@ -564,8 +536,6 @@ netvsc_dev_stop(struct rte_eth_dev *eth)
 	struct netvsc_dev *dev = eth->data->dev_private;
 	int ret;
 
-	if (netvsc_secondary_refused(dev, "stop") != 0)
-		return -E_RTE_SECONDARY;
 	netvsc_vf_stop(dev);		/* VF hook: data path back, VF stopped */
 	dev->started = false;		/* frames from now on are dropped, not queued */
 	netvsc_intr_stop(eth);
@@ -593,8 +563,6 @@ netvsc_filter_apply(struct rte_eth_dev *eth)
 static int
 netvsc_promisc_enable(struct rte_eth_dev *eth)
 {
-	if (netvsc_secondary_refused(eth->data->dev_private, "packet filter") != 0)
-		return -E_RTE_SECONDARY;
 	eth->data->promiscuous = 1;
 	return netvsc_filter_apply(eth);
 }
@@ -602,8 +570,6 @@ netvsc_promisc_enable(struct rte_eth_dev *eth)
 static int
 netvsc_promisc_disable(struct rte_eth_dev *eth)
 {
-	if (netvsc_secondary_refused(eth->data->dev_private, "packet filter") != 0)
-		return -E_RTE_SECONDARY;
 	eth->data->promiscuous = 0;
 	return netvsc_filter_apply(eth);
 }
@@ -611,8 +577,6 @@ netvsc_promisc_disable(struct rte_eth_dev *eth)
 static int
 netvsc_allmulti_enable(struct rte_eth_dev *eth)
 {
-	if (netvsc_secondary_refused(eth->data->dev_private, "packet filter") != 0)
-		return -E_RTE_SECONDARY;
 	eth->data->all_multicast = 1;
 	return netvsc_filter_apply(eth);
 }
@@ -620,8 +584,6 @@ netvsc_allmulti_enable(struct rte_eth_dev *eth)
 static int
 netvsc_allmulti_disable(struct rte_eth_dev *eth)
 {
-	if (netvsc_secondary_refused(eth->data->dev_private, "packet filter") != 0)
-		return -E_RTE_SECONDARY;
 	eth->data->all_multicast = 0;
 	return netvsc_filter_apply(eth);
 }
@@ -702,6 +664,39 @@ static const struct eth_dev_ops netvsc_ops = {
 	.rx_queue_intr_disable = netvsc_rx_queue_intr_disable,
 };
 
+/*
+ * A secondary process's table: queries, statistics, queue info, interrupts.
+ * Control is the primary's (the device's eth pointer and control state are
+ * the primary's); with these NULL, ethdev refuses them with -ENOTSUP before
+ * it changes any shared data, as configure, queue setup and stop would.
+ */
+static struct eth_dev_ops netvsc_secondary_ops;
+
+static const struct eth_dev_ops *
+netvsc_secondary_ops_get(void)
+{
+	struct eth_dev_ops *o = &netvsc_secondary_ops;
+
+	*o = netvsc_ops;
+	o->dev_configure = NULL;
+	o->dev_start = NULL;
+	o->dev_stop = NULL;
+	o->promiscuous_enable = NULL;
+	o->promiscuous_disable = NULL;
+	o->allmulticast_enable = NULL;
+	o->allmulticast_disable = NULL;
+	o->rx_queue_setup = NULL;
+	o->tx_queue_setup = NULL;
+	o->rx_queue_release = NULL;
+	o->tx_queue_release = NULL;
+	o->mtu_set = NULL;
+	o->vlan_offload_set = NULL;
+	o->set_mc_addr_list = NULL;
+	o->rss_hash_update = NULL;
+	o->reta_update = NULL;
+	return o;
+}
+
 static int
 netvsc_attach(struct netvsc_dev *dev)
 {
@@ -741,7 +736,7 @@ netvsc_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vmbus)
 	RTE_SET_USED(drv);
 	simd_path = netvsc_simd_select();	/* per process: secondaries too */
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
-		return netvsc_mp_attach_secondary(vmbus, &netvsc_ops);
+		return netvsc_mp_attach_secondary(vmbus, netvsc_secondary_ops_get());
 	eth = rte_eth_dev_allocate(vmbus->device.name);
 	if (eth == NULL)
 		return -ENOMEM;

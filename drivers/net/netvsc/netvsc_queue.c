@@ -96,8 +96,6 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	struct netvsc_dev *dev = eth->data->dev_private;
 	struct netvsc_rxq *rxq;
 
-	if (netvsc_secondary_refused(dev, "rx queue setup") != 0)
-		return -E_RTE_SECONDARY;
 	netvsc_rx_zc_reap(dev);		/* what a queue released before let go of */
 	if (queue_channel(dev, queue_id) == NULL)
 		return -EINVAL;
@@ -188,7 +186,7 @@ netvsc_rx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
 	struct netvsc_rxq *rxq = eth->data->rx_queues[queue_id];
 	bool held;
 
-	if (rxq == NULL || netvsc_secondary_refused(rxq->dev, "rx queue release") != 0)
+	if (rxq == NULL)
 		return;
 	netvsc_rxq_drain(rxq);
 	rte_spinlock_lock(rxq->lock);
@@ -232,8 +230,6 @@ netvsc_tx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	char name[RTE_MEMZONE_NAMESIZE];
 	struct netvsc_txq *txq;
 
-	if (netvsc_secondary_refused(dev, "tx queue setup") != 0)
-		return -E_RTE_SECONDARY;
 	if (queue_channel(dev, queue_id) == NULL)
 		return -EINVAL;
 	netvsc_tx_queue_release(eth, queue_id);
@@ -308,7 +304,7 @@ netvsc_tx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
 {
 	struct netvsc_txq *txq = eth->data->tx_queues[queue_id];
 
-	if (txq == NULL || netvsc_secondary_refused(txq->dev, "tx queue release") != 0)
+	if (txq == NULL)
 		return;
 	txq_wait_completions(txq);
 	rte_spinlock_lock(txq->lock);
