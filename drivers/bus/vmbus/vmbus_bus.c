@@ -340,19 +340,13 @@ static int
 vmbus_plug(struct rte_device *rdev)
 {
 	struct rte_vmbus_device *dev = container_of(rdev, struct rte_vmbus_device, device);
-	int ret;
 
 	if (dev->driver == NULL && !dev->scanned) {
 		VMBUS_LOG(ERR, "%s: not a usable device in %s now (see the scan's log)",
 			  dev->device.name, VMBUS_SYSFS_DEVICES);
-		ret = -ENODEV;
-	} else {
-		ret = vmbus_probe_device(dev);
+		return -ENODEV;
 	}
-	/* EAL frees a failed attach's devargs; the listed node must not keep them. */
-	if (ret != 0 && dev->driver == NULL)
-		dev->device.devargs = NULL;
-	return ret;
+	return vmbus_probe_device(dev);
 }
 
 /*

@@ -512,22 +512,21 @@ netvsc_dev_start(struct rte_eth_dev *eth)
 	dev->packet_filter = netvsc_filter_for(eth);
 	/* On failure: a VF alarm may have seen the port started meanwhile, so the VF goes too. */
 	ret = netvsc_rndis_set_filter(dev, dev->packet_filter);
-	if (ret < 0) {
-		netvsc_vf_stop(dev);
-		dev->started = false;
-		return ret;
-	}
+	if (ret < 0)
+		goto unstart;
 	ret = netvsc_intr_start(eth);
 	if (ret < 0) {
-		netvsc_vf_stop(dev);
-		dev->started = false;
 		netvsc_rndis_set_filter(dev, 0);
-		return ret;
+		goto unstart;
 	}
 	netvsc_set_queue_states(eth, RTE_ETH_QUEUE_STATE_STARTED);
 	netvsc_link_update(eth, 0);
 	netvsc_vf_start(dev);		/* VF hook: start it, data path to it */
 	return 0;
+unstart:
+	netvsc_vf_stop(dev);
+	dev->started = false;
+	return ret;
 }
 
 static int

@@ -220,13 +220,17 @@ netvsc_rx_zc_complete_freed(struct netvsc_rxq *rxq)
 void
 netvsc_rx_zc_reap(struct netvsc_dev *dev)
 {
+	const struct rte_eth_dev_data *data = dev->eth->data;
 	struct netvsc_rxq **link = &dev->zc_released;
 
 	while (*link != NULL) {
 		struct netvsc_rxq *rxq = *link;
+		/* The queue now on its channel keeps what a full ring refuses: no spin. */
+		struct netvsc_rxq *live = rxq->queue_id < data->nb_rx_queues ?
+					  data->rx_queues[rxq->queue_id] : NULL;
 
 		rte_spinlock_lock(rxq->lock);
-		rx_zc_complete(rxq, NULL);
+		rx_zc_complete(rxq, live);
 		rte_spinlock_unlock(rxq->lock);
 		if (rxq->nb_free_holds != NETVSC_RX_HOLDS) {
 			link = &rxq->zc_next;
