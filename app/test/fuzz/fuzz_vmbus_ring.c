@@ -58,14 +58,19 @@ fuzz_next(struct vmbus_ring_batch *batch, uint32_t buf_bytes, bool skip)
 		struct vmbus_chanpkt_hdr desc;
 		bool peeked = vmbus_ring_peek(batch, &desc) >= 0;
 
+		uint32_t head = buf_bytes;
+
 		memset(buf, 0xa5, buf_bytes);
-		ret = vmbus_ring_skip_next(batch, buf, buf_bytes);
+		ret = vmbus_ring_skip_next(batch, buf, &head);
 		check(ret != -ENOBUFS);
-		/* The head: the descriptor peeked, nothing written past the packet. */
+		/* The head: the descriptor peeked, what it says it copied, nothing past. */
 		if (ret >= 0 && buf_bytes >= sizeof(desc)) {
 			check(peeked && memcmp(buf, &desc, sizeof(desc)) == 0);
+			check(head == (buf_bytes < (uint32_t)ret ? buf_bytes : (uint32_t)ret));
 			for (uint32_t i = (uint32_t)ret; i < buf_bytes; i++)
 				check(buf[i] == 0xa5);
+		} else if (ret >= 0) {
+			check(head == 0);
 		}
 	} else {
 		ret = vmbus_ring_read_next(batch, buf, buf_bytes);

@@ -591,7 +591,7 @@ test_read_empty_ring_returns_eagain(void)
 	EXPECT_EQ(vmbus_ring_read_begin(&f.ring, &batch), 0);
 	EXPECT_EQ(vmbus_ring_peek(&batch, &desc), -EAGAIN);
 	EXPECT_EQ(vmbus_ring_read_next(&batch, buf, sizeof(buf)), -EAGAIN);
-	EXPECT_EQ(vmbus_ring_skip_next(&batch, NULL, 0), -EAGAIN);
+	EXPECT_EQ(vmbus_ring_skip_next(&batch, NULL, NULL), -EAGAIN);
 	EXPECT_FALSE(vmbus_ring_read_end(&batch));
 	EXPECT_EQ(f.hdr->read_index, 40);
 	EXPECT_TRUE(vmbus_ring_empty(&f.ring));
@@ -705,7 +705,7 @@ test_skip_next_consumes_without_copy(void)
 	w = ref_host_write(&f, 0, a, sizeof(a));
 	f.hdr->write_index = ref_host_write(&f, w, b, sizeof(b));
 	EXPECT_EQ(vmbus_ring_read_begin(&f.ring, &batch), 32 + 24);
-	EXPECT_EQ(vmbus_ring_skip_next(&batch, NULL, 0), 24);
+	EXPECT_EQ(vmbus_ring_skip_next(&batch, NULL, NULL), 24);
 	EXPECT_EQ(vmbus_ring_read_next(&batch, buf, sizeof(buf)), 16);
 	EXPECT_MEM_EQ(buf, b, sizeof(b));
 	EXPECT_FALSE(vmbus_ring_read_end(&batch));
@@ -720,13 +720,15 @@ test_skip_next_copies_head(void)
 	struct ring_fixture f = fixture_make(D, 0, 0, true);
 	struct vmbus_ring_batch batch;
 	uint8_t a[48], b[16], head[24 + 8], buf[16];
+	uint32_t head_bytes = 24;
 
 	pkt_make(a, 6, sizeof(a), 40);
 	pkt_make(b, 2, sizeof(b), 41);
 	f.hdr->write_index = ref_host_write(&f, ref_host_write(&f, 0, a, sizeof(a)), b, sizeof(b));
 	memset(head, 0xee, sizeof(head));
 	EXPECT_EQ(vmbus_ring_read_begin(&f.ring, &batch), 56 + 24);
-	EXPECT_EQ(vmbus_ring_skip_next(&batch, head, 24), 48);
+	EXPECT_EQ(vmbus_ring_skip_next(&batch, head, &head_bytes), 48);
+	EXPECT_EQ(head_bytes, 24);
 	EXPECT_MEM_EQ(head, a, 24);
 	EXPECT_EQ(head[24], 0xee);		/* nothing past the room given */
 	EXPECT_EQ(vmbus_ring_read_next(&batch, buf, sizeof(buf)), 16);
@@ -797,7 +799,7 @@ expect_read_refuses_host_write_index(uint32_t host_write)
 	EXPECT_EQ(f.ring.errors.bad_host_index, 1);
 	EXPECT_EQ(vmbus_ring_peek(&batch, &desc), -EIO);
 	EXPECT_EQ(vmbus_ring_read_next(&batch, buf, sizeof(buf)), -EIO);
-	EXPECT_EQ(vmbus_ring_skip_next(&batch, NULL, 0), -EIO);
+	EXPECT_EQ(vmbus_ring_skip_next(&batch, NULL, NULL), -EIO);
 	EXPECT_FALSE(vmbus_ring_read_end(&batch));
 	EXPECT_EQ(f.ring.errors.bad_host_index, 1);
 	EXPECT_EQ(f.ring.errors.bad_descriptor, 0);
@@ -839,7 +841,7 @@ expect_bad_packet(uint16_t data_offset8, uint16_t total_len8, uint32_t host_writ
 	EXPECT_EQ(vmbus_ring_read_begin(&f.ring, &batch), (int)host_write);
 	EXPECT_EQ(vmbus_ring_read_next(&batch, buf, sizeof(buf)), -EIO);
 	EXPECT_EQ(vmbus_ring_read_next(&batch, buf, sizeof(buf)), -EIO);	/* counted once */
-	EXPECT_EQ(vmbus_ring_skip_next(&batch, NULL, 0), -EIO);
+	EXPECT_EQ(vmbus_ring_skip_next(&batch, NULL, NULL), -EIO);
 	EXPECT_EQ(f.ring.errors.bad_descriptor, want_bad_descriptor);
 	EXPECT_EQ(f.ring.errors.overrun, want_overrun);
 	EXPECT_EQ(f.ring.errors.bad_host_index, 0);

@@ -411,18 +411,14 @@ rte_vmbus_chan_rx_publish(struct vmbus_channel *chan)
 int
 rte_vmbus_chan_recv_skip(struct vmbus_channel *chan, void *head, uint32_t *head_len)
 {
-	uint32_t room = head != NULL ? *head_len : 0;
 	struct vmbus_ring_batch batch;
 	int ret = vmbus_ring_read_begin(&chan->rx_ring, &batch);
 
 	if (ret <= 0)
 		return ret == 0 ? -EAGAIN : ret;
-	ret = vmbus_ring_skip_next(&batch, head, room);
+	ret = vmbus_ring_skip_next(&batch, head, head_len);
 	if (ret < 0)
 		return ret;
-	if (head != NULL)	/* what skip_next copied */
-		*head_len = room < sizeof(struct vmbus_chanpkt_hdr) ? 0 :
-			    room < (uint32_t)ret ? room : (uint32_t)ret;
 	if (vmbus_ring_read_end(&batch))
 		rte_vmbus_chan_signal_tx(chan);
 	return 0;

@@ -331,19 +331,22 @@ vmbus_ring_read_next(struct vmbus_ring_batch *batch, void *buf, uint32_t buf_byt
 }
 
 int
-vmbus_ring_skip_next(struct vmbus_ring_batch *batch, void *head, uint32_t head_bytes)
+vmbus_ring_skip_next(struct vmbus_ring_batch *batch, void *head, uint32_t *head_bytes)
 {
 	struct vmbus_chanpkt_hdr desc;
 	int len = ring_peek(batch, &desc);
+	uint32_t room = head != NULL ? *head_bytes : 0;
 
 	if (len < 0)
 		return ring_batch_refuse(batch, len);
-	if (head != NULL && head_bytes >= sizeof(desc)) {
+	if (room >= sizeof(desc)) {
 		/* A packet holds at least its descriptor: ring_peek checked it. */
-		ring_copy_out(batch->ring, batch->read_index, head,
-			      head_bytes < (uint32_t)len ? head_bytes : (uint32_t)len);
+		room = room < (uint32_t)len ? room : (uint32_t)len;
+		ring_copy_out(batch->ring, batch->read_index, head, room);
 		memcpy(head, &desc, sizeof(desc));
 	}
+	if (head != NULL)
+		*head_bytes = room >= sizeof(desc) ? room : 0;
 	ring_batch_consume(batch, (uint32_t)len);
 	return len;
 }

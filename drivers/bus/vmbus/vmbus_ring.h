@@ -114,11 +114,12 @@ int vmbus_ring_read_next(struct vmbus_ring_batch *batch, void *buf, uint32_t buf
 
 /*
  * Consume the next packet (one too large for read_next's buffer) without
- * copying it, but for its first head_bytes (>= 16, or head NULL) into head:
- * enough to answer it. Same returns as read_next, never -ENOBUFS; the
- * descriptor in head is the checked copy.
+ * copying it, but for its first *head_bytes (>= 16, or head NULL) into head:
+ * enough to answer it; *head_bytes out: the bytes copied (0: none). Same
+ * returns as read_next, never -ENOBUFS; the descriptor in head is the
+ * checked copy.
  */
-int vmbus_ring_skip_next(struct vmbus_ring_batch *batch, void *head, uint32_t head_bytes);
+int vmbus_ring_skip_next(struct vmbus_ring_batch *batch, void *head, uint32_t *head_bytes);
 
 /*
  * Publish the batch's read index (once). Returns true when the producer asked

@@ -252,6 +252,15 @@ struct netvsc_txq {
 	uint64_t offloads;		/* the port's and the queue's (txq_info_get) */
 };
 
+/* RSS parameters, replaced whole and only once the host has taken them. */
+struct netvsc_rss_state {
+	uint8_t key[NDIS_RSS_KEY_BYTES];
+	bool key_set;			/* the application's key (else the default) */
+	uint32_t reta[NDIS_RSS_TABLE_MAX];	/* channel index of each table entry */
+	uint64_t hf;			/* RTE_ETH_RSS_* in effect */
+	uint32_t hash_info;		/* the NDIS hash types for hf */
+};
+
 struct netvsc_dev {
 	const char *name;
 	struct rte_vmbus_device *vmbus;
@@ -276,11 +285,7 @@ struct netvsc_dev {
 	uint64_t host_rx_offloads;
 	struct vmbus_channel *chan[NETVSC_MAX_QUEUES];	/* by subchannel index, 0 primary */
 	uint32_t nb_channels;
-	uint8_t rss_key[40];
-	bool rss_key_set;
-	uint32_t rss_reta[128];
-	uint64_t rss_hf;
-	uint32_t rss_hash_info;
+	struct netvsc_rss_state rss;	/* what the host hashes with (or will, at 2 queues) */
 	struct rte_ether_addr mac;
 	struct netvsc_ctl ctl;
 	uint64_t drops[NETVSC_DROP_MAX];

@@ -316,7 +316,7 @@ netvsc_change_mtu(struct netvsc_dev *dev, uint32_t mtu)
 		NETVSC_DRV_LOG(ERR, dev, "MTU %u refused (%d); still %u", mtu, ret, old);
 	restored = netvsc_offload_set(dev, (conf->rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0);
 	if (restored == 0 && dev->nb_rxq >= 2 && dev->max_queues >= 2)
-		restored = netvsc_rss_apply(dev, dev->rss_hf != 0);
+		restored = netvsc_rss_apply(dev, dev->rss.hf != 0);
 	if (restored < 0)
 		NETVSC_DRV_LOG(ERR, dev, "offloads and RSS not set again in the new session: %d",
 			       restored);
@@ -420,9 +420,9 @@ netvsc_rss_hash_conf_get(struct rte_eth_dev *eth, struct rte_eth_rss_conf *conf)
 	struct netvsc_dev *dev = eth->data->dev_private;
 
 	if (conf->rss_key != NULL && conf->rss_key_len >= NDIS_RSS_KEY_BYTES)
-		memcpy(conf->rss_key, dev->rss_key, NDIS_RSS_KEY_BYTES);
+		memcpy(conf->rss_key, dev->rss.key, NDIS_RSS_KEY_BYTES);
 	conf->rss_key_len = NDIS_RSS_KEY_BYTES;
-	conf->rss_hf = dev->rss_hf;
+	conf->rss_hf = dev->rss.hf;
 	return 0;
 }
 
@@ -435,7 +435,7 @@ netvsc_reta_update(struct rte_eth_dev *eth, struct rte_eth_rss_reta_entry64 *ret
 
 	if (size != NDIS_RSS_TABLE_MAX)
 		return -EINVAL;
-	memcpy(table, dev->rss_reta, sizeof(table));	/* all or nothing */
+	memcpy(table, dev->rss.reta, sizeof(table));	/* all or nothing */
 	for (uint16_t i = 0; i < size; i++) {
 		struct rte_eth_rss_reta_entry64 *e = &reta[i / RTE_ETH_RETA_GROUP_SIZE];
 		uint16_t bit = i % RTE_ETH_RETA_GROUP_SIZE;
@@ -462,7 +462,7 @@ netvsc_reta_query(struct rte_eth_dev *eth, struct rte_eth_rss_reta_entry64 *reta
 		uint16_t bit = i % RTE_ETH_RETA_GROUP_SIZE;
 
 		if (e->mask & (1ULL << bit))
-			e->reta[bit] = (uint16_t)dev->rss_reta[i];
+			e->reta[bit] = (uint16_t)dev->rss.reta[i];
 	}
 	return 0;
 }
@@ -609,6 +609,7 @@ static int
 netvsc_dev_close(struct rte_eth_dev *eth)
 {
 	struct netvsc_dev *dev = eth->data->dev_private;
+	unsigned int held;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;
@@ -619,10 +620,10 @@ netvsc_dev_close(struct rte_eth_dev *eth)
 	rte_eal_alarm_cancel(netvsc_lsc_alarm, dev);
 	__atomic_store_n(&netvsc_lsc_alarm_set[eth->data->port_id], false, __ATOMIC_SEQ_CST);
 	netvsc_queues_release(eth);
-	netvsc_rx_zc_reap(dev);
-	if (dev->zc_released != NULL)	/* their free callbacks still count into them */
-		NETVSC_DRV_LOG(WARNING, dev, "closed with zero-copy mbufs still held: their "
-			       "queues' memory stays");
+	held = netvsc_rx_zc_held(eth);	/* their queues stay: the free callbacks count there */
+	if (held > 0)
+		NETVSC_DRV_LOG(WARNING, dev, "closed with zero-copy mbufs of %u transfers still "
+			       "held: their data is unmapped when the device is removed", held);
 	netvsc_detach(dev);
 	return 0;
 }

@@ -186,9 +186,9 @@ netvsc_rss_offloads(const struct netvsc_dev *dev)
 	return hf;
 }
 
-/* Send the parameters: table at 40 and key at 552, as DPDK and Linux place them. */
-int
-netvsc_rss_apply(struct netvsc_dev *dev, bool enable)
+/* Send s: table at 40 and key at 552, as DPDK and Linux place them. */
+static int
+rss_send(struct netvsc_dev *dev, const struct netvsc_rss_state *s, bool enable)
 {
 	struct {
 		struct ndis_rss_params p;
@@ -199,7 +199,7 @@ netvsc_rss_apply(struct netvsc_dev *dev, bool enable)
 			.hdr = { .type = NDIS_OBJTYPE_RSS_PARAMS, .revision = 2,
 				 .size = sizeof(struct ndis_rss_params) },
 			.flags = enable ? 0 : NDIS_RSS_FLAG_DISABLE,
-			.hash_info = enable ? dev->rss_hash_info : 0,
+			.hash_info = enable ? s->hash_info : 0,
 			.table_bytes = sizeof(prm.table),
 			.table_offset = offsetof(__typeof__(prm), table),
 			.key_bytes = NDIS_RSS_KEY_BYTES,
@@ -207,71 +207,80 @@ netvsc_rss_apply(struct netvsc_dev *dev, bool enable)
 		},
 	};
 
-	memcpy(prm.table, dev->rss_reta, sizeof(prm.table));
-	memcpy(prm.key, dev->rss_key, sizeof(prm.key));
+	memcpy(prm.table, s->reta, sizeof(prm.table));
+	memcpy(prm.key, s->key, sizeof(prm.key));
 	return netvsc_rndis_set(dev, RNDIS_OID_GEN_RSS_PARAMETERS, &prm, sizeof(prm));
 }
 
-/* A new table, kept only if the host takes it (a query then says what is in effect). */
 int
-netvsc_rss_table_set(struct netvsc_dev *dev, const uint32_t table[NDIS_RSS_TABLE_MAX])
+netvsc_rss_apply(struct netvsc_dev *dev, bool enable)
 {
-	uint32_t old[NDIS_RSS_TABLE_MAX];
-	int ret;
-
-	memcpy(old, dev->rss_reta, sizeof(old));
-	memcpy(dev->rss_reta, table, sizeof(old));
-	ret = netvsc_rss_apply(dev, dev->rss_hf != 0);
-	if (ret < 0)
-		memcpy(dev->rss_reta, old, sizeof(old));
-	return ret;
+	return rss_send(dev, &dev->rss, enable);
 }
 
 /*
- * Key and hash types (rte_eth_dev_rss_hash_update too): the table is left as
- * it is. All or nothing: what the host refuses is not kept, as a RETA update.
+ * cand becomes the device's state if the host takes it, or at once when the
+ * host is not asked (fewer than two queues: sent when there are): what the
+ * host refuses is not kept, so a query says what is in effect.
  */
-int
-netvsc_rss_hash_set(struct netvsc_dev *dev, const struct rte_eth_rss_conf *conf, uint16_t nb_rxq)
+static int
+rss_commit(struct netvsc_dev *dev, const struct netvsc_rss_state *cand, bool ask)
 {
-	uint8_t old_key[NDIS_RSS_KEY_BYTES];
-	bool old_key_set = dev->rss_key_set;
-	uint64_t old_hf = dev->rss_hf;
-	uint32_t old_info = dev->rss_hash_info;
-	int ret;
+	int ret = ask ? rss_send(dev, cand, cand->hf != 0) : 0;
 
+	if (ret == 0)
+		dev->rss = *cand;
+	return ret;
+}
+
+/* A new table (rte_eth_dev_rss_reta_update). */
+int
+netvsc_rss_table_set(struct netvsc_dev *dev, const uint32_t table[NDIS_RSS_TABLE_MAX])
+{
+	struct netvsc_rss_state cand = dev->rss;
+
+	memcpy(cand.reta, table, sizeof(cand.reta));
+	return rss_commit(dev, &cand, true);
+}
+
+/* conf's key and hash types into cand, its table left as it is. */
+static int
+rss_hash_commit(struct netvsc_dev *dev, const struct rte_eth_rss_conf *conf, uint16_t nb_rxq,
+		struct netvsc_rss_state *cand)
+{
 	if (conf->rss_key != NULL && conf->rss_key_len != NDIS_RSS_KEY_BYTES) {
 		NETVSC_DRV_LOG(ERR, dev, "RSS key of %u bytes; the host takes %u",
 			       conf->rss_key_len, NDIS_RSS_KEY_BYTES);
 		return -EINVAL;
 	}
-	memcpy(old_key, dev->rss_key, sizeof(old_key));
-	if (dev->rss_key_set == false)
-		memcpy(dev->rss_key, netvsc_default_key, sizeof(dev->rss_key));
+	if (!cand->key_set)
+		memcpy(cand->key, netvsc_default_key, sizeof(cand->key));
 	if (conf->rss_key != NULL) {
-		memcpy(dev->rss_key, conf->rss_key, NDIS_RSS_KEY_BYTES);
-		dev->rss_key_set = true;
+		memcpy(cand->key, conf->rss_key, NDIS_RSS_KEY_BYTES);
+		cand->key_set = true;
 	}
-	dev->rss_hf = conf->rss_hf & netvsc_rss_offloads(dev);
-	dev->rss_hash_info = rss_hash_info(dev, dev->rss_hf);
-	if (nb_rxq < 2 || dev->max_queues < 2)
-		return 0;
-	ret = netvsc_rss_apply(dev, dev->rss_hf != 0);
-	if (ret < 0) {
-		memcpy(dev->rss_key, old_key, sizeof(old_key));
-		dev->rss_key_set = old_key_set;
-		dev->rss_hf = old_hf;
-		dev->rss_hash_info = old_info;
-	}
-	return ret;
+	cand->hf = conf->rss_hf & netvsc_rss_offloads(dev);
+	cand->hash_info = rss_hash_info(dev, cand->hf);
+	return rss_commit(dev, cand, nb_rxq >= 2 && dev->max_queues >= 2);
 }
 
-/* At configure: the table spreads over the queues configured, then key and types. */
+/* Key and hash types (rte_eth_dev_rss_hash_update); the table stays. */
+int
+netvsc_rss_hash_set(struct netvsc_dev *dev, const struct rte_eth_rss_conf *conf, uint16_t nb_rxq)
+{
+	struct netvsc_rss_state cand = dev->rss;
+
+	return rss_hash_commit(dev, conf, nb_rxq, &cand);
+}
+
+/* At configure: the table spread over the queues configured, then key and types. */
 int
 netvsc_rss_configure(struct netvsc_dev *dev, const struct rte_eth_rss_conf *conf,
 		     uint16_t nb_rxq)
 {
+	struct netvsc_rss_state cand = dev->rss;
+
 	for (uint32_t i = 0; i < NDIS_RSS_TABLE_MAX; i++)
-		dev->rss_reta[i] = i % RTE_MAX(nb_rxq, (uint16_t)1);
-	return netvsc_rss_hash_set(dev, conf, nb_rxq);
+		cand.reta[i] = i % RTE_MAX(nb_rxq, (uint16_t)1);
+	return rss_hash_commit(dev, conf, nb_rxq, &cand);
 }

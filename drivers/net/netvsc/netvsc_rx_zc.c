@@ -51,6 +51,15 @@ rx_zc_page_table(struct netvsc_dev *dev)
 	return 0;
 }
 
+static void
+rx_zc_tables_free(struct netvsc_rxq *rxq)
+{
+	rte_free(rxq->holds);
+	rte_free(rxq->free_holds);
+	rxq->holds = NULL;
+	rxq->free_holds = NULL;
+}
+
 int
 netvsc_rx_zc_setup(struct netvsc_rxq *rxq)
 {
@@ -63,9 +72,7 @@ netvsc_rx_zc_setup(struct netvsc_rxq *rxq)
 	rxq->free_holds = rte_malloc("netvsc_rx_free_holds",
 				     sizeof(*rxq->free_holds) * NETVSC_RX_HOLDS, 0);
 	if (rxq->holds == NULL || rxq->free_holds == NULL) {
-		rte_free(rxq->holds);
-		rte_free(rxq->free_holds);
-		rxq->holds = NULL;
+		rx_zc_tables_free(rxq);
 		return -ENOMEM;
 	}
 	for (uint16_t i = 0; i < NETVSC_RX_HOLDS; i++) {
@@ -94,9 +101,7 @@ netvsc_rx_zc_release(struct netvsc_rxq *rxq)
 			       rxq->queue_id, NETVSC_RX_HOLDS - rxq->nb_free_holds);
 		return true;
 	}
-	rte_free(rxq->holds);
-	rte_free(rxq->free_holds);
-	rxq->holds = NULL;
+	rx_zc_tables_free(rxq);
 	return false;
 }
 
@@ -237,8 +242,7 @@ netvsc_rx_zc_reap(struct netvsc_dev *dev)
 			continue;
 		}
 		*link = rxq->zc_next;
-		rte_free(rxq->holds);
-		rte_free(rxq->free_holds);
+		rx_zc_tables_free(rxq);
 		rte_free(rxq);
 	}
 }

@@ -251,7 +251,7 @@ vf_conf(const struct rte_eth_dev_data *data, const struct rte_eth_dev_info *info
 	conf.intr_conf.rxq = 0;
 	conf.rxmode.offloads &= info->rx_offload_capa;
 	/* Our key (not the application's pointer, which may be gone): both paths hash alike. */
-	conf.rx_adv_conf.rss_conf.rss_key = key_fits ? dev->rss_key : NULL;
+	conf.rx_adv_conf.rss_conf.rss_key = key_fits ? dev->rss.key : NULL;
 	conf.rx_adv_conf.rss_conf.rss_key_len = key_fits ? NDIS_RSS_KEY_BYTES : 0;
 	conf.rx_adv_conf.rss_conf.rss_hf &= info->flow_type_rss_offloads;
 	if (conf.rx_adv_conf.rss_conf.rss_hf == 0) {
