@@ -7,12 +7,15 @@
  * a surprise PCI removal does); when hvsim plugs one in again the device is
  * probed again (rte_eal_hotplug_add), as a hotplug-aware application would.
  * Loaded with -d into our testpmd and, built against the distro's headers,
- * into Debian's.
+ * into Debian's. Rx queue interrupts (intr_conf.rxq) are played by an alarm
+ * that looks at the armed queues' rings every millisecond and writes the
+ * queue's eventfd, as the hardware's MSI-X would.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -23,6 +26,7 @@
 #include <ethdev_driver.h>
 #include <ethdev_vdev.h>
 #include <bus_vdev_driver.h>
+#include <rte_interrupts.h>
 #include <rte_kvargs.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -34,6 +38,7 @@
 #define VF_ARG_STRIP		"strip"		/* 1: the VF can strip VLAN tags */
 #define VF_WATCH_US		10000u		/* how often removal and plug-in are checked */
 #define VF_MAX_SLOTS		8u
+#define VF_INTR_POLL_US		1000u		/* how often armed queues' rings are looked at */
 
 RTE_LOG_REGISTER(hvsim_vf_logtype, pmd.net.hvsim_vf, NOTICE);
 #define VF_LOG(level, fmt, ...) \
@@ -60,6 +65,11 @@ struct vf_priv {
 	uint8_t rss_key[40];
 	struct vf_rxq rxq[VF_WIRE_NB_QUEUES];
 	struct vf_txq txq[VF_WIRE_NB_QUEUES];
+	/* Rx interrupts while started with intr_conf.rxq (primary process only). */
+	struct rte_intr_handle *intr;	/* what rte_eth_dev_rx_intr_ctl_q reads: queue q is efd[q] */
+	int efd[VF_WIRE_NB_QUEUES];
+	bool armed[VF_WIRE_NB_QUEUES];	/* the queue's lcore sleeps until efd[q] is written */
+	bool intr_alarm_set;		/* one vf_intr_alarm pending at most */
 };
 
 /* Devices probed once: watched for removal and for the next plug-in. */
@@ -265,13 +275,154 @@ vf_link_update(struct rte_eth_dev *eth, int wait)
 	return rte_eth_linkstatus_set(eth, &link);
 }
 
+static bool
+vf_rxq_has_frames(const struct vf_priv *p, uint16_t q)
+{
+	const struct vf_wire_ring *r = &p->wire->rx[q];
+
+	return __atomic_load_n(&r->prod, __ATOMIC_ACQUIRE) !=
+	       __atomic_load_n(&r->cons, __ATOMIC_RELAXED);
+}
+
+/* One write per arming: whoever disarms the queue writes its eventfd. */
+static void
+vf_intr_wake(struct vf_priv *p, uint16_t q)
+{
+	uint64_t one = 1;
+
+	if (__atomic_exchange_n(&p->armed[q], false, __ATOMIC_ACQ_REL) &&
+	    write(p->efd[q], &one, sizeof(one)) != (ssize_t)sizeof(one))
+		VF_LOG(NOTICE, "rx queue %u: eventfd write failed", q);
+}
+
+static void vf_intr_alarm_arm(struct rte_eth_dev *eth);
+
+/* The device's interrupt, played: armed queues whose ring holds frames are woken. */
+static void
+vf_intr_alarm(void *arg)
+{
+	struct rte_eth_dev *eth = arg;
+	struct vf_priv *p = eth->data->dev_private;
+	bool still_armed = false;
+
+	__atomic_store_n(&p->intr_alarm_set, false, __ATOMIC_SEQ_CST);
+	if (vf_gone(p))
+		return;		/* no more frames: nothing to wake for */
+	for (uint16_t q = 0; q < eth->data->nb_rx_queues; q++) {
+		if (!__atomic_load_n(&p->armed[q], __ATOMIC_SEQ_CST))
+			continue;
+		if (vf_rxq_has_frames(p, q))
+			vf_intr_wake(p, q);
+		else
+			still_armed = true;
+	}
+	if (still_armed)
+		vf_intr_alarm_arm(eth);
+}
+
+static void
+vf_intr_alarm_arm(struct rte_eth_dev *eth)
+{
+	struct vf_priv *p = eth->data->dev_private;
+
+	if (!__atomic_exchange_n(&p->intr_alarm_set, true, __ATOMIC_ACQ_REL) &&
+	    rte_eal_alarm_set(VF_INTR_POLL_US, vf_intr_alarm, eth) != 0)
+		__atomic_store_n(&p->intr_alarm_set, false, __ATOMIC_RELEASE);
+}
+
+static void
+vf_intr_free(struct rte_eth_dev *eth)
+{
+	struct vf_priv *p = eth->data->dev_private;
+
+	rte_eal_alarm_cancel(vf_intr_alarm, eth);	/* waits for one running */
+	__atomic_store_n(&p->intr_alarm_set, false, __ATOMIC_RELEASE);
+	if (eth->intr_handle == p->intr)
+		eth->intr_handle = NULL;
+	if (p->intr != NULL) {
+		rte_intr_vec_list_free(p->intr);
+		rte_intr_instance_free(p->intr);
+		p->intr = NULL;
+	}
+	for (uint16_t q = 0; q < VF_WIRE_NB_QUEUES; q++) {
+		if (p->efd[q] >= 0)
+			close(p->efd[q]);
+		p->efd[q] = -1;
+		p->armed[q] = false;
+	}
+}
+
+/* An eventfd a rx queue, named by the handle ethdev hands to rte_eth_dev_rx_intr_ctl_q. */
+static int
+vf_intr_setup(struct rte_eth_dev *eth)
+{
+	struct vf_priv *p = eth->data->dev_private;
+	uint16_t nb = eth->data->nb_rx_queues;
+	struct rte_intr_handle *h;
+
+	vf_intr_free(eth);
+	if (!eth->data->dev_conf.intr_conf.rxq)
+		return 0;
+	h = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	if (h == NULL)
+		return -ENOMEM;
+	p->intr = h;
+	if (rte_intr_type_set(h, RTE_INTR_HANDLE_VDEV) != 0 ||
+	    rte_intr_efd_counter_size_set(h, sizeof(uint64_t)) != 0 ||
+	    rte_intr_nb_efd_set(h, nb) != 0 || rte_intr_max_intr_set(h, nb + 1) != 0 ||
+	    rte_intr_vec_list_alloc(h, "hvsim_vf_intr", nb) != 0)
+		goto fail;
+	for (uint16_t q = 0; q < nb; q++) {
+		p->efd[q] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (p->efd[q] < 0 || rte_intr_efds_index_set(h, q, p->efd[q]) != 0 ||
+		    rte_intr_vec_list_index_set(h, q, RTE_INTR_VEC_RXTX_OFFSET + q) != 0)
+			goto fail;
+	}
+	eth->intr_handle = h;
+	return 0;
+fail:
+	vf_intr_free(eth);
+	return -ENOMEM;
+}
+
+static int
+vf_rx_queue_intr_enable(struct rte_eth_dev *eth, uint16_t qid)
+{
+	struct vf_priv *p = eth->data->dev_private;
+
+	if (p->intr == NULL || qid >= eth->data->nb_rx_queues)
+		return -ENOTSUP;
+	__atomic_store_n(&p->armed[qid], true, __ATOMIC_SEQ_CST);
+	if (!vf_gone(p) && vf_rxq_has_frames(p, qid))
+		vf_intr_wake(p, qid);	/* came before the arming: raised nothing */
+	else
+		vf_intr_alarm_arm(eth);
+	return 0;
+}
+
+static int
+vf_rx_queue_intr_disable(struct rte_eth_dev *eth, uint16_t qid)
+{
+	struct vf_priv *p = eth->data->dev_private;
+
+	if (p->intr == NULL || qid >= eth->data->nb_rx_queues)
+		return -ENOTSUP;
+	__atomic_store_n(&p->armed[qid], false, __ATOMIC_RELEASE);
+	return 0;
+}
+
 static int
 vf_dev_start(struct rte_eth_dev *eth)
 {
 	struct vf_priv *p = eth->data->dev_private;
 
+	int ret;
+
 	if (vf_gone(p))
 		return -ENODEV;
+	ret = vf_intr_setup(eth);
+	if (ret < 0)
+		return ret;
 	vf_publish(eth, true);
 	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++)
 		eth->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
@@ -285,6 +436,7 @@ vf_dev_start(struct rte_eth_dev *eth)
 static int
 vf_dev_stop(struct rte_eth_dev *eth)
 {
+	vf_intr_free(eth);
 	vf_publish(eth, false);
 	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++)
 		eth->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
@@ -302,6 +454,7 @@ vf_dev_close(struct rte_eth_dev *eth)
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;
+	vf_intr_free(eth);		/* before the wire its alarm reads goes */
 	rte_spinlock_lock(&vf_watch_lock);
 	if (p->wire != NULL) {
 		if (!vf_gone(p))
@@ -436,6 +589,8 @@ static const struct eth_dev_ops vf_ops = {
 	.mtu_set = vf_mtu_set,
 	.rss_hash_update = vf_rss_hash_update,
 	.vlan_offload_set = vf_vlan_offload_set,
+	.rx_queue_intr_enable = vf_rx_queue_intr_enable,
+	.rx_queue_intr_disable = vf_rx_queue_intr_disable,
 };
 
 /* Map <run>/vf<nic> if hvsim has a VF there now; NULL (errno set) if not. */
@@ -614,6 +769,8 @@ vf_probe(struct rte_vdev_device *vdev)
 	}
 	p->wire = w;
 	p->can_strip = s->strip != 0;
+	for (uint16_t q = 0; q < VF_WIRE_NB_QUEUES; q++)
+		p->efd[q] = -1;
 	memcpy(p->rss_key, vf_default_key, sizeof(p->rss_key));
 	memcpy(eth->data->mac_addrs->addr_bytes, w->hdr.mac, RTE_ETHER_ADDR_LEN);
 	eth->dev_ops = &vf_ops;

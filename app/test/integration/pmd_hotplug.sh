@@ -188,6 +188,11 @@ run_case() {
 	exec 3>&-
 	wait $hv || { tail -30 "$OUT"; fail "$mode: hvsim/testpmd exited with an error"; }
 	grep -q 'Bye' "$OUT" || fail "$mode: testpmd did not exit by itself"
+	# A port registers for new ports on every ethdev slot; ethdev refuses a
+	# slot without a port when it is let go one slot at a time, and keeps the
+	# callback there, to be called with freed memory for a later port.
+	! grep -q 'Invalid port_id' "$OUT" ||
+		fail "$mode: ethdev refused a callback's removal: $(grep -m1 'Invalid port_id' "$OUT")"
 	mbuf_check_no_leak "$OUT" "$mode: four probes"
 	grep -Eq '^gen: .* corrupt 0, foreign 0' "$OUT" || fail "$mode: gen saw damaged frames"
 }

@@ -14,8 +14,13 @@
 # traffic; gen gets every frame back intact (its own sequence numbers and
 # CRCs); both queues received some; the app really slept and woke; every
 # mbuf's port field is the port the app polled (the 2025 run receives by
-# zero-copy, as external mbufs).
+# zero-copy, as external mbufs). A last run adds hvsim's VF (net_hvsim_vf,
+# accelerated networking), removed and plugged in again before traffic (the
+# driver lets go of the first and takes the second while the port runs), so
+# every frame arrives on the new VF's queues, whose interrupts must wake
+# ours; hvsim's VF counter is the judge that they came that way.
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/vf_counters.sh"
 
 APP=$BUILD/app/test/integration/rx_intr_app
 COUNT=$(frames 3000)
@@ -39,50 +44,76 @@ idle_check() {
 }
 
 NIC0_UUID=5e1ec7ed-0000-4000-8000-000000000000	# hvsim's first NIC
+VF_PLUGIN=app/hvsim/vf/librte_net_hvsim_vf.so
+RUN=
+vf_ctl() { "$HVSIM" ctl --run-dir "$RUN" "$@"; }
 
-# run_abi ABI MODE [DEVARGS]
+# run_abi ABI MODE [DEVARGS] [vf]
 run_abi() {
-	local abi=$1 mode=$2 devargs=${3:-}
-	local run=/dev/shm/hvsim-rxintr.$$.$abi out=$TMP/rxintr-$abi.log pidf=$TMP/app-$abi.pid
+	local abi=$1 mode=$2 devargs=${3:-} vf=${4:-} hv_vf=() app_vf=()
+	local name=$abi${vf:++vf}
+	local run=/dev/shm/hvsim-rxintr.$$.$name out=$TMP/rxintr-$name.log pidf=$TMP/app-$name.pid
+	if [ -n "$vf" ]; then
+		hv_vf=(--vf 0)
+		app_vf=(-d "$PLUGIN_BUILD/$VF_PLUGIN" --vdev net_hvsim_vf0,nic=0)
+	fi
+	RUN=$run
 	"$HVSIM" run --run-dir "$run" --uio-abi "$abi" --queues 2 \
-		--nic "gen:count=$COUNT,rate=$(pace $RATE),size=128,flows=32,srcip,hold" -- \
+		--nic "gen:count=$COUNT,rate=$(pace $RATE),size=128,flows=32,srcip,hold" \
+		"${hv_vf[@]}" -- \
 		"$APP" $(eal_args "$mode") ${devargs:+-a "vmbus:$NIC0_UUID,$devargs"} \
 		-d "$PLUGIN_BUILD/drivers" \
 		-d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so" \
-		-- --queues 2 --pid-file "$pidf" >"$out" 2>&1 &
+		"${app_vf[@]}" -- --queues 2 --pid-file "$pidf" >"$out" 2>&1 &
 	local hv=$! pid
 	at_exit "kill $hv"
-	wait_file "$pidf" $hv || { cat "$out"; fail "abi $abi: app did not come up"; }
+	wait_file "$pidf" $hv || { cat "$out"; fail "abi $name: app did not come up"; }
 	pid=$(cat "$pidf")
 	at_exit "kill $pid"
+	if [ -n "$vf" ]; then
+		wait_for 10 datapath_is vf || { cat "$out"; fail "abi $name: no switch to the VF"; }
+		# Azure's servicing: the VF is surprise-removed and a new one plugged in
+		# while the port runs; the frames then come over the new one.
+		vf_ctl vf 0 remove >/dev/null || fail "abi $name: vf remove"
+		wait_for 10 grep -q "VF port [0-9]* released" "$out" ||
+			fail "abi $name: VF never released"
+		vf_ctl vf 0 add >/dev/null || fail "abi $name: vf add"
+		wait_for 10 datapath_is vf || { cat "$out"; fail "abi $name: no switch to the new VF"; }
+	fi
 	sleep 0.5
-	idle_check "$pid" "abi $abi before traffic"
-	"$HVSIM" ctl --run-dir "$run" gen 0 start >/dev/null || fail "abi $abi: gen start"
+	idle_check "$pid" "abi $name before traffic"
+	"$HVSIM" ctl --run-dir "$run" gen 0 start >/dev/null || fail "abi $name: gen start"
 	for _ in $(seq 1 $((COUNT / $(pace $RATE) * 4 + 40))); do
 		"$HVSIM" ctl --run-dir "$run" counters | grep -q "back $COUNT," && break
 		sleep 0.5
 	done
-	idle_check "$pid" "abi $abi after traffic"
+	idle_check "$pid" "abi $name after traffic"
+	local vf_rx=
+	[ -z "$vf" ] || vf_rx=$(vf_field vf_rx)
 	kill -TERM "$pid"
-	wait $hv || { cat "$out"; fail "abi $abi: hvsim/app exited with an error"; }
+	wait $hv || { cat "$out"; fail "abi $name: hvsim/app exited with an error"; }
 	grep -E '^rx_intr:|^gen:' "$out"
 	grep -q "gen: sent $COUNT, back $COUNT, lost 0, reordered 0, dup 0, corrupt 0, foreign 0" \
-		"$out" || { tail -30 "$out"; fail "abi $abi: gen did not get every frame back"; }
+		"$out" || { tail -30 "$out"; fail "abi $name: gen did not get every frame back"; }
+	if [ -n "$vf" ]; then
+		echo "abi $name: the VF received $vf_rx of $COUNT"
+		[ "$vf_rx" = "$COUNT" ] || fail "abi $name: $vf_rx of $COUNT frames over the VF"
+	fi
 	local line q0 q1 sleeps wakeups
-	line=$(grep '^rx_intr: rxq0' "$out") || fail "abi $abi: no app summary"
+	line=$(grep '^rx_intr: rxq0' "$out") || fail "abi $name: no app summary"
 	q0=$(echo "$line" | awk '{ print $3 }')
 	q1=$(echo "$line" | awk '{ print $5 }')
 	sleeps=$(echo "$line" | awk '{ print $11 }')
 	wakeups=$(echo "$line" | awk '{ print $13 }')
-	[ $((q0 + q1)) -eq $COUNT ] || fail "abi $abi: app received $((q0 + q1)), sent $COUNT"
-	[ "$q0" -gt 0 ] && [ "$q1" -gt 0 ] || fail "abi $abi: RSS used one queue only ($q0/$q1)"
+	[ $((q0 + q1)) -eq $COUNT ] || fail "abi $name: app received $((q0 + q1)), sent $COUNT"
+	[ "$q0" -gt 0 ] && [ "$q1" -gt 0 ] || fail "abi $name: RSS used one queue only ($q0/$q1)"
 	# Traffic at $RATE/s leaves the app idle between frames: it must have slept
 	# and been woken many times, not once at the start.
-	[ "$wakeups" -ge 10 ] || fail "abi $abi: only $wakeups wake-ups over $sleeps sleeps"
+	[ "$wakeups" -ge 10 ] || fail "abi $name: only $wakeups wake-ups over $sleeps sleeps"
 	# Every mbuf names the port it came from (the copy path's and, with
 	# zero-copy, the external mbufs').
 	echo "$line" | grep -q " wrong_port 0$" ||
-		fail "abi $abi${devargs:+ ($devargs)}: mbufs with another port: $line"
+		fail "abi $name${devargs:+ ($devargs)}: mbufs with another port: $line"
 }
 
 plugin_build_dir
@@ -92,5 +123,6 @@ case $modes in *pa*) hugepages_reserve 256; mode=pa ;; esac
 run_abi 6.1 "$mode"
 run_abi 6.10 "$mode"
 run_abi 2025 "$mode" rx_extmbuf_enable=1,rx_copybreak=64	# 128-byte frames: zero-copy
+run_abi 6.10 "$mode" "" vf
 echo "rx interrupts: idle thread asleep, every frame forwarded under 6.1, 6.10 and 2025" \
-	"(zero-copy) ($mode)"
+	"(zero-copy), and over a VF ($mode)"

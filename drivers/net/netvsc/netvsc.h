@@ -405,6 +405,8 @@ int netvsc_intr_start(struct rte_eth_dev *eth);
 void netvsc_intr_stop(struct rte_eth_dev *eth);
 int netvsc_rx_queue_intr_enable(struct rte_eth_dev *eth, uint16_t queue_id);
 int netvsc_rx_queue_intr_disable(struct rte_eth_dev *eth, uint16_t queue_id);
+void netvsc_intr_vf_attach(struct netvsc_dev *dev, uint16_t vf_port);
+void netvsc_intr_vf_detach(struct netvsc_dev *dev);
 
 /* netvsc_mp.c: secondary processes */
 int netvsc_mp_attach_secondary(struct rte_vmbus_device *vmbus, const struct eth_dev_ops *ops);

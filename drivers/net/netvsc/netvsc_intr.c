@@ -3,18 +3,26 @@
  * Rx queue interrupts (rte_eth_dev_rx_intr_enable/disable, epoll on the
  * queue's event fd). uio_hv_generic has one interrupt count for all channels
  * of a device: EAL's interrupt thread reads it and this file wakes the armed
- * queues whose channel holds data, each through its own eventfd.
+ * queues whose channel holds data, each through its own eventfd. With a VF
+ * carrying the data path (accelerated networking) a control thread waits on
+ * the VF's queue interrupts and wakes our queues the same way.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <ethdev_driver.h>
+#include <rte_cycles.h>
+#include <rte_epoll.h>
 #include <rte_interrupts.h>
 
 #include "netvsc.h"
+#include "netvsc_vf.h"
+
+#define NETVSC_INTR_VF_WAIT_MS	100	/* the VF thread looks for its stop this often */
 
 /*
  * Per process, not in dev_private: eventfds and the interrupt handle only
@@ -27,9 +35,16 @@ struct netvsc_intr {
 	bool callback_registered;
 	int efd[NETVSC_MAX_QUEUES];
 	bool armed[NETVSC_MAX_QUEUES];		/* the queue's lcore sleeps on efd */
+	/* The VF's queue interrupts, while a VF is started with ours (netvsc_intr_vf_*). */
+	uint16_t vf_port;			/* RTE_MAX_ETHPORTS: none */
+	int vf_epfd;
+	bool vf_stop;
+	pthread_t vf_thread;
 };
 
 static struct netvsc_intr *netvsc_intr_of[RTE_MAX_ETHPORTS];
+/* The VF's control threads attach while our port starts or stops: one at a time. */
+static pthread_mutex_t netvsc_intr_vf_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 static bool
 intr_queue_has_work(struct rte_eth_dev *eth, uint16_t q)
@@ -67,6 +82,113 @@ intr_uio_callback(void *arg)
 		if (__atomic_load_n(&in->armed[q], __ATOMIC_ACQUIRE) &&
 		    intr_queue_has_work(in->eth, q))
 			intr_wake(in, q);
+}
+
+/* The VF's interrupts, as EAL's rx interrupt path reads them (rte_epoll_wait), to our queues. */
+static void *
+intr_vf_thread(void *arg)
+{
+	struct netvsc_intr *in = arg;
+	struct rte_epoll_event ev[NETVSC_MAX_QUEUES];
+
+	while (!__atomic_load_n(&in->vf_stop, __ATOMIC_ACQUIRE)) {
+		int n = rte_epoll_wait(in->vf_epfd, ev, RTE_DIM(ev), NETVSC_INTR_VF_WAIT_MS);
+
+		if (n < 0)
+			rte_delay_us_sleep(NETVSC_INTR_VF_WAIT_MS * 1000);	/* not a spin */
+		for (int i = 0; i < n; i++) {
+			uint16_t q = (uint16_t)(uintptr_t)ev[i].epdata.data;
+
+			if (q < in->nb_rxq && __atomic_load_n(&in->armed[q], __ATOMIC_ACQUIRE))
+				intr_wake(in, q);
+		}
+	}
+	return NULL;
+}
+
+/* The VF's first nb queues out of our epoll set (the ones added), the set closed. */
+static void
+intr_vf_unwatch(struct netvsc_intr *in, uint16_t nb)
+{
+	for (uint16_t q = 0; q < nb; q++)
+		rte_eth_dev_rx_intr_ctl_q(in->vf_port, q, in->vf_epfd, RTE_INTR_EVENT_DEL, NULL);
+	close(in->vf_epfd);
+	in->vf_epfd = -1;
+	in->vf_port = RTE_MAX_ETHPORTS;
+}
+
+/*
+ * The started VF's rx queues wake ours: their interrupts join an epoll set
+ * a control thread waits on. Without them (a VF without rx interrupts) a
+ * queue asleep wakes for synthetic frames only, as the log says. The VF is
+ * already active: a queue woken here enables the VF's interrupt as it sleeps.
+ */
+static void
+intr_vf_attach(struct netvsc_dev *dev, struct netvsc_intr *in, uint16_t vf_port)
+{
+	uint16_t added = 0;
+	int ret = 0;
+
+	in->vf_epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (in->vf_epfd < 0) {
+		NETVSC_DRV_LOG(ERR, dev, "VF rx interrupts: epoll: %s", strerror(errno));
+		return;
+	}
+	in->vf_port = vf_port;
+	while (added < in->nb_rxq && ret == 0) {
+		ret = rte_eth_dev_rx_intr_ctl_q(vf_port, added, in->vf_epfd, RTE_INTR_EVENT_ADD,
+						(void *)(uintptr_t)added);
+		added += ret == 0;
+	}
+	if (ret == 0) {
+		__atomic_store_n(&in->vf_stop, false, __ATOMIC_RELEASE);
+		ret = rte_ctrl_thread_create(&in->vf_thread, "netvsc-vf-intr", NULL,
+					     intr_vf_thread, in);
+	}
+	if (ret != 0) {
+		NETVSC_DRV_LOG(NOTICE, dev, "VF port %u gives no rx interrupts (%d): a queue "
+			       "asleep wakes for synthetic frames only", vf_port, ret);
+		intr_vf_unwatch(in, added);
+		return;
+	}
+	NETVSC_DRV_LOG(INFO, dev, "rx interrupts of VF port %u wake our %u queues", vf_port,
+		       in->nb_rxq);
+	/* A queue asleep since before this VF did not enable its interrupt: it does next time. */
+	for (uint16_t q = 0; q < in->nb_rxq; q++)
+		intr_wake(in, q);
+}
+
+/* Idempotent: the VF's control paths call it whenever the VF is started. */
+void
+netvsc_intr_vf_attach(struct netvsc_dev *dev, uint16_t vf_port)
+{
+	struct netvsc_intr *in;
+
+	pthread_mutex_lock(&netvsc_intr_vf_mutex);
+	in = netvsc_intr_of[dev->eth->data->port_id];
+	if (in != NULL && in->vf_port == RTE_MAX_ETHPORTS)	/* else none, or attached */
+		intr_vf_attach(dev, in, vf_port);
+	pthread_mutex_unlock(&netvsc_intr_vf_mutex);
+}
+
+/* The VF's interrupts no longer watched, the thread gone. Mutex held. */
+static void
+intr_vf_detach(struct netvsc_intr *in)
+{
+	if (in == NULL || in->vf_port == RTE_MAX_ETHPORTS)
+		return;
+	__atomic_store_n(&in->vf_stop, true, __ATOMIC_RELEASE);
+	pthread_join(in->vf_thread, NULL);
+	intr_vf_unwatch(in, in->nb_rxq);
+}
+
+/* Before the VF stops. */
+void
+netvsc_intr_vf_detach(struct netvsc_dev *dev)
+{
+	pthread_mutex_lock(&netvsc_intr_vf_mutex);
+	intr_vf_detach(netvsc_intr_of[dev->eth->data->port_id]);
+	pthread_mutex_unlock(&netvsc_intr_vf_mutex);
 }
 
 static void
@@ -126,6 +248,8 @@ netvsc_intr_start(struct rte_eth_dev *eth)
 		return -ENOMEM;
 	in->eth = eth;
 	in->nb_rxq = eth->data->nb_rx_queues;
+	in->vf_port = RTE_MAX_ETHPORTS;
+	in->vf_epfd = -1;
 	for (uint16_t q = 0; q < RTE_DIM(in->efd); q++)
 		in->efd[q] = -1;
 	ret = intr_handle_setup(in);
@@ -143,7 +267,9 @@ netvsc_intr_start(struct rte_eth_dev *eth)
 		goto err_free;
 	}
 	in->callback_registered = true;
+	pthread_mutex_lock(&netvsc_intr_vf_mutex);
 	netvsc_intr_of[port] = in;
+	pthread_mutex_unlock(&netvsc_intr_vf_mutex);
 	eth->intr_handle = in->handle;
 	NETVSC_DRV_LOG(INFO, dev, "rx interrupts on %u queues", in->nb_rxq);
 	return 0;
@@ -162,10 +288,14 @@ netvsc_intr_stop(struct rte_eth_dev *eth)
 
 	if (in == NULL)
 		return;
+	/* A VF still started (the hook stops it first) lets go, and none attaches from now on. */
+	pthread_mutex_lock(&netvsc_intr_vf_mutex);
+	intr_vf_detach(in);
+	netvsc_intr_of[eth->data->port_id] = NULL;
+	pthread_mutex_unlock(&netvsc_intr_vf_mutex);
 	/* The interrupt thread is out of our callback before its state goes. */
 	if (in->callback_registered && dev->vmbus->intr_handle != NULL)
 		rte_intr_callback_unregister_sync(dev->vmbus->intr_handle, intr_uio_callback, in);
-	netvsc_intr_of[eth->data->port_id] = NULL;
 	if (eth->intr_handle == in->handle)
 		eth->intr_handle = NULL;
 	intr_free(in);
@@ -187,6 +317,7 @@ netvsc_rx_queue_intr_enable(struct rte_eth_dev *eth, uint16_t queue_id)
 		return -ENOTSUP;
 	__atomic_store_n(&in->armed[queue_id], true, __ATOMIC_SEQ_CST);
 	waiting = rte_vmbus_chan_rx_intr_enable(rxq->chan);
+	waiting |= netvsc_vf_rx_intr(rxq, true);
 	if (waiting || __atomic_load_n(&rxq->nb_pending, __ATOMIC_RELAXED) > 0 ||
 	    __atomic_load_n(&rxq->nb_comp, __ATOMIC_RELAXED) > 0)
 		intr_wake(in, queue_id);
@@ -203,5 +334,6 @@ netvsc_rx_queue_intr_disable(struct rte_eth_dev *eth, uint16_t queue_id)
 		return -ENOTSUP;
 	__atomic_store_n(&in->armed[queue_id], false, __ATOMIC_RELEASE);
 	rte_vmbus_chan_rx_intr_disable(rxq->chan);
+	netvsc_vf_rx_intr(rxq, false);
 	return 0;
 }

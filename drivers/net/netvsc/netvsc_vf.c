@@ -73,6 +73,29 @@ netvsc_vf_tx_burst(struct netvsc_vf *vf, uint16_t queue, struct rte_mbuf **pkts,
 	return n;
 }
 
+bool
+netvsc_vf_rx_intr(const struct netvsc_rxq *rxq, bool enable)
+{
+	struct netvsc_vf *vf = netvsc_vf_by_port[rxq->port_id];
+	struct netvsc_vf_queue *q;
+	bool waiting = false;
+
+	if (vf == NULL || !__atomic_load_n(&vf->active, __ATOMIC_ACQUIRE))
+		return false;
+	q = &vf->q[rxq->queue_id];
+	/* The burst's protocol: netvsc_vf_quiesce waits for this too. */
+	__atomic_store_n(&q->rx_busy, 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&vf->active, __ATOMIC_RELAXED) && enable) {
+		rte_eth_dev_rx_intr_enable(vf->port_id, rxq->queue_id);
+		waiting = rte_eth_rx_queue_count(vf->port_id, rxq->queue_id) > 0;
+	} else if (__atomic_load_n(&vf->active, __ATOMIC_RELAXED)) {
+		rte_eth_dev_rx_intr_disable(vf->port_id, rxq->queue_id);
+	}
+	__atomic_store_n(&q->rx_busy, 0, __ATOMIC_RELEASE);
+	return waiting;
+}
+
 /* No burst touches the VF once this returns (or, past the deadline, says so). */
 static void
 vf_quiesce(struct netvsc_vf *vf)
@@ -247,8 +270,7 @@ vf_conf(const struct rte_eth_dev_data *data, const struct rte_eth_dev_info *info
 	struct netvsc_dev *dev = data->dev_private;
 	bool key_fits = info->hash_key_size == NDIS_RSS_KEY_BYTES;
 
-	conf.intr_conf.lsc = 0;
-	conf.intr_conf.rxq = 0;
+	conf.intr_conf.lsc = 0;		/* ours: netvsc_intr.c forwards the VF's rx ones */
 	conf.rxmode.offloads &= info->rx_offload_capa;
 	/* Our key (not the application's pointer, which may be gone): both paths hash alike. */
 	conf.rx_adv_conf.rss_conf.rss_key = key_fits ? dev->rss.key : NULL;
@@ -285,6 +307,12 @@ vf_configure(struct netvsc_vf *vf, const struct rte_eth_dev_info *info)
 	int ret;
 
 	ret = rte_eth_dev_configure(port, data->nb_rx_queues, data->nb_tx_queues, &conf);
+	if (ret < 0 && conf.intr_conf.rxq) {
+		NETVSC_DRV_LOG(NOTICE, dev, "VF port %u refused rx interrupts (%d): a queue asleep "
+			       "wakes for synthetic frames only", port, ret);
+		conf.intr_conf.rxq = 0;
+		ret = rte_eth_dev_configure(port, data->nb_rx_queues, data->nb_tx_queues, &conf);
+	}
 	/* Within vf_max_mtu; a VF that cannot set one keeps its default (1500). */
 	if (ret == 0 && rte_eth_dev_set_mtu(port, data->mtu) != 0 && data->mtu > RTE_ETHER_MTU) {
 		what = "MTU";
@@ -333,6 +361,7 @@ vf_activate(struct netvsc_vf *vf)
 	}
 	vf->vf_started = true;
 	__atomic_store_n(&vf->active, true, __ATOMIC_RELEASE);
+	netvsc_intr_vf_attach(vf->dev, vf->port_id);
 	vf_switch_datapath(vf, true);
 }
 
@@ -346,6 +375,7 @@ vf_deactivate(struct netvsc_vf *vf)
 			rte_delay_us_sleep(NETVSC_VF_DRAIN_US);
 	}
 	vf_quiesce(vf);
+	netvsc_intr_vf_detach(vf->dev);
 	if (vf->vf_started && rte_eth_dev_stop(vf->port_id) != 0)
 		NETVSC_DRV_LOG(NOTICE, vf->dev, "VF port %u did not stop", vf->port_id);
 	vf->vf_started = false;
@@ -398,6 +428,8 @@ vf_sync_locked(struct netvsc_vf *vf)
 		vf_deactivate(vf);
 	else if (allocated && vf->dev->started && !vf->vf_started)
 		vf_activate(vf);
+	else if (vf->vf_started)	/* started before our rx interrupts were (dev_start) */
+		netvsc_intr_vf_attach(vf->dev, vf->port_id);
 }
 
 static void
@@ -633,6 +665,12 @@ vf_callback_unregister_port(struct netvsc_vf *vf, uint16_t port, enum rte_eth_ev
 		       event, port);
 }
 
+/*
+ * RTE_ETH_ALL: registering put the callback on every ethdev slot, with a
+ * port or not, and only RTE_ETH_ALL takes it off the free ones (a slot
+ * without a port is refused one at a time, and would keep it for the next
+ * port there: called on a freed vf). Then the ports, where it may have run.
+ */
 static void
 vf_callback_unregister(struct netvsc_vf *vf, uint16_t port, enum rte_eth_event_type event,
 		       rte_eth_dev_cb_fn fn)
@@ -641,8 +679,10 @@ vf_callback_unregister(struct netvsc_vf *vf, uint16_t port, enum rte_eth_event_t
 		vf_callback_unregister_port(vf, port, event, fn);
 		return;
 	}
+	rte_eth_dev_callback_unregister(RTE_ETH_ALL, event, fn, vf);
 	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
-		vf_callback_unregister_port(vf, p, event, fn);
+		if (rte_eth_dev_is_valid_port(p))
+			vf_callback_unregister_port(vf, p, event, fn);
 }
 
 void

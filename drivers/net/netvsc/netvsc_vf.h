@@ -72,6 +72,12 @@ netvsc_vf_tx(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t nb_
 	return true;
 }
 
+/*
+ * The VF queue's interrupt on or off with rxq's (its lcore, as a burst);
+ * true when enabling finds frames already there, which raised nothing.
+ */
+bool netvsc_vf_rx_intr(const struct netvsc_rxq *rxq, bool enable);
+
 /* Hooks in netvsc_ethdev.c and netvsc_rx.c. */
 int netvsc_vf_probe(struct netvsc_dev *dev);
 void netvsc_vf_close(struct netvsc_dev *dev);
