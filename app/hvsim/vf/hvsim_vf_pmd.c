@@ -9,7 +9,9 @@
  * Loaded with -d into our testpmd and, built against the distro's headers,
  * into Debian's. Rx queue interrupts (intr_conf.rxq) are played by an alarm
  * that looks at the armed queues' rings every millisecond and writes the
- * queue's eventfd, as the hardware's MSI-X would.
+ * queue's eventfd, as the hardware's MSI-X would, for frames that came
+ * after the arming only (as a NIC's completion event): frames already
+ * there are for the application to see (rte_eth_rx_queue_count).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +38,7 @@
 #define VF_RUN_DIR_ENV		"HVSIM_RUN_DIR"
 #define VF_ARG_NIC		"nic"
 #define VF_ARG_STRIP		"strip"		/* 1: the VF can strip VLAN tags */
+#define VF_ARG_INTR		"intr"		/* 0: the VF refuses rx interrupts */
 #define VF_WATCH_US		10000u		/* how often removal and plug-in are checked */
 #define VF_MAX_SLOTS		8u
 #define VF_INTR_POLL_US		1000u		/* how often armed queues' rings are looked at */
@@ -61,14 +64,16 @@ struct vf_priv {
 	struct vf_wire *wire;
 	bool removed;			/* seen removed: bursts do nothing, RMV raised */
 	bool can_strip;			/* devarg strip=1 */
+	bool no_intr;			/* devarg intr=0 */
 	bool strip;			/* RTE_ETH_RX_OFFLOAD_VLAN_STRIP on */
 	uint8_t rss_key[40];
 	struct vf_rxq rxq[VF_WIRE_NB_QUEUES];
 	struct vf_txq txq[VF_WIRE_NB_QUEUES];
 	/* Rx interrupts while started with intr_conf.rxq (primary process only). */
-	struct rte_intr_handle *intr;	/* what rte_eth_dev_rx_intr_ctl_q reads: queue q is efd[q] */
+	struct rte_intr_handle *intr;	/* rte_eth_dev_rx_intr_ctl_q's: queue q is efd[q] */
 	int efd[VF_WIRE_NB_QUEUES];
 	bool armed[VF_WIRE_NB_QUEUES];	/* the queue's lcore sleeps until efd[q] is written */
+	uint32_t armed_prod[VF_WIRE_NB_QUEUES];	/* the ring's producer index at the arming */
 	bool intr_alarm_set;		/* one vf_intr_alarm pending at most */
 };
 
@@ -79,6 +84,7 @@ static struct vf_slot {
 	char args[128];
 	unsigned int nic;
 	unsigned int strip;
+	unsigned int intr;
 	uint32_t serial_seen;		/* the last device file probed (or tried) */
 } vf_slots[VF_MAX_SLOTS];
 static bool vf_watching;
@@ -231,6 +237,11 @@ vf_dev_configure(struct rte_eth_dev *eth)
 	struct vf_priv *p = eth->data->dev_private;
 	const struct rte_eth_rss_conf *rss = &eth->data->dev_conf.rx_adv_conf.rss_conf;
 
+	if (p->no_intr && eth->data->dev_conf.intr_conf.rxq) {
+		VF_LOG(NOTICE, "port %u: no rx interrupts (devarg %s=0)", eth->data->port_id,
+		       VF_ARG_INTR);
+		return -ENOTSUP;
+	}
 	if (rss->rss_key != NULL && rss->rss_key_len == sizeof(p->rss_key))
 		memcpy(p->rss_key, rss->rss_key, sizeof(p->rss_key));
 	vf_strip_follow(eth);
@@ -275,13 +286,20 @@ vf_link_update(struct rte_eth_dev *eth, int wait)
 	return rte_eth_linkstatus_set(eth, &link);
 }
 
+/* Frames hvsim put in the ring since the queue was armed. */
 static bool
-vf_rxq_has_frames(const struct vf_priv *p, uint16_t q)
+vf_rxq_new_frames(const struct vf_priv *p, uint16_t q)
 {
-	const struct vf_wire_ring *r = &p->wire->rx[q];
+	return __atomic_load_n(&p->wire->rx[q].prod, __ATOMIC_ACQUIRE) !=
+	       __atomic_load_n(&p->armed_prod[q], __ATOMIC_RELAXED);
+}
 
-	return __atomic_load_n(&r->prod, __ATOMIC_ACQUIRE) !=
-	       __atomic_load_n(&r->cons, __ATOMIC_RELAXED);
+static uint32_t
+vf_rx_queue_count(void *queue)
+{
+	const struct vf_rxq *q = queue;
+
+	return __atomic_load_n(&q->ring->prod, __ATOMIC_ACQUIRE) - q->ring->cons;
 }
 
 /* One write per arming: whoever disarms the queue writes its eventfd. */
@@ -311,7 +329,7 @@ vf_intr_alarm(void *arg)
 	for (uint16_t q = 0; q < eth->data->nb_rx_queues; q++) {
 		if (!__atomic_load_n(&p->armed[q], __ATOMIC_SEQ_CST))
 			continue;
-		if (vf_rxq_has_frames(p, q))
+		if (vf_rxq_new_frames(p, q))
 			vf_intr_wake(p, q);
 		else
 			still_armed = true;
@@ -340,6 +358,7 @@ vf_intr_free(struct rte_eth_dev *eth)
 	if (eth->intr_handle == p->intr)
 		eth->intr_handle = NULL;
 	if (p->intr != NULL) {
+		rte_intr_free_epoll_fd(p->intr);	/* out of any epoll set still naming them */
 		rte_intr_vec_list_free(p->intr);
 		rte_intr_instance_free(p->intr);
 		p->intr = NULL;
@@ -392,11 +411,12 @@ vf_rx_queue_intr_enable(struct rte_eth_dev *eth, uint16_t qid)
 
 	if (p->intr == NULL || qid >= eth->data->nb_rx_queues)
 		return -ENOTSUP;
+	if (vf_gone(p))
+		return -ENODEV;
+	__atomic_store_n(&p->armed_prod[qid], __atomic_load_n(&p->wire->rx[qid].prod,
+							       __ATOMIC_ACQUIRE), __ATOMIC_RELAXED);
 	__atomic_store_n(&p->armed[qid], true, __ATOMIC_SEQ_CST);
-	if (!vf_gone(p) && vf_rxq_has_frames(p, qid))
-		vf_intr_wake(p, qid);	/* came before the arming: raised nothing */
-	else
-		vf_intr_alarm_arm(eth);
+	vf_intr_alarm_arm(eth);
 	return 0;
 }
 
@@ -697,12 +717,12 @@ vf_parse_uint(const char *key, const char *value, void *opaque)
 static struct vf_slot *
 vf_slot_register(struct rte_vdev_device *vdev)
 {
-	static const char *const keys[] = { VF_ARG_NIC, VF_ARG_STRIP, NULL };
+	static const char *const keys[] = { VF_ARG_NIC, VF_ARG_STRIP, VF_ARG_INTR, NULL };
 	const char *name = rte_vdev_device_name(vdev);
 	const char *args = rte_vdev_device_args(vdev);
 	struct vf_slot *s = vf_slot_find(name);
 	struct rte_kvargs *kv;
-	unsigned int nic = 0, strip = 0;
+	unsigned int nic = 0, strip = 0, intr = 1;
 	int ret = 0;
 
 	if (args != NULL && args[0] != '\0') {
@@ -712,8 +732,10 @@ vf_slot_register(struct rte_vdev_device *vdev)
 		ret = rte_kvargs_process(kv, VF_ARG_NIC, vf_parse_uint, &nic);
 		if (ret == 0)
 			ret = rte_kvargs_process(kv, VF_ARG_STRIP, vf_parse_uint, &strip);
+		if (ret == 0)
+			ret = rte_kvargs_process(kv, VF_ARG_INTR, vf_parse_uint, &intr);
 		rte_kvargs_free(kv);
-		if (strip > 1)
+		if (strip > 1 || intr > 1)
 			ret = -EINVAL;
 		if (ret < 0)
 			return NULL;
@@ -729,6 +751,7 @@ vf_slot_register(struct rte_vdev_device *vdev)
 	if (s != NULL) {
 		s->nic = nic;
 		s->strip = strip;
+		s->intr = intr;
 	}
 	if (s != NULL && !vf_watching && rte_eal_alarm_set(VF_WATCH_US, vf_watch, NULL) == 0)
 		vf_watching = true;
@@ -744,8 +767,8 @@ vf_probe(struct rte_vdev_device *vdev)
 	struct vf_wire *w;
 
 	if (s == NULL) {
-		VF_LOG(ERR, "%s: bad devargs (%s=<index of the hvsim NIC>[,%s=0|1])",
-		       rte_vdev_device_name(vdev), VF_ARG_NIC, VF_ARG_STRIP);
+		VF_LOG(ERR, "%s: bad devargs (%s=<index of the hvsim NIC>[,%s=0|1][,%s=0|1])",
+		       rte_vdev_device_name(vdev), VF_ARG_NIC, VF_ARG_STRIP, VF_ARG_INTR);
 		return -EINVAL;
 	}
 	w = vf_map(s->nic);
@@ -769,6 +792,7 @@ vf_probe(struct rte_vdev_device *vdev)
 	}
 	p->wire = w;
 	p->can_strip = s->strip != 0;
+	p->no_intr = s->intr == 0;
 	for (uint16_t q = 0; q < VF_WIRE_NB_QUEUES; q++)
 		p->efd[q] = -1;
 	memcpy(p->rss_key, vf_default_key, sizeof(p->rss_key));
@@ -776,6 +800,7 @@ vf_probe(struct rte_vdev_device *vdev)
 	eth->dev_ops = &vf_ops;
 	eth->rx_pkt_burst = vf_rx_burst;
 	eth->tx_pkt_burst = vf_tx_burst;
+	eth->rx_queue_count = vf_rx_queue_count;
 	eth->data->dev_flags |= RTE_ETH_DEV_INTR_RMV | RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
 	rte_eth_dev_probing_finish(eth);
 	VF_LOG(NOTICE, "%s: port %u, VF serial %u of hvsim NIC %u, MAC "
@@ -807,4 +832,4 @@ static struct rte_vdev_driver vf_driver = {
 
 RTE_PMD_REGISTER_VDEV(net_hvsim_vf, vf_driver);
 RTE_PMD_REGISTER_PARAM_STRING(net_hvsim_vf, VF_ARG_NIC "=<hvsim NIC index> "
-			      VF_ARG_STRIP "=<0|1>");
+			      VF_ARG_STRIP "=<0|1> " VF_ARG_INTR "=<0|1>");

@@ -18,7 +18,9 @@
 # accelerated networking), removed and plugged in again before traffic (the
 # driver lets go of the first and takes the second while the port runs), so
 # every frame arrives on the new VF's queues, whose interrupts must wake
-# ours; hvsim's VF counter is the judge that they came that way.
+# ours; hvsim's VF counter is the judge that they came that way. And once
+# more with a VF that refuses rx interrupts (net_hvsim_vf's intr=0): it still
+# carries every frame, the app's queues polling (no idle checks there).
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/vf_counters.sh"
 
@@ -48,14 +50,19 @@ VF_PLUGIN=app/hvsim/vf/librte_net_hvsim_vf.so
 RUN=
 vf_ctl() { "$HVSIM" ctl --run-dir "$RUN" "$@"; }
 
-# run_abi ABI MODE [DEVARGS] [vf]
+# run_abi ABI MODE [DEVARGS] [vf|vf-nointr]
 run_abi() {
 	local abi=$1 mode=$2 devargs=${3:-} vf=${4:-} hv_vf=() app_vf=()
-	local name=$abi${vf:++vf}
+	local name=$abi${vf:++$vf}
 	local run=/dev/shm/hvsim-rxintr.$$.$name out=$TMP/rxintr-$name.log pidf=$TMP/app-$name.pid
+	local vdev=net_hvsim_vf0,nic=0 polls=
+	if [ "$vf" = vf-nointr ]; then
+		vdev+=,intr=0
+		polls=1		# the VF's frames wake nothing: the queues poll
+	fi
 	if [ -n "$vf" ]; then
 		hv_vf=(--vf 0)
-		app_vf=(-d "$PLUGIN_BUILD/$VF_PLUGIN" --vdev net_hvsim_vf0,nic=0)
+		app_vf=(-d "$PLUGIN_BUILD/$VF_PLUGIN" --vdev "$vdev")
 	fi
 	RUN=$run
 	"$HVSIM" run --run-dir "$run" --uio-abi "$abi" --queues 2 \
@@ -81,13 +88,13 @@ run_abi() {
 		wait_for 10 datapath_is vf || { cat "$out"; fail "abi $name: no switch to the new VF"; }
 	fi
 	sleep 0.5
-	idle_check "$pid" "abi $name before traffic"
+	[ -n "$polls" ] || idle_check "$pid" "abi $name before traffic"
 	"$HVSIM" ctl --run-dir "$run" gen 0 start >/dev/null || fail "abi $name: gen start"
 	for _ in $(seq 1 $((COUNT / $(pace $RATE) * 4 + 40))); do
 		"$HVSIM" ctl --run-dir "$run" counters | grep -q "back $COUNT," && break
 		sleep 0.5
 	done
-	idle_check "$pid" "abi $name after traffic"
+	[ -n "$polls" ] || idle_check "$pid" "abi $name after traffic"
 	local vf_rx=
 	[ -z "$vf" ] || vf_rx=$(vf_field vf_rx)
 	kill -TERM "$pid"
@@ -98,6 +105,10 @@ run_abi() {
 	if [ -n "$vf" ]; then
 		echo "abi $name: the VF received $vf_rx of $COUNT"
 		[ "$vf_rx" = "$COUNT" ] || fail "abi $name: $vf_rx of $COUNT frames over the VF"
+	fi
+	if [ -n "$polls" ]; then
+		grep -q 'with rx interrupts: again without' "$out" ||
+			fail "abi $name: the VF's refusal of rx interrupts was not said"
 	fi
 	local line q0 q1 sleeps wakeups
 	line=$(grep '^rx_intr: rxq0' "$out") || fail "abi $name: no app summary"
@@ -124,5 +135,6 @@ run_abi 6.1 "$mode"
 run_abi 6.10 "$mode"
 run_abi 2025 "$mode" rx_extmbuf_enable=1,rx_copybreak=64	# 128-byte frames: zero-copy
 run_abi 6.10 "$mode" "" vf
+run_abi 6.10 "$mode" "" vf-nointr
 echo "rx interrupts: idle thread asleep, every frame forwarded under 6.1, 6.10 and 2025" \
-	"(zero-copy), and over a VF ($mode)"
+	"(zero-copy), and over a VF, with rx interrupts and without ($mode)"

@@ -405,7 +405,12 @@ int netvsc_intr_start(struct rte_eth_dev *eth);
 void netvsc_intr_stop(struct rte_eth_dev *eth);
 int netvsc_rx_queue_intr_enable(struct rte_eth_dev *eth, uint16_t queue_id);
 int netvsc_rx_queue_intr_disable(struct rte_eth_dev *eth, uint16_t queue_id);
-void netvsc_intr_vf_attach(struct netvsc_dev *dev, uint16_t vf_port);
+/*
+ * A VF now carries the data path (active): its rx interrupts wake our queues
+ * (with_intr; < 0: it refused them), and a queue asleep since before it is
+ * woken, to enable the VF's interrupt or to poll.
+ */
+int netvsc_intr_vf_started(struct netvsc_dev *dev, uint16_t vf_port, bool with_intr);
 void netvsc_intr_vf_detach(struct netvsc_dev *dev);
 
 /* netvsc_mp.c: secondary processes */

@@ -22,7 +22,8 @@
 #include "netvsc.h"
 #include "netvsc_vf.h"
 
-#define NETVSC_INTR_VF_WAIT_MS	100	/* the VF thread looks for its stop this often */
+#define NETVSC_INTR_VF_RETRY_US	100000u	/* after a failed wait: not a spin */
+#define NETVSC_INTR_VF_STOP	((void *)UINTPTR_MAX)	/* the stop eventfd's epoll data */
 
 /*
  * Per process, not in dev_private: eventfds and the interrupt handle only
@@ -38,8 +39,10 @@ struct netvsc_intr {
 	/* The VF's queue interrupts, while a VF is started with ours (netvsc_intr_vf_*). */
 	uint16_t vf_port;			/* RTE_MAX_ETHPORTS: none */
 	int vf_epfd;
-	bool vf_stop;
+	int vf_stop_fd;				/* written to end the thread's wait */
+	struct rte_epoll_event vf_stop_ev;
 	pthread_t vf_thread;
+	bool vf_pending[NETVSC_MAX_QUEUES];	/* a VF interrupt came while not armed */
 };
 
 static struct netvsc_intr *netvsc_intr_of[RTE_MAX_ETHPORTS];
@@ -84,100 +87,147 @@ intr_uio_callback(void *arg)
 			intr_wake(in, q);
 }
 
-/* The VF's interrupts, as EAL's rx interrupt path reads them (rte_epoll_wait), to our queues. */
+/*
+ * A VF interrupt for queue q wakes it if it sleeps; else the queue's next
+ * enable does (netvsc_rx_queue_intr_enable), as the VF's own epoll event
+ * would: some VFs (mlx5) acknowledge an event only in their disable, and
+ * re-armed without that they may not raise it again.
+ */
+static void
+intr_vf_event(struct netvsc_intr *in, uint16_t q)
+{
+	__atomic_store_n(&in->vf_pending[q], true, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&in->armed[q], __ATOMIC_SEQ_CST) &&
+	    __atomic_exchange_n(&in->vf_pending[q], false, __ATOMIC_SEQ_CST))
+		intr_wake(in, q);
+}
+
+/* The VF's interrupts, read as EAL's rx interrupt path reads them (rte_epoll_wait). */
 static void *
 intr_vf_thread(void *arg)
 {
 	struct netvsc_intr *in = arg;
-	struct rte_epoll_event ev[NETVSC_MAX_QUEUES];
+	struct rte_epoll_event ev[NETVSC_MAX_QUEUES + 1];
 
-	while (!__atomic_load_n(&in->vf_stop, __ATOMIC_ACQUIRE)) {
-		int n = rte_epoll_wait(in->vf_epfd, ev, RTE_DIM(ev), NETVSC_INTR_VF_WAIT_MS);
+	for (;;) {
+		int n = rte_epoll_wait(in->vf_epfd, ev, RTE_DIM(ev), -1);
 
 		if (n < 0)
-			rte_delay_us_sleep(NETVSC_INTR_VF_WAIT_MS * 1000);	/* not a spin */
+			rte_delay_us_sleep(NETVSC_INTR_VF_RETRY_US);
 		for (int i = 0; i < n; i++) {
-			uint16_t q = (uint16_t)(uintptr_t)ev[i].epdata.data;
+			uintptr_t q = (uintptr_t)ev[i].epdata.data;
 
-			if (q < in->nb_rxq && __atomic_load_n(&in->armed[q], __ATOMIC_ACQUIRE))
-				intr_wake(in, q);
+			if (ev[i].epdata.data == NETVSC_INTR_VF_STOP)
+				return NULL;
+			if (q < in->nb_rxq)
+				intr_vf_event(in, (uint16_t)q);
 		}
 	}
-	return NULL;
 }
 
-/* The VF's first nb queues out of our epoll set (the ones added), the set closed. */
+/* The VF's first nb queues (the ones added) and the stop eventfd out of the set, closed. */
 static void
 intr_vf_unwatch(struct netvsc_intr *in, uint16_t nb)
 {
 	for (uint16_t q = 0; q < nb; q++)
 		rte_eth_dev_rx_intr_ctl_q(in->vf_port, q, in->vf_epfd, RTE_INTR_EVENT_DEL, NULL);
+	if (in->vf_stop_fd >= 0) {
+		rte_epoll_ctl(in->vf_epfd, EPOLL_CTL_DEL, in->vf_stop_fd, &in->vf_stop_ev);
+		close(in->vf_stop_fd);
+	}
 	close(in->vf_epfd);
+	in->vf_stop_fd = -1;
 	in->vf_epfd = -1;
 	in->vf_port = RTE_MAX_ETHPORTS;
 }
 
+/* The thread's way out: an eventfd in its set, so it waits without a timeout. */
+static int
+intr_vf_stop_watch(struct netvsc_intr *in)
+{
+	in->vf_stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (in->vf_stop_fd < 0)
+		return -errno;
+	in->vf_stop_ev = (struct rte_epoll_event){ .epdata = { .event = EPOLLIN,
+							       .data = NETVSC_INTR_VF_STOP } };
+	if (rte_epoll_ctl(in->vf_epfd, EPOLL_CTL_ADD, in->vf_stop_fd, &in->vf_stop_ev) != 0) {
+		close(in->vf_stop_fd);
+		in->vf_stop_fd = -1;
+		return -EIO;
+	}
+	return 0;
+}
+
 /*
  * The started VF's rx queues wake ours: their interrupts join an epoll set
- * a control thread waits on. Without them (a VF without rx interrupts) a
- * queue asleep wakes for synthetic frames only, as the log says. The VF is
- * already active: a queue woken here enables the VF's interrupt as it sleeps.
+ * a control thread waits on. Without them (a VF without rx interrupts) the
+ * queues poll (netvsc_vf_rx_intr), as the log says.
  */
-static void
+static int
 intr_vf_attach(struct netvsc_dev *dev, struct netvsc_intr *in, uint16_t vf_port)
 {
 	uint16_t added = 0;
-	int ret = 0;
+	int ret;
 
 	in->vf_epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (in->vf_epfd < 0) {
-		NETVSC_DRV_LOG(ERR, dev, "VF rx interrupts: epoll: %s", strerror(errno));
-		return;
+		ret = -errno;
+		NETVSC_DRV_LOG(ERR, dev, "VF rx interrupts: epoll: %s", strerror(-ret));
+		return ret;
 	}
 	in->vf_port = vf_port;
+	ret = intr_vf_stop_watch(in);
 	while (added < in->nb_rxq && ret == 0) {
 		ret = rte_eth_dev_rx_intr_ctl_q(vf_port, added, in->vf_epfd, RTE_INTR_EVENT_ADD,
 						(void *)(uintptr_t)added);
 		added += ret == 0;
 	}
-	if (ret == 0) {
-		__atomic_store_n(&in->vf_stop, false, __ATOMIC_RELEASE);
+	for (uint16_t q = 0; q < in->nb_rxq; q++)
+		__atomic_store_n(&in->vf_pending[q], false, __ATOMIC_RELAXED);
+	if (ret == 0)
 		ret = rte_ctrl_thread_create(&in->vf_thread, "netvsc-vf-intr", NULL,
 					     intr_vf_thread, in);
-	}
 	if (ret != 0) {
-		NETVSC_DRV_LOG(NOTICE, dev, "VF port %u gives no rx interrupts (%d): a queue "
-			       "asleep wakes for synthetic frames only", vf_port, ret);
+		NETVSC_DRV_LOG(NOTICE, dev, "VF port %u gives no rx interrupts (%d): queues poll "
+			       "while it carries the traffic", vf_port, ret);
 		intr_vf_unwatch(in, added);
-		return;
+		return ret < 0 ? ret : -ret;
 	}
 	NETVSC_DRV_LOG(INFO, dev, "rx interrupts of VF port %u wake our %u queues", vf_port,
 		       in->nb_rxq);
-	/* A queue asleep since before this VF did not enable its interrupt: it does next time. */
-	for (uint16_t q = 0; q < in->nb_rxq; q++)
-		intr_wake(in, q);
+	return 0;
 }
 
-/* Idempotent: the VF's control paths call it whenever the VF is started. */
-void
-netvsc_intr_vf_attach(struct netvsc_dev *dev, uint16_t vf_port)
+int
+netvsc_intr_vf_started(struct netvsc_dev *dev, uint16_t vf_port, bool with_intr)
 {
 	struct netvsc_intr *in;
+	bool new_vf = !with_intr;
+	int ret = 0;
 
 	pthread_mutex_lock(&netvsc_intr_vf_mutex);
 	in = netvsc_intr_of[dev->eth->data->port_id];
-	if (in != NULL && in->vf_port == RTE_MAX_ETHPORTS)	/* else none, or attached */
-		intr_vf_attach(dev, in, vf_port);
+	if (in != NULL && with_intr && in->vf_port == RTE_MAX_ETHPORTS) {	/* else attached */
+		ret = intr_vf_attach(dev, in, vf_port);
+		new_vf = true;
+	}
+	/* Asleep since before this VF: its interrupt not enabled, or none to wait for. */
+	for (uint16_t q = 0; in != NULL && new_vf && q < in->nb_rxq; q++)
+		intr_wake(in, q);
 	pthread_mutex_unlock(&netvsc_intr_vf_mutex);
+	return ret;
 }
 
 /* The VF's interrupts no longer watched, the thread gone. Mutex held. */
 static void
 intr_vf_detach(struct netvsc_intr *in)
 {
+	uint64_t one = 1;
+
 	if (in == NULL || in->vf_port == RTE_MAX_ETHPORTS)
 		return;
-	__atomic_store_n(&in->vf_stop, true, __ATOMIC_RELEASE);
+	if (write(in->vf_stop_fd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+		pthread_cancel(in->vf_thread);	/* not on a fresh eventfd; never left waiting */
 	pthread_join(in->vf_thread, NULL);
 	intr_vf_unwatch(in, in->nb_rxq);
 }
@@ -250,6 +300,7 @@ netvsc_intr_start(struct rte_eth_dev *eth)
 	in->nb_rxq = eth->data->nb_rx_queues;
 	in->vf_port = RTE_MAX_ETHPORTS;
 	in->vf_epfd = -1;
+	in->vf_stop_fd = -1;
 	for (uint16_t q = 0; q < RTE_DIM(in->efd); q++)
 		in->efd[q] = -1;
 	ret = intr_handle_setup(in);
@@ -318,6 +369,7 @@ netvsc_rx_queue_intr_enable(struct rte_eth_dev *eth, uint16_t queue_id)
 	__atomic_store_n(&in->armed[queue_id], true, __ATOMIC_SEQ_CST);
 	waiting = rte_vmbus_chan_rx_intr_enable(rxq->chan);
 	waiting |= netvsc_vf_rx_intr(rxq, true);
+	waiting |= __atomic_exchange_n(&in->vf_pending[queue_id], false, __ATOMIC_SEQ_CST);
 	if (waiting || __atomic_load_n(&rxq->nb_pending, __ATOMIC_RELAXED) > 0 ||
 	    __atomic_load_n(&rxq->nb_comp, __ATOMIC_RELAXED) > 0)
 		intr_wake(in, queue_id);

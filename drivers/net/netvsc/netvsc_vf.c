@@ -27,6 +27,13 @@
 #define NETVSC_VF_NB_DESC	1024u
 
 struct netvsc_vf *netvsc_vf_by_port[RTE_MAX_ETHPORTS];
+/*
+ * The new-port callback's argument is its port's slot above, never freed:
+ * ethdev may still run it once close has unregistered it (a port being
+ * probed is not yet valid, and RTE_ETH_ALL answers for its last slot only).
+ * It reads the slot under this lock, and close empties the slot under it.
+ */
+static rte_spinlock_t vf_slot_lock = RTE_SPINLOCK_INITIALIZER;
 
 uint16_t
 netvsc_vf_rx_burst(struct netvsc_vf *vf, uint16_t queue, struct rte_mbuf **pkts,
@@ -87,9 +94,12 @@ netvsc_vf_rx_intr(const struct netvsc_rxq *rxq, bool enable)
 	__atomic_store_n(&q->rx_busy, 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&vf->active, __ATOMIC_RELAXED) && enable) {
-		rte_eth_dev_rx_intr_enable(vf->port_id, rxq->queue_id);
-		waiting = rte_eth_rx_queue_count(vf->port_id, rxq->queue_id) > 0;
-	} else if (__atomic_load_n(&vf->active, __ATOMIC_RELAXED)) {
+		/* Nothing would wake it for the VF's frames: the queue polls instead. */
+		waiting = !__atomic_load_n(&vf->intr, __ATOMIC_ACQUIRE) ||
+			  rte_eth_dev_rx_intr_enable(vf->port_id, rxq->queue_id) != 0 ||
+			  rte_eth_rx_queue_count(vf->port_id, rxq->queue_id) > 0;
+	} else if (__atomic_load_n(&vf->active, __ATOMIC_RELAXED) &&
+		   __atomic_load_n(&vf->intr, __ATOMIC_ACQUIRE)) {
 		rte_eth_dev_rx_intr_disable(vf->port_id, rxq->queue_id);
 	}
 	__atomic_store_n(&q->rx_busy, 0, __ATOMIC_RELEASE);
@@ -263,14 +273,15 @@ vf_can_carry(struct netvsc_vf *vf, const struct rte_eth_dev_info *info)
  * outgrow an mbuf), up to the VF's coalesced size.
  */
 static struct rte_eth_conf
-vf_conf(const struct rte_eth_dev_data *data, const struct rte_eth_dev_info *info)
+vf_conf(const struct rte_eth_dev_data *data, const struct rte_eth_dev_info *info, bool intr)
 {
 	struct rte_eth_conf conf = data->dev_conf;
 	uint64_t lro_with = RTE_ETH_RX_OFFLOAD_TCP_LRO | RTE_ETH_RX_OFFLOAD_SCATTER;
 	struct netvsc_dev *dev = data->dev_private;
 	bool key_fits = info->hash_key_size == NDIS_RSS_KEY_BYTES;
 
-	conf.intr_conf.lsc = 0;		/* ours: netvsc_intr.c forwards the VF's rx ones */
+	conf.intr_conf.lsc = 0;
+	conf.intr_conf.rxq = intr;	/* netvsc_intr.c forwards them to our queues */
 	conf.rxmode.offloads &= info->rx_offload_capa;
 	/* Our key (not the application's pointer, which may be gone): both paths hash alike. */
 	conf.rx_adv_conf.rss_conf.rss_key = key_fits ? dev->rss.key : NULL;
@@ -294,25 +305,20 @@ vf_conf(const struct rte_eth_dev_data *data, const struct rte_eth_dev_info *info
 
 /*
  * Configure the VF as our port is (vf_can_carry said it can): queues,
- * mempools, MTU, offloads, filters, packet types. Says what failed.
+ * mempools, MTU, offloads, filters, packet types, rx interrupts if intr;
+ * then start it. Says what failed.
  */
 static int
-vf_configure(struct netvsc_vf *vf, const struct rte_eth_dev_info *info)
+vf_configure_start(struct netvsc_vf *vf, const struct rte_eth_dev_info *info, bool intr)
 {
 	struct netvsc_dev *dev = vf->dev;
 	struct rte_eth_dev_data *data = dev->eth->data;
-	struct rte_eth_conf conf = vf_conf(data, info);
+	struct rte_eth_conf conf = vf_conf(data, info, intr);
 	uint16_t port = vf->port_id;
 	const char *what = "configure";
 	int ret;
 
 	ret = rte_eth_dev_configure(port, data->nb_rx_queues, data->nb_tx_queues, &conf);
-	if (ret < 0 && conf.intr_conf.rxq) {
-		NETVSC_DRV_LOG(NOTICE, dev, "VF port %u refused rx interrupts (%d): a queue asleep "
-			       "wakes for synthetic frames only", port, ret);
-		conf.intr_conf.rxq = 0;
-		ret = rte_eth_dev_configure(port, data->nb_rx_queues, data->nb_tx_queues, &conf);
-	}
 	/* Within vf_max_mtu; a VF that cannot set one keeps its default (1500). */
 	if (ret == 0 && rte_eth_dev_set_mtu(port, data->mtu) != 0 && data->mtu > RTE_ETHER_MTU) {
 		what = "MTU";
@@ -332,15 +338,22 @@ vf_configure(struct netvsc_vf *vf, const struct rte_eth_dev_info *info)
 					     info->tx_desc_lim.nb_max), rte_eth_dev_socket_id(port),
 					     NULL);
 	}
-	if (ret < 0) {
-		NETVSC_DRV_LOG(ERR, dev, "VF port %u: %s failed (%d): synthetic data path",
-			       port, what, ret);
-		return ret;
-	}
-	if (dev->ptypes_off)
+	if (ret == 0 && dev->ptypes_off)
 		rte_eth_dev_set_ptypes(port, RTE_PTYPE_UNKNOWN, NULL, 0);	/* a hint only */
-	netvsc_vf_filter(dev);
-	return 0;
+	if (ret == 0)
+		netvsc_vf_filter(dev);
+	if (ret == 0) {
+		what = "start";
+		ret = rte_eth_dev_start(port);
+	}
+	if (ret < 0 && intr)
+		NETVSC_DRV_LOG(NOTICE, dev, "VF port %u: %s failed (%d) with rx interrupts: again "
+			       "without (queues then poll while it carries the traffic)",
+			       port, what, ret);
+	else if (ret < 0)
+		NETVSC_DRV_LOG(ERR, dev, "VF port %u: %s failed (%d): synthetic data path", port,
+			       what, ret);
+	return ret;
 }
 
 /* Started VF, bursts on it, then the host's frames to it (nvsp.md 3.14). */
@@ -348,20 +361,29 @@ static void
 vf_activate(struct netvsc_vf *vf)
 {
 	struct rte_eth_dev_info info;
+	bool intr = vf->dev->eth->data->dev_conf.intr_conf.rxq;
 	int ret = rte_eth_dev_info_get(vf->port_id, &info);
 
-	if (ret == 0 && (!vf_can_carry(vf, &info) || vf_configure(vf, &info) < 0))
-		return;		/* said there */
-	if (ret == 0)
-		ret = rte_eth_dev_start(vf->port_id);
 	if (ret < 0) {
-		NETVSC_DRV_LOG(ERR, vf->dev, "VF port %u not started (%d): synthetic data path",
+		NETVSC_DRV_LOG(ERR, vf->dev, "VF port %u: no info (%d): synthetic data path",
 			       vf->port_id, ret);
 		return;
 	}
+	if (!vf_can_carry(vf, &info))
+		return;		/* said there */
+	ret = vf_configure_start(vf, &info, intr);
+	if (ret < 0 && intr) {
+		intr = false;
+		ret = vf_configure_start(vf, &info, intr);
+	}
+	if (ret < 0)
+		return;
 	vf->vf_started = true;
+	__atomic_store_n(&vf->intr, intr, __ATOMIC_RELEASE);
 	__atomic_store_n(&vf->active, true, __ATOMIC_RELEASE);
-	netvsc_intr_vf_attach(vf->dev, vf->port_id);
+	/* Tried once a start: a refusal is said once, and the queues then poll. */
+	if (netvsc_intr_vf_started(vf->dev, vf->port_id, intr) < 0)
+		__atomic_store_n(&vf->intr, false, __ATOMIC_RELEASE);
 	vf_switch_datapath(vf, true);
 }
 
@@ -428,8 +450,9 @@ vf_sync_locked(struct netvsc_vf *vf)
 		vf_deactivate(vf);
 	else if (allocated && vf->dev->started && !vf->vf_started)
 		vf_activate(vf);
-	else if (vf->vf_started)	/* started before our rx interrupts were (dev_start) */
-		netvsc_intr_vf_attach(vf->dev, vf->port_id);
+	else if (vf->vf_started && vf->intr &&	/* started before our rx interrupts were */
+		 netvsc_intr_vf_started(vf->dev, vf->port_id, true) < 0)
+		__atomic_store_n(&vf->intr, false, __ATOMIC_RELEASE);
 }
 
 static void
@@ -462,12 +485,16 @@ vf_rmv_alarm(void *arg)
 static int
 vf_on_new_port(uint16_t port, enum rte_eth_event_type type, void *arg, void *out)
 {
-	struct netvsc_vf *vf = arg;
+	struct netvsc_vf **slot = arg, *vf;
 
 	RTE_SET_USED(port);
 	RTE_SET_USED(type);
 	RTE_SET_USED(out);
-	netvsc_alarm_once(&vf->sync_alarm_set, vf_sync_alarm, vf);	/* after the probe */
+	rte_spinlock_lock(&vf_slot_lock);
+	vf = *slot;		/* NULL: its port is closing */
+	if (vf != NULL)
+		netvsc_alarm_once(&vf->sync_alarm_set, vf_sync_alarm, vf);	/* after the probe */
+	rte_spinlock_unlock(&vf_slot_lock);
 	return 0;
 }
 
@@ -546,7 +573,8 @@ netvsc_vf_probe(struct netvsc_dev *dev)
 	snprintf(vf->owner.name, sizeof(vf->owner.name), "%s", dev->name);
 	if (rte_eth_dev_owner_new(&vf->owner.id) != 0)
 		return -ENOSPC;
-	rte_eth_dev_callback_register(RTE_ETH_ALL, RTE_ETH_EVENT_NEW, vf_on_new_port, vf);
+	rte_eth_dev_callback_register(RTE_ETH_ALL, RTE_ETH_EVENT_NEW, vf_on_new_port,
+				      &netvsc_vf_by_port[dev->port_id]);
 	vf->ready = true;
 	vf_sync(vf);
 	return 0;
@@ -654,10 +682,10 @@ netvsc_vf_filter(struct netvsc_dev *dev)
  */
 static void
 vf_callback_unregister_port(struct netvsc_vf *vf, uint16_t port, enum rte_eth_event_type event,
-			    rte_eth_dev_cb_fn fn)
+			    rte_eth_dev_cb_fn fn, void *arg)
 {
 	for (unsigned int i = 0; i < 1000; i++) {
-		if (rte_eth_dev_callback_unregister(port, event, fn, vf) != -EAGAIN)
+		if (rte_eth_dev_callback_unregister(port, event, fn, arg) != -EAGAIN)
 			return;
 		rte_delay_us_sleep(1000);
 	}
@@ -669,20 +697,16 @@ vf_callback_unregister_port(struct netvsc_vf *vf, uint16_t port, enum rte_eth_ev
  * RTE_ETH_ALL: registering put the callback on every ethdev slot, with a
  * port or not, and only RTE_ETH_ALL takes it off the free ones (a slot
  * without a port is refused one at a time, and would keep it for the next
- * port there: called on a freed vf). Then the ports, where it may have run.
+ * port there). Then the ports, where it may have been running.
  */
 static void
-vf_callback_unregister(struct netvsc_vf *vf, uint16_t port, enum rte_eth_event_type event,
-		       rte_eth_dev_cb_fn fn)
+vf_callback_unregister_all(struct netvsc_vf *vf, enum rte_eth_event_type event,
+			   rte_eth_dev_cb_fn fn, void *arg)
 {
-	if (port != RTE_ETH_ALL) {
-		vf_callback_unregister_port(vf, port, event, fn);
-		return;
-	}
-	rte_eth_dev_callback_unregister(RTE_ETH_ALL, event, fn, vf);
+	rte_eth_dev_callback_unregister(RTE_ETH_ALL, event, fn, arg);
 	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
 		if (rte_eth_dev_is_valid_port(p))
-			vf_callback_unregister_port(vf, p, event, fn);
+			vf_callback_unregister_port(vf, p, event, fn, arg);
 }
 
 void
@@ -695,9 +719,14 @@ netvsc_vf_close(struct netvsc_dev *dev)
 		return;
 	/* Callbacks first (they arm the alarms), then the alarms: none runs on a freed vf. */
 	if (vf->ready)
-		vf_callback_unregister(vf, RTE_ETH_ALL, RTE_ETH_EVENT_NEW, vf_on_new_port);
+		vf_callback_unregister_all(vf, RTE_ETH_EVENT_NEW, vf_on_new_port,
+					   &netvsc_vf_by_port[port]);
 	if (vf->owned)
-		vf_callback_unregister(vf, vf->port_id, RTE_ETH_EVENT_INTR_RMV, vf_on_rmv);
+		vf_callback_unregister_port(vf, vf->port_id, RTE_ETH_EVENT_INTR_RMV, vf_on_rmv,
+					    vf);
+	rte_spinlock_lock(&vf_slot_lock);
+	netvsc_vf_by_port[port] = NULL;		/* a new-port callback still running finds none */
+	rte_spinlock_unlock(&vf_slot_lock);
 	rte_eal_alarm_cancel(vf_sync_alarm, vf);
 	__atomic_store_n(&vf->sync_alarm_set, false, __ATOMIC_SEQ_CST);
 	rte_eal_alarm_cancel(vf_rmv_alarm, vf);
@@ -708,7 +737,6 @@ netvsc_vf_close(struct netvsc_dev *dev)
 	rte_spinlock_unlock(&vf->lock);
 	if (vf->owner.id != 0)
 		rte_eth_dev_owner_delete(vf->owner.id);
-	netvsc_vf_by_port[port] = NULL;
 	rte_free(vf);
 }
 

@@ -32,6 +32,7 @@ struct netvsc_vf {
 	bool enabled;			/* devarg enable_vf (default 1) */
 	bool owned;			/* we own port_id */
 	bool vf_started;		/* we configured and started it */
+	bool intr;			/* started with rx interrupts that wake our queues */
 	bool datapath_vf;		/* our last 129 asked for the VF */
 	bool removed;			/* RMV seen: the port is let go by an alarm */
 	bool sync_alarm_set;		/* atomic: one vf_sync_alarm pending at most */
