@@ -27,22 +27,32 @@
 APP=$BUILD/app/test/integration/rx_intr_app
 COUNT=$(frames 3000)
 RATE=2000	# frames/s: gaps long enough for the app to fall asleep between them
-IDLE_S=2
+IDLE_S=1
 MAX_IDLE_TICKS=6	# of 100 per s: a polling thread would take ~$((IDLE_S * 100))
 
 # utime + stime of thread TID of PID, in clock ticks (fields 14, 15 after the name).
 thread_ticks() {
-	sed 's/^.*) //' "/proc/$1/task/$1/stat" | awk '{ print $12 + $13 }'
+	sed 's/^.*) //' "/proc/$1/task/$2/stat" | awk '{ print $12 + $13 }'
 }
 
+# The thread of PID named NAME (comm), if there is one.
+thread_named() {
+	grep -lx "$2" /proc/"$1"/task/*/comm 2>/dev/null | head -1 | cut -d/ -f5
+}
+
+# idle_check PID WHAT [THREAD-NAME]: the polling thread (and the named one) asleep.
 idle_check() {
-	local pid=$1 what=$2 t0 t1
-	t0=$(thread_ticks "$pid") || fail "$what: no thread stat"
-	sleep "$IDLE_S"
-	t1=$(thread_ticks "$pid") || fail "$what: no thread stat"
-	echo "$what: polling thread took $((t1 - t0)) ticks over ${IDLE_S}s"
-	[ $((t1 - t0)) -le $MAX_IDLE_TICKS ] ||
-		fail "$what: $((t1 - t0)) ticks over ${IDLE_S}s idle: the thread is not sleeping"
+	local pid=$1 what=$2 tid=$pid t0 t1 name
+	for name in main ${3:-}; do
+		[ "$name" = main ] || tid=$(thread_named "$pid" "$name")
+		[ -n "$tid" ] || fail "$what: no thread $name"
+		t0=$(thread_ticks "$pid" "$tid") || fail "$what: no thread stat"
+		sleep "$IDLE_S"
+		t1=$(thread_ticks "$pid" "$tid") || fail "$what: no thread stat"
+		echo "$what: $name thread took $((t1 - t0)) ticks over ${IDLE_S}s"
+		[ $((t1 - t0)) -le $MAX_IDLE_TICKS ] ||
+			fail "$what: $name thread: $((t1 - t0)) ticks over ${IDLE_S}s idle: not asleep"
+	done
 }
 
 NIC0_UUID=5e1ec7ed-0000-4000-8000-000000000000	# hvsim's first NIC
@@ -88,7 +98,7 @@ run_abi() {
 		wait_for 10 datapath_is vf || { cat "$out"; fail "abi $name: no switch to the new VF"; }
 	fi
 	sleep 0.5
-	[ -n "$polls" ] || idle_check "$pid" "abi $name before traffic"
+	[ -n "$polls" ] || idle_check "$pid" "abi $name before traffic" ${vf:+netvsc-vf-intr}
 	"$HVSIM" ctl --run-dir "$run" gen 0 start >/dev/null || fail "abi $name: gen start"
 	for _ in $(seq 1 $((COUNT / $(pace $RATE) * 4 + 40))); do
 		"$HVSIM" ctl --run-dir "$run" counters | grep -q "back $COUNT," && break

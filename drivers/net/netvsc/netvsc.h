@@ -407,10 +407,10 @@ int netvsc_rx_queue_intr_enable(struct rte_eth_dev *eth, uint16_t queue_id);
 int netvsc_rx_queue_intr_disable(struct rte_eth_dev *eth, uint16_t queue_id);
 /*
  * A VF now carries the data path (active): its rx interrupts wake our queues
- * (with_intr; < 0: it refused them), and a queue asleep since before it is
- * woken, to enable the VF's interrupt or to poll.
+ * (*intr: the VF was started with them; cleared if it refuses them), and a
+ * queue asleep since before it is woken, to enable the VF's interrupt or to poll.
  */
-int netvsc_intr_vf_started(struct netvsc_dev *dev, uint16_t vf_port, bool with_intr);
+void netvsc_intr_vf_started(struct netvsc_dev *dev, uint16_t vf_port, bool *intr);
 void netvsc_intr_vf_detach(struct netvsc_dev *dev);
 
 /* netvsc_mp.c: secondary processes */

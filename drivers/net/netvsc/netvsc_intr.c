@@ -23,6 +23,7 @@
 #include "netvsc_vf.h"
 
 #define NETVSC_INTR_VF_RETRY_US	100000u	/* after a failed wait: not a spin */
+#define NETVSC_INTR_VF_WAIT_MS	1000	/* the stop flag's bound if the stop write failed */
 #define NETVSC_INTR_VF_STOP	((void *)UINTPTR_MAX)	/* the stop eventfd's epoll data */
 
 /*
@@ -40,6 +41,7 @@ struct netvsc_intr {
 	uint16_t vf_port;			/* RTE_MAX_ETHPORTS: none */
 	int vf_epfd;
 	int vf_stop_fd;				/* written to end the thread's wait */
+	bool vf_stop;
 	struct rte_epoll_event vf_stop_ev;
 	pthread_t vf_thread;
 	bool vf_pending[NETVSC_MAX_QUEUES];	/* a VF interrupt came while not armed */
@@ -109,8 +111,8 @@ intr_vf_thread(void *arg)
 	struct netvsc_intr *in = arg;
 	struct rte_epoll_event ev[NETVSC_MAX_QUEUES + 1];
 
-	for (;;) {
-		int n = rte_epoll_wait(in->vf_epfd, ev, RTE_DIM(ev), -1);
+	while (!__atomic_load_n(&in->vf_stop, __ATOMIC_ACQUIRE)) {
+		int n = rte_epoll_wait(in->vf_epfd, ev, RTE_DIM(ev), NETVSC_INTR_VF_WAIT_MS);
 
 		if (n < 0)
 			rte_delay_us_sleep(NETVSC_INTR_VF_RETRY_US);
@@ -123,6 +125,7 @@ intr_vf_thread(void *arg)
 				intr_vf_event(in, (uint16_t)q);
 		}
 	}
+	return NULL;
 }
 
 /* The VF's first nb queues (the ones added) and the stop eventfd out of the set, closed. */
@@ -177,6 +180,7 @@ intr_vf_attach(struct netvsc_dev *dev, struct netvsc_intr *in, uint16_t vf_port)
 	}
 	in->vf_port = vf_port;
 	ret = intr_vf_stop_watch(in);
+	/* (A queue event already in another epoll set, -EEXIST, counts as added: ethdev's 0.) */
 	while (added < in->nb_rxq && ret == 0) {
 		ret = rte_eth_dev_rx_intr_ctl_q(vf_port, added, in->vf_epfd, RTE_INTR_EVENT_ADD,
 						(void *)(uintptr_t)added);
@@ -184,6 +188,7 @@ intr_vf_attach(struct netvsc_dev *dev, struct netvsc_intr *in, uint16_t vf_port)
 	}
 	for (uint16_t q = 0; q < in->nb_rxq; q++)
 		__atomic_store_n(&in->vf_pending[q], false, __ATOMIC_RELAXED);
+	__atomic_store_n(&in->vf_stop, false, __ATOMIC_RELEASE);
 	if (ret == 0)
 		ret = rte_ctrl_thread_create(&in->vf_thread, "netvsc-vf-intr", NULL,
 					     intr_vf_thread, in);
@@ -198,24 +203,24 @@ intr_vf_attach(struct netvsc_dev *dev, struct netvsc_intr *in, uint16_t vf_port)
 	return 0;
 }
 
-int
-netvsc_intr_vf_started(struct netvsc_dev *dev, uint16_t vf_port, bool with_intr)
+void
+netvsc_intr_vf_started(struct netvsc_dev *dev, uint16_t vf_port, bool *intr)
 {
 	struct netvsc_intr *in;
-	bool new_vf = !with_intr;
-	int ret = 0;
+	bool new_vf = !__atomic_load_n(intr, __ATOMIC_ACQUIRE);
 
 	pthread_mutex_lock(&netvsc_intr_vf_mutex);
 	in = netvsc_intr_of[dev->eth->data->port_id];
-	if (in != NULL && with_intr && in->vf_port == RTE_MAX_ETHPORTS) {	/* else attached */
-		ret = intr_vf_attach(dev, in, vf_port);
+	if (in != NULL && !new_vf && in->vf_port == RTE_MAX_ETHPORTS) {	/* else attached */
+		/* Said before any queue wakes: one that enables then polls. */
+		if (intr_vf_attach(dev, in, vf_port) < 0)
+			__atomic_store_n(intr, false, __ATOMIC_RELEASE);
 		new_vf = true;
 	}
 	/* Asleep since before this VF: its interrupt not enabled, or none to wait for. */
 	for (uint16_t q = 0; in != NULL && new_vf && q < in->nb_rxq; q++)
 		intr_wake(in, q);
 	pthread_mutex_unlock(&netvsc_intr_vf_mutex);
-	return ret;
 }
 
 /* The VF's interrupts no longer watched, the thread gone. Mutex held. */
@@ -226,8 +231,11 @@ intr_vf_detach(struct netvsc_intr *in)
 
 	if (in == NULL || in->vf_port == RTE_MAX_ETHPORTS)
 		return;
+	__atomic_store_n(&in->vf_stop, true, __ATOMIC_RELEASE);
 	if (write(in->vf_stop_fd, &one, sizeof(one)) != (ssize_t)sizeof(one))
-		pthread_cancel(in->vf_thread);	/* not on a fresh eventfd; never left waiting */
+		NETVSC_DRV_LOG(NOTICE, (struct netvsc_dev *)in->eth->data->dev_private,
+			       "VF interrupt thread not woken (%s): it ends within %d ms",
+			       strerror(errno), NETVSC_INTR_VF_WAIT_MS);
 	pthread_join(in->vf_thread, NULL);
 	intr_vf_unwatch(in, in->nb_rxq);
 }

@@ -372,7 +372,8 @@ vf_activate(struct netvsc_vf *vf)
 	if (!vf_can_carry(vf, &info))
 		return;		/* said there */
 	ret = vf_configure_start(vf, &info, intr);
-	if (ret < 0 && intr) {
+	/* Again without rx interrupts, unless the VF is gone. */
+	if (ret < 0 && intr && ret != -ENODEV && !__atomic_load_n(&vf->removed, __ATOMIC_ACQUIRE)) {
 		intr = false;
 		ret = vf_configure_start(vf, &info, intr);
 	}
@@ -382,8 +383,7 @@ vf_activate(struct netvsc_vf *vf)
 	__atomic_store_n(&vf->intr, intr, __ATOMIC_RELEASE);
 	__atomic_store_n(&vf->active, true, __ATOMIC_RELEASE);
 	/* Tried once a start: a refusal is said once, and the queues then poll. */
-	if (netvsc_intr_vf_started(vf->dev, vf->port_id, intr) < 0)
-		__atomic_store_n(&vf->intr, false, __ATOMIC_RELEASE);
+	netvsc_intr_vf_started(vf->dev, vf->port_id, &vf->intr);
 	vf_switch_datapath(vf, true);
 }
 
@@ -450,9 +450,8 @@ vf_sync_locked(struct netvsc_vf *vf)
 		vf_deactivate(vf);
 	else if (allocated && vf->dev->started && !vf->vf_started)
 		vf_activate(vf);
-	else if (vf->vf_started && vf->intr &&	/* started before our rx interrupts were */
-		 netvsc_intr_vf_started(vf->dev, vf->port_id, true) < 0)
-		__atomic_store_n(&vf->intr, false, __ATOMIC_RELEASE);
+	else if (vf->vf_started && vf->intr)	/* started before our rx interrupts were */
+		netvsc_intr_vf_started(vf->dev, vf->port_id, &vf->intr);
 }
 
 static void
@@ -492,8 +491,8 @@ vf_on_new_port(uint16_t port, enum rte_eth_event_type type, void *arg, void *out
 	RTE_SET_USED(out);
 	rte_spinlock_lock(&vf_slot_lock);
 	vf = *slot;		/* NULL: its port is closing */
-	if (vf != NULL)
-		netvsc_alarm_once(&vf->sync_alarm_set, vf_sync_alarm, vf);	/* after the probe */
+	if (vf != NULL)		/* the sync runs after the probe */
+		netvsc_alarm_once(&vf->sync_alarm_set, vf_sync_alarm, vf);
 	rte_spinlock_unlock(&vf_slot_lock);
 	return 0;
 }
@@ -534,9 +533,11 @@ netvsc_vf_on_association(struct netvsc_dev *dev, bool allocated, uint32_t serial
 		       allocated ? "allocated" : "gone");
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return;
+	rte_spinlock_lock(&vf_slot_lock);	/* not on a vf close is freeing */
 	vf = netvsc_vf_by_port[dev->port_id];
 	if (vf != NULL)
 		netvsc_alarm_once(&vf->sync_alarm_set, vf_sync_alarm, vf);
+	rte_spinlock_unlock(&vf_slot_lock);
 }
 
 static int
