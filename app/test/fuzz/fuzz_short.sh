@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Bounded libFuzzer runs of every fuzz target (the gates of host and guest
 # data): each starts from the corpus kept in app/test/fuzz/corpus/<target>
-# (copied, so the repo is not changed) and runs FUZZ_SECONDS (default 6).
+# (copied, so the repo is not changed) and runs FUZZ_SECONDS (default 4).
 # `make fuzz` runs long campaigns that grow the kept corpus.
 . "$(dirname "$0")/../lib/common.sh"
 
-secs=${FUZZ_SECONDS:-6}
+secs=${FUZZ_SECONDS:-4}
 fuzz_build=${FUZZ_BUILD:-$TOP/build-fuzz}
 command -v clang >/dev/null || skip "clang is not installed"
 if [ ! -f "$fuzz_build/build.ninja" ]; then
