@@ -35,6 +35,25 @@ struct netvsc_vf *netvsc_vf_by_port[RTE_MAX_ETHPORTS];
  */
 static rte_spinlock_t vf_slot_lock = RTE_SPINLOCK_INITIALIZER;
 
+/*
+ * An lcore's way into the VF (a burst, an interrupt enable): busy, then
+ * look again, as netvsc_vf_quiesce clears active and then waits for busy.
+ * True: the VF may be used until vf_leave.
+ */
+static inline bool
+vf_enter(const struct netvsc_vf *vf, uint32_t *busy)
+{
+	__atomic_store_n(busy, 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&vf->active, __ATOMIC_RELAXED);
+}
+
+static inline void
+vf_leave(uint32_t *busy)
+{
+	__atomic_store_n(busy, 0, __ATOMIC_RELEASE);
+}
+
 uint16_t
 netvsc_vf_rx_burst(struct netvsc_vf *vf, uint16_t queue, struct rte_mbuf **pkts,
 		   uint16_t nb_pkts)
@@ -42,10 +61,7 @@ netvsc_vf_rx_burst(struct netvsc_vf *vf, uint16_t queue, struct rte_mbuf **pkts,
 	struct netvsc_vf_queue *q = &vf->q[queue];
 	uint16_t n = 0, port = vf->dev->eth->data->port_id;
 
-	/* Busy, then look again: netvsc_vf_quiesce clears active, then waits for busy. */
-	__atomic_store_n(&q->rx_busy, 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&vf->active, __ATOMIC_RELAXED)) {
+	if (vf_enter(vf, &q->rx_busy)) {
 		n = rte_eth_rx_burst(vf->port_id, queue, pkts, nb_pkts);
 		for (uint16_t i = 0; i < n; i++) {
 			pkts[i]->port = port;
@@ -53,7 +69,7 @@ netvsc_vf_rx_burst(struct netvsc_vf *vf, uint16_t queue, struct rte_mbuf **pkts,
 		}
 		q->rx_packets += n;
 	}
-	__atomic_store_n(&q->rx_busy, 0, __ATOMIC_RELEASE);
+	vf_leave(&q->rx_busy);
 	return n;
 }
 
@@ -65,9 +81,7 @@ netvsc_vf_tx_burst(struct netvsc_vf *vf, uint16_t queue, struct rte_mbuf **pkts,
 	uint64_t bytes = 0;
 	uint16_t n = 0;
 
-	__atomic_store_n(&q->tx_busy, 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&vf->active, __ATOMIC_RELAXED)) {
+	if (vf_enter(vf, &q->tx_busy)) {
 		for (uint16_t i = 0; i < nb_pkts; i++)
 			bytes += pkts[i]->pkt_len;	/* before the VF may free them */
 		n = rte_eth_tx_burst(vf->port_id, queue, pkts, nb_pkts);
@@ -76,7 +90,7 @@ netvsc_vf_tx_burst(struct netvsc_vf *vf, uint16_t queue, struct rte_mbuf **pkts,
 		q->tx_packets += n;
 		q->tx_bytes += bytes;
 	}
-	__atomic_store_n(&q->tx_busy, 0, __ATOMIC_RELEASE);
+	vf_leave(&q->tx_busy);
 	return n;
 }
 
@@ -90,19 +104,18 @@ netvsc_vf_rx_intr(const struct netvsc_rxq *rxq, bool enable)
 	if (vf == NULL || !__atomic_load_n(&vf->active, __ATOMIC_ACQUIRE))
 		return false;
 	q = &vf->q[rxq->queue_id];
-	/* The burst's protocol: netvsc_vf_quiesce waits for this too. */
-	__atomic_store_n(&q->rx_busy, 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&vf->active, __ATOMIC_RELAXED) && enable) {
+	if (vf_enter(vf, &q->rx_busy)) {	/* the queue's lcore, as its burst */
+		bool intr = __atomic_load_n(&vf->intr, __ATOMIC_ACQUIRE);
+
 		/* Nothing would wake it for the VF's frames: the queue polls instead. */
-		waiting = !__atomic_load_n(&vf->intr, __ATOMIC_ACQUIRE) ||
-			  rte_eth_dev_rx_intr_enable(vf->port_id, rxq->queue_id) != 0 ||
-			  rte_eth_rx_queue_count(vf->port_id, rxq->queue_id) > 0;
-	} else if (__atomic_load_n(&vf->active, __ATOMIC_RELAXED) &&
-		   __atomic_load_n(&vf->intr, __ATOMIC_ACQUIRE)) {
-		rte_eth_dev_rx_intr_disable(vf->port_id, rxq->queue_id);
+		if (enable)
+			waiting = !intr ||
+				  rte_eth_dev_rx_intr_enable(vf->port_id, rxq->queue_id) != 0 ||
+				  rte_eth_rx_queue_count(vf->port_id, rxq->queue_id) > 0;
+		else if (intr)
+			rte_eth_dev_rx_intr_disable(vf->port_id, rxq->queue_id);
 	}
-	__atomic_store_n(&q->rx_busy, 0, __ATOMIC_RELEASE);
+	vf_leave(&q->rx_busy);
 	return waiting;
 }
 
@@ -338,11 +351,10 @@ vf_configure_start(struct netvsc_vf *vf, const struct rte_eth_dev_info *info, bo
 					     info->tx_desc_lim.nb_max), rte_eth_dev_socket_id(port),
 					     NULL);
 	}
-	if (ret == 0 && dev->ptypes_off)
-		rte_eth_dev_set_ptypes(port, RTE_PTYPE_UNKNOWN, NULL, 0);	/* a hint only */
-	if (ret == 0)
-		netvsc_vf_filter(dev);
 	if (ret == 0) {
+		if (dev->ptypes_off)
+			rte_eth_dev_set_ptypes(port, RTE_PTYPE_UNKNOWN, NULL, 0);	/* a hint */
+		netvsc_vf_filter(dev);
 		what = "start";
 		ret = rte_eth_dev_start(port);
 	}
@@ -481,19 +493,26 @@ vf_rmv_alarm(void *arg)
 	vf_sync(vf);
 }
 
+/* A sync on the alarm thread for the VF in slot, if its port is not closing (NULL). */
+static void
+vf_sync_later(struct netvsc_vf *const *slot)
+{
+	struct netvsc_vf *vf;
+
+	rte_spinlock_lock(&vf_slot_lock);
+	vf = *slot;
+	if (vf != NULL)
+		netvsc_alarm_once(&vf->sync_alarm_set, vf_sync_alarm, vf);
+	rte_spinlock_unlock(&vf_slot_lock);
+}
+
 static int
 vf_on_new_port(uint16_t port, enum rte_eth_event_type type, void *arg, void *out)
 {
-	struct netvsc_vf **slot = arg, *vf;
-
 	RTE_SET_USED(port);
 	RTE_SET_USED(type);
 	RTE_SET_USED(out);
-	rte_spinlock_lock(&vf_slot_lock);
-	vf = *slot;		/* NULL: its port is closing */
-	if (vf != NULL)		/* the sync runs after the probe */
-		netvsc_alarm_once(&vf->sync_alarm_set, vf_sync_alarm, vf);
-	rte_spinlock_unlock(&vf_slot_lock);
+	vf_sync_later(arg);	/* after the probe */
 	return 0;
 }
 
@@ -525,19 +544,12 @@ vf_get(struct netvsc_dev *dev)
 void
 netvsc_vf_on_association(struct netvsc_dev *dev, bool allocated, uint32_t serial)
 {
-	struct netvsc_vf *vf;
-
 	__atomic_store_n(&dev->vf_serial, serial, __ATOMIC_RELAXED);
 	__atomic_store_n(&dev->vf_host_allocated, allocated, __ATOMIC_RELEASE);
 	NETVSC_DRV_LOG(INFO, dev, "host reports VF serial %u %s", serial,
 		       allocated ? "allocated" : "gone");
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
-		return;
-	rte_spinlock_lock(&vf_slot_lock);	/* not on a vf close is freeing */
-	vf = netvsc_vf_by_port[dev->port_id];
-	if (vf != NULL)
-		netvsc_alarm_once(&vf->sync_alarm_set, vf_sync_alarm, vf);
-	rte_spinlock_unlock(&vf_slot_lock);
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		vf_sync_later(&netvsc_vf_by_port[dev->port_id]);
 }
 
 static int
