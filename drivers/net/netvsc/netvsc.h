@@ -427,7 +427,7 @@ int netvsc_rss_configure(struct netvsc_dev *dev, const struct rte_eth_rss_conf *
 			 uint16_t nb_rxq);
 int netvsc_rss_hash_set(struct netvsc_dev *dev, const struct rte_eth_rss_conf *conf,
 			uint16_t nb_rxq);
-int netvsc_rss_apply(struct netvsc_dev *dev, bool enable);
+int netvsc_rss_restore(struct netvsc_dev *dev);
 int netvsc_rss_table_set(struct netvsc_dev *dev, const uint32_t table[NDIS_RSS_TABLE_MAX]);
 uint64_t netvsc_rss_offloads(const struct netvsc_dev *dev);
 

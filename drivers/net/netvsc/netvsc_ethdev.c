@@ -251,10 +251,7 @@ netvsc_dev_configure(struct rte_eth_dev *eth)
 	ret = netvsc_rss_setup_channels(dev, nb);
 	if (ret < 0)
 		return ret;
-	ret = netvsc_rss_configure(dev, &conf->rx_adv_conf.rss_conf, nb_rxq);
-	if (ret == 0 && nb_rxq < 2 && dev->nb_channels > 1)
-		ret = netvsc_rss_apply(dev, false);	/* everything to the primary again */
-	return ret;
+	return netvsc_rss_configure(dev, &conf->rx_adv_conf.rss_conf, nb_rxq);
 }
 
 static int netvsc_filter_apply(struct rte_eth_dev *eth);
@@ -315,8 +312,8 @@ netvsc_change_mtu(struct netvsc_dev *dev, uint32_t mtu)
 	if (ret < 0)
 		NETVSC_DRV_LOG(ERR, dev, "MTU %u refused (%d); still %u", mtu, ret, old);
 	restored = netvsc_offload_set(dev, (conf->rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0);
-	if (restored == 0 && dev->nb_rxq >= 2 && dev->max_queues >= 2)
-		restored = netvsc_rss_apply(dev, dev->rss.hf != 0);
+	if (restored == 0)
+		restored = netvsc_rss_restore(dev);
 	if (restored < 0)
 		NETVSC_DRV_LOG(ERR, dev, "offloads and RSS not set again in the new session: %d",
 			       restored);

@@ -212,10 +212,18 @@ rss_send(struct netvsc_dev *dev, const struct netvsc_rss_state *s, bool enable)
 	return netvsc_rndis_set(dev, RNDIS_OID_GEN_RSS_PARAMETERS, &prm, sizeof(prm));
 }
 
-int
-netvsc_rss_apply(struct netvsc_dev *dev, bool enable)
+/* The host is asked to spread only over two queues or more, and only a host that can. */
+static bool
+rss_host_spreads(const struct netvsc_dev *dev, uint16_t nb_rxq)
 {
-	return rss_send(dev, &dev->rss, enable);
+	return nb_rxq >= 2 && dev->max_queues >= 2;
+}
+
+/* The device's state again, in a new session (MTU change), if the host spreads. */
+int
+netvsc_rss_restore(struct netvsc_dev *dev)
+{
+	return rss_host_spreads(dev, dev->nb_rxq) ? rss_send(dev, &dev->rss, dev->rss.hf != 0) : 0;
 }
 
 /*
@@ -261,7 +269,7 @@ rss_hash_commit(struct netvsc_dev *dev, const struct rte_eth_rss_conf *conf, uin
 	}
 	cand->hf = conf->rss_hf & netvsc_rss_offloads(dev);
 	cand->hash_info = rss_hash_info(dev, cand->hf);
-	return rss_commit(dev, cand, nb_rxq >= 2 && dev->max_queues >= 2);
+	return rss_commit(dev, cand, rss_host_spreads(dev, nb_rxq));
 }
 
 /* Key and hash types (rte_eth_dev_rss_hash_update); the table stays. */
@@ -280,7 +288,13 @@ netvsc_rss_configure(struct netvsc_dev *dev, const struct rte_eth_rss_conf *conf
 {
 	struct netvsc_rss_state cand = dev->rss;
 
+	int ret;
+
 	for (uint32_t i = 0; i < NDIS_RSS_TABLE_MAX; i++)
 		cand.reta[i] = i % RTE_MAX(nb_rxq, (uint16_t)1);
-	return rss_hash_commit(dev, conf, nb_rxq, &cand);
+	ret = rss_hash_commit(dev, conf, nb_rxq, &cand);
+	/* Down to one queue with subchannels still open: everything to the primary again. */
+	if (ret == 0 && nb_rxq < 2 && dev->nb_channels > 1)
+		ret = rss_send(dev, &dev->rss, false);
+	return ret;
 }
