@@ -26,15 +26,17 @@ host_rss_max_queues(const struct hvsim_device *dev)
 	return queues > HVSIM_MAX_CHANNELS ? HVSIM_MAX_CHANNELS : queues;
 }
 
-/* Never more than asked, nor past the queue count the RSS caps reported. */
+/*
+ * The count asked is the total of subchannels wanted, not more on top of
+ * those offered (OpenVMM's netvsp reads it so; Linux and DPDK send the
+ * total): granted that total, never past the queue count the RSS caps reported.
+ */
 uint32_t
 host_rss_grant(const struct hvsim_device *dev, uint32_t asked)
 {
 	uint32_t cap = host_rss_max_queues(dev) - 1;
-	uint32_t have = dev->nb_channels > 0 ? dev->nb_channels - 1 : 0;
-	uint32_t left = have >= cap ? 0 : cap - have;
 
-	return asked < left ? asked : left;
+	return asked < cap ? asked : cap;
 }
 
 /* nvsp.md 3.15 as OpenVMM fills it: bucket i on channel i mod channels. */
@@ -64,7 +66,7 @@ host_rss_subchannel(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const
 	struct hvsim_device *vdev = ctx->ch->dev;
 	struct nvsp_subchannel_complete reply;
 	struct nvsp_subchannel_req req;
-	uint32_t granted = 0, offered;
+	uint32_t granted = 0, have, offered;
 	bool ok;
 	int ret;
 
@@ -89,12 +91,14 @@ host_rss_subchannel(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const
 	reply.nb_subchannels = granted;
 	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_COMP, 0, pkt->hdr.xact_id, NULL, 0,
 			    &reply, sizeof(reply));
-	if (granted == 0)
+	/* Those not offered yet; a smaller total takes none back. */
+	have = vdev->nb_channels > 0 ? vdev->nb_channels - 1 : 0;
+	if (granted <= have)
 		return HOST_PKT_DONE;
-	offered = hvsim_kernel_offer_subchannels(ctx->sim, vdev, granted);
+	offered = hvsim_kernel_offer_subchannels(ctx->sim, vdev, granted - have);
 	ctx->cnt->n[HOST_CNT_SUBCHANNELS_OFFERED] += offered;
-	if (offered < granted)
-		ctx->cnt->n[HOST_CNT_SUBCHANNEL_OFFER_FAILED] += granted - offered;
+	if (offered < granted - have)
+		ctx->cnt->n[HOST_CNT_SUBCHANNEL_OFFER_FAILED] += granted - have - offered;
 	rss_write_indirection(ctx);
 	return HOST_PKT_DONE;
 }

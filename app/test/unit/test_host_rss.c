@@ -220,10 +220,12 @@ test_grant_rules(void)
 	EXPECT_EQ(host_rss_grant(nic_dev(), 0), 0);
 	EXPECT_EQ(host_rss_grant(nic_dev(), 2), 2);
 	EXPECT_EQ(host_rss_grant(nic_dev(), 10), 3);
-	nic_dev()->nb_channels = 3;			/* two granted before */
-	EXPECT_EQ(host_rss_grant(nic_dev(), 5), 1);
+	/* A total, whatever was granted before (OpenVMM's reading of the count). */
+	nic_dev()->nb_channels = 3;
+	EXPECT_EQ(host_rss_grant(nic_dev(), 5), 3);
+	EXPECT_EQ(host_rss_grant(nic_dev(), 1), 1);
 	nic_dev()->nb_channels = 4;
-	EXPECT_EQ(host_rss_grant(nic_dev(), 5), 0);
+	EXPECT_EQ(host_rss_grant(nic_dev(), 5), 3);
 	nic_dev()->max_subchannels = 200;		/* never past HVSIM_MAX_CHANNELS */
 	EXPECT_EQ(host_rss_max_queues(nic_dev()), HVSIM_MAX_CHANNELS);
 	fx_teardown();
@@ -281,18 +283,19 @@ test_subchannel_grant_over_ring(void)
 	at = expect_indirection(at, 3);
 	EXPECT_EQ(fx_rx->write_index, at);
 	EXPECT_EQ(fx_cnt()->n[HOST_CNT_SUBCHANNELS_OFFERED], 2);
-	/* A second request gets the rest of the cap, never more. */
+	/* A second request asks a total: granted up to the cap, the one missing offered. */
 	send_subchannel_req(1, 5, 0x52);
 	host_poll(&fx_sim);
-	at = expect_subchannel_comp(at, 0x52, 1, 1);
+	at = expect_subchannel_comp(at, 0x52, 1, 3);
 	at = expect_indirection(at, 4);
 	EXPECT_EQ(nic_dev()->nb_channels, 4);
-	/* Asked 0, or nothing left: success with 0, nothing offered. */
+	EXPECT_EQ(fx_cnt()->n[HOST_CNT_SUBCHANNELS_OFFERED], 3);
+	/* Asked 0, or a total already offered: success with that count, nothing offered. */
 	send_subchannel_req(1, 0, 0x53);
 	send_subchannel_req(1, 1, 0x54);
 	host_poll(&fx_sim);
 	at = expect_subchannel_comp(at, 0x53, 1, 0);
-	at = expect_subchannel_comp(at, 0x54, 1, 0);
+	at = expect_subchannel_comp(at, 0x54, 1, 1);
 	EXPECT_EQ(fx_rx->write_index, at);
 	EXPECT_EQ(offer_calls, 2);
 	fx_teardown();

@@ -213,8 +213,9 @@ netvsc_queues_release(struct rte_eth_dev *eth)
 /*
  * Queue i runs on channel i: open subchannels for the extra queues, set RSS.
  * Subchannels stay open until close (uio_hv_generic keeps them while the
- * device is open): more queues ask the host for the missing ones only, fewer
- * leave the rest idle, as the indirection table names only the first ones.
+ * device is open): more queues ask the host for the new total and open the
+ * ones it adds, fewer leave the rest idle, as the indirection table names
+ * only the first ones.
  */
 static int
 netvsc_dev_configure(struct rte_eth_dev *eth)

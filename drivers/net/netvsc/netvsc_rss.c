@@ -59,7 +59,10 @@ netvsc_rss_query_caps(struct netvsc_dev *dev)
 	return 0;
 }
 
-/* Ask the host for subchannels until there are nb - 1, then open them. */
+/*
+ * Ask the host for nb - 1 subchannels in all: the count is a total (OpenVMM's
+ * netvsp reads it so), and the host offers those not offered yet.
+ */
 static int
 rss_request_subchannels(struct netvsc_dev *dev, uint32_t nb)
 {
@@ -132,7 +135,7 @@ netvsc_rss_setup_channels(struct netvsc_dev *dev, uint32_t nb_queues)
 				dev->max_queues);
 		return -EINVAL;
 	}
-	ret = rss_request_subchannels(dev, nb_queues - dev->nb_channels + 1);
+	ret = rss_request_subchannels(dev, nb_queues);
 	while (ret == 0 && dev->nb_channels < nb_queues) {
 		ret = rss_open_subchannel(dev, nb_queues);
 		if (ret == 0)
