@@ -146,6 +146,7 @@ struct host_rx_class {
 /* Kept from first open to host_release, so counters outlive the guest. */
 struct host_dev {
 	bool open;
+	bool halted;			/* host_nvsp_halt: nothing served until the close */
 	uint8_t *pkt_scratch;		/* HOST_RING_MAX_PKT_BYTES: current guest packet */
 	uint8_t *reply_scratch;		/* HOST_ECHO_MAX_PAYLOAD: gathered reply payload */
 	uint8_t *tx_gather;		/* HOST_TX_GATHER_BYTES: a data send's RNDIS bytes */

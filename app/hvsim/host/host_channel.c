@@ -46,6 +46,7 @@ host_dev_reset(struct hvsim_device *dev)
 	hd->rsc.pending = false;	/* a held frame was the last guest's */
 	hd->nb_deferred = 0;		/* the next guest's xact ids mean other things */
 	hd->open = false;
+	hd->halted = false;
 	for (unsigned int i = 0; i < HVSIM_MAX_CHANNELS; i++) {
 		struct host_chan *hc = dev->chan[i].host;
 
@@ -205,7 +206,7 @@ host_channel_pass(struct hvsim *sim, struct hvsim_device *dev, struct hvsim_chan
 	unsigned int nb;
 	bool signal, rx, link, late;
 
-	if (hd == NULL || !hd->open || dev->rescinded)
+	if (hd == NULL || !hd->open || hd->halted || dev->rescinded)
 		return 0;
 	hc = host_channel_attach(ch);
 	if (hc == NULL || !hc->usable)

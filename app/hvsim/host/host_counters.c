@@ -26,6 +26,7 @@ static const char *const host_counter_names[HOST_CNT_MAX] = {
 	[HOST_CNT_NVSP_UNSUPPORTED] = "nvsp_unsupported",
 	[HOST_CNT_NVSP_INIT_OK] = "nvsp_init_ok",
 	[HOST_CNT_NVSP_INIT_FAIL] = "nvsp_init_fail",
+	[HOST_CNT_CHANNEL_HALTED] = "channel_halted",
 	[HOST_CNT_NVSP_BAD_GPADL] = "nvsp_bad_gpadl",
 	[HOST_CNT_NVSP_BAD_SECTION] = "nvsp_bad_section",
 	[HOST_CNT_RXBUF_COMPLETIONS] = "rxbuf_completions",

@@ -30,6 +30,7 @@ enum host_count {
 	HOST_CNT_NVSP_UNSUPPORTED,	/* NVSP message this host does not serve yet */
 	HOST_CNT_NVSP_INIT_OK,		/* INIT answered with success */
 	HOST_CNT_NVSP_INIT_FAIL,	/* INIT answered with failure */
+	HOST_CNT_CHANNEL_HALTED,	/* a revoke or a second INIT: served no more until closed */
 	HOST_CNT_NVSP_BAD_GPADL,	/* receive/send buffer GPADL not the device's */
 	HOST_CNT_NVSP_BAD_SECTION,	/* 107 send-buffer section index or size out of range */
 	HOST_CNT_RXBUF_COMPLETIONS,	/* guest completions that gave a transfer's slots back */

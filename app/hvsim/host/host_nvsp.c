@@ -61,6 +61,21 @@ nvsp_drop(struct host_ctx *ctx, enum host_count reason)
 	return HOST_PKT_DONE;
 }
 
+/*
+ * nvsp.md 3.7: after a buffer revoke the device's channels are served no more
+ * until the guest closes the device, as OpenVMM ends its channel worker; a
+ * second INIT on an open channel is as fatal there. A new session needs the
+ * channel closed and opened again (the guest's last close and first open of
+ * /dev/uioN), as Linux and DPDK do around an MTU change.
+ */
+static enum host_verdict
+nvsp_halt(struct host_ctx *ctx)
+{
+	ctx->dev->halted = true;
+	ctx->cnt->n[HOST_CNT_CHANNEL_HALTED]++;
+	return HOST_PKT_DONE;
+}
+
 /* nvsp.md 1.2: INIT is always answered, with or without the RC flag, failures too. */
 static enum host_verdict
 nvsp_init(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const uint8_t *msg,
@@ -72,6 +87,8 @@ nvsp_init(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const uint8_t *
 
 	if (len < NVSP_INIT_MIN_BYTES)
 		return nvsp_drop(ctx, HOST_CNT_NVSP_TRUNCATED);
+	if (ctx->dev->nvsp.version != 0)
+		return nvsp_halt(ctx);
 	memcpy(&req, msg, NVSP_INIT_MIN_BYTES);
 	version = nvsp_pick_version(req.min_version, req.max_version);
 	memset(&reply, 0, sizeof(reply));
@@ -189,7 +206,10 @@ nvsp_send_txbuf(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const uin
 	return nvsp_complete(ctx, pkt, &reply, sizeof(reply));	/* room reserved above */
 }
 
-/* nvsp.md 3.7: no reply (an empty completion if the RC flag asks); the buffer is forgotten. */
+/*
+ * nvsp.md 3.7: no reply (an empty completion if the RC flag asks); the
+ * buffer is forgotten and the device served no more until it is closed.
+ */
 static enum host_verdict
 nvsp_revoke(struct host_ctx *ctx, const struct host_ring_pkt *pkt, uint32_t type)
 {
@@ -200,7 +220,7 @@ nvsp_revoke(struct host_ctx *ctx, const struct host_ring_pkt *pkt, uint32_t type
 		host_rxbuf_disconnect(&ctx->dev->rxbuf);
 	else
 		memset(&ctx->dev->txbuf, 0, sizeof(ctx->dev->txbuf));
-	return HOST_PKT_DONE;
+	return nvsp_halt(ctx);
 }
 
 /* nvsp.md 3.10: the first bytes of a send-buffer section, appended to buf. */

@@ -313,18 +313,24 @@ server_add_poll(unsigned int nb, int fd, short events, enum server_slot_kind kin
 	return nb + 1;
 }
 
+/*
+ * Open fds before the listeners: a close is seen before an open that came
+ * after it, so a guest's last close and first open of a device (its reopen)
+ * close the channel and open it again, as the kernel's release and open do.
+ */
 static unsigned int
 server_fill_poll(const struct hvsim *sim)
 {
-	unsigned int nb = server_add_poll(0, server.ctl_listen, POLLIN, SLOT_CTL_LISTEN, 0);
+	unsigned int nb = 0;
 
-	for (unsigned int d = 0; d < sim->nb_devices; d++)
-		nb = server_add_poll(nb, server.dev_listen[d], POLLIN, SLOT_DEV_LISTEN, d);
 	for (unsigned int i = 0; i < SERVER_MAX_CONNS; i++)
 		if (server.conn[i].fd >= 0)
 			nb = server_add_poll(nb, server.conn[i].fd,
 					     POLLIN | (server.conn[i].behind ? POLLOUT : 0),
 					     SLOT_CONN, i);
+	nb = server_add_poll(nb, server.ctl_listen, POLLIN, SLOT_CTL_LISTEN, 0);
+	for (unsigned int d = 0; d < sim->nb_devices; d++)
+		nb = server_add_poll(nb, server.dev_listen[d], POLLIN, SLOT_DEV_LISTEN, d);
 	for (unsigned int i = 0; i < SERVER_MAX_CTL; i++)
 		if (server.ctl[i].fd >= 0)
 			nb = server_add_poll(nb, server.ctl[i].fd, POLLIN, SLOT_CTL, i);

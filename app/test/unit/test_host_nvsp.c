@@ -79,9 +79,45 @@ test_init_range_picks_highest_inside(void)
 	fx_setup(HVSIM_DEV_NIC);
 	EXPECT_EQ(init_status(0x1, 0x5ffff, 1), 1);
 	EXPECT_EQ(nic_dev()->nvsp.version, 0x50000);
-	EXPECT_EQ(init_status(0x60001, 0x2, 2), 2);		/* min > max */
-	EXPECT_EQ(nic_dev()->nvsp.version, 0x50000);		/* a failure keeps it */
 	fx_teardown();
+	fx_setup(HVSIM_DEV_NIC);
+	EXPECT_EQ(init_status(0x60001, 0x2, 2), 2);		/* min > max */
+	EXPECT_EQ(nic_dev()->nvsp.version, 0);
+	fx_teardown();
+}
+
+/* msg (type, w1) sent after a successful INIT: nothing answered, the device halted. */
+static void
+expect_halt_after(uint32_t type, uint32_t w1, uint32_t flags)
+{
+	uint8_t msg[40];
+	uint32_t at;
+
+	fx_setup(HVSIM_DEV_NIC);
+	EXPECT_EQ(init_status(0x60001, 0x60001, 1), 1);
+	nvsp_msg(msg, type, w1, 0);
+	fx_guest_send(VMBUS_CHANPKT_TYPE_INBAND, flags, 2, msg, 40);
+	host_poll(&fx_sim);
+	EXPECT_EQ(fx_cnt()->n[HOST_CNT_CHANNEL_HALTED], 1);
+	/* Served no more: a new INIT is not even read. */
+	at = fx_rx->write_index;
+	nvsp_msg(msg, 1, 0x60001, 0x60001);
+	fx_guest_send(VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, 3, msg, 40);
+	EXPECT_EQ(host_poll(&fx_sim), 0);
+	EXPECT_EQ(fx_rx->write_index, at);
+	fx_teardown();
+}
+
+/*
+ * nvsp.md 3.7: after a buffer revoke, or a second INIT on a negotiated
+ * channel, OpenVMM serves the channel no more until the guest closes it.
+ */
+static void
+test_revoke_or_second_init_halts(void)
+{
+	expect_halt_after(1, 0x60001, VMBUS_CHANPKT_FLAG_RC);	/* INIT again: no answer */
+	expect_halt_after(103, 0xcafe, 0);			/* REVOKE_RXBUF */
+	expect_halt_after(106, 0xface, 0);			/* REVOKE_TXBUF */
 }
 
 static void
@@ -302,6 +338,7 @@ main(void)
 	RUN_TEST(test_init_accepts_each_supported_version);
 	RUN_TEST(test_init_refuses_unsupported_versions);
 	RUN_TEST(test_init_range_picks_highest_inside);
+	RUN_TEST(test_revoke_or_second_init_halts);
 	RUN_TEST(test_init_answered_without_rc_flag);
 	RUN_TEST(test_init_of_12_bytes_is_enough);
 	RUN_TEST(test_truncated_messages_counted_no_reply);

@@ -83,6 +83,14 @@ void rte_vmbus_unregister(struct rte_vmbus_driver *driver);
 int rte_vmbus_map_device(struct rte_vmbus_device *dev);
 /** Unmap what rte_vmbus_map_device mapped; closes channels first. */
 void rte_vmbus_unmap_device(struct rte_vmbus_device *dev);
+/**
+ * Close the device and open it again, the maps at their addresses: the
+ * kernel closes the primary channel and opens it anew, rings reset, as a
+ * new NVSP session needs. Channels are closed first; the primary is then
+ * opened again with rte_vmbus_chan_open. -EBUSY: another process holds the
+ * device, so the channel stayed open.
+ */
+int rte_vmbus_reopen_device(struct rte_vmbus_device *dev);
 
 /** Open the primary channel over map 0. */
 int rte_vmbus_chan_open(struct rte_vmbus_device *dev, struct vmbus_channel **chan);

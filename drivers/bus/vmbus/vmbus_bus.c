@@ -257,6 +257,14 @@ rte_vmbus_unmap_device(struct rte_vmbus_device *dev)
 	vmbus_uio_unmap_resources(dev);
 }
 
+int
+rte_vmbus_reopen_device(struct rte_vmbus_device *dev)
+{
+	if (dev->primary != NULL)
+		rte_vmbus_chan_close(dev->primary);
+	return vmbus_uio_reopen(dev);
+}
+
 static int
 vmbus_probe_device(struct rte_vmbus_device *dev)
 {

@@ -53,6 +53,7 @@ extern struct vmbus_bus vmbus_bus;
 /* vmbus_uio.c */
 int vmbus_uio_map_resources(struct rte_vmbus_device *dev);
 void vmbus_uio_unmap_resources(struct rte_vmbus_device *dev);
+int vmbus_uio_reopen(struct rte_vmbus_device *dev);
 int vmbus_uio_map_ring_file(const char *path, void *fixed_at, void **addr, uint64_t *bytes);
 int vmbus_uio_map_at(struct rte_vmbus_device *dev, unsigned int k, void *addr);
 

@@ -17,6 +17,7 @@
 #include <rte_interrupts.h>
 
 #include "vmbus_private.h"
+#include "vmbus_sysfs.h"
 #include "vmbus_wire.h"
 
 static int
@@ -152,6 +153,48 @@ vmbus_uio_unmap_resources(struct rte_vmbus_device *dev)
 		map->addr = NULL;
 	}
 	uio_intr_release(dev);
+}
+
+/*
+ * The device closed and opened again, its maps back where they were: the
+ * last close makes the kernel close the primary channel (the subchannels
+ * with it), the first open opens it anew with its rings reset
+ * (spec/uio-hv-generic.md 4). A process that still holds the device (a
+ * secondary) keeps the channel open, its rings unreset: refused.
+ */
+int
+vmbus_uio_reopen(struct rte_vmbus_device *dev)
+{
+	void *addr[VMBUS_MAX_RESOURCE] = { NULL };
+	const struct vmbus_ring_hdr *tx;
+	int ret;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY || dev->intr_handle == NULL)
+		return -EINVAL;
+	for (unsigned int k = 0; k < dev->nb_resources; k++) {
+		struct rte_vmbus_map *map = &dev->resource[k];
+
+		addr[k] = map->addr;
+		if (map->addr != NULL)
+			munmap(map->addr, map->bytes);
+		map->addr = NULL;
+	}
+	uio_intr_release(dev);
+	ret = uio_intr_setup(dev);
+	for (unsigned int k = 0; ret == 0 && k < dev->nb_resources; k++)
+		if (addr[k] != NULL)
+			ret = uio_map_one(dev, k, &dev->resource[k], addr[k]);
+	if (ret < 0) {
+		VMBUS_LOG(ERR, "%s: reopening the device failed: %d", dev->device.name, ret);
+		return ret;
+	}
+	tx = dev->resource[VMBUS_MAP_RINGS].addr;
+	if (tx->write_index != 0 || tx->read_index != 0) {
+		VMBUS_LOG(ERR, "%s: the channel was not closed: another process holds the device",
+			  dev->device.name);
+		return -EBUSY;
+	}
+	return 0;
 }
 
 /* A subchannel's channels/<relid>/ring: whole file, size from fstat. */

@@ -332,6 +332,7 @@ int netvsc_tx_done_cleanup(void *queue, uint32_t free_cnt);
 int netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_txq *txq,
 		     bool read_all, uint32_t max_pkts);
 void netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id);
+uint32_t netvsc_tx_forget(struct netvsc_txq *txq);
 void netvsc_tx_header_init(struct netvsc_txq *txq);
 void netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan,
 			     uint64_t xact_id);
@@ -392,6 +393,8 @@ void netvsc_rxq_drain(struct netvsc_rxq *rxq);
 void netvsc_rxq_set_vlan_strip(struct netvsc_rxq *rxq, bool strip);
 void netvsc_rx_undefer(struct netvsc_rxq *rxq);
 void netvsc_tx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id);
+void netvsc_queues_session_end(struct rte_eth_dev *eth);
+void netvsc_queues_rebind(struct rte_eth_dev *eth);
 void netvsc_rxq_info_get(struct rte_eth_dev *eth, uint16_t queue_id,
 			 struct rte_eth_rxq_info *qinfo);
 void netvsc_txq_info_get(struct rte_eth_dev *eth, uint16_t queue_id,

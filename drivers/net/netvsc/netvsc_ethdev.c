@@ -124,6 +124,13 @@ netvsc_rescind_check(void *arg)
 		rte_eth_dev_callback_process(dev->eth, RTE_ETH_EVENT_INTR_RMV, NULL);
 }
 
+static void
+netvsc_rescind_check_start(struct netvsc_dev *dev)
+{
+	__atomic_store_n(&dev->closing, false, __ATOMIC_SEQ_CST);
+	rte_eal_alarm_set(NETVSC_RESCIND_CHECK_US, netvsc_rescind_check, dev);
+}
+
 /*
  * rte_eal_alarm_cancel spins on the alarm list's lock while the check runs,
  * and the check takes that lock to re-arm: on a slow or oversubscribed
@@ -257,21 +264,51 @@ netvsc_dev_configure(struct rte_eth_dev *eth)
 
 static int netvsc_filter_apply(struct rte_eth_dev *eth);
 
+static int netvsc_primary_open(struct netvsc_dev *dev);
+
+/*
+ * A new NVSP session on a new channel: Hyper-V serves a channel no more after
+ * a buffer revoke (OpenVMM ends it) and takes a second INIT on it as out of
+ * order, so the device is closed and opened again in between (the kernel
+ * closes the primary and opens it anew), as Linux and DPDK do for an MTU.
+ * The rescind check polls the device's fd: it waits meanwhile.
+ */
+static int
+netvsc_channels_reopen(struct netvsc_dev *dev)
+{
+	int ret;
+
+	netvsc_rescind_check_stop(dev);
+	memset(dev->chan, 0, sizeof(dev->chan));
+	dev->nb_channels = 0;
+	ret = rte_vmbus_reopen_device(dev->vmbus);	/* closes the channels first */
+	dev->primary = NULL;
+	if (ret == 0)
+		ret = netvsc_primary_open(dev);
+	netvsc_rescind_check_start(dev);
+	netvsc_queues_rebind(dev->eth);
+	return ret;
+}
+
 /*
  * The MTU is part of NDIS config, sent once per NVSP session: start a new one
  * and read back what the host granted (it falls back to 1500 for an MTU it
- * refuses, nvsp.md 3.4).
+ * refuses, nvsp.md 3.4). The queues' channels are opened again.
  */
 static int
 netvsc_session_mtu(struct netvsc_dev *dev, uint32_t mtu)
 {
+	uint16_t nb_queues = RTE_MAX(dev->nb_rxq, dev->nb_txq);
 	uint32_t granted = 0, got = 0;
 	int ret;
 
+	netvsc_queues_session_end(dev->eth);
 	netvsc_rndis_detach(dev);
 	netvsc_nvsp_detach(dev);
+	ret = netvsc_channels_reopen(dev);
 	dev->mtu = mtu;
-	ret = netvsc_nvsp_attach(dev);
+	if (ret == 0)
+		ret = netvsc_nvsp_attach(dev);
 	if (ret == 0)
 		ret = netvsc_rndis_attach(dev);
 	if (ret == 0)
@@ -281,6 +318,10 @@ netvsc_session_mtu(struct netvsc_dev *dev, uint32_t mtu)
 		NETVSC_DRV_LOG(ERR, dev, "host granted MTU %u of %u", got < sizeof(granted) ?
 			       0 : granted, mtu);
 		ret = -EINVAL;
+	}
+	if (ret == 0 && nb_queues > 1) {
+		ret = netvsc_rss_setup_channels(dev, nb_queues);
+		netvsc_queues_rebind(dev->eth);
 	}
 	return ret;
 }
@@ -499,6 +540,10 @@ netvsc_dev_start(struct rte_eth_dev *eth)
 			NETVSC_DRV_LOG(ERR, dev, "queue %u not set up since the last configure", i);
 			return -EINVAL;
 		}
+		if (i >= dev->nb_channels) {	/* a new session's subchannels failed */
+			NETVSC_DRV_LOG(ERR, dev, "queue %u has no channel", i);
+			return -EIO;
+		}
 	}
 	if (dev->nb_mc_addrs > 0) {		/* a new session forgot it */
 		ret = netvsc_rndis_set(dev, RNDIS_OID_802_3_MULTICAST_LIST, dev->mc_addrs,
@@ -695,8 +740,9 @@ netvsc_secondary_ops_get(void)
 	return o;
 }
 
+/* The primary channel as queue 0's, with the latency asked. */
 static int
-netvsc_attach(struct netvsc_dev *dev)
+netvsc_primary_open(struct netvsc_dev *dev)
 {
 	int ret = rte_vmbus_chan_open(dev->vmbus, &dev->primary);
 
@@ -709,6 +755,16 @@ netvsc_attach(struct netvsc_dev *dev)
 	if (rte_vmbus_set_latency(dev->vmbus, dev->primary, dev->latency_us * 1000) == -EINVAL)
 		NETVSC_INIT_LOG(WARNING, dev, "latency %u us too large, left as it was",
 				dev->latency_us);
+	return 0;
+}
+
+static int
+netvsc_attach(struct netvsc_dev *dev)
+{
+	int ret = netvsc_primary_open(dev);
+
+	if (ret < 0)
+		return ret;
 	ret = netvsc_ctl_init(dev);
 	if (ret == 0)
 		ret = netvsc_nvsp_attach(dev);
@@ -779,7 +835,7 @@ netvsc_probe(struct rte_vmbus_driver *drv, struct rte_vmbus_device *vmbus)
 	eth->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_INTR_RMV |
 				RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
 	rte_eth_dev_probing_finish(eth);
-	rte_eal_alarm_set(NETVSC_RESCIND_CHECK_US, netvsc_rescind_check, dev);
+	netvsc_rescind_check_start(dev);
 	NETVSC_INIT_LOG(INFO, dev, "port %u, MAC " RTE_ETHER_ADDR_PRT_FMT ", data path %s",
 			eth->data->port_id, RTE_ETHER_ADDR_BYTES(&dev->mac), simd_path);
 	if (netvsc_vf_probe(dev) < 0)	/* VF hook: find it, watch for new ports */

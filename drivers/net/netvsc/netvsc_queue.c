@@ -322,6 +322,65 @@ netvsc_tx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id)
 	rte_free(txq);
 }
 
+/*
+ * Before a new session (an MTU change, the port stopped), while the old
+ * channels still run: the sends in flight waited for (100 ms at most), the
+ * completions owed for received transfers sent.
+ */
+void
+netvsc_queues_session_end(struct rte_eth_dev *eth)
+{
+	for (uint16_t i = 0; i < eth->data->nb_tx_queues; i++)
+		if (eth->data->tx_queues[i] != NULL)
+			txq_wait_completions(eth->data->tx_queues[i]);
+	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++) {
+		struct netvsc_rxq *rxq = eth->data->rx_queues[i];
+
+		if (rxq == NULL)
+			continue;
+		rte_spinlock_lock(rxq->lock);
+		netvsc_rxq_complete_drain(rxq);
+		rte_spinlock_unlock(rxq->lock);
+	}
+}
+
+/*
+ * The queues onto the new session's channels (none until its subchannel is
+ * open): what the old session left uncompleted is forgotten, as the host
+ * forgot it, and no completion of an old transfer goes to the new one.
+ */
+void
+netvsc_queues_rebind(struct rte_eth_dev *eth)
+{
+	struct netvsc_dev *dev = eth->data->dev_private;
+	uint32_t forgotten;
+
+	for (uint16_t i = 0; i < eth->data->nb_tx_queues; i++) {
+		struct netvsc_txq *txq = eth->data->tx_queues[i];
+
+		if (txq == NULL)
+			continue;
+		rte_spinlock_lock(txq->lock);
+		forgotten = netvsc_tx_forget(txq);
+		txq->chan = queue_channel(dev, i);
+		rte_spinlock_unlock(txq->lock);
+		if (forgotten > 0)
+			NETVSC_DRV_LOG(NOTICE, dev, "tx queue %u: %u sends of the last session never "
+				       "completed, freed", i, forgotten);
+	}
+	for (uint16_t i = 0; i < eth->data->nb_rx_queues; i++) {
+		struct netvsc_rxq *rxq = eth->data->rx_queues[i];
+
+		if (rxq == NULL)
+			continue;
+		rte_spinlock_lock(rxq->lock);
+		rxq->nb_comp = 0;
+		rxq->comp_head = 0;
+		rxq->chan = queue_channel(dev, i);
+		rte_spinlock_unlock(rxq->lock);
+	}
+}
+
 /* Can a frame of the port's MTU, its tags kept (two at most), outgrow one of rxq's mbufs? */
 bool
 netvsc_rxq_frame_outgrows(const struct rte_eth_dev_data *data, const struct netvsc_rxq *rxq)

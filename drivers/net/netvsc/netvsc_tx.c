@@ -226,6 +226,21 @@ netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id)
 	txq->nb_in_flight--;
 }
 
+/* A new session: the host completes none of the sends in flight; each is let go as completed. */
+uint32_t
+netvsc_tx_forget(struct netvsc_txq *txq)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < txq->nb_desc; i++) {
+		if (!txq->desc[i].in_flight)
+			continue;
+		netvsc_tx_completion(txq, tx_xact_id(i, txq->desc[i].seq));
+		n++;
+	}
+	return n;
+}
+
 /*
  * Out of descriptors (exhausted sections fall back to them) for a while: the
  * completions must then be read even from behind frames the rx queue has no
