@@ -61,6 +61,9 @@ hvsim_usage(FILE *out)
 		"  --rss-udp              NICs offer UDP 4-tuple RSS hash types (default off, as Azure)\n"
 		"  --rsc                  NICs coalesce in-sequence TCP segments (NVSP 6.1 RSC) for\n"
 		"                         guests that enable it (default off; DPDK never does)\n"
+		"  --lso-any-layout       NICs segment LSO frames in any layout (default: only\n"
+		"                         with the headers alone in a first range of <= 256 bytes,\n"
+		"                         as OpenVMM's netvsp)\n"
 		"  --uio-abi 6.1|6.10|2025  uio_hv_generic generation to play (6.1)\n"
 		"  --no-monitor           channels without monitor id (no monitor_id files)\n"
 		"  --busy-poll            spin instead of sleeping between host passes\n"
@@ -194,6 +197,9 @@ hvsim_apply_option(struct hvsim *sim, struct hvsim_options *opt, int c, const ch
 	case 'C':
 		sim->cfg.rsc = true;
 		return 0;
+	case 'L':
+		sim->cfg.lso_any_layout = true;
+		return 0;
 	case 'F':
 		if (opt->nb_faults == HVSIM_MAX_FAULT_OPTIONS) {
 			fprintf(stderr, "hvsim: at most %d --fault\n", HVSIM_MAX_FAULT_OPTIONS);
@@ -228,6 +234,7 @@ hvsim_parse(int argc, char **argv, struct hvsim *sim, struct hvsim_options *opt)
 		{ "queues", required_argument, NULL, 'q' },
 		{ "rss-udp", no_argument, NULL, 'U' },
 		{ "rsc", no_argument, NULL, 'C' },
+		{ "lso-any-layout", no_argument, NULL, 'L' },
 		{ "uio-abi", required_argument, NULL, 'a' },
 		{ "no-monitor", no_argument, NULL, 'm' },
 		{ "busy-poll", no_argument, NULL, 'b' },

@@ -136,6 +136,7 @@ struct hvsim_config {
 	uint32_t max_mtu;		/* largest MTU a guest's NDIS config may set */
 	bool rss_udp;			/* NICs offer UDP 4-tuple RSS hash types (--rss-udp) */
 	bool rsc;			/* NICs coalesce TCP segments for guests enabling RSC (--rsc) */
+	bool lso_any_layout;		/* LSO frames in any layout (--lso-any-layout) */
 };
 
 struct hvsim {

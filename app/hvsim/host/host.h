@@ -94,6 +94,7 @@ struct host_rndis {
 
 /* Bytes one data 107 may gather: an LSO send of 64 KiB plus its RNDIS headers. */
 #define HOST_TX_GATHER_BYTES	(128u * 1024)
+#define HOST_TX_MAX_SGES	64u	/* more: the last one takes the rest */
 /* A frame the host builds: the largest frame plus a VLAN tag it inserts. */
 #define HOST_TX_FRAME_BYTES	(HVSIM_FRAME_MAX_BYTES + 4u)
 /* Most RNDIS messages (ranges) in one transfer-page packet of frames. */
@@ -150,6 +151,13 @@ struct host_dev {
 	uint8_t *pkt_scratch;		/* HOST_RING_MAX_PKT_BYTES: current guest packet */
 	uint8_t *reply_scratch;		/* HOST_ECHO_MAX_PAYLOAD: gathered reply payload */
 	uint8_t *tx_gather;		/* HOST_TX_GATHER_BYTES: a data send's RNDIS bytes */
+	/*
+	 * Where each scatter-gather entry of the send in tx_gather ends, as
+	 * OpenVMM counts them: a send-buffer section is one, a GPA range one
+	 * per run of consecutive pages (host_tx.c judges LSO frames by them).
+	 */
+	uint32_t tx_sge_end[HOST_TX_MAX_SGES];
+	uint32_t nb_tx_sges;
 	uint8_t tx_seg[HOST_TX_FRAME_BYTES];	/* an LSO segment being built */
 	uint8_t tx_vlan[HOST_TX_FRAME_BYTES];	/* a frame with its VLAN tag inserted */
 	struct host_nvsp nvsp;

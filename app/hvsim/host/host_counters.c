@@ -46,6 +46,7 @@ static const char *const host_counter_names[HOST_CNT_MAX] = {
 	[HOST_CNT_TX_BAD_DATA] = "tx_bad_data",
 	[HOST_CNT_TX_BAD_PPI] = "tx_bad_ppi",
 	[HOST_CNT_TX_BAD_OFFLOAD] = "tx_bad_offload",
+	[HOST_CNT_TX_BAD_LSO_LAYOUT] = "tx_bad_lso_layout",
 	[HOST_CNT_TX_TOO_LONG] = "tx_too_long",
 	[HOST_CNT_TX_NO_BACKEND] = "tx_no_backend",
 	[HOST_CNT_TX_CSUM_FILLED] = "tx_csum_filled",

@@ -50,6 +50,7 @@ enum host_count {
 	HOST_CNT_TX_BAD_DATA,		/* frame outside its message or shorter than 14 */
 	HOST_CNT_TX_BAD_PPI,		/* PPI area outside the message or a bad record */
 	HOST_CNT_TX_BAD_OFFLOAD,	/* checksum/LSO request the frame's headers cannot meet */
+	HOST_CNT_TX_BAD_LSO_LAYOUT,	/* LSO frame not headers (<= 256 B) then payload apart */
 	HOST_CNT_TX_TOO_LONG,		/* frame (or LSO segment) above HVSIM_FRAME_MAX_BYTES */
 	HOST_CNT_TX_NO_BACKEND,		/* frames dropped: the NIC has no backend */
 	HOST_CNT_TX_CSUM_FILLED,	/* frames whose checksums the checksum PPI had filled in */

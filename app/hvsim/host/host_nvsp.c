@@ -223,6 +223,16 @@ nvsp_revoke(struct host_ctx *ctx, const struct host_ring_pkt *pkt, uint32_t type
 	return nvsp_halt(ctx);
 }
 
+/* A scatter-gather entry ends at end, or (join) the last one grows to end. */
+static void
+nvsp_sge(struct host_dev *hd, uint32_t end, bool join)
+{
+	if (hd->nb_tx_sges > 0 && (join || hd->nb_tx_sges == HOST_TX_MAX_SGES))
+		hd->tx_sge_end[hd->nb_tx_sges - 1] = end;
+	else
+		hd->tx_sge_end[hd->nb_tx_sges++] = end;
+}
+
 /* nvsp.md 3.10: the first bytes of a send-buffer section, appended to buf. */
 static int
 nvsp_gather_section(struct host_ctx *ctx, uint32_t index, uint32_t bytes, uint8_t *buf,
@@ -239,6 +249,7 @@ nvsp_gather_section(struct host_ctx *ctx, uint32_t index, uint32_t bytes, uint8_
 		return HOST_CNT_TOO_LONG;
 	memcpy(buf + *total, tb->base + (uint64_t)index * tb->section_bytes, bytes);
 	*total += bytes;
+	nvsp_sge(ctx->dev, *total, false);
 	return -1;
 }
 
@@ -247,6 +258,8 @@ static int
 nvsp_gather_range(struct host_ctx *ctx, const uint8_t *pfns, uint32_t count, uint32_t off,
 		  uint8_t *buf, uint32_t *total)
 {
+	uint64_t prev = 0;
+
 	for (uint32_t k = 0; count > 0; k++) {
 		uint32_t piece = VMBUS_PAGE_BYTES - off < count ? VMBUS_PAGE_BYTES - off : count;
 		const void *src;
@@ -260,6 +273,8 @@ nvsp_gather_range(struct host_ctx *ctx, const uint8_t *pfns, uint32_t count, uin
 			return HOST_CNT_BAD_GPA;
 		memcpy(buf + *total, src, piece);
 		*total += piece;
+		nvsp_sge(ctx->dev, *total, k > 0 && pfn == prev + 1);
+		prev = pfn;
 		count -= piece;
 		off = 0;
 	}
@@ -316,8 +331,10 @@ host_nvsp_gather(struct host_ctx *ctx, const struct host_ring_pkt *pkt,
 		 uint32_t section_index, uint32_t section_bytes, uint8_t *buf, uint32_t cap,
 		 uint32_t *total)
 {
-	int reason = nvsp_gather_section(ctx, section_index, section_bytes, buf, cap, total);
+	int reason;
 
+	ctx->dev->nb_tx_sges = 0;
+	reason = nvsp_gather_section(ctx, section_index, section_bytes, buf, cap, total);
 	if (reason < 0 && pkt->hdr.type == VMBUS_CHANPKT_TYPE_GPA)
 		reason = nvsp_gather_gpa(ctx, pkt, buf, cap, total);
 	return reason;

@@ -154,6 +154,28 @@ tx_offload_off(struct host_ctx *ctx, const struct tx_ppis *ppis)
 	return off;
 }
 
+/* OpenVMM's netvsp takes an LSO frame whose headers are a first entry of 256 bytes at most. */
+#define TX_LSO_MAX_FIRST_SGE	256u
+
+/*
+ * The frame at [at, at + len) of tx_gather, as OpenVMM's netvsp (MANA)
+ * needs an LSO send: at least two scatter-gather entries, the first of 256
+ * bytes at most (the headers alone). A section is one entry: never taken.
+ */
+static bool
+tx_lso_layout_ok(const struct host_ctx *ctx, uint32_t at, uint32_t len)
+{
+	const struct host_dev *hd = ctx->dev;
+	uint32_t i = 0;
+
+	if (ctx->sim->cfg.lso_any_layout)
+		return true;
+	while (i < hd->nb_tx_sges && hd->tx_sge_end[i] <= at)
+		i++;
+	return i < hd->nb_tx_sges && hd->tx_sge_end[i] - at <= TX_LSO_MAX_FIRST_SGE &&
+	       hd->tx_sge_end[i] - at < len;
+}
+
 /* Offloads, then the backend. -1 when dropped (counted). */
 static int
 tx_frame(struct host_ctx *ctx, uint8_t *frame, uint32_t len, const struct tx_ppis *ppis)
@@ -169,6 +191,10 @@ tx_frame(struct host_ctx *ctx, uint8_t *frame, uint32_t len, const struct tx_ppi
 	}
 	if (ppis->has_lso && tx_offload_off(ctx, ppis))
 		return -1;
+	if (ppis->has_lso && !tx_lso_layout_ok(ctx, (uint32_t)(frame - ctx->dev->tx_gather), len)) {
+		ctx->cnt->n[HOST_CNT_TX_BAD_LSO_LAYOUT]++;
+		return -1;
+	}
 	if (ppis->has_lso) {
 		ret = host_offload_lso(frame, len, ppis->lso, ctx->dev->tx_seg, max, tx_emit,
 				       &sink);

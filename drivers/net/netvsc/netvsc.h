@@ -331,7 +331,7 @@ int netvsc_tx_done_cleanup(void *queue, uint32_t free_cnt);
 #define NETVSC_POLL_PKTS	256u	/* channel packets one poll reads at most */
 int netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_txq *txq,
 		     bool read_all, uint32_t max_pkts);
-void netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id);
+void netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id, bool failed);
 uint32_t netvsc_tx_forget(struct netvsc_txq *txq);
 void netvsc_tx_header_init(struct netvsc_txq *txq);
 void netvsc_rx_complete_xfer(struct netvsc_dev *dev, struct vmbus_channel *chan,

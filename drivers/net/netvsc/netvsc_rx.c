@@ -118,6 +118,19 @@ netvsc_rxq_complete_drain(struct netvsc_rxq *rxq)
 	rxq->comp_head = 0;
 }
 
+/* A data send's completion (nvsp.md 3.11): did the host refuse it? An empty one: taken. */
+static inline bool
+rx_send_refused(const uint8_t *payload, uint32_t len)
+{
+	struct nvsp_rndis_pkt_complete c;
+
+	if (len < offsetof(struct nvsp_rndis_pkt_complete, pad))
+		return false;
+	memcpy(&c, payload, offsetof(struct nvsp_rndis_pkt_complete, pad));
+	return c.msg_type == NVSP_MSG1_TYPE_SEND_RNDIS_PKT_COMPLETE &&
+	       c.status != NVSP_STATUS_SUCCESS;
+}
+
 static void
 rx_completion(struct netvsc_dev *dev, const struct vmbus_channel *chan, struct netvsc_txq *txq,
 	      const uint8_t *pkt, uint32_t len)
@@ -126,7 +139,7 @@ rx_completion(struct netvsc_dev *dev, const struct vmbus_channel *chan, struct n
 	uint32_t off = (uint32_t)hdr->data_offset8 << VMBUS_CHANPKT_SIZE_SHIFT;
 
 	if (hdr->xact_id >= NETVSC_XACT_DATA_BASE && txq != NULL)
-		netvsc_tx_completion(txq, hdr->xact_id);
+		netvsc_tx_completion(txq, hdr->xact_id, rx_send_refused(pkt + off, len - off));
 	else
 		netvsc_ctl_on_completion(dev, chan, hdr->xact_id, pkt + off, len - off);
 }

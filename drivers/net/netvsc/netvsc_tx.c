@@ -41,8 +41,9 @@ RTE_INIT(netvsc_tx_cpu_check)
  * Hyper-V. A frame of more pieces goes from a bounce slot.
  */
 #define TX_MAX_GPA		32u
-static_assert(2 * NETVSC_TX_MAX_SEGS + 1 <= TX_MAX_GPA, "advertised segments fit a GPA send");
-static_assert(NETVSC_TX_BOUNCE_BYTES / VMBUS_PAGE_BYTES + 1 <= TX_MAX_GPA, "a bounced frame fits");
+/* Each segment two page pieces at most, the header's range, an LSO frame's headers apart. */
+static_assert(2 * NETVSC_TX_MAX_SEGS + 2 <= TX_MAX_GPA, "advertised segments fit a GPA send");
+static_assert(NETVSC_TX_BOUNCE_BYTES / VMBUS_PAGE_BYTES + 2 <= TX_MAX_GPA, "a bounced frame fits");
 static_assert(NETVSC_TX_BOUNCE_BYTES % VMBUS_PAGE_BYTES == 0, "bounce slots start on a page");
 static_assert(NETVSC_TX_BOUNCE_SLOTS < 32, "bounce_free has a bit a slot");
 #define NETVSC_TX_STARVED_DESC	64u	/* fewer free descriptors: a burst may not fit */
@@ -201,7 +202,7 @@ tx_xact_id(uint32_t idx, uint32_t seq)
 }
 
 void
-netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id)
+netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id, bool failed)
 {
 	uint64_t i = (uint32_t)xact_id - (uint64_t)NETVSC_XACT_DATA_BASE;
 	struct netvsc_tx_desc *d;
@@ -213,6 +214,7 @@ netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id)
 		return;
 	}
 	d = &txq->desc[i];
+	txq->stats.errors += failed;	/* the host refused the send: its frames are lost */
 	if (d->section != NVSP_SECTION_NONE)
 		txq->free_sections[tx_free_slot(txq, txq->nb_free_sections++)] = d->section;
 	else if (d->bounce != 0)
@@ -235,7 +237,7 @@ netvsc_tx_forget(struct netvsc_txq *txq)
 	for (uint32_t i = 0; i < txq->nb_desc; i++) {
 		if (!txq->desc[i].in_flight)
 			continue;
-		netvsc_tx_completion(txq, tx_xact_id(i, txq->desc[i].seq));
+		netvsc_tx_completion(txq, tx_xact_id(i, txq->desc[i].seq), false);
 		n++;
 	}
 	return n;
@@ -524,14 +526,40 @@ tx_gpa_span(struct vmbus_gpa *sg, uint32_t *nb, rte_iova_t iova, uint32_t len)
 	return 0;
 }
 
+/*
+ * An LSO frame's header bytes (L2 to L4), sent in ranges of their own:
+ * OpenVMM's netvsp (MANA) takes an LSO send only when its first range is
+ * 256 bytes at most and the payload follows in others. 0: not LSO.
+ */
+static inline uint32_t
+tx_lso_hdr_len(const struct rte_mbuf *m)
+{
+	if ((m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) == 0)
+		return 0;
+	return (uint32_t)m->l2_len + m->l3_len + m->l4_len;
+}
+
+/* len bytes at iova as ranges, the first hdr bytes (if fewer than len) apart. */
+static int
+tx_gpa_span_hdr(struct vmbus_gpa *sg, uint32_t *nb, rte_iova_t iova, uint32_t len, uint32_t hdr)
+{
+	if (hdr > 0 && hdr < len) {
+		if (tx_gpa_span(sg, nb, iova, hdr) < 0)
+			return -E2BIG;
+		iova += hdr;
+		len -= hdr;
+	}
+	return tx_gpa_span(sg, nb, iova, len);
+}
+
 /* Page ranges of the frame's segments after sg[0] (the header); the count. */
 static int
 tx_gpa_ranges(const struct rte_mbuf *m, struct vmbus_gpa *sg)
 {
-	uint32_t nb = 1;
+	uint32_t nb = 1, hdr = tx_lso_hdr_len(m);
 
-	for (; m != NULL; m = m->next)
-		if (tx_gpa_span(sg, &nb, rte_pktmbuf_iova(m), m->data_len) < 0)
+	for (; m != NULL; m = m->next, hdr = 0)
+		if (tx_gpa_span_hdr(sg, &nb, rte_pktmbuf_iova(m), m->data_len, hdr) < 0)
 			return -E2BIG;
 	return (int)nb;
 }
@@ -554,8 +582,8 @@ tx_bounce_ranges(struct netvsc_txq *txq, const struct rte_mbuf *m, struct vmbus_
 		return -EAGAIN;
 	i = rte_bsf32(txq->bounce_free);
 	tx_copy_segments(m, (uint8_t *)txq->bounce_mz->addr + (size_t)i * NETVSC_TX_BOUNCE_BYTES);
-	tx_gpa_span(sg, &nb, txq->bounce_mz->iova + (rte_iova_t)i * NETVSC_TX_BOUNCE_BYTES,
-		    m->pkt_len);	/* fits: static_assert above */
+	tx_gpa_span_hdr(sg, &nb, txq->bounce_mz->iova + (rte_iova_t)i * NETVSC_TX_BOUNCE_BYTES,
+			m->pkt_len, tx_lso_hdr_len(m));	/* fits: static_assert above */
 	txq->bounce_free &= ~(1u << i);
 	*slot = (uint8_t)(i + 1);
 	return (int)nb;
@@ -608,11 +636,13 @@ tx_one_gpa(struct netvsc_txq *txq, struct rte_mbuf *m, bool *need_pub)
 	return tx_send_gpa(txq, m, idx, need_pub);
 }
 
+/* Not LSO: a section is one range to the host, and an LSO send needs its headers apart. */
 static bool
 tx_by_copy(const struct netvsc_dev *dev, const struct rte_mbuf *m)
 {
 	return m->pkt_len <= dev->tx_copybreak &&
-	       m->pkt_len + NETVSC_TX_HDR_BYTES <= dev->section_bytes;
+	       m->pkt_len + NETVSC_TX_HDR_BYTES <= dev->section_bytes &&
+	       (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) == 0;
 }
 
 uint16_t
