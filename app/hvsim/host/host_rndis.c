@@ -362,10 +362,7 @@ rndis_set_value(struct host_ctx *ctx, uint32_t oid, const uint8_t *data, uint32_
 		return rndis_set_offload(&ctx->dev->rndis, data, len);
 	case RNDIS_OID_GEN_RSS_PARAMETERS:
 		return rndis_set_rss(ctx, data, len);
-	case RNDIS_OID_802_3_MULTICAST_LIST:
-		return len % RNDIS_MAC_BYTES == 0 ? RNDIS_STATUS_SUCCESS :
-		       RNDIS_STATUS_INVALID_LENGTH;
-	default:
+	default:	/* OID_802_3_MULTICAST_LIST too, as OpenVMM answers it */
 		ctx->cnt->n[HOST_CNT_RNDIS_NOT_SUPPORTED]++;
 		return RNDIS_STATUS_NOT_SUPPORTED;
 	}

@@ -37,7 +37,7 @@ host_rx_ready(const struct hvsim_device *dev)
 	       hd->rxbuf.base != NULL && !host_fault_revoked(dev);
 }
 
-/* rndis.md 8. The multicast list is not kept: MULTICAST alone passes no group. */
+/* rndis.md 8. The multicast list is refused (OpenVMM): MULTICAST alone passes no group. */
 static bool
 rx_filter_pass(uint32_t filter, const uint8_t mac[RNDIS_MAC_BYTES], const uint8_t *dst)
 {

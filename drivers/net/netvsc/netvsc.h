@@ -313,12 +313,14 @@ struct netvsc_dev {
 	/* Atomic: set by whichever lcore reads the host's indication. */
 	bool link_up;
 	uint32_t nb_mc_addrs;
+	bool mc_list_refused;		/* host takes no list: ALL_MULTICAST instead */
 	struct rte_ether_addr mc_addrs[NETVSC_MAX_MC_ADDRS];	/* sent again at start */
 	uint32_t link_speed_mbps;
 	uint16_t port_id;		/* dev is shared, eth is the primary's pointer */
 	bool vf_host_allocated;		/* atomic: the last NVSP 128 said allocated */
 	uint32_t vf_serial;		/* atomic: and this serial */
-	uint8_t ctl_pkt[NETVSC_RX_PKT_BYTES];	/* a packet read with no queue on the channel */
+	/* a packet read with no queue on the channel, read as a struct vmbus_chanpkt_hdr */
+	uint8_t ctl_pkt[NETVSC_RX_PKT_BYTES] __rte_aligned(8);
 };
 
 /* netvsc_rx.c, netvsc_tx.c */

@@ -426,6 +426,28 @@ netvsc_ptypes_set(struct rte_eth_dev *eth, uint32_t mask)
 	return 0;
 }
 
+/*
+ * The multicast list to the host. One that takes none (OpenVMM's netvsp
+ * answers NOT_SUPPORTED; Linux never sends the list) gets ALL_MULTICAST in
+ * the filter instead while the list has groups: more frames, none missed.
+ */
+static int
+netvsc_mc_list_send(struct netvsc_dev *dev, const struct rte_ether_addr *list, uint32_t nb)
+{
+	int ret;
+
+	if (dev->mc_list_refused)
+		return 0;
+	ret = netvsc_rndis_set(dev, RNDIS_OID_802_3_MULTICAST_LIST, list,
+			       nb * RTE_ETHER_ADDR_LEN);
+	if (ret != -ENOTSUP)
+		return ret;
+	dev->mc_list_refused = true;
+	NETVSC_DRV_LOG(NOTICE, dev, "the host takes no multicast list: all multicast frames "
+		       "are received while the list has groups");
+	return 0;
+}
+
 static int
 netvsc_set_mc_addr_list(struct rte_eth_dev *eth, struct rte_ether_addr *list, uint32_t nb)
 {
@@ -434,8 +456,7 @@ netvsc_set_mc_addr_list(struct rte_eth_dev *eth, struct rte_ether_addr *list, ui
 
 	if (nb > NETVSC_MAX_MC_ADDRS)
 		return -ENOSPC;
-	ret = netvsc_rndis_set(dev, RNDIS_OID_802_3_MULTICAST_LIST, list,
-			       nb * RTE_ETHER_ADDR_LEN);
+	ret = netvsc_mc_list_send(dev, list, nb);
 	if (ret < 0)
 		return ret;
 	memcpy(dev->mc_addrs, list, nb * sizeof(*list));
@@ -514,7 +535,8 @@ netvsc_filter_for(const struct rte_eth_dev *eth)
 	if (eth->data->promiscuous)
 		return RNDIS_FILTER_PROMISCUOUS;
 	return RNDIS_FILTER_DIRECTED | RNDIS_FILTER_BROADCAST |
-	       (eth->data->all_multicast ? RNDIS_FILTER_ALL_MULTICAST : 0) |
+	       (eth->data->all_multicast || (dev->nb_mc_addrs && dev->mc_list_refused) ?
+		RNDIS_FILTER_ALL_MULTICAST : 0) |
 	       (dev->nb_mc_addrs ? RNDIS_FILTER_MULTICAST : 0);
 }
 
@@ -546,8 +568,7 @@ netvsc_dev_start(struct rte_eth_dev *eth)
 		}
 	}
 	if (dev->nb_mc_addrs > 0) {		/* a new session forgot it */
-		ret = netvsc_rndis_set(dev, RNDIS_OID_802_3_MULTICAST_LIST, dev->mc_addrs,
-				       dev->nb_mc_addrs * RTE_ETHER_ADDR_LEN);
+		ret = netvsc_mc_list_send(dev, dev->mc_addrs, dev->nb_mc_addrs);
 		if (ret < 0)
 			return ret;
 	}
