@@ -64,6 +64,9 @@ hvsim_usage(FILE *out)
 		"  --lso-any-layout       NICs segment LSO frames in any layout (default: only\n"
 		"                         with the headers alone in a first range of <= 256 bytes,\n"
 		"                         as OpenVMM's netvsp)\n"
+		"  --vf-switch-ms N       a data path switch (NVSP 129) takes effect, and is\n"
+		"                         completed, N ms after the guest asks (0; OpenVMM:\n"
+		"                         once its coordinator has moved the filter)\n"
 		"  --uio-abi 6.1|6.10|2025  uio_hv_generic generation to play (6.1)\n"
 		"  --no-monitor           channels without monitor id (no monitor_id files)\n"
 		"  --busy-poll            spin instead of sleeping between host passes\n"
@@ -200,6 +203,11 @@ hvsim_apply_option(struct hvsim *sim, struct hvsim_options *opt, int c, const ch
 	case 'L':
 		sim->cfg.lso_any_layout = true;
 		return 0;
+	case 'W':
+		if (hvsim_parse_u64(arg, 0, 60000, &v) != 0)
+			return -1;
+		sim->cfg.vf_switch_us = (uint32_t)v * 1000;
+		return 0;
 	case 'F':
 		if (opt->nb_faults == HVSIM_MAX_FAULT_OPTIONS) {
 			fprintf(stderr, "hvsim: at most %d --fault\n", HVSIM_MAX_FAULT_OPTIONS);
@@ -235,6 +243,7 @@ hvsim_parse(int argc, char **argv, struct hvsim *sim, struct hvsim_options *opt)
 		{ "rss-udp", no_argument, NULL, 'U' },
 		{ "rsc", no_argument, NULL, 'C' },
 		{ "lso-any-layout", no_argument, NULL, 'L' },
+		{ "vf-switch-ms", required_argument, NULL, 'W' },
 		{ "uio-abi", required_argument, NULL, 'a' },
 		{ "no-monitor", no_argument, NULL, 'm' },
 		{ "busy-poll", no_argument, NULL, 'b' },

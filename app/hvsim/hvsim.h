@@ -137,6 +137,7 @@ struct hvsim_config {
 	bool rss_udp;			/* NICs offer UDP 4-tuple RSS hash types (--rss-udp) */
 	bool rsc;			/* NICs coalesce TCP segments for guests enabling RSC (--rsc) */
 	bool lso_any_layout;		/* LSO frames in any layout (--lso-any-layout) */
+	uint32_t vf_switch_us;		/* a 129 takes effect this much later (--vf-switch-ms) */
 };
 
 struct hvsim {

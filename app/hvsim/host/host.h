@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "hvsim.h"
 #include "host_counters.h"
@@ -16,6 +17,16 @@
 #include "host_ring.h"
 #include "rndis_wire.h"
 #include "backend.h"
+
+/* CLOCK_MONOTONIC in ns: the host's delays (echo, faults, the VF switch). */
+static inline uint64_t
+host_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 /* Echo device: largest echoed payload (the task's limit, not a VMBus one). */
 #define HOST_ECHO_MAX_PAYLOAD	(64u * 1024)

@@ -131,15 +131,6 @@ echo_gpa(struct host_ctx *ctx, const struct host_ring_pkt *pkt)
 	return echo_send(ctx, pkt, ctx->dev->reply_scratch, total);
 }
 
-static uint64_t
-echo_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* --echo-delay-ms: a slow host, so a guest can be seen sleeping for its answer. */
 static bool
 echo_due(struct host_ctx *ctx)
@@ -149,7 +140,7 @@ echo_due(struct host_ctx *ctx)
 
 	if (delay_ns == 0)
 		return true;
-	now = echo_now_ns();
+	now = host_now_ns();
 	if (hc->head_seen_ns == 0)
 		hc->head_seen_ns = now;
 	if (now - hc->head_seen_ns < delay_ns)

@@ -107,15 +107,6 @@ static const char *const malformed_names[MALFORMED_MAX] = {
 /* flood-xfers: the transfers' ids, none of them a slot (completions count as bad). */
 #define FAULT_FLOOD_XACT	0xf100d00000000000ull
 
-static uint64_t
-fault_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static struct hvsim_faults *
 fault_of(const struct host_ctx *ctx)
 {
@@ -235,7 +226,7 @@ host_fault_flush(struct host_ctx *ctx)
 	struct hvsim_faults *f = fault_of(ctx);
 	uint16_t idx = (uint16_t)(ctx->ch - ctx->ch->dev->chan);
 	struct nvsp_rndis_pkt_complete reply;
-	uint64_t now = fault_now_ns();
+	uint64_t now = host_now_ns();
 	uint32_t kept = 0, nb = 0;
 	bool blocked = false;
 
@@ -294,7 +285,7 @@ host_fault_complete_data(struct host_ctx *ctx, const struct host_ring_pkt *pkt,
 	d->status = status;
 	d->chan_idx = (uint16_t)(ctx->ch - ctx->ch->dev->chan);
 	d->withheld = f->armed[HVSIM_FAULT_WITHHOLD_COMPLETIONS];
-	d->due_ns = fault_now_ns() + (uint64_t)f->arg[HVSIM_FAULT_LATE_COMPLETIONS] * 1000000;
+	d->due_ns = host_now_ns() + (uint64_t)f->arg[HVSIM_FAULT_LATE_COMPLETIONS] * 1000000;
 	f->fired[d->withheld ? HVSIM_FAULT_WITHHOLD_COMPLETIONS :
 		 HVSIM_FAULT_LATE_COMPLETIONS]++;
 	return true;
@@ -307,7 +298,7 @@ host_fault_hold_control(struct host_ctx *ctx)
 {
 	struct hvsim_faults *f = fault_of(ctx);
 	uint64_t *since = &f->hold_since_ns[ctx->ch - ctx->ch->dev->chan];
-	uint64_t now = fault_now_ns();
+	uint64_t now = host_now_ns();
 
 	if (f->armed[HVSIM_FAULT_WITHHOLD_CONTROL]) {
 		if (*since == 0)
@@ -359,7 +350,7 @@ host_fault_ring_skip(struct host_ctx *ctx, struct host_ring *ring)
 	if (ctx->ch->subchannel_id != 0)
 		return false;
 	if (f->ring_restore_ns != 0) {
-		if (fault_now_ns() < f->ring_restore_ns)
+		if (host_now_ns() < f->ring_restore_ns)
 			return true;	/* nothing written while the index is bad */
 		__atomic_store_n(&ring->rx_hdr->write_index, f->ring_saved_idx,
 				 __ATOMIC_RELEASE);
@@ -373,7 +364,7 @@ host_fault_ring_skip(struct host_ctx *ctx, struct host_ring *ring)
 	bad = f->fired[HVSIM_FAULT_BAD_RING_INDEX] % 2 == 0 ? ring->data_bytes + 8 :
 	      (ring->rx_write_idx + 4) % ring->data_bytes;
 	__atomic_store_n(&ring->rx_hdr->write_index, bad, __ATOMIC_RELEASE);
-	f->ring_restore_ns = fault_now_ns() + FAULT_RING_BAD_NS;
+	f->ring_restore_ns = host_now_ns() + FAULT_RING_BAD_NS;
 	f->armed[HVSIM_FAULT_BAD_RING_INDEX] = false;
 	f->fired[HVSIM_FAULT_BAD_RING_INDEX]++;
 	ctx->cnt->n[HOST_CNT_INTERRUPTS]++;

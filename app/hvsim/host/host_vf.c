@@ -24,6 +24,10 @@ struct host_vf {
 	char path[300];
 	bool present;
 	bool datapath_vf;		/* the guest's last 129 asked for the VF */
+	struct {			/* a 129 taking effect later (--vf-switch-ms) */
+		bool pending, to_vf, rc;
+		uint64_t xact, due_ns;
+	} sw;
 	bool announced;			/* the association now due went out */
 	bool session;			/* the guest's NVSP session could take a 128 */
 	uint32_t serial;
@@ -157,6 +161,14 @@ host_vf_owns_rx(const struct hvsim_device *dev)
 	return vf != NULL && vf->present && vf->datapath_vf;
 }
 
+/* A switch to a VF that is gone keeps the synthetic path (OpenVMM's fall-back). */
+static void
+vf_switch(struct host_vf *vf, bool to_vf)
+{
+	vf->nb_switches++;
+	vf->datapath_vf = to_vf && vf->present;
+}
+
 enum host_verdict
 host_vf_switch_datapath(struct host_ctx *ctx, const struct host_ring_pkt *pkt,
 			const uint8_t *msg, uint32_t len)
@@ -168,6 +180,19 @@ host_vf_switch_datapath(struct host_ctx *ctx, const struct host_ring_pkt *pkt,
 		ctx->cnt->n[HOST_CNT_NVSP_TRUNCATED]++;
 		return HOST_PKT_DONE;
 	}
+	memcpy(&req, msg, NVSP_SWITCH_DATAPATH_MIN_BYTES);
+	/*
+	 * With --vf-switch-ms, as OpenVMM: the switch and its completion come
+	 * later, from host_vf_poll; a newer 129 takes the place of one pending.
+	 */
+	if (vf != NULL && ctx->sim->cfg.vf_switch_us != 0) {
+		vf->sw.pending = true;
+		vf->sw.to_vf = req.active_datapath == NVSP_DATAPATH_VF;
+		vf->sw.rc = (pkt->hdr.flags & VMBUS_CHANPKT_FLAG_RC) != 0;
+		vf->sw.xact = pkt->hdr.xact_id;
+		vf->sw.due_ns = host_now_ns() + (uint64_t)ctx->sim->cfg.vf_switch_us * 1000;
+		return HOST_PKT_DONE;
+	}
 	/* nvsp.md 3.14: an empty completion, and only when asked for. */
 	if ((pkt->hdr.flags & VMBUS_CHANPKT_FLAG_RC) != 0) {
 		int ret = host_reserve(ctx, host_ring_pkt_bytes(0, 0));
@@ -177,12 +202,9 @@ host_vf_switch_datapath(struct host_ctx *ctx, const struct host_ring_pkt *pkt,
 		host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_COMP, 0, pkt->hdr.xact_id, NULL, 0,
 				    NULL, 0);
 	}
-	memcpy(&req, msg, NVSP_SWITCH_DATAPATH_MIN_BYTES);
 	if (vf == NULL)
 		return HOST_PKT_DONE;	/* no VF ever: stays synthetic */
-	vf->nb_switches++;
-	/* A switch to a VF that is gone keeps the synthetic path (OpenVMM's fall-back). */
-	vf->datapath_vf = req.active_datapath == NVSP_DATAPATH_VF && vf->present;
+	vf_switch(vf, req.active_datapath == NVSP_DATAPATH_VF);
 	return HOST_PKT_DONE;
 }
 
@@ -196,7 +218,28 @@ vf_session_ready(const struct hvsim_device *dev)
 	       (hd->nvsp.ndis_caps & NVSP_NDIS_CAP_SRIOV) != 0 && hd->txbuf.base != NULL;
 }
 
-/* nvsp.md 3.13 on the primary, in a write batch of its own. false: retry later. */
+/* One packet on the primary, in a write batch of its own. false: retry later. */
+static bool
+vf_write_primary(struct hvsim *sim, struct hvsim_device *dev, uint16_t type, uint64_t xact,
+		 const void *msg, uint32_t len)
+{
+	struct host_chan *hc = host_channel_get(&dev->chan[0]);
+	struct host_ring_writer wr;
+
+	if (hc == NULL || host_ring_write_begin(&hc->ring, &wr) != 0)
+		return false;
+	if (host_ring_write_pkt(&wr, type, 0, xact, NULL, 0, msg, len) != 0) {
+		host_ring_write_end(&wr);
+		return false;
+	}
+	if (host_ring_write_end(&wr)) {
+		hc->cnt.n[HOST_CNT_INTERRUPTS]++;
+		hvsim_kernel_interrupt(sim, &dev->chan[0]);
+	}
+	return true;
+}
+
+/* nvsp.md 3.13 on the primary. false: retry later. */
 static bool
 vf_send_association(struct hvsim *sim, struct hvsim_device *dev, struct host_vf *vf)
 {
@@ -205,22 +248,24 @@ vf_send_association(struct hvsim *sim, struct hvsim_device *dev, struct host_vf 
 		.allocated = vf->present ? 1u : 0u,
 		.serial = vf->serial,
 	};
-	struct host_chan *hc = host_channel_get(&dev->chan[0]);
-	struct host_ring_writer wr;
 
-	if (hc == NULL || host_ring_write_begin(&hc->ring, &wr) != 0)
+	if (!vf_write_primary(sim, dev, VMBUS_CHANPKT_TYPE_INBAND, 0, &msg, sizeof(msg)))
 		return false;
-	if (host_ring_write_pkt(&wr, VMBUS_CHANPKT_TYPE_INBAND, 0, 0, NULL, 0, &msg,
-				sizeof(msg)) != 0) {
-		host_ring_write_end(&wr);
-		return false;
-	}
-	if (host_ring_write_end(&wr)) {
-		hc->cnt.n[HOST_CNT_INTERRUPTS]++;
-		hvsim_kernel_interrupt(sim, &dev->chan[0]);
-	}
 	vf->nb_assoc_sent++;
 	return true;
+}
+
+/* A pending 129 once due: the switch, then its empty completion if asked (3.14). */
+static unsigned int
+vf_switch_due(struct hvsim *sim, struct hvsim_device *dev, struct host_vf *vf)
+{
+	if (!vf->sw.pending || host_now_ns() < vf->sw.due_ns)
+		return 0;
+	if (vf->sw.rc && !vf_write_primary(sim, dev, VMBUS_CHANPKT_TYPE_COMP, vf->sw.xact, NULL, 0))
+		return 0;
+	vf->sw.pending = false;
+	vf_switch(vf, vf->sw.to_vf);
+	return 1;
 }
 
 /* A new NVSP session knows nothing of the VF: synthetic, association due again. */
@@ -232,6 +277,7 @@ vf_announce(struct hvsim *sim, struct hvsim_device *dev, struct host_vf *vf)
 	if (!ready) {
 		vf->session = false;
 		vf->datapath_vf = false;
+		vf->sw.pending = false;
 		return 0;
 	}
 	if (!vf->session) {
@@ -342,6 +388,7 @@ host_vf_poll(struct hvsim *sim)
 		if (vf == NULL)
 			continue;
 		nb += vf_announce(sim, dev, vf);
+		nb += vf_switch_due(sim, dev, vf);
 		if (!vf->present || dev->backend_state == NULL)
 			continue;
 		nb += vf_drain_tx(dev, vf);

@@ -199,11 +199,14 @@ case_offload_gap() {
 
 # VLAN stripping switched on while the VF carries the data path (the
 # stand-in cannot strip): the data path goes back to synthetic, where the
-# host strips; switched off again, back to the VF. Judges: hvsim's data
-# path and per-path counters, gen (every frame back intact).
+# host strips; switched off again, back to the VF. The host takes 500 ms to
+# switch (--vf-switch-ms, as OpenVMM completes a 129 once its filter moved):
+# the PMD must wait for the completion before it stops the VF. Judges:
+# hvsim's data path and per-path counters, gen (every frame back intact).
 case_strip_runtime() {
 	local n=$((RATE * 3)) syn
-	start_case strip "$DATA_MODE" "gen:count=$n,size=64,vlan=5,rate=$RATE,hold" --vf 0
+	start_case strip "$DATA_MODE" "gen:count=$n,size=64,vlan=5,rate=$RATE,hold" --vf 0 \
+		--vf-switch-ms 500
 	echo "start" >&3
 	testpmd_wait_forwarding "$OUT" 0 || fail "strip: forwarding did not start"
 	wait_for 10 datapath_is vf || fail "strip: data path never on the VF"

@@ -76,7 +76,8 @@ enum netvsc_xact {
 
 /* One control exchange at a time; the reply is copied here, never read in place. */
 struct netvsc_ctl {
-	uint32_t nvsp_want;		/* NVSP reply type awaited, 0 none */
+	uint32_t nvsp_want;		/* NVSP reply type awaited, 0 none, or: */
+#define NETVSC_CTL_WANT_COMPLETION	UINT32_MAX	/* any completion, even empty */
 	bool nvsp_done;
 	uint8_t nvsp_reply[64];
 	uint32_t nvsp_reply_bytes;
@@ -468,6 +469,7 @@ void netvsc_ctl_fini(struct netvsc_dev *dev);
 int netvsc_ctl_nvsp(struct netvsc_dev *dev, const void *req, uint32_t req_bytes,
 		    uint32_t reply_type, uint32_t reply_min_bytes);
 int netvsc_ctl_nvsp_oneway(struct netvsc_dev *dev, const void *req, uint32_t req_bytes);
+int netvsc_ctl_nvsp_completed(struct netvsc_dev *dev, const void *req, uint32_t req_bytes);
 int netvsc_ctl_rndis(struct netvsc_dev *dev, void *req, uint32_t req_bytes,
 		     uint32_t reply_type, uint32_t reply_min_bytes);
 int netvsc_ctl_rndis_oneway(struct netvsc_dev *dev, void *req, uint32_t req_bytes);

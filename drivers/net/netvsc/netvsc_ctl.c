@@ -116,6 +116,12 @@ netvsc_ctl_on_completion(struct netvsc_dev *dev, const struct vmbus_channel *cha
 				"control completion on a subchannel");
 		return;
 	}
+	if (xact_id == NETVSC_XACT_NVSP && ctl->nvsp_want == NETVSC_CTL_WANT_COMPLETION &&
+	    !ctl->nvsp_done) {
+		ctl->nvsp_reply_bytes = 0;	/* its payload, if any, is not read */
+		ctl->nvsp_done = true;
+		return;
+	}
 	if (netvsc_ctl_parse_nvsp_type(payload, len, &type) != NETVSC_CTL_OK) {
 		netvsc_ctl_drop(dev, NETVSC_DROP_SHORT_NVSP, "completion without NVSP type");
 		return;
@@ -228,6 +234,27 @@ netvsc_ctl_nvsp(struct netvsc_dev *dev, const void *req, uint32_t req_bytes,
 			       ctl->nvsp_reply_bytes, reply_min_bytes);
 		ret = -EPROTO;
 	}
+	return ret;
+}
+
+/*
+ * A request the host acts on before it completes it, with no reply of its
+ * own (129: the data path switched, nvsp.md 3.14; OpenVMM completes it once
+ * the switch is done, as Linux waits for): sent with the RC flag, waited for.
+ */
+int
+netvsc_ctl_nvsp_completed(struct netvsc_dev *dev, const void *req, uint32_t req_bytes)
+{
+	struct netvsc_ctl *ctl = &dev->ctl;
+	int ret;
+
+	rte_spinlock_lock(&dev->ctl_lock);
+	ctl_expect(dev, &ctl->nvsp_want, NETVSC_CTL_WANT_COMPLETION, &ctl->nvsp_done);
+	ret = ctl_send_inband(dev, req, req_bytes, NETVSC_XACT_NVSP, VMBUS_CHANPKT_FLAG_RC);
+	if (ret == 0)
+		ret = ctl_wait(dev, &ctl->nvsp_done, "an NVSP request");
+	ctl_expect(dev, &ctl->nvsp_want, 0, NULL);
+	rte_spinlock_unlock(&dev->ctl_lock);
 	return ret;
 }
 

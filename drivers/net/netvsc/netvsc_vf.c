@@ -147,7 +147,7 @@ vf_switch_datapath(struct netvsc_vf *vf, bool to_vf)
 		.msg_type = NVSP_MSG4_TYPE_SWITCH_DATA_PATH,
 		.active_datapath = to_vf ? NVSP_DATAPATH_VF : NVSP_DATAPATH_SYNTHETIC,
 	};
-	int ret = netvsc_ctl_nvsp_oneway(vf->dev, &msg, sizeof(msg));
+	int ret = netvsc_ctl_nvsp_completed(vf->dev, &msg, sizeof(msg));
 
 	if (ret < 0)
 		NETVSC_DRV_LOG(ERR, vf->dev, "switch of the data path to %s failed: %d",
