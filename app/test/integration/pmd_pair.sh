@@ -32,24 +32,32 @@ nic_stat() {
 	esac
 }
 
-run_case() {
-	local mode=$1 secs=$2
-	local run=/dev/shm/hvsim-pair.$$.$mode out=$TMP/pair-$mode.log fifo=$TMP/in-$mode
+# hvsim with the two paired NICs and testpmd over them, interactive on fd 3:
+# pair_start MODE NAME; sets OUT (testpmd's output) and HV (hvsim's pid).
+pair_start() {
+	local mode=$1 fifo=$TMP/in-$2-$1
+	OUT=$TMP/$2-$1.log
 	plugin_build_dir
 	mkfifo "$fifo"
-	bounded 25 "$HVSIM" run --run-dir "$run" --nic pair:1 --nic pair:0 -- \
-		"$TESTPMD" $(eal_args "$mode") -d "$PLUGIN_BUILD/drivers" \
+	bounded 25 "$HVSIM" run --run-dir "/dev/shm/hvsim-$2.$$.$mode" --nic pair:1 \
+		--nic pair:0 -- "$TESTPMD" $(eal_args "$mode") -d "$PLUGIN_BUILD/drivers" \
 		-d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so" \
-		-- --total-num-mbufs=16384 -i <"$fifo" >"$out" 2>&1 &
-	local hv=$!
-	at_exit "kill $hv"
+		-- --total-num-mbufs=16384 -i <"$fifo" >"$OUT" 2>&1 &
+	HV=$!
+	at_exit "kill $HV"
 	exec 3>"$fifo"
 	for _ in $(seq 1 100); do
-		grep -q 'testpmd>' "$out" && break
-		kill -0 $hv 2>/dev/null || break
+		grep -q 'testpmd>' "$OUT" && break
+		kill -0 $HV 2>/dev/null || break
 		sleep 0.2
 	done
-	grep -q 'testpmd>' "$out" || { cat "$out"; fail "$mode: testpmd did not come up"; }
+	grep -q 'testpmd>' "$OUT" || { cat "$OUT"; fail "$mode: $2: testpmd did not come up"; }
+}
+
+run_case() {
+	local mode=$1 secs=$2 out hv
+	pair_start "$mode" pair
+	out=$OUT hv=$HV
 	echo "set fwd io" >&3
 	echo "start tx_first" >&3
 	sleep "$secs"
@@ -95,22 +103,9 @@ run_case() {
 # testpmd's RX count of nic1's port (hvsim's filter drops the frames if the
 # PMD asked for the group alone, which hvsim does not keep).
 run_mcast() {
-	local mode=$1 run=/dev/shm/hvsim-mcast.$$.$1 out=$TMP/mcast-$1.log fifo=$TMP/mc-$1
-	local a b rx
-	mkfifo "$fifo"
-	bounded 25 "$HVSIM" run --run-dir "$run" --nic pair:1 --nic pair:0 -- \
-		"$TESTPMD" $(eal_args "$mode") -d "$PLUGIN_BUILD/drivers" \
-		-d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so" \
-		-- --total-num-mbufs=16384 -i <"$fifo" >"$out" 2>&1 &
-	local hv=$!
-	at_exit "kill $hv"
-	exec 3>"$fifo"
-	for _ in $(seq 1 100); do
-		grep -q 'testpmd>' "$out" && break
-		kill -0 $hv 2>/dev/null || break
-		sleep 0.2
-	done
-	grep -q 'testpmd>' "$out" || { cat "$out"; fail "$mode: mcast: testpmd did not come up"; }
+	local mode=$1 out hv a b rx
+	pair_start "$mode" mcast
+	out=$OUT hv=$HV
 	a=$(sed -n 's/^Port \([0-9]*\): 00:15:5D:00:00:01$/\1/p' "$out")
 	b=$(sed -n 's/^Port \([0-9]*\): 00:15:5D:00:00:02$/\1/p' "$out")
 	[ -n "$a" ] && [ -n "$b" ] || fail "$mode: mcast: no port with nic0's or nic1's MAC"

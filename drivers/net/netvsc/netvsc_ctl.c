@@ -214,20 +214,30 @@ ctl_send_inband(struct netvsc_dev *dev, const void *req, uint32_t bytes, uint64_
 	return ret;
 }
 
-int
-netvsc_ctl_nvsp(struct netvsc_dev *dev, const void *req, uint32_t req_bytes,
-		uint32_t reply_type, uint32_t reply_min_bytes)
+/* An NVSP request with the RC flag, and its completion (want: the reply type) waited for. */
+static int
+ctl_nvsp_exchange(struct netvsc_dev *dev, const void *req, uint32_t req_bytes, uint32_t want)
 {
 	struct netvsc_ctl *ctl = &dev->ctl;
 	int ret;
 
 	rte_spinlock_lock(&dev->ctl_lock);
-	ctl_expect(dev, &ctl->nvsp_want, reply_type, &ctl->nvsp_done);
+	ctl_expect(dev, &ctl->nvsp_want, want, &ctl->nvsp_done);
 	ret = ctl_send_inband(dev, req, req_bytes, NETVSC_XACT_NVSP, VMBUS_CHANPKT_FLAG_RC);
 	if (ret == 0)
 		ret = ctl_wait(dev, &ctl->nvsp_done, "an NVSP request");
 	ctl_expect(dev, &ctl->nvsp_want, 0, NULL);
 	rte_spinlock_unlock(&dev->ctl_lock);
+	return ret;
+}
+
+int
+netvsc_ctl_nvsp(struct netvsc_dev *dev, const void *req, uint32_t req_bytes,
+		uint32_t reply_type, uint32_t reply_min_bytes)
+{
+	struct netvsc_ctl *ctl = &dev->ctl;
+	int ret = ctl_nvsp_exchange(dev, req, req_bytes, reply_type);
+
 	if (ret == 0 && netvsc_ctl_parse_nvsp_reply(ctl->nvsp_reply, ctl->nvsp_reply_bytes,
 						    reply_type, reply_min_bytes) != NETVSC_CTL_OK) {
 		NETVSC_DRV_LOG(ERR, dev, "NVSP reply %u is %u bytes, expected %u", reply_type,
@@ -245,17 +255,7 @@ netvsc_ctl_nvsp(struct netvsc_dev *dev, const void *req, uint32_t req_bytes,
 int
 netvsc_ctl_nvsp_completed(struct netvsc_dev *dev, const void *req, uint32_t req_bytes)
 {
-	struct netvsc_ctl *ctl = &dev->ctl;
-	int ret;
-
-	rte_spinlock_lock(&dev->ctl_lock);
-	ctl_expect(dev, &ctl->nvsp_want, NETVSC_CTL_WANT_COMPLETION, &ctl->nvsp_done);
-	ret = ctl_send_inband(dev, req, req_bytes, NETVSC_XACT_NVSP, VMBUS_CHANPKT_FLAG_RC);
-	if (ret == 0)
-		ret = ctl_wait(dev, &ctl->nvsp_done, "an NVSP request");
-	ctl_expect(dev, &ctl->nvsp_want, 0, NULL);
-	rte_spinlock_unlock(&dev->ctl_lock);
-	return ret;
+	return ctl_nvsp_exchange(dev, req, req_bytes, NETVSC_CTL_WANT_COMPLETION);
 }
 
 int
