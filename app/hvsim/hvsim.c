@@ -64,6 +64,8 @@ hvsim_usage(FILE *out)
 		"  --lso-any-layout       NICs segment LSO frames in any layout (default: only\n"
 		"                         with the headers alone in a first range of <= 256 bytes,\n"
 		"                         as OpenVMM's netvsp)\n"
+		"  --link-query-up        the media status query says connected whatever the link,\n"
+		"                         which indications tell, also after an RNDIS INIT (OpenVMM)\n"
 		"  --vf-switch-ms N       a data path switch (NVSP 129) takes effect, and is\n"
 		"                         completed, N ms after the guest asks (0; OpenVMM:\n"
 		"                         once its coordinator has moved the filter)\n"
@@ -203,6 +205,9 @@ hvsim_apply_option(struct hvsim *sim, struct hvsim_options *opt, int c, const ch
 	case 'L':
 		sim->cfg.lso_any_layout = true;
 		return 0;
+	case 'Q':
+		sim->cfg.link_query_up = true;
+		return 0;
 	case 'W':
 		if (hvsim_parse_u64(arg, 0, 60000, &v) != 0)
 			return -1;
@@ -244,6 +249,7 @@ hvsim_parse(int argc, char **argv, struct hvsim *sim, struct hvsim_options *opt)
 		{ "rsc", no_argument, NULL, 'C' },
 		{ "lso-any-layout", no_argument, NULL, 'L' },
 		{ "vf-switch-ms", required_argument, NULL, 'W' },
+		{ "link-query-up", no_argument, NULL, 'Q' },
 		{ "uio-abi", required_argument, NULL, 'a' },
 		{ "no-monitor", no_argument, NULL, 'm' },
 		{ "busy-poll", no_argument, NULL, 'b' },

@@ -138,6 +138,7 @@ struct hvsim_config {
 	bool rsc;			/* NICs coalesce TCP segments for guests enabling RSC (--rsc) */
 	bool lso_any_layout;		/* LSO frames in any layout (--lso-any-layout) */
 	uint32_t vf_switch_us;		/* a 129 takes effect this much later (--vf-switch-ms) */
+	bool link_query_up;		/* media query says connected (--link-query-up) */
 };
 
 struct hvsim {

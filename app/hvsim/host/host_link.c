@@ -54,7 +54,8 @@ host_link_set(struct hvsim *sim, struct hvsim_device *dev, enum hvsim_link_event
 
 	if (ev == HVSIM_LINK_UP || ev == HVSIM_LINK_DOWN)
 		dev->link_up = ev == HVSIM_LINK_UP;
-	/* rndis.md 7: a guest not yet initialized learns the state by its query. */
+	/* rndis.md 7: a guest not yet initialized learns the state by its query (or
+	 * with --link-query-up, by an indication after its RNDIS INIT). */
 	if (!link_guest_ready(dev))
 		return 0;
 	if (q->nb == HOST_LINK_MAX_PENDING)

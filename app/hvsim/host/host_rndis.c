@@ -85,8 +85,11 @@ rndis_init(struct host_ctx *ctx, const uint8_t *req, uint8_t *reply)
 
 	memcpy(&in, req, sizeof(in));
 	out.request_id = in.request_id;
-	/* Every INIT (a guest's new session, after a HALT) starts a fresh miniport. */
+	/* Every INIT (a guest's new session) starts a fresh miniport. */
 	ctx->dev->rndis = (struct host_rndis){ .initialized = true };
+	/* Its query says connected (--link-query-up): a link down is indicated. */
+	if (ctx->sim->cfg.link_query_up && !ctx->ch->dev->link_up)
+		host_link_set(ctx->sim, ctx->ch->dev, HVSIM_LINK_DOWN);
 	memcpy(reply, &out, sizeof(out));
 	return sizeof(out);
 }
@@ -181,8 +184,9 @@ rndis_query_value(struct host_ctx *ctx, uint32_t oid, const uint8_t *in, uint32_
 		*data_len = rndis_put_u32(data, RNDIS_HOST_LINK_SPEED);
 		return true;
 	case RNDIS_OID_GEN_MEDIA_CONNECT_STATUS:
-		*data_len = rndis_put_u32(data, ctx->ch->dev->link_up ? RNDIS_MEDIA_CONNECTED
-								     : RNDIS_MEDIA_DISCONNECTED);
+		/* --link-query-up: OpenVMM's answer, whatever the link (indications say). */
+		*data_len = rndis_put_u32(data, ctx->ch->dev->link_up || ctx->sim->cfg.link_query_up ?
+					  RNDIS_MEDIA_CONNECTED : RNDIS_MEDIA_DISCONNECTED);
 		return true;
 	case RNDIS_OID_GEN_CURRENT_PACKET_FILTER:
 		*data_len = rndis_put_u32(data, ctx->dev->rndis.packet_filter);

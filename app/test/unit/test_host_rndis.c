@@ -576,6 +576,27 @@ test_link_down_before_init_is_queried_not_indicated(void)
 	fx_teardown();
 }
 
+/* --link-query-up (OpenVMM): the query says connected, an indication the link down. */
+static void
+test_link_down_before_init_is_indicated_after_it(void)
+{
+	static const uint32_t init[] = { 2, 24, 7, 1, 0, 0x4000 };
+
+	nic_setup_buffers();
+	fx_sim.cfg.link_query_up = true;
+	EXPECT_EQ(host_link_set(&fx_sim, &fx_sim.dev[0], HVSIM_LINK_DOWN), 0);
+	EXPECT_EQ(host_poll(&fx_sim), 0);			/* nothing before INITIALIZE */
+	guest_send_words(0x99, init, 6);
+	EXPECT_EQ(host_poll(&fx_sim), 1);
+	guest_rx_drain();
+	guest_complete(0);
+	EXPECT_EQ(host_poll(&fx_sim), 2);			/* the completion; the indication */
+	EXPECT_EQ(fx_cnt()->n[HOST_CNT_LINK_INDICATIONS], 1);
+	EXPECT_EQ(query_media_status(), 0);
+	EXPECT_EQ(host_link_set(&fx_sim, &fx_sim.dev[0], HVSIM_LINK_UP), 0);
+	fx_teardown();
+}
+
 static void
 test_link_indications_delivered_in_slots(void)
 {
@@ -666,6 +687,7 @@ main(void)
 	RUN_TEST(test_control_waits_for_room_for_both_packets);
 	RUN_TEST(test_reply_without_rxbuf_counted);
 	RUN_TEST(test_link_down_before_init_is_queried_not_indicated);
+	RUN_TEST(test_link_down_before_init_is_indicated_after_it);
 	RUN_TEST(test_link_indications_delivered_in_slots);
 	RUN_TEST(test_link_indication_waits_for_a_free_slot);
 	RUN_TEST(test_indicate_at_halt_comes_before_the_completion);

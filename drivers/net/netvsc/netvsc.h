@@ -313,6 +313,7 @@ struct netvsc_dev {
 	rte_spinlock_t ctl_lock;	/* one control exchange at a time */
 	/* Atomic: set by whichever lcore reads the host's indication. */
 	bool link_up;
+	bool link_known;		/* this session's link asked for or indicated */
 	uint32_t nb_mc_addrs;
 	bool mc_list_refused;		/* host takes no list: ALL_MULTICAST instead */
 	struct rte_ether_addr mc_addrs[NETVSC_MAX_MC_ADDRS];	/* sent again at start */
@@ -470,6 +471,7 @@ int netvsc_ctl_nvsp(struct netvsc_dev *dev, const void *req, uint32_t req_bytes,
 		    uint32_t reply_type, uint32_t reply_min_bytes);
 int netvsc_ctl_nvsp_oneway(struct netvsc_dev *dev, const void *req, uint32_t req_bytes);
 int netvsc_ctl_nvsp_completed(struct netvsc_dev *dev, const void *req, uint32_t req_bytes);
+void netvsc_ctl_read(struct netvsc_dev *dev);
 int netvsc_ctl_rndis(struct netvsc_dev *dev, void *req, uint32_t req_bytes,
 		     uint32_t reply_type, uint32_t reply_min_bytes);
 int netvsc_ctl_rndis_oneway(struct netvsc_dev *dev, void *req, uint32_t req_bytes);

@@ -165,6 +165,15 @@ ctl_poll(struct netvsc_dev *dev, const bool *done)
 	return got;
 }
 
+/* The primary channel read once, for what the host sent unasked (indications). */
+void
+netvsc_ctl_read(struct netvsc_dev *dev)
+{
+	const bool awaited = false;
+
+	ctl_poll(dev, &awaited);
+}
+
 static int
 ctl_wait(struct netvsc_dev *dev, const bool *done, const char *what)
 {

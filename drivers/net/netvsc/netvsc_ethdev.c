@@ -71,10 +71,10 @@ netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t byte
 	memcpy(&status, msg + 8, sizeof(status));
 	switch (status) {
 	case RNDIS_STATUS_MEDIA_CONNECT:
-		__atomic_store_n(&dev->link_up, true, __ATOMIC_RELEASE);
-		break;
 	case RNDIS_STATUS_MEDIA_DISCONNECT:
-		__atomic_store_n(&dev->link_up, false, __ATOMIC_RELEASE);
+		__atomic_store_n(&dev->link_up, status == RNDIS_STATUS_MEDIA_CONNECT,
+				 __ATOMIC_RELEASE);
+		__atomic_store_n(&dev->link_known, true, __ATOMIC_RELEASE);	/* no query after */
 		break;
 	case RNDIS_STATUS_NETWORK_CHANGE:
 		break;		/* the link bounced: the application hears about it below */
@@ -159,10 +159,20 @@ netvsc_link_update(struct rte_eth_dev *eth, int wait)
 	RTE_SET_USED(wait);
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;	/* control is the primary's; dev_link is shared */
-	if (!__atomic_load_n(&dev->rescinded, __ATOMIC_ACQUIRE) &&
-	    netvsc_rndis_link_status(dev, &up, &mbps) == 0) {
-		__atomic_store_n(&dev->link_speed_mbps, mbps, __ATOMIC_RELAXED);
-		__atomic_store_n(&dev->link_up, up, __ATOMIC_RELEASE);
+	/*
+	 * The host is asked once a session, unless it indicated first; from
+	 * then on its indications say (read here too, a stopped port's bursts
+	 * do not): OpenVMM's netvsp answers the query "connected" whatever the
+	 * link, as Linux asks only at its start.
+	 */
+	if (!__atomic_load_n(&dev->rescinded, __ATOMIC_ACQUIRE)) {
+		if (__atomic_load_n(&dev->link_known, __ATOMIC_ACQUIRE)) {
+			netvsc_ctl_read(dev);
+		} else if (netvsc_rndis_link_status(dev, &up, &mbps) == 0) {
+			__atomic_store_n(&dev->link_speed_mbps, mbps, __ATOMIC_RELAXED);
+			__atomic_store_n(&dev->link_up, up, __ATOMIC_RELEASE);
+			__atomic_store_n(&dev->link_known, true, __ATOMIC_RELEASE);
+		}
 	}
 	netvsc_link_publish(dev);
 	return old == eth->data->dev_link.link_status ? -1 : 0;	/* ethdev: -1 unchanged */

@@ -170,8 +170,11 @@ netvsc_rndis_link_status(struct netvsc_dev *dev, bool *up, uint32_t *speed_mbps)
 int
 netvsc_rndis_attach(struct netvsc_dev *dev)
 {
-	int ret = rndis_initialize(dev);
+	int ret;
 
+	/* A new miniport: its link asked for anew, unless indicated from its INIT on. */
+	__atomic_store_n(&dev->link_known, false, __ATOMIC_RELEASE);
+	ret = rndis_initialize(dev);
 	if (ret == 0)
 		ret = netvsc_rndis_set_filter(dev, 0);	/* nothing until start */
 	if (ret == 0)
