@@ -95,12 +95,13 @@ expect_halt_after(uint32_t type, uint32_t w1, uint32_t flags)
 
 	fx_setup(HVSIM_DEV_NIC);
 	EXPECT_EQ(init_status(0x60001, 0x60001, 1), 1);
+	at = fx_rx->write_index;
 	nvsp_msg(msg, type, w1, 0);
 	fx_guest_send(VMBUS_CHANPKT_TYPE_INBAND, flags, 2, msg, 40);
 	host_poll(&fx_sim);
 	EXPECT_EQ(fx_cnt()->n[HOST_CNT_CHANNEL_HALTED], 1);
+	EXPECT_EQ(fx_rx->write_index, at);			/* not answered */
 	/* Served no more: a new INIT is not even read. */
-	at = fx_rx->write_index;
 	nvsp_msg(msg, 1, 0x60001, 0x60001);
 	fx_guest_send(VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, 3, msg, 40);
 	EXPECT_EQ(host_poll(&fx_sim), 0);

@@ -49,6 +49,7 @@ struct rte_vmbus_device {
 	struct rte_intr_handle *intr_handle;	/**< the kept /dev/uioN fd */
 	struct vmbus_channel *primary;		/**< set by rte_vmbus_chan_open */
 	bool scanned;				/**< usable in the last scan (or probed) */
+	bool mp_attached;			/**< secondary: counted in the primary's record */
 };
 
 typedef int (vmbus_probe_t)(struct rte_vmbus_driver *drv, struct rte_vmbus_device *dev);
@@ -91,6 +92,8 @@ void rte_vmbus_unmap_device(struct rte_vmbus_device *dev);
  * device, so the channel stayed open.
  */
 int rte_vmbus_reopen_device(struct rte_vmbus_device *dev);
+/** Whether a secondary process holds the device, so that a reopen would fail (-EBUSY). */
+bool rte_vmbus_device_shared(const struct rte_vmbus_device *dev);
 
 /** Open the primary channel over map 0. */
 int rte_vmbus_chan_open(struct rte_vmbus_device *dev, struct vmbus_channel **chan);

@@ -257,9 +257,17 @@ rte_vmbus_unmap_device(struct rte_vmbus_device *dev)
 	vmbus_uio_unmap_resources(dev);
 }
 
+bool
+rte_vmbus_device_shared(const struct rte_vmbus_device *dev)
+{
+	return vmbus_mp_shared(dev);
+}
+
 int
 rte_vmbus_reopen_device(struct rte_vmbus_device *dev)
 {
+	if (vmbus_mp_shared(dev))
+		return -EBUSY;
 	if (dev->primary != NULL)
 		rte_vmbus_chan_close(dev->primary);
 	return vmbus_uio_reopen(dev);

@@ -32,6 +32,7 @@ struct vmbus_mp_region {
 struct vmbus_mp_record {
 	struct vmbus_mp_region resource[VMBUS_MAX_RESOURCE];
 	struct vmbus_mp_region ring[VMBUS_MP_RINGS];
+	uint32_t nb_secondaries;	/* atomic: attached, each holding the device open */
 };
 
 /* Secondary, per process: the rings this process mapped, to unmap them. */
@@ -196,7 +197,7 @@ mp_attach_ring(const struct rte_vmbus_device *dev, const struct vmbus_mp_region 
 int
 vmbus_mp_attach(struct rte_vmbus_device *dev)
 {
-	const struct vmbus_mp_record *rec = mp_record(dev);
+	struct vmbus_mp_record *rec = mp_record(dev);
 	int ret;
 
 	if (rec == NULL) {
@@ -218,12 +219,28 @@ vmbus_mp_attach(struct rte_vmbus_device *dev)
 		if (ret < 0)
 			return ret;
 	}
+	__atomic_fetch_add(&rec->nb_secondaries, 1, __ATOMIC_SEQ_CST);
+	dev->mp_attached = true;
 	return 0;
 }
 
-void
-vmbus_mp_detach(const struct rte_vmbus_device *dev)
+/* Does a secondary process hold the device (its channel then stays open at our close)? */
+bool
+vmbus_mp_shared(const struct rte_vmbus_device *dev)
 {
+	const struct vmbus_mp_record *rec = mp_record(dev);
+
+	return rec != NULL && __atomic_load_n(&rec->nb_secondaries, __ATOMIC_SEQ_CST) != 0;
+}
+
+void
+vmbus_mp_detach(struct rte_vmbus_device *dev)
+{
+	struct vmbus_mp_record *rec = dev->mp_attached ? mp_record(dev) : NULL;
+
+	if (rec != NULL)
+		__atomic_fetch_sub(&rec->nb_secondaries, 1, __ATOMIC_SEQ_CST);
+	dev->mp_attached = false;
 	for (unsigned int i = 0; i < RTE_DIM(mp_local_rings); i++) {
 		if (mp_local_rings[i].dev != dev)
 			continue;

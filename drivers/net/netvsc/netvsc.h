@@ -77,7 +77,8 @@ enum netvsc_xact {
 /* One control exchange at a time; the reply is copied here, never read in place. */
 struct netvsc_ctl {
 	uint32_t nvsp_want;		/* NVSP reply type awaited, 0 none, or: */
-#define NETVSC_CTL_WANT_COMPLETION	UINT32_MAX	/* any completion, even empty */
+#define NETVSC_CTL_WANT_COMPLETION	UINT32_MAX	/* empty, or typed nvsp_bare_type */
+	uint32_t nvsp_bare_type;	/* the request awaiting its bare completion */
 	bool nvsp_done;
 	uint8_t nvsp_reply[64];
 	uint32_t nvsp_reply_bytes;
@@ -314,6 +315,7 @@ struct netvsc_dev {
 	/* Atomic: set by whichever lcore reads the host's indication. */
 	bool link_up;
 	bool link_known;		/* this session's link asked for or indicated */
+	uint32_t link_indications;	/* atomic: media indications read, ever */
 	uint32_t nb_mc_addrs;
 	bool mc_list_refused;		/* host takes no list: ALL_MULTICAST instead */
 	struct rte_ether_addr mc_addrs[NETVSC_MAX_MC_ADDRS];	/* sent again at start */

@@ -116,9 +116,12 @@ netvsc_ctl_on_completion(struct netvsc_dev *dev, const struct vmbus_channel *cha
 				"control completion on a subchannel");
 		return;
 	}
+	/* A bare completion (129's is empty): never a typed reply to another request. */
 	if (xact_id == NETVSC_XACT_NVSP && ctl->nvsp_want == NETVSC_CTL_WANT_COMPLETION &&
-	    !ctl->nvsp_done) {
-		ctl->nvsp_reply_bytes = 0;	/* its payload, if any, is not read */
+	    !ctl->nvsp_done &&
+	    (len < sizeof(type) || (netvsc_ctl_parse_nvsp_type(payload, len, &type) ==
+				    NETVSC_CTL_OK && type == ctl->nvsp_bare_type))) {
+		ctl->nvsp_reply_bytes = 0;
 		ctl->nvsp_done = true;
 		return;
 	}
@@ -165,13 +168,20 @@ ctl_poll(struct netvsc_dev *dev, const bool *done)
 	return got;
 }
 
-/* The primary channel read once, for what the host sent unasked (indications). */
+/*
+ * The primary channel read once for what the host sent unasked (indications),
+ * as queue 0's burst reads it: a full rx queue holds the host back, no frame
+ * is missed for it.
+ */
 void
 netvsc_ctl_read(struct netvsc_dev *dev)
 {
-	const bool awaited = false;
+	struct rte_eth_dev_data *data = dev->eth->data;
 
-	ctl_poll(dev, &awaited);
+	rte_spinlock_lock(&dev->chan_lock[0].lock);
+	netvsc_chan_poll(dev, data->nb_rx_queues ? data->rx_queues[0] : NULL,
+			 data->nb_tx_queues ? data->tx_queues[0] : NULL, false, NETVSC_POLL_PKTS);
+	rte_spinlock_unlock(&dev->chan_lock[0].lock);
 }
 
 static int
@@ -215,6 +225,8 @@ ctl_send_inband(struct netvsc_dev *dev, const void *req, uint32_t bytes, uint64_
 	uint8_t msg[NVSP_MSG_BYTES] = { 0 };		/* requests are padded to 40 bytes */
 	int ret;
 
+	if (dev->primary == NULL)
+		return -ENODEV;		/* a new session that failed: no channel */
 	memcpy(msg, req, RTE_MIN(bytes, (uint32_t)sizeof(msg)));
 	rte_spinlock_lock(&dev->chan_lock[0].lock);
 	ret = rte_vmbus_chan_send(dev->primary, VMBUS_CHANPKT_TYPE_INBAND, msg, sizeof(msg),
@@ -231,6 +243,7 @@ ctl_nvsp_exchange(struct netvsc_dev *dev, const void *req, uint32_t req_bytes, u
 	int ret;
 
 	rte_spinlock_lock(&dev->ctl_lock);
+	memcpy(&ctl->nvsp_bare_type, req, sizeof(ctl->nvsp_bare_type));	/* before want */
 	ctl_expect(dev, &ctl->nvsp_want, want, &ctl->nvsp_done);
 	ret = ctl_send_inband(dev, req, req_bytes, NETVSC_XACT_NVSP, VMBUS_CHANPKT_FLAG_RC);
 	if (ret == 0)
@@ -308,6 +321,8 @@ ctl_send_rndis(struct netvsc_dev *dev, const void *req, uint32_t bytes, uint32_t
 
 	if (bytes > NETVSC_CTL_MSG_BYTES)
 		return -EMSGSIZE;
+	if (dev->primary == NULL)
+		return -ENODEV;		/* a new session that failed: no channel */
 	memcpy(mz->addr, req, bytes);
 	rte_spinlock_lock(&dev->chan_lock[0].lock);
 	ctl->rndis_rid = rid;

@@ -74,6 +74,7 @@ netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t byte
 	case RNDIS_STATUS_MEDIA_DISCONNECT:
 		__atomic_store_n(&dev->link_up, status == RNDIS_STATUS_MEDIA_CONNECT,
 				 __ATOMIC_RELEASE);
+		__atomic_fetch_add(&dev->link_indications, 1, __ATOMIC_RELEASE);
 		__atomic_store_n(&dev->link_known, true, __ATOMIC_RELEASE);	/* no query after */
 		break;
 	case RNDIS_STATUS_NETWORK_CHANGE:
@@ -166,11 +167,15 @@ netvsc_link_update(struct rte_eth_dev *eth, int wait)
 	 * link, as Linux asks only at its start.
 	 */
 	if (!__atomic_load_n(&dev->rescinded, __ATOMIC_ACQUIRE)) {
+		uint32_t seen = __atomic_load_n(&dev->link_indications, __ATOMIC_ACQUIRE);
+
 		if (__atomic_load_n(&dev->link_known, __ATOMIC_ACQUIRE)) {
 			netvsc_ctl_read(dev);
 		} else if (netvsc_rndis_link_status(dev, &up, &mbps) == 0) {
 			__atomic_store_n(&dev->link_speed_mbps, mbps, __ATOMIC_RELAXED);
-			__atomic_store_n(&dev->link_up, up, __ATOMIC_RELEASE);
+			/* An indication read meanwhile (during the query's wait) is newer. */
+			if (__atomic_load_n(&dev->link_indications, __ATOMIC_ACQUIRE) == seen)
+				__atomic_store_n(&dev->link_up, up, __ATOMIC_RELEASE);
 			__atomic_store_n(&dev->link_known, true, __ATOMIC_RELEASE);
 		}
 	}
@@ -350,6 +355,11 @@ netvsc_change_mtu(struct netvsc_dev *dev, uint32_t mtu)
 
 	if (mtu == dev->mtu)
 		return 0;
+	if (rte_vmbus_device_shared(dev->vmbus)) {	/* its channel would stay open */
+		NETVSC_DRV_LOG(ERR, dev, "MTU %u needs a new host session: the secondary "
+			       "processes must detach first", mtu);
+		return -EBUSY;
+	}
 	held = netvsc_rx_zc_held(dev->eth);
 	if (held > 0) {
 		NETVSC_DRV_LOG(ERR, dev, "MTU %u needs a new host session: free the zero-copy "
@@ -572,7 +582,7 @@ netvsc_dev_start(struct rte_eth_dev *eth)
 			NETVSC_DRV_LOG(ERR, dev, "queue %u not set up since the last configure", i);
 			return -EINVAL;
 		}
-		if (i >= dev->nb_channels) {	/* a new session's subchannels failed */
+		if (i >= NETVSC_MAX_QUEUES || dev->chan[i] == NULL) {	/* a new session failed */
 			NETVSC_DRV_LOG(ERR, dev, "queue %u has no channel", i);
 			return -EIO;
 		}
@@ -777,12 +787,12 @@ netvsc_primary_open(struct netvsc_dev *dev)
 {
 	int ret = rte_vmbus_chan_open(dev->vmbus, &dev->primary);
 
-	dev->chan[0] = dev->primary;
-	dev->nb_channels = 1;
 	if (ret < 0) {
 		NETVSC_INIT_LOG(ERR, dev, "cannot open the primary channel: %d", ret);
 		return ret;
 	}
+	dev->chan[0] = dev->primary;
+	dev->nb_channels = 1;
 	if (rte_vmbus_set_latency(dev->vmbus, dev->primary, dev->latency_us * 1000) == -EINVAL)
 		NETVSC_INIT_LOG(WARNING, dev, "latency %u us too large, left as it was",
 				dev->latency_us);

@@ -364,6 +364,8 @@ netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_t
 				     txq != NULL ? txq->chan : dev->primary;
 	int n;
 
+	if (unlikely(chan == NULL))
+		return 0;		/* a new session that failed left the queue without one */
 	if (rxq != NULL)
 		rx_complete_waiting(rxq);	/* a tx or control poll gives slots back too */
 	/* The host's read index (a line it polls) moves once per poll, not per packet. */

@@ -152,7 +152,8 @@ vf_switch_datapath(struct netvsc_vf *vf, bool to_vf)
 	if (ret < 0)
 		NETVSC_DRV_LOG(ERR, vf->dev, "switch of the data path to %s failed: %d",
 			       to_vf ? "the VF" : "synthetic", ret);
-	else
+	/* Sent and not completed in time: the host may still switch, so it counts as asked. */
+	if (ret == 0 || ret == -ETIMEDOUT)
 		vf->datapath_vf = to_vf;
 	return ret;
 }
