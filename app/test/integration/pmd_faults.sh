@@ -6,7 +6,7 @@
 #
 #   hvsim gen --rx--> net_netvsc (ours) --testpmd io fwd--> net_netvsc --tx--> hvsim gen
 #        ^ malformed-rx, oversized, bad-completion-id, late-completions 200,
-#          withhold-control (hvsim ctl fault 0 ...)
+#          revoke-buffers (txonly), withhold-control (hvsim ctl fault 0 ...)
 #
 # Judges: testpmd answers every command within a deadline (no crash, no hang),
 # its own xstats count the malformed transfers as drops (rx_drop_*), RX-packets
@@ -105,7 +105,24 @@ ctl fault 0 clear >/dev/null
 expect_growth "after late-completions cleared"
 echo "late-completions 200: $(fired late-completions) sends completed late, traffic continues"
 
+# Sends the host refuses (revoke-buffers: section sends completed with
+# failure) count in TX-errors (oerrors): their frames are lost. txonly, as
+# no frame comes in meanwhile for io to send.
+# shown to fail by: the completion's status not read -> "TX-errors 0 -> 0".
+tx_errors() { tp "show port stats 0"; grep -o 'TX-errors: *[0-9]*' "$OUT" | tail -1 | grep -o '[0-9]*$'; }
 tp "stop"
+tp "set fwd txonly"
+errs=$(tx_errors)
+ctl fault 0 revoke-buffers >/dev/null || fail "arm revoke-buffers"
+tp "start"
+sleep 0.5
+tp "stop"
+ctl fault 0 clear >/dev/null
+after=$(tx_errors)
+[ "$(fired revoke-buffers)" -gt 0 ] || fail "revoke-buffers did not fire"
+[ "$after" -gt "$errs" ] || fail "revoke-buffers: TX-errors $errs -> $after"
+echo "revoke-buffers: $(fired revoke-buffers) refused uses, TX-errors $errs -> $after"
+
 tp "port stop 0" 15
 ctl fault 0 withhold-control >/dev/null || fail "arm withhold-control"
 start_s=$(date +%s.%N)

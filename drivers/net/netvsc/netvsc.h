@@ -148,6 +148,7 @@ struct netvsc_tx_desc {
 	uint32_t seq;			/* the send's number: its completion must name it */
 	bool in_flight;
 	uint8_t bounce;			/* GPA sends from a bounce slot: 1 + the slot, else 0 */
+	uint16_t nb_frames;		/* a section's frames (a GPA send: one) */
 };
 
 /* Frame size bins of the per-queue xstats: up to 64, 127, 255, 511, 1023, 1518, more. */

@@ -214,7 +214,8 @@ netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id, bool failed)
 		return;
 	}
 	d = &txq->desc[i];
-	txq->stats.errors += failed;	/* the host refused the send: its frames are lost */
+	if (unlikely(failed))		/* the host refused the send: its frames are lost */
+		txq->stats.errors += d->section != NVSP_SECTION_NONE ? d->nb_frames : 1;
 	if (d->section != NVSP_SECTION_NONE)
 		txq->free_sections[tx_free_slot(txq, txq->nb_free_sections++)] = d->section;
 	else if (d->bounce != 0)
@@ -465,6 +466,7 @@ tx_agg_flush(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf **pkts,
 	txq->nb_in_flight++;
 	txq->next_seq++;
 	txq->desc[idx] = (struct netvsc_tx_desc){ .section = agg->section, .in_flight = true,
+						  .nb_frames = (uint16_t)agg->nb_pkts,
 						  .seq = seq };
 	return 0;
 }
