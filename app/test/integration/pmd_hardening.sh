@@ -494,17 +494,24 @@ fi
 
 if want query; then
 	# Beyond: an RNDIS query reply whose info buffer lies outside it (offset
-	# 0x7ffffff0). `port start` queries the link (media, speed): the query
-	# must fail cleanly, the port start and traffic flow.
+	# 0x7ffffff0). The first `port start` of a session queries the link
+	# (media, speed; an MTU change starts a session): the query must fail
+	# cleanly, the port start and traffic flow. The MTU goes back after.
 	#
 	# Not shown to fail (netvsc_rndis.c was being refactored meanwhile).
 	tp "stop"
 	tp "port stop 0" 15
+	tp "port config mtu 0 1400" 30
 	ctl fault 0 bad-query-info >/dev/null || fail "arm bad-query-info"
 	tp "port start 0" 15
 	[ "$(fired bad-query-info)" -ge 1 ] || fail "bad-query-info did not fire"
 	tp "start"
 	expect_growth "after bad-query-info"
+	tp "stop"
+	tp "port stop 0" 15
+	tp "port config mtu 0 1500" 30
+	tp "port start 0" 15
+	tp "start"
 	echo "ok: query reply with its info outside it: refused, traffic continues"
 fi
 
