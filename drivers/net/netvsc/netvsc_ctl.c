@@ -148,6 +148,8 @@ netvsc_ctl_on_completion(struct netvsc_dev *dev, const struct vmbus_channel *cha
 /*
  * Read the primary channel once, with queue 0 set up through its own path,
  * and say whether the awaited reply came (from this read or queue 0's burst).
+ * done NULL: nothing awaited, what the host sent unasked (indications) read
+ * as queue 0's burst reads it: a full rx queue holds the host back.
  */
 static bool
 ctl_poll(struct netvsc_dev *dev, const bool *done)
@@ -161,27 +163,17 @@ ctl_poll(struct netvsc_dev *dev, const bool *done)
 	/* Read under the lock: a queue released meanwhile is NULL, not freed memory. */
 	rxq = data->nb_rx_queues ? data->rx_queues[0] : NULL;
 	txq = data->nb_tx_queues ? data->tx_queues[0] : NULL;
-	if (!*done)
-		netvsc_chan_poll(dev, rxq, txq, true, NETVSC_POLL_PKTS);
-	got = *done;
+	if (done == NULL || !*done)
+		netvsc_chan_poll(dev, rxq, txq, done != NULL, NETVSC_POLL_PKTS);
+	got = done != NULL && *done;
 	rte_spinlock_unlock(&dev->chan_lock[0].lock);
 	return got;
 }
 
-/*
- * The primary channel read once for what the host sent unasked (indications),
- * as queue 0's burst reads it: a full rx queue holds the host back, no frame
- * is missed for it.
- */
 void
 netvsc_ctl_read(struct netvsc_dev *dev)
 {
-	struct rte_eth_dev_data *data = dev->eth->data;
-
-	rte_spinlock_lock(&dev->chan_lock[0].lock);
-	netvsc_chan_poll(dev, data->nb_rx_queues ? data->rx_queues[0] : NULL,
-			 data->nb_tx_queues ? data->tx_queues[0] : NULL, false, NETVSC_POLL_PKTS);
-	rte_spinlock_unlock(&dev->chan_lock[0].lock);
+	ctl_poll(dev, NULL);
 }
 
 static int
