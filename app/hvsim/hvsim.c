@@ -59,6 +59,9 @@ hvsim_usage(FILE *out)
 		"                         an echo device offers them all at first open)\n"
 		"  --queues N             same as --subchannels N-1\n"
 		"  --rss-udp              NICs offer UDP 4-tuple RSS hash types (default off, as Azure)\n"
+		"  --rss-table N          NICs report an RSS table of N entries (1..512, 128) and\n"
+		"                         take a table as OpenVMM's netvsp: the entries past N\n"
+		"                         ignored, a shorter one repeated up to N\n"
 		"  --rsc                  NICs coalesce in-sequence TCP segments (NVSP 6.1 RSC) for\n"
 		"                         guests that enable it (default off; DPDK never does)\n"
 		"  --lso-any-layout       NICs segment LSO frames in any layout (default: only\n"
@@ -199,6 +202,11 @@ hvsim_apply_option(struct hvsim *sim, struct hvsim_options *opt, int c, const ch
 	case 'U':
 		sim->cfg.rss_udp = true;
 		return 0;
+	case 'T':
+		if (hvsim_parse_u64(arg, 1, HVSIM_RSS_TABLE_MAX, &v) != 0)
+			return -1;
+		sim->cfg.rss_table_entries = (uint32_t)v;
+		return 0;
 	case 'C':
 		sim->cfg.rsc = true;
 		return 0;
@@ -246,6 +254,7 @@ hvsim_parse(int argc, char **argv, struct hvsim *sim, struct hvsim_options *opt)
 		{ "subchannels", required_argument, NULL, 's' },
 		{ "queues", required_argument, NULL, 'q' },
 		{ "rss-udp", no_argument, NULL, 'U' },
+		{ "rss-table", required_argument, NULL, 'T' },
 		{ "rsc", no_argument, NULL, 'C' },
 		{ "lso-any-layout", no_argument, NULL, 'L' },
 		{ "vf-switch-ms", required_argument, NULL, 'W' },
@@ -592,6 +601,7 @@ main(int argc, char **argv)
 		.abi = HVSIM_ABI_6_1,
 		.poll_latency_us = 50,
 		.max_mtu = HVSIM_MAX_MTU,
+		.rss_table_entries = HVSIM_RSS_TABLE_DEFAULT,
 		.recv_buf_bytes = 31ull << 20,
 		.send_buf_bytes = 16ull << 20,
 	};

@@ -127,6 +127,10 @@ struct hvsim_device {
 #define HVSIM_MIN_MTU		1500u
 #define HVSIM_MAX_MTU		9202u
 
+/* RSS indirection table sizes a NIC may report: MANA's range, OpenVMM passes it on. */
+#define HVSIM_RSS_TABLE_DEFAULT	128u
+#define HVSIM_RSS_TABLE_MAX	512u
+
 struct hvsim_config {
 	enum hvsim_uio_abi abi;
 	bool busy_poll;			/* spin; else sleep the monitor latency */
@@ -135,6 +139,7 @@ struct hvsim_config {
 	uint32_t echo_delay_us;		/* echo device holds each packet this long */
 	uint32_t max_mtu;		/* largest MTU a guest's NDIS config may set */
 	bool rss_udp;			/* NICs offer UDP 4-tuple RSS hash types (--rss-udp) */
+	uint32_t rss_table_entries;	/* RSS indirection table size the NICs report (--rss-table) */
 	bool rsc;			/* NICs coalesce TCP segments for guests enabling RSC (--rsc) */
 	bool lso_any_layout;		/* LSO frames in any layout (--lso-any-layout) */
 	uint32_t vf_switch_us;		/* a 129 takes effect this much later (--vf-switch-ms) */

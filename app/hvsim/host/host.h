@@ -89,7 +89,7 @@ struct host_rndis {
 	bool rss_enabled;
 	uint32_t rss_hash_info;
 	uint32_t rss_nb_entries;
-	uint32_t rss_table[NDIS_RSS_TABLE_MAX];
+	uint32_t rss_table[HVSIM_RSS_TABLE_MAX];
 	uint8_t rss_key[NDIS_RSS_KEY_BYTES];
 	bool rsc_ip4, rsc_ip6;		/* rndis.md 5.3: offload parameters rsc_* = 2 (on) */
 	uint32_t tx_csum_on;		/* HOST_TX_CSUM_*: what the guest switched on */

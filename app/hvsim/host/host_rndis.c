@@ -136,6 +136,15 @@ rndis_offload_caps(const struct host_ctx *ctx, const uint8_t *in, uint32_t in_le
 	return o.hdr.size;
 }
 
+/* The table size this NIC reports and hashes with (--rss-table; 128 unset). */
+static uint32_t
+rndis_rss_table_entries(const struct host_ctx *ctx)
+{
+	uint32_t n = ctx->sim->cfg.rss_table_entries;
+
+	return n != 0 && n <= HVSIM_RSS_TABLE_MAX ? n : HVSIM_RSS_TABLE_DEFAULT;
+}
+
 /* rndis.md 5.4: revision 2, 18 bytes; queues = channels this device may have. */
 static uint32_t
 rndis_rss_caps(const struct host_ctx *ctx, uint8_t *data)
@@ -144,9 +153,9 @@ rndis_rss_caps(const struct host_ctx *ctx, uint8_t *data)
 		.hdr = { NDIS_OBJTYPE_RSS_CAPS, NDIS_RSS_CAPS_REV2, NDIS_RSS_CAPS_SIZE_REV2 },
 		.caps = NDIS_RSS_CAP_TOEPLITZ | NDIS_RSS_CAP_TCP4 | NDIS_RSS_CAP_TCP6,
 		.nb_interrupt_msgs = 1,
-		.nb_table_entries = NDIS_RSS_TABLE_MAX,
 	};
 
+	caps.nb_table_entries = (uint16_t)rndis_rss_table_entries(ctx);
 	caps.nb_rx_queues = host_rss_max_queues(ctx->ch->dev);
 	if (ctx->sim->cfg.rss_udp)
 		caps.caps |= NDIS_RSS_CAP_UDP4 | NDIS_RSS_CAP_UDP6;
@@ -313,7 +322,9 @@ rndis_set_offload(struct host_rndis *r, const uint8_t *data, uint32_t len)
 /*
  * rndis.md 5.5, OpenVMM's rules: flag 0x10 or hash function 0 turns RSS off;
  * otherwise a 40-byte key and a non-empty table of u32 entries, each below the
- * channel count, both inside the object. Table and key are read via their offsets.
+ * channel count, both inside the object. Table and key are read via their
+ * offsets. The table becomes the reported size as OpenVMM makes it: entries
+ * past it are not read, a shorter table is repeated.
  */
 static uint32_t
 rndis_set_rss(struct host_ctx *ctx, const uint8_t *data, uint32_t len)
@@ -321,6 +332,7 @@ rndis_set_rss(struct host_ctx *ctx, const uint8_t *data, uint32_t len)
 	struct host_rndis *r = &ctx->dev->rndis;
 	struct ndis_rss_params p;
 	uint32_t nb_entries, nb_chan = ctx->ch->dev->nb_channels;
+	uint32_t size = rndis_rss_table_entries(ctx);
 
 	if (len < NDIS_RSS_PARAMS_SIZE_REV1)
 		return RNDIS_STATUS_INVALID_LENGTH;
@@ -333,10 +345,11 @@ rndis_set_rss(struct host_ctx *ctx, const uint8_t *data, uint32_t len)
 		r->rss_enabled = false;
 		return RNDIS_STATUS_SUCCESS;
 	}
-	nb_entries = p.table_bytes / sizeof(uint32_t);
+	nb_entries = p.table_bytes / (uint32_t)sizeof(uint32_t);
+	nb_entries = nb_entries < size ? nb_entries : size;
 	if (p.key_bytes != NDIS_RSS_KEY_BYTES || p.table_bytes == 0 || p.table_bytes % 4 != 0 ||
-	    nb_entries > NDIS_RSS_TABLE_MAX || !range_fits(p.key_offset, p.key_bytes, len) ||
-	    !range_fits(p.table_offset, p.table_bytes, len))
+	    !range_fits(p.key_offset, p.key_bytes, len) ||
+	    !range_fits(p.table_offset, nb_entries * (uint32_t)sizeof(uint32_t), len))
 		return RNDIS_STATUS_INVALID_DATA;
 	for (uint32_t i = 0; i < nb_entries; i++) {
 		uint32_t e;
@@ -345,9 +358,11 @@ rndis_set_rss(struct host_ctx *ctx, const uint8_t *data, uint32_t len)
 		if (e >= nb_chan)
 			return RNDIS_STATUS_INVALID_DATA;
 	}
-	memcpy(r->rss_table, data + p.table_offset, p.table_bytes);
+	for (uint32_t i = 0; i < size; i++)
+		memcpy(&r->rss_table[i], data + p.table_offset + 4 * (i % nb_entries),
+		       sizeof(uint32_t));
 	memcpy(r->rss_key, data + p.key_offset, NDIS_RSS_KEY_BYTES);
-	r->rss_nb_entries = nb_entries;
+	r->rss_nb_entries = size;
 	r->rss_hash_info = p.hash_info;
 	r->rss_enabled = true;
 	return RNDIS_STATUS_SUCCESS;

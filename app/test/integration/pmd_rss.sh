@@ -19,6 +19,16 @@
 #             RSS off: the port must send it again)
 #   reta      a reversed table (`port config 0 rss reta`), then the hash
 #             types set again (`port config all rss all`: the table stays)
+#   table     hvsim reporting an indirection table of 64 entries (VA) or
+#             256 (PA) (--rss-table; OpenVMM's netvsp passes on its
+#             backend's, MANA's 64..512, and cuts or repeats a table of
+#             another size): the port must report that size (`show port
+#             info 0`), and a table of that size set in runs of entries
+#             (`port config 0 rss reta`) is what the host hashes with
+#             (shown to fail by: netvsc_rss.c sending 128 entries as
+#             before -> "pa: table: 4 queues: the port reports a table of
+#             128 entries, the host's has 256"; without that check, "va:
+#             table: 4 queues: RSS judge", the host keeping half the runs)
 #   refused   a new key the host refuses (hvsim's fail-set: the SET not
 #             carried out); the judge hashes with the key the port then
 #             reports (`show port 0 rss-hash key`), so a port that claims
@@ -80,17 +90,36 @@ reta_reversed() {
 	done
 }
 
-# run_case MODE QUEUES tcp|udp|udp-host|mtu|reta
+# The table i * QUEUES / SIZE (QUEUES runs), 8 entries a command.
+reta_blocks() {
+	local q=$1 size=$2 i cmd
+	for i in $(seq 0 $((size - 1))); do
+		[ $((i % 8)) = 0 ] && cmd="port config 0 rss reta "
+		cmd+="($i,$((i * q / size)))"
+		[ $((i % 8)) = 7 ] && echo "$cmd" || cmd+=","
+	done
+}
+
+# reta_size NAME OUT: the table size port 0 reports (show port info 0).
+reta_size() {
+	local name=$1 out=$2
+	wait_count 'Redirection table size:' "$out" 1 10 || { tail -20 "$out"; fail "$name: no port info"; }
+	grep -m1 'Redirection table size:' "$out" | grep -o '[0-9]*$'
+}
+
+# run_case MODE QUEUES tcp|udp|udp-host|mtu|reta|table|refused
 run_case() {
 	local mode=$1 q=$2 kind=$3 start=$SECONDS
 	local name="$mode: $kind: $q queues" out=$TMP/rss-$1-$2-$3.log
 	local run=/dev/shm/hvsim-pmdrss.$$.$1.$2.$3
 	local nic="gen:flows=64,srcip,count=$N,hold" hv_opts=(--queues "$q") tuple=2 l4=udp
-	local judge_opts=() key=$MS_KEY
+	local judge_opts=() key=$MS_KEY host_table=128 size
 	case $kind in
 	tcp|mtu) nic+=",tcp"; tuple=4; l4=tcp ;;
 	reta) nic+=",tcp"; tuple=4; l4=tcp; judge_opts=(--reta-reversed) ;;
 	refused) nic+=",tcp"; tuple=4; l4=tcp ;;
+	table) nic+=",tcp"; tuple=4; l4=tcp; host_table=$([ "$mode" = va ] && echo 64 || echo 256)
+	       hv_opts+=(--rss-table "$host_table") ;;
 	udp-host) hv_opts+=(--rss-udp); tuple=4 ;;
 	esac
 	mkfifo "$TMP/in-$mode-$q-$kind"
@@ -112,6 +141,11 @@ run_case() {
 	case $kind in
 	mtu) printf 'port stop all\nport config mtu 0 3000\nport start all\n' >&3 ;;
 	reta) reta_reversed "$q" >&3; echo "port config all rss all" >&3 ;;
+	table)
+		echo "show port info 0" >&3
+		size=$(reta_size "$name" "$out")
+		reta_blocks "$q" "$size" >&3
+		judge_opts=(--reta-size "$size" --reta-blocks) ;;
 	refused)
 		"$HVSIM" ctl --run-dir "$run" fault 0 fail-set >/dev/null || fail "$name: arm fail-set"
 		echo "port config 0 rss-hash-key ipv4-tcp $REFUSED_KEY" >&3
@@ -142,6 +176,8 @@ run_case() {
 	python3 "$TOP/app/test/lib/rss_judge.py" "$q" "$out" "$key" \
 		--tuple "$tuple" --l4 "$l4" "${judge_opts[@]}" ||
 		{ tail -40 "$out"; fail "$name: RSS judge"; }
+	[ "$kind" != table ] || [ "$size" = "$host_table" ] ||
+		fail "$name: the port reports a table of $size entries, the host's has $host_table"
 	echo "ok: $name: every queue got frames, $tuple-tuple hash and queue as the" \
 	     "spec says ($((SECONDS - start)) s)"
 }
@@ -161,7 +197,9 @@ for m in $modes; do
 	done
 	run_case "$m" 4 mtu
 	run_case "$m" 4 reta
+	run_case "$m" 4 table
 	run_case "$m" 4 refused
 done
 echo "our PMD: hvsim spread gen's 64 TCP and UDP flows over 1, 4 and 8 queues by Toeplitz" \
-     "hash on the tuple the host grants, also after an MTU change and a table set ($modes)"
+     "hash on the tuple the host grants, also after an MTU change, a table set and with" \
+     "the host's table size ($modes)"

@@ -3,15 +3,19 @@
 gen:flows=64,srcip traffic (flow f: 198.19.0.f -> 198.18.0.2, source port
 1024 + f -> 5000, UDP, or TCP with gen's `tcp`).
 
-  rss_judge.py QUEUES LOG KEY_HEX [--tuple 2|4] [--l4 udp|tcp] [--reta-reversed]
+  rss_judge.py QUEUES LOG KEY_HEX [--tuple 2|4] [--l4 udp|tcp]
+               [--reta-size N] [--reta-reversed | --reta-blocks]
 
 Every queue 0..QUEUES-1 received packets and at least 200 were printed.
 With more than one queue, each printed `RSS hash=0x.. - RSS queue=0x..` is
 the Toeplitz hash (toeplitz.py, key KEY_HEX) of one of the 64 flows over
 the expected tuple: --tuple 2 (default) the address pair, --tuple 4 the
-addresses and ports; it was received on queue reta[hash % 128] with the
-default table (i % QUEUES), or with --reta-reversed the table
-QUEUES - 1 - i % QUEUES; all 64 flows were seen. A hash over the other
+addresses and ports; it was received on queue reta[hash % N] (N: 128
+unless --reta-size) with the default table (i % QUEUES), or with
+--reta-reversed the table QUEUES - 1 - i % QUEUES, or with --reta-blocks
+the table i * QUEUES // N (QUEUES runs of N / QUEUES entries: a table a
+host of another size would cut or repeat into another mapping); all 64
+flows were seen. A hash over the other
 tuple is reported as such (the host hashed, or the PMD asked for, the wrong
 tuple). With --l4, every packet's testpmd sw ptype names that protocol.
 Exit 0 when all holds.
@@ -27,7 +31,7 @@ from toeplitz import toeplitz, hash_input  # noqa: E402
 NB_FLOWS = 64
 SRC_PORT_BASE = 1024
 DST_PORT = 5000
-RETA_SIZE = 128
+RETA_SIZE = 128  # the default
 
 
 def flow_hashes(key, tuple_len):
@@ -46,7 +50,10 @@ def main():
     ap.add_argument("key")
     ap.add_argument("--tuple", type=int, choices=(2, 4), default=2)
     ap.add_argument("--l4", choices=("udp", "tcp"))
-    ap.add_argument("--reta-reversed", action="store_true")
+    ap.add_argument("--reta-size", type=int, default=RETA_SIZE)
+    table = ap.add_mutually_exclusive_group()
+    table.add_argument("--reta-reversed", action="store_true")
+    table.add_argument("--reta-blocks", action="store_true")
     args = ap.parse_args()
     nbq, key = args.queues, bytes.fromhex(args.key)
     want = flow_hashes(key, args.tuple)
@@ -80,9 +87,12 @@ def main():
             complain("no RSS hash: " + line.strip())
             continue
         hv, rq = int(h.group(1), 16), int(h.group(2), 16)
-        want_q = (hv % RETA_SIZE) % nbq
+        entry = hv % args.reta_size
+        want_q = entry % nbq
         if args.reta_reversed:
             want_q = nbq - 1 - want_q
+        elif args.reta_blocks:
+            want_q = entry * nbq // args.reta_size
         if hv not in want:
             bad += 1
             if hv in other:

@@ -64,7 +64,7 @@ extern int netvsc_logtype_driver;
 /* Every wait on the host ends by then (control requests). */
 #define NETVSC_CTL_TIMEOUT_MS		5000u
 /* Largest control message either way (RSS parameters are 28 + 40 + 552). */
-#define NETVSC_CTL_MSG_BYTES		1024u
+#define NETVSC_CTL_MSG_BYTES		2048u	/* an RSS SET with 256 entries: 1132 */
 /* Transaction ids we issue for control exchanges; data ids start above. */
 enum netvsc_xact {
 	NETVSC_XACT_NONE = 0,		/* hosts complete ids we never asked with 0 */
@@ -282,6 +282,7 @@ struct netvsc_dev {
 	uint32_t rndis_max_pkts, rndis_max_xfer_bytes, rndis_align;
 	uint32_t tx_agg_pkts, tx_agg_bytes;	/* a send section's limits, from both of the above */
 	uint32_t max_queues;		/* host's RSS capabilities, at most 64 */
+	uint32_t reta_size;		/* indirection table entries sent (rss.reta's used part) */
 	uint32_t rss_caps;		/* NDIS_RSS_CAP_*: hash types the host grants */
 	struct netvsc_offload_caps_view offload_caps;	/* the host's, rndis.md 5.2 */
 	uint64_t host_tx_offloads;	/* RTE_ETH_TX_OFFLOAD_* those caps give */

@@ -191,7 +191,7 @@ netvsc_dev_infos_get(struct rte_eth_dev *eth, struct rte_eth_dev_info *info)
 	info->max_rx_queues = (uint16_t)dev->max_queues;
 	info->max_tx_queues = (uint16_t)dev->max_queues;
 	info->flow_type_rss_offloads = dev->max_queues > 1 ? netvsc_rss_offloads(dev) : 0;
-	info->reta_size = dev->max_queues > 1 ? NDIS_RSS_TABLE_MAX : 0;
+	info->reta_size = dev->max_queues > 1 ? (uint16_t)dev->reta_size : 0;
 	info->hash_key_size = NDIS_RSS_KEY_BYTES;
 	info->max_rx_pktlen = NETVSC_MAX_MTU + RTE_ETHER_HDR_LEN;
 	info->min_mtu = RTE_ETHER_MIN_MTU;
@@ -513,7 +513,7 @@ netvsc_reta_update(struct rte_eth_dev *eth, struct rte_eth_rss_reta_entry64 *ret
 	struct netvsc_dev *dev = eth->data->dev_private;
 	uint32_t table[NDIS_RSS_TABLE_MAX];
 
-	if (size != NDIS_RSS_TABLE_MAX)
+	if (size != dev->reta_size)
 		return -EINVAL;
 	memcpy(table, dev->rss.reta, sizeof(table));	/* all or nothing */
 	for (uint16_t i = 0; i < size; i++) {
@@ -535,7 +535,7 @@ netvsc_reta_query(struct rte_eth_dev *eth, struct rte_eth_rss_reta_entry64 *reta
 {
 	struct netvsc_dev *dev = eth->data->dev_private;
 
-	if (size != NDIS_RSS_TABLE_MAX)
+	if (size != dev->reta_size)
 		return -EINVAL;
 	for (uint16_t i = 0; i < size; i++) {
 		struct rte_eth_rss_reta_entry64 *e = &reta[i / RTE_ETH_RETA_GROUP_SIZE];

@@ -2,7 +2,7 @@
 /*
  * Receive side scaling: the host's RSS capabilities (queue count, hash types
  * it grants), subchannels for queues 1..n (NVSP 133), and the RSS parameters
- * (Toeplitz key, 128-entry indirection table of channel indexes, hash types).
+ * (Toeplitz key, indirection table of channel indexes of the host's size, hash types).
  */
 #include <errno.h>
 #include <string.h>
@@ -24,6 +24,24 @@ static const uint8_t netvsc_default_key[NDIS_RSS_KEY_BYTES] = {
 
 #define RSS_SUBCHAN_WAIT_MS	5000u
 
+/*
+ * The table as big as the host's: OpenVMM's netvsp ignores the entries past
+ * its size and repeats a shorter table, so an application's table does what
+ * it says only at that size. 128 when the host reports none, or more than we
+ * send (Linux does the same).
+ */
+static void
+rss_table_size(struct netvsc_dev *dev, uint32_t host_entries)
+{
+	dev->reta_size = NDIS_RSS_TABLE_DEFAULT;
+	if (host_entries != 0 && host_entries <= NDIS_RSS_TABLE_MAX)
+		dev->reta_size = host_entries;
+	else if (host_entries != 0)
+		NETVSC_INIT_LOG(NOTICE, dev, "host's RSS table has %u entries, more than the %u we "
+				"send: %u sent", host_entries, NDIS_RSS_TABLE_MAX,
+				NDIS_RSS_TABLE_DEFAULT);
+}
+
 int
 netvsc_rss_query_caps(struct netvsc_dev *dev)
 {
@@ -37,6 +55,7 @@ netvsc_rss_query_caps(struct netvsc_dev *dev)
 	int ret;
 
 	dev->max_queues = 1;
+	dev->reta_size = NDIS_RSS_TABLE_DEFAULT;
 	if (dev->nvsp_version < NVSP_VERSION_5)
 		return 0;		/* vRSS needs NVSP 5 */
 	ret = netvsc_rndis_query(dev, RNDIS_OID_GEN_RSS_CAPABILITIES, &req,
@@ -54,8 +73,9 @@ netvsc_rss_query_caps(struct netvsc_dev *dev)
 		dev->max_queues = caps.nb_table_entries;
 	if (rte_vmbus_max_channels(dev->vmbus) < 2)
 		dev->max_queues = 1;	/* kernel without subchannel support */
-	NETVSC_INIT_LOG(INFO, dev, "RSS: up to %u queues, host caps %#x", dev->max_queues,
-			dev->rss_caps);
+	rss_table_size(dev, caps.nb_table_entries);
+	NETVSC_INIT_LOG(INFO, dev, "RSS: up to %u queues, table of %u entries, host caps %#x",
+			dev->max_queues, dev->reta_size, dev->rss_caps);
 	return 0;
 }
 
@@ -189,30 +209,33 @@ netvsc_rss_offloads(const struct netvsc_dev *dev)
 	return hf;
 }
 
-/* Send s: table at 40 and key at 552, as DPDK and Linux place them. */
+/*
+ * Send s: the table right after the fixed part and the key right after the
+ * table, as DPDK and Linux place them (OpenVMM reads the parameters from
+ * just after the SET's fields, whatever its info offset says).
+ */
 static int
 rss_send(struct netvsc_dev *dev, const struct netvsc_rss_state *s, bool enable)
 {
-	struct {
-		struct ndis_rss_params p;
-		uint32_t table[NDIS_RSS_TABLE_MAX];
-		uint8_t key[NDIS_RSS_KEY_BYTES];
-	} __rte_packed prm = {
-		.p = {
-			.hdr = { .type = NDIS_OBJTYPE_RSS_PARAMS, .revision = 2,
-				 .size = sizeof(struct ndis_rss_params) },
-			.flags = enable ? 0 : NDIS_RSS_FLAG_DISABLE,
-			.hash_info = enable ? s->hash_info : 0,
-			.table_bytes = sizeof(prm.table),
-			.table_offset = offsetof(__typeof__(prm), table),
-			.key_bytes = NDIS_RSS_KEY_BYTES,
-			.key_offset = offsetof(__typeof__(prm), key),
-		},
+	uint32_t table_bytes = dev->reta_size * (uint32_t)sizeof(uint32_t);
+	uint32_t key_offset = (uint32_t)sizeof(struct ndis_rss_params) + table_bytes;
+	uint8_t buf[sizeof(struct ndis_rss_params) + sizeof(s->reta) + NDIS_RSS_KEY_BYTES];
+	const struct ndis_rss_params p = {
+		.hdr = { .type = NDIS_OBJTYPE_RSS_PARAMS, .revision = 2,
+			 .size = sizeof(struct ndis_rss_params) },
+		.flags = enable ? 0 : NDIS_RSS_FLAG_DISABLE,
+		.hash_info = enable ? s->hash_info : 0,
+		.table_bytes = (uint16_t)table_bytes,
+		.table_offset = sizeof(struct ndis_rss_params),
+		.key_bytes = NDIS_RSS_KEY_BYTES,
+		.key_offset = key_offset,
 	};
 
-	memcpy(prm.table, s->reta, sizeof(prm.table));
-	memcpy(prm.key, s->key, sizeof(prm.key));
-	return netvsc_rndis_set(dev, RNDIS_OID_GEN_RSS_PARAMETERS, &prm, sizeof(prm));
+	memcpy(buf, &p, sizeof(p));
+	memcpy(buf + sizeof(p), s->reta, table_bytes);
+	memcpy(buf + key_offset, s->key, NDIS_RSS_KEY_BYTES);
+	return netvsc_rndis_set(dev, RNDIS_OID_GEN_RSS_PARAMETERS, buf,
+				key_offset + NDIS_RSS_KEY_BYTES);
 }
 
 /* The host is asked to spread only over two queues or more, and only a host that can. */
@@ -244,13 +267,13 @@ rss_commit(struct netvsc_dev *dev, const struct netvsc_rss_state *cand, bool ask
 	return ret;
 }
 
-/* A new table (rte_eth_dev_rss_reta_update). */
+/* A new table of dev->reta_size entries (rte_eth_dev_rss_reta_update). */
 int
 netvsc_rss_table_set(struct netvsc_dev *dev, const uint32_t table[NDIS_RSS_TABLE_MAX])
 {
 	struct netvsc_rss_state cand = dev->rss;
 
-	memcpy(cand.reta, table, sizeof(cand.reta));
+	memcpy(cand.reta, table, dev->reta_size * sizeof(cand.reta[0]));
 	return rss_commit(dev, &cand, true);
 }
 
@@ -293,7 +316,7 @@ netvsc_rss_configure(struct netvsc_dev *dev, const struct rte_eth_rss_conf *conf
 
 	int ret;
 
-	for (uint32_t i = 0; i < NDIS_RSS_TABLE_MAX; i++)
+	for (uint32_t i = 0; i < dev->reta_size; i++)
 		cand.reta[i] = i % RTE_MAX(nb_rxq, (uint16_t)1);
 	ret = rss_hash_commit(dev, conf, nb_rxq, &cand);
 	/* Down to one queue with subchannels still open: everything to the primary again. */

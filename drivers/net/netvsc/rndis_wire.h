@@ -274,7 +274,12 @@ static_assert(sizeof(struct ndis_rss_caps) == 20, "NDIS RSS caps");
 #define NDIS_RSS_FLAG_DISABLE		0x0010u
 #define NDIS_RSS_HASH_FUNC_MASK		0x000000ffu
 #define NDIS_RSS_KEY_BYTES		40u
-#define NDIS_RSS_TABLE_MAX		128u
+/*
+ * Table entries: the host's count (caps revision 2) up to 256, as Linux takes
+ * it; 128 when it reports none or more (DPDK's and older Linux's fixed size).
+ */
+#define NDIS_RSS_TABLE_DEFAULT		128u
+#define NDIS_RSS_TABLE_MAX		256u
 
 struct ndis_rss_params {
 	struct ndis_obj_hdr hdr;	/* NDIS_OBJTYPE_RSS_PARAMS */
