@@ -122,8 +122,8 @@ fired() { ctl counters | awk -v k="$1" '$2 == "fault" && $3 == k { n = $7 } END 
 expect_growth() {
 	local a b
 	a=$(rx_packets)
-	for _ in $(seq 1 20); do
-		sleep 0.25
+	for _ in $(seq 1 50); do
+		sleep 0.1
 		b=$(rx_packets)
 		[ "$b" -gt "$a" ] && return 0
 	done
@@ -131,13 +131,14 @@ expect_growth() {
 	fail "$1: RX-packets stuck at $a"
 }
 
-# arm KIND [ARG]: arm fault KIND, wait (3 s at most) until hvsim says it fired.
+# arm KIND [ARG]: arm fault KIND, wait (3 s at most) until hvsim says it
+# fired, and 0.1 s more: the guest, polling, has read it by then.
 arm() {
 	local kind=$1 before
 	before=$(fired "$kind")
 	ctl fault 0 "$@" >/dev/null || fail "arm $*"
 	for _ in $(seq 1 30); do
-		[ "$(fired "$kind")" -gt "$before" ] && { sleep 0.3; return 0; }
+		[ "$(fired "$kind")" -gt "$before" ] && { sleep 0.1; return 0; }
 		sleep 0.1
 	done
 	ctl counters | grep fault
