@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_alarm.h>
 #include <rte_eal.h>
 #include <rte_epoll.h>
 #include <rte_ethdev.h>
@@ -31,6 +32,7 @@ static volatile sig_atomic_t stop;
 static struct {
 	uint16_t nb_queues;
 	const char *pid_file;
+	unsigned int ctl_alarm_ms;	/* 0: none */
 } opt = { .nb_queues = 1 };
 
 static struct {
@@ -53,6 +55,7 @@ parse_args(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "queues", required_argument, NULL, 'q' },
 		{ "pid-file", required_argument, NULL, 'p' },
+		{ "ctl-alarm-ms", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -66,6 +69,9 @@ parse_args(int argc, char **argv)
 			break;
 		case 'p':
 			opt.pid_file = optarg;
+			break;
+		case 'c':
+			opt.ctl_alarm_ms = (unsigned int)atoi(optarg);
 			break;
 		default:
 			return -EINVAL;
@@ -177,6 +183,20 @@ run(uint16_t port)
 	}
 }
 
+/*
+ * --ctl-alarm-ms: a control request from EAL's interrupt thread while the
+ * lcore sleeps, as a management path run from an alarm would make one.
+ */
+static void
+ctl_alarm(void *arg)
+{
+	uint16_t port = (uint16_t)(uintptr_t)arg;
+	int ret = rte_eth_promiscuous_enable(port);
+
+	printf("rx_intr: from an alarm: promiscuous on: %d\n", ret);
+	fflush(stdout);
+}
+
 static void
 report(uint16_t port)
 {
@@ -211,7 +231,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (parse_args(argc - ret, argv + ret) < 0) {
-		fprintf(stderr, "usage: rx_intr_app EAL... -- [--queues N] [--pid-file F]\n");
+		fprintf(stderr, "usage: rx_intr_app EAL... -- [--queues N] [--pid-file F] "
+			"[--ctl-alarm-ms N]\n");
 		return 1;
 	}
 	if (rte_eth_dev_count_avail() == 0) {
@@ -237,6 +258,9 @@ main(int argc, char **argv)
 	}
 	printf("rx_intr: port 0 up, %u queues, interrupts armed when idle\n", opt.nb_queues);
 	fflush(stdout);
+	if (opt.ctl_alarm_ms != 0 &&
+	    rte_eal_alarm_set(opt.ctl_alarm_ms * 1000ull, ctl_alarm, (void *)(uintptr_t)0) != 0)
+		fprintf(stderr, "rx_intr: alarm not set\n");
 	run(0);
 	report(0);
 	rte_eth_dev_stop(0);

@@ -76,17 +76,27 @@ intr_wake(struct netvsc_intr *in, uint16_t q)
 
 /*
  * EAL's interrupt thread, after it read the uio count. The count does not
- * say which channel interrupted: look at each armed queue's ring.
+ * say which channel interrupted: look at each armed queue's ring. One with
+ * nothing for it is unmasked again: kernels before 2025 mask a channel at
+ * each of its interrupts, and what interrupted may have been read by a
+ * control wait on the primary (on this very thread, in an alarm, before
+ * this callback ran); left masked, the sleeping queue would hear nothing
+ * more from the host. Data that came meanwhile wakes it.
  */
 static void
 intr_uio_callback(void *arg)
 {
 	struct netvsc_intr *in = arg;
 
-	for (uint16_t q = 0; q < in->nb_rxq; q++)
-		if (__atomic_load_n(&in->armed[q], __ATOMIC_ACQUIRE) &&
-		    intr_queue_has_work(in->eth, q))
+	for (uint16_t q = 0; q < in->nb_rxq; q++) {
+		struct netvsc_rxq *rxq = in->eth->data->rx_queues[q];
+
+		if (!__atomic_load_n(&in->armed[q], __ATOMIC_ACQUIRE))
+			continue;
+		if (intr_queue_has_work(in->eth, q) ||
+		    (rxq != NULL && rte_vmbus_chan_rx_intr_enable(rxq->chan)))
 			intr_wake(in, q);
+	}
 }
 
 /*
