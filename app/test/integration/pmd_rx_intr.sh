@@ -27,7 +27,10 @@
 # reads the answer before the interrupt callback runs; the sleeping queue
 # must still hear the frames that follow (shown to fail by: netvsc_intr.c's
 # uio callback without its unmask -> "abi 6.10+ctl: gen did not get every
-# frame back", the app asleep on a masked channel).
+# frame back", the app asleep on a masked channel). And one queue with a
+# thread of the app asking the link status every 20 us while the lcore
+# sleeps (each ask reads the primary channel, as a management agent's
+# would): what that thread reads must still wake the queue.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/vf_counters.sh"
 
@@ -67,7 +70,7 @@ VF_PLUGIN=app/hvsim/vf/librte_net_hvsim_vf.so
 RUN=
 vf_ctl() { "$HVSIM" ctl --run-dir "$RUN" "$@"; }
 
-# run_abi ABI MODE [DEVARGS] [vf|vf-nointr|ctl]
+# run_abi ABI MODE [DEVARGS] [vf|vf-nointr|ctl|linkpoll]
 run_abi() {
 	local abi=$1 mode=$2 devargs=${3:-} vf=${4:-} hv_vf=() app_vf=() nbq=2 app_opts=()
 	local name=$abi${vf:++$vf}
@@ -77,11 +80,10 @@ run_abi() {
 		vdev+=,intr=0
 		polls=1		# the VF's frames wake nothing: the queues poll
 	fi
-	if [ "$vf" = ctl ]; then
-		nbq=1
-		app_opts=(--ctl-alarm-ms 1000)
-		vf=
-	fi
+	case $vf in
+	ctl) nbq=1; app_opts=(--ctl-alarm-ms 1000); vf= ;;
+	linkpoll) nbq=1; app_opts=(--link-poll-us 20); vf= ;;
+	esac
 	if [ -n "$vf" ]; then
 		hv_vf=(--vf 0)
 		app_vf=(-d "$PLUGIN_BUILD/$VF_PLUGIN" --vdev "$vdev")
@@ -109,7 +111,7 @@ run_abi() {
 		vf_ctl vf 0 add >/dev/null || fail "abi $name: vf add"
 		wait_for 10 datapath_is vf || { cat "$out"; fail "abi $name: no switch to the new VF"; }
 	fi
-	if [ ${#app_opts[@]} -gt 0 ]; then
+	if [ "${app_opts[0]:-}" = --ctl-alarm-ms ]; then
 		wait_for 10 grep -q "from an alarm: promiscuous on: 0" "$out" ||
 			{ cat "$out"; fail "abi $name: the alarm's request failed"; }
 	fi
@@ -167,6 +169,7 @@ run_abi 2025 "$mode" rx_extmbuf_enable=1,rx_copybreak=64	# 128-byte frames: zero
 run_abi 6.10 "$mode" "" vf
 run_abi 6.10 "$mode" "" vf-nointr
 run_abi 6.10 "$mode" "" ctl
+run_abi 6.10 "$mode" "" linkpoll
 echo "rx interrupts: idle thread asleep, every frame forwarded under 6.1, 6.10 and 2025" \
-	"(zero-copy), over a VF, with rx interrupts and without, and after a control request" \
-	"from an alarm ($mode)"
+	"(zero-copy), over a VF, with rx interrupts and without, after a control request from" \
+	"an alarm and beside a link-polling thread ($mode)"

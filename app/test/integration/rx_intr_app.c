@@ -33,6 +33,7 @@ static struct {
 	uint16_t nb_queues;
 	const char *pid_file;
 	unsigned int ctl_alarm_ms;	/* 0: none */
+	unsigned int link_poll_us;	/* 0: no link-polling thread */
 } opt = { .nb_queues = 1 };
 
 static struct {
@@ -40,6 +41,7 @@ static struct {
 	uint64_t tx, tx_dropped;
 	uint64_t sleeps, wakeups, empty_wakeups;
 	uint64_t wrong_port;		/* mbufs whose port field is not the port polled */
+	uint64_t link_polls;
 } count;
 
 static void
@@ -56,6 +58,7 @@ parse_args(int argc, char **argv)
 		{ "queues", required_argument, NULL, 'q' },
 		{ "pid-file", required_argument, NULL, 'p' },
 		{ "ctl-alarm-ms", required_argument, NULL, 'c' },
+		{ "link-poll-us", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -72,6 +75,9 @@ parse_args(int argc, char **argv)
 			break;
 		case 'c':
 			opt.ctl_alarm_ms = (unsigned int)atoi(optarg);
+			break;
+		case 'l':
+			opt.link_poll_us = (unsigned int)atoi(optarg);
 			break;
 		default:
 			return -EINVAL;
@@ -197,6 +203,24 @@ ctl_alarm(void *arg)
 	fflush(stdout);
 }
 
+/*
+ * --link-poll-us: a management thread asking the link status every N us,
+ * as monitoring agents do, while the forwarding lcore sleeps.
+ */
+static void *
+link_poll_thread(void *arg)
+{
+	uint16_t port = (uint16_t)(uintptr_t)arg;
+	struct rte_eth_link link;
+
+	while (!stop) {
+		rte_eth_link_get_nowait(port, &link);
+		__atomic_fetch_add(&count.link_polls, 1, __ATOMIC_RELAXED);
+		usleep(opt.link_poll_us);
+	}
+	return NULL;
+}
+
 static void
 report(uint16_t port)
 {
@@ -208,6 +232,8 @@ report(uint16_t port)
 	printf(" tx %" PRIu64 " tx_dropped %" PRIu64 " sleeps %" PRIu64 " wakeups %" PRIu64
 	       " empty_wakeups %" PRIu64 " wrong_port %" PRIu64 "\n", count.tx, count.tx_dropped,
 	       count.sleeps, count.wakeups, count.empty_wakeups, count.wrong_port);
+	if (opt.link_poll_us != 0)
+		printf("rx_intr: link polls %" PRIu64 "\n", count.link_polls);
 	if (rte_eth_stats_get(port, &st) == 0)
 		printf("rx_intr: port ipackets %" PRIu64 " opackets %" PRIu64 "\n",
 		       st.ipackets, st.opackets);
@@ -217,6 +243,7 @@ int
 main(int argc, char **argv)
 {
 	struct rte_mempool *mp;
+	pthread_t poller;
 	sigset_t sigs;
 	int ret;
 
@@ -232,7 +259,7 @@ main(int argc, char **argv)
 	}
 	if (parse_args(argc - ret, argv + ret) < 0) {
 		fprintf(stderr, "usage: rx_intr_app EAL... -- [--queues N] [--pid-file F] "
-			"[--ctl-alarm-ms N]\n");
+			"[--ctl-alarm-ms N] [--link-poll-us N]\n");
 		return 1;
 	}
 	if (rte_eth_dev_count_avail() == 0) {
@@ -261,7 +288,17 @@ main(int argc, char **argv)
 	if (opt.ctl_alarm_ms != 0 &&
 	    rte_eal_alarm_set(opt.ctl_alarm_ms * 1000ull, ctl_alarm, (void *)(uintptr_t)0) != 0)
 		fprintf(stderr, "rx_intr: alarm not set\n");
+	/* Made with the stop signals blocked: they must interrupt the lcore's epoll wait. */
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	if (opt.link_poll_us != 0 &&
+	    pthread_create(&poller, NULL, link_poll_thread, (void *)(uintptr_t)0) != 0) {
+		fprintf(stderr, "rx_intr: no link-polling thread\n");
+		opt.link_poll_us = 0;
+	}
+	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
 	run(0);
+	if (opt.link_poll_us != 0)
+		pthread_join(poller, NULL);
 	report(0);
 	rte_eth_dev_stop(0);
 	rte_eth_dev_close(0);

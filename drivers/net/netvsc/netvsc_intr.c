@@ -100,6 +100,28 @@ intr_uio_callback(void *arg)
 }
 
 /*
+ * After a thread other than queue q's lcore read q's channel (a control
+ * wait, a tx reap), its lock held: the frames it read wait in q's pending
+ * list, and while its read was unpublished the host signalled nothing new
+ * (it signals only a ring it saw empty). A sleeping q hears of neither, so
+ * look now. The fence orders our publish and pending list before the load
+ * of armed, against the lcore's arm and the host's index store.
+ */
+void
+netvsc_intr_after_read(struct netvsc_rxq *rxq)
+{
+	struct netvsc_intr *in = __atomic_load_n(&netvsc_intr_of[rxq->port_id],
+						 __ATOMIC_ACQUIRE);
+	uint16_t q = rxq->queue_id;
+
+	if (likely(in == NULL) || q >= in->nb_rxq)
+		return;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&in->armed[q], __ATOMIC_RELAXED) && intr_queue_has_work(in->eth, q))
+		intr_wake(in, q);
+}
+
+/*
  * A VF interrupt for queue q wakes it if it sleeps; else the queue's next
  * enable does (netvsc_rx_queue_intr_enable), as the VF's own epoll event
  * would: some VFs (mlx5) acknowledge an event only in their disable, and
@@ -360,8 +382,13 @@ netvsc_intr_stop(struct rte_eth_dev *eth)
 	/* A VF still started (the hook stops it first) lets go, and none attaches from now on. */
 	pthread_mutex_lock(&netvsc_intr_vf_mutex);
 	intr_vf_detach(in);
-	netvsc_intr_of[eth->data->port_id] = NULL;
+	__atomic_store_n(&netvsc_intr_of[eth->data->port_id], NULL, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&netvsc_intr_vf_mutex);
+	/* A reader in netvsc_intr_after_read holds its channel's lock: out of it now. */
+	for (uint16_t q = 0; q < in->nb_rxq; q++) {
+		rte_spinlock_lock(&dev->chan_lock[q].lock);
+		netvsc_chan_unlock(&dev->chan_lock[q].lock);
+	}
 	/* The interrupt thread is out of our callback before its state goes. */
 	if (in->callback_registered && dev->vmbus->intr_handle != NULL)
 		rte_intr_callback_unregister_sync(dev->vmbus->intr_handle, intr_uio_callback, in);

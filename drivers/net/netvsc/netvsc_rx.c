@@ -371,6 +371,8 @@ netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_t
 	/* The host's read index (a line it polls) moves once per poll, not per packet. */
 	n = chan_read(dev, chan, rxq, txq, read_all, UINT32_MAX, max_pkts);
 	rte_vmbus_chan_rx_publish(chan);
+	if (rxq != NULL)
+		netvsc_intr_after_read(rxq);	/* its lcore may sleep on what we read */
 	return n;
 }
 
@@ -490,8 +492,10 @@ rx_fill_pending(struct netvsc_rxq *rxq, uint32_t want)
 		return 0;
 	rx_lock_and_settle(rxq);
 	if (rxq->nb_pending < want &&
-	    chan_read(rxq->dev, rxq->chan, rxq, rxq->txq, false, want, NETVSC_POLL_PKTS) > 0)
+	    chan_read(rxq->dev, rxq->chan, rxq, rxq->txq, false, want, NETVSC_POLL_PKTS) > 0) {
 		rte_vmbus_chan_rx_publish(rxq->chan);
+		netvsc_intr_after_read(rxq);	/* a query from another thread */
+	}
 	n = rxq->nb_pending;
 	netvsc_chan_unlock(rxq->lock);
 	return n;
