@@ -37,6 +37,7 @@ static const char *const host_counter_names[HOST_CNT_MAX] = {
 	[HOST_CNT_RNDIS_BAD_TYPE] = "rndis_bad_type",
 	[HOST_CNT_RNDIS_BAD_INFO] = "rndis_bad_info",
 	[HOST_CNT_RNDIS_NOT_SUPPORTED] = "rndis_not_supported",
+	[HOST_CNT_RNDIS_MC_LIST_REFUSED] = "rndis_mc_list_refused",
 	[HOST_CNT_RNDIS_REPLIES] = "rndis_replies",
 	[HOST_CNT_TX_FRAMES] = "tx_frames",
 	[HOST_CNT_TX_BYTES] = "tx_bytes",

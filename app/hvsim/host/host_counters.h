@@ -41,6 +41,7 @@ enum host_count {
 	HOST_CNT_RNDIS_BAD_TYPE,	/* RNDIS control message of a type a guest never sends */
 	HOST_CNT_RNDIS_BAD_INFO,	/* QUERY/SET info buffer outside the message */
 	HOST_CNT_RNDIS_NOT_SUPPORTED,	/* QUERY/SET of an OID answered NOT_SUPPORTED */
+	HOST_CNT_RNDIS_MC_LIST_REFUSED,	/* multicast list SET refused, as OpenVMM does */
 	HOST_CNT_RNDIS_REPLIES,		/* RNDIS control replies delivered */
 	HOST_CNT_TX_FRAMES,		/* frames handed to the backend (after segmentation) */
 	HOST_CNT_TX_BYTES,		/* bytes of those frames */

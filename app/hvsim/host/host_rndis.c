@@ -381,7 +381,10 @@ rndis_set_value(struct host_ctx *ctx, uint32_t oid, const uint8_t *data, uint32_
 		return rndis_set_offload(&ctx->dev->rndis, data, len);
 	case RNDIS_OID_GEN_RSS_PARAMETERS:
 		return rndis_set_rss(ctx, data, len);
-	default:	/* OID_802_3_MULTICAST_LIST too, as OpenVMM answers it */
+	case RNDIS_OID_802_3_MULTICAST_LIST:	/* as OpenVMM answers it: meant, not an error */
+		ctx->cnt->n[HOST_CNT_RNDIS_MC_LIST_REFUSED]++;
+		return RNDIS_STATUS_NOT_SUPPORTED;
+	default:
 		ctx->cnt->n[HOST_CNT_RNDIS_NOT_SUPPORTED]++;
 		return RNDIS_STATUS_NOT_SUPPORTED;
 	}

@@ -169,6 +169,9 @@ vf_switch(struct host_vf *vf, bool to_vf)
 	vf->datapath_vf = to_vf && vf->present;
 }
 
+static bool vf_write_primary(struct hvsim *sim, struct hvsim_device *dev, uint16_t type,
+			     uint64_t xact, const void *msg, uint32_t len);
+
 enum host_verdict
 host_vf_switch_datapath(struct host_ctx *ctx, const struct host_ring_pkt *pkt,
 			const uint8_t *msg, uint32_t len)
@@ -183,9 +186,14 @@ host_vf_switch_datapath(struct host_ctx *ctx, const struct host_ring_pkt *pkt,
 	memcpy(&req, msg, NVSP_SWITCH_DATAPATH_MIN_BYTES);
 	/*
 	 * With --vf-switch-ms, as OpenVMM: the switch and its completion come
-	 * later, from host_vf_poll; a newer 129 takes the place of one pending.
+	 * later, from host_vf_poll; a newer 129 takes the place of one pending,
+	 * which is completed now if asked (its guest may still wait on it).
 	 */
 	if (vf != NULL && ctx->sim->cfg.vf_switch_us != 0) {
+		if (vf->sw.pending && vf->sw.rc &&
+		    !vf_write_primary(ctx->sim, ctx->ch->dev, VMBUS_CHANPKT_TYPE_COMP, vf->sw.xact,
+				      NULL, 0))
+			return HOST_PKT_WAIT;	/* the ring is full: again next pass */
 		vf->sw.pending = true;
 		vf->sw.to_vf = req.active_datapath == NVSP_DATAPATH_VF;
 		vf->sw.rc = (pkt->hdr.flags & VMBUS_CHANPKT_FLAG_RC) != 0;

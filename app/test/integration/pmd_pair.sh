@@ -116,7 +116,6 @@ run_mcast() {
 	printf '%s\n' "stop" "quit" >&3
 	exec 3>&-
 	wait $hv || { tail -30 "$out"; fail "$mode: mcast: hvsim/testpmd exited with an error"; }
-	grep -E 'multicast|rx_filtered' "$out" || true
 	rx=$(port_stat "$out" RX-packets "$b")
 	[ "${rx:-0}" -ge 32 ] || fail "$mode: mcast: nic1's port received ${rx:-0} of nic0's 32 frames to its group"
 	echo "$mode: mcast: a group with the host refusing the list: all $rx frames to it received"

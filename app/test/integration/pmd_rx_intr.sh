@@ -157,6 +157,11 @@ run_abi() {
 	# zero-copy, the external mbufs').
 	echo "$line" | grep -q " wrong_port 0$" ||
 		fail "abi $name${devargs:+ ($devargs)}: mbufs with another port: $line"
+	# The link-polling thread really read the primary beside the sleeping queue.
+	if [ "${app_opts[0]:-}" = --link-poll-us ]; then
+		line=$(grep '^rx_intr: link polls' "$out") || fail "abi $name: no link poll count"
+		[ "$(field polls)" -ge 1000 ] || fail "abi $name: only $(field polls) link polls"
+	fi
 }
 
 plugin_build_dir

@@ -293,7 +293,7 @@ main(int argc, char **argv)
 	if (opt.link_poll_us != 0 &&
 	    pthread_create(&poller, NULL, link_poll_thread, (void *)(uintptr_t)0) != 0) {
 		fprintf(stderr, "rx_intr: no link-polling thread\n");
-		opt.link_poll_us = 0;
+		return 1;
 	}
 	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
 	run(0);

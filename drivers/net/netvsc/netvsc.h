@@ -63,8 +63,10 @@ extern int netvsc_logtype_driver;
 
 /* Every wait on the host ends by then (control requests). */
 #define NETVSC_CTL_TIMEOUT_MS		5000u
-/* Largest control message either way (RSS parameters are 28 + 40 + 552). */
-#define NETVSC_CTL_MSG_BYTES		2048u	/* an RSS SET with 256 entries: 1132 */
+/* Largest control request we send: an RSS SET with 256 entries is 28 + 40 + 1024 + 40. */
+#define NETVSC_CTL_REQ_BYTES		2048u
+/* Largest control message the host sends us (replies, indications). */
+#define NETVSC_CTL_MSG_BYTES		1024u
 /* Transaction ids we issue for control exchanges; data ids start above. */
 enum netvsc_xact {
 	NETVSC_XACT_NONE = 0,		/* hosts complete ids we never asked with 0 */

@@ -311,7 +311,7 @@ ctl_send_rndis(struct netvsc_dev *dev, const void *req, uint32_t bytes, uint32_t
 	};
 	int ret;
 
-	if (bytes > NETVSC_CTL_MSG_BYTES)
+	if (bytes > NETVSC_CTL_REQ_BYTES)
 		return -EMSGSIZE;
 	if (dev->primary == NULL)
 		return -ENODEV;		/* a new session that failed: no channel */
@@ -379,7 +379,7 @@ netvsc_ctl_init(struct netvsc_dev *dev)
 	char name[RTE_MEMZONE_NAMESIZE];
 
 	snprintf(name, sizeof(name), "netvsc_ctl_%u", dev->vmbus->relid);
-	dev->ctl.req_mz = rte_memzone_reserve_aligned(name, NETVSC_CTL_MSG_BYTES,
+	dev->ctl.req_mz = rte_memzone_reserve_aligned(name, NETVSC_CTL_REQ_BYTES,
 						      dev->vmbus->device.numa_node,
 						      RTE_MEMZONE_IOVA_CONTIG, VMBUS_PAGE_BYTES);
 	if (dev->ctl.req_mz == NULL) {

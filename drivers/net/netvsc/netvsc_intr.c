@@ -52,13 +52,11 @@ static struct netvsc_intr *netvsc_intr_of[RTE_MAX_ETHPORTS];
 static pthread_mutex_t netvsc_intr_vf_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 static bool
-intr_queue_has_work(struct rte_eth_dev *eth, uint16_t q)
+intr_queue_has_work(const struct netvsc_rxq *rxq)
 {
-	struct netvsc_rxq *rxq = eth->data->rx_queues[q];
-
-	return rxq != NULL && (__atomic_load_n(&rxq->nb_pending, __ATOMIC_RELAXED) > 0 ||
-			       __atomic_load_n(&rxq->nb_comp, __ATOMIC_RELAXED) > 0 ||
-			       !rte_vmbus_chan_rx_empty(rxq->chan));
+	return __atomic_load_n(&rxq->nb_pending, __ATOMIC_RELAXED) > 0 ||
+	       __atomic_load_n(&rxq->nb_comp, __ATOMIC_RELAXED) > 0 ||
+	       !rte_vmbus_chan_rx_empty(rxq->chan);
 }
 
 /* One wake per arming: whoever clears armed writes the eventfd. */
@@ -91,10 +89,9 @@ intr_uio_callback(void *arg)
 	for (uint16_t q = 0; q < in->nb_rxq; q++) {
 		struct netvsc_rxq *rxq = in->eth->data->rx_queues[q];
 
-		if (!__atomic_load_n(&in->armed[q], __ATOMIC_ACQUIRE))
+		if (rxq == NULL || !__atomic_load_n(&in->armed[q], __ATOMIC_ACQUIRE))
 			continue;
-		if (intr_queue_has_work(in->eth, q) ||
-		    (rxq != NULL && rte_vmbus_chan_rx_intr_enable(rxq->chan)))
+		if (intr_queue_has_work(rxq) || rte_vmbus_chan_rx_intr_enable(rxq->chan))
 			intr_wake(in, q);
 	}
 }
@@ -117,7 +114,7 @@ netvsc_intr_after_read(struct netvsc_rxq *rxq)
 	if (likely(in == NULL) || q >= in->nb_rxq)
 		return;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&in->armed[q], __ATOMIC_RELAXED) && intr_queue_has_work(in->eth, q))
+	if (__atomic_load_n(&in->armed[q], __ATOMIC_RELAXED) && intr_queue_has_work(rxq))
 		intr_wake(in, q);
 }
 

@@ -17,7 +17,7 @@ int
 netvsc_rndis_query(struct netvsc_dev *dev, uint32_t oid, const void *in, uint32_t in_bytes,
 		   void *out, uint32_t out_bytes, uint32_t *got_bytes)
 {
-	uint8_t req[NETVSC_CTL_MSG_BYTES] = { 0 };
+	uint8_t req[NETVSC_CTL_REQ_BYTES] = { 0 };
 	struct rndis_query_req *q = (void *)req;
 	struct netvsc_rndis_query_reply c;
 	enum netvsc_ctl_verdict v;
@@ -55,7 +55,7 @@ netvsc_rndis_query(struct netvsc_dev *dev, uint32_t oid, const void *in, uint32_
 int
 netvsc_rndis_set(struct netvsc_dev *dev, uint32_t oid, const void *in, uint32_t in_bytes)
 {
-	uint8_t req[NETVSC_CTL_MSG_BYTES] = { 0 };
+	uint8_t req[NETVSC_CTL_REQ_BYTES] = { 0 };
 	struct rndis_query_req *s = (void *)req;
 	uint32_t status = 0;
 	int ret;

@@ -371,7 +371,7 @@ netvsc_chan_poll(struct netvsc_dev *dev, struct netvsc_rxq *rxq, struct netvsc_t
 	/* The host's read index (a line it polls) moves once per poll, not per packet. */
 	n = chan_read(dev, chan, rxq, txq, read_all, UINT32_MAX, max_pkts);
 	rte_vmbus_chan_rx_publish(chan);
-	if (rxq != NULL)
+	if (rxq != NULL && n > 0)
 		netvsc_intr_after_read(rxq);	/* its lcore may sleep on what we read */
 	return n;
 }

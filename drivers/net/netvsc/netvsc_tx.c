@@ -215,7 +215,7 @@ netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id, bool failed)
 	}
 	d = &txq->desc[i];
 	if (unlikely(failed))		/* the host refused the send: its frames are lost */
-		txq->stats.errors += d->section != NVSP_SECTION_NONE ? d->nb_frames : 1;
+		txq->stats.errors += d->nb_frames;
 	if (d->section != NVSP_SECTION_NONE)
 		txq->free_sections[tx_free_slot(txq, txq->nb_free_sections++)] = d->section;
 	else if (d->bounce != 0)
@@ -624,7 +624,7 @@ tx_send_gpa(struct netvsc_txq *txq, struct rte_mbuf *m, uint32_t idx, bool *need
 	txq->stats.bounced += bounce != 0;
 	txq->desc[idx] = (struct netvsc_tx_desc){ .mbuf = m, .in_flight = true,
 						  .section = NVSP_SECTION_NONE, .bounce = bounce,
-						  .seq = txq->next_seq++ };
+						  .nb_frames = 1, .seq = txq->next_seq++ };
 	return 0;
 }
 
