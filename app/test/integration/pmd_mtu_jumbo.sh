@@ -31,6 +31,13 @@
 # 5. Chains within tx_copybreak: 1514-byte frames in 128-byte mbufs (12
 #    segments) are copied into send sections segment by segment, several
 #    frames a send; gen gets every frame back intact.
+# 6. A host that fails both new sessions (hvsim's txbuf-section: each later
+#    send-buffer reply reports other sections, which the PMD refuses), 2
+#    queues: `port config mtu 0 9000` must fail and leave a port without a
+#    host session (queue 1 without a channel); start must fail and say
+#    why. With the fault cleared, start opens a new session itself (as a
+#    later MTU or configure would) and gen gets every frame back, through
+#    both queues.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../conformance/lib/testpmd.sh"
 
@@ -262,6 +269,42 @@ refused() {
 	expect_eq "$m: $how: 1514 after the refusal: gen corrupt" "$(gen_num corrupt)" 0
 }
 
+# lost MODE: both sessions of an MTU change refused, then the host answers again
+lost() {
+	local m=$1 n=500 q
+	TP_HVSIM_OPTS=(--queues 2)
+	tp_start "$m" "gen:size=1514,count=$n,rate=$RATE,flows=64,srcip,hold" --rxq=2 --txq=2
+	TP_HVSIM_OPTS=()
+	tp_cmd "port stop all" >/dev/null
+	hv_ctl fault 0 txbuf-section 4096 >/dev/null || fail "$m: lost: arm the fault"
+	tp_cmd "port config mtu 0 9000" 30 >/dev/null
+	grep -q '^Set MTU failed' "$TP_DIR/err" ||
+		{ tp_dump; fail "$m: lost: setting MTU 9000 did not fail with both sessions refused"; }
+	grep -q 'MTU 9000 refused, and MTU 1500 not restored' "$TP_DIR/err" ||
+		{ tp_dump; fail "$m: lost: the PMD did not say the old session was not restored"; }
+	tp_cmd "port start all" 30 >/dev/null
+	grep -q '^Fail to start port 0' "$TP_DIR/err" ||
+		{ tp_dump; fail "$m: lost: port 0 started without a host session"; }
+	hv_ctl fault 0 clear >/dev/null || fail "$m: lost: clear the fault"
+	tp_cmd "port start all" 30 >/dev/null
+	[ "$(grep -c '^Fail to start port 0' "$TP_DIR/err")" -eq 1 ] ||
+		{ tp_dump; fail "$m: lost: port 0 did not start with the host answering again"; }
+	tp_cmd "show port info 0" >/dev/null
+	expect_eq "$m: lost: MTU after the new session" "$(tp_stat "$TP_OUT" MTU)" 1500
+	tp_cmd "set fwd io" >/dev/null
+	tp_cmd "start" >/dev/null
+	run_gen 0 "$n"
+	tp_cmd "stop" >/dev/null
+	for q in 0 1; do
+		printf '%s\n' "$TP_OUT" | grep -A1 "RX Port= 0/Queue= $q " | grep -qE 'RX-packets: [1-9]' ||
+			{ tp_dump; fail "$m: lost: no frame on queue $q after the new session"; }
+	done
+	tp_quit
+	gen_line
+	expect_eq "$m: lost: gen back after the new session" "$(gen_num back)" "$n"
+	expect_eq "$m: lost: gen corrupt" "$(gen_num corrupt)" 0
+}
+
 for m in $MODES; do
 	start=$SECONDS
 	jumbo "$m"
@@ -270,6 +313,7 @@ for m in $MODES; do
 	chains_copied "$m"
 	refused "$m" mtu
 	refused "$m" max-pkt-len
+	lost "$m"
 	echo "$m: done in $((SECONDS - start)) s"
 done
 echo "our PMD forwarded 9014-byte frames intact at MTU 9000, handled larger ones and a host's refusal in modes: $MODES"

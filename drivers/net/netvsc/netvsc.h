@@ -305,6 +305,7 @@ struct netvsc_dev {
 	uint32_t rx_nb_slots;		/* the receive buffer's slots, as the host said */
 	uint32_t packet_filter;
 	bool started;
+	bool no_session;		/* a new session failed and the old one was not restored */
 	bool rescinded;			/* atomic: the host removed the device, no more exchanges */
 	bool closing;			/* atomic: the rescind check must not re-arm */
 	bool rescind_check_busy;	/* atomic: the check is running (alarm thread) */

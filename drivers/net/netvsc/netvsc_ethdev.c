@@ -344,6 +344,8 @@ netvsc_session_mtu(struct netvsc_dev *dev, uint32_t mtu)
 /*
  * A new session, at the MTU granted or back at the old one, starts as a
  * fresh miniport: it gets the port's offloads (with RSC) and RSS again.
+ * When neither comes up the port has none: the next MTU change, configure
+ * or start tries again.
  */
 static int
 netvsc_change_mtu(struct netvsc_dev *dev, uint32_t mtu)
@@ -353,7 +355,7 @@ netvsc_change_mtu(struct netvsc_dev *dev, uint32_t mtu)
 	unsigned int held;
 	int ret, restored;
 
-	if (mtu == dev->mtu)
+	if (mtu == dev->mtu && !dev->no_session)
 		return 0;
 	if (rte_vmbus_device_shared(dev->vmbus)) {	/* its channel would stay open */
 		NETVSC_DRV_LOG(ERR, dev, "MTU %u needs a new host session: the secondary "
@@ -367,10 +369,15 @@ netvsc_change_mtu(struct netvsc_dev *dev, uint32_t mtu)
 		return -EBUSY;
 	}
 	ret = netvsc_session_mtu(dev, mtu);
-	if (ret < 0 && netvsc_session_mtu(dev, old) < 0) {
-		NETVSC_DRV_LOG(ERR, dev, "MTU %u refused, and MTU %u not restored", mtu, old);
+	if (ret < 0 && (mtu == old || netvsc_session_mtu(dev, old) < 0)) {
+		if (mtu != old)
+			NETVSC_DRV_LOG(ERR, dev, "MTU %u refused, and MTU %u not restored", mtu, old);
+		NETVSC_DRV_LOG(ERR, dev, "no host session (%d): start, configure or an MTU change "
+			       "tries again", ret);
+		dev->no_session = true;
 		return ret;
 	}
+	dev->no_session = false;
 	if (ret < 0)
 		NETVSC_DRV_LOG(ERR, dev, "MTU %u refused (%d); still %u", mtu, ret, old);
 	restored = netvsc_offload_set(dev, (conf->rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0);
@@ -582,7 +589,15 @@ netvsc_dev_start(struct rte_eth_dev *eth)
 			NETVSC_DRV_LOG(ERR, dev, "queue %u not set up since the last configure", i);
 			return -EINVAL;
 		}
-		if (i >= NETVSC_MAX_QUEUES || dev->chan[i] == NULL) {	/* a new session failed */
+	}
+	if (dev->no_session) {
+		NETVSC_DRV_LOG(NOTICE, dev, "no host session since a failed MTU change: a new one");
+		ret = netvsc_change_mtu(dev, dev->mtu);
+		if (ret < 0)
+			return ret;
+	}
+	for (uint16_t i = 0; i < RTE_MAX(eth->data->nb_rx_queues, eth->data->nb_tx_queues); i++) {
+		if (i >= NETVSC_MAX_QUEUES || dev->chan[i] == NULL) {
 			NETVSC_DRV_LOG(ERR, dev, "queue %u has no channel", i);
 			return -EIO;
 		}
