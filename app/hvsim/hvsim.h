@@ -81,6 +81,7 @@ struct hvsim_faults {
 	uint64_t fired[HVSIM_FAULT_MAX];
 	uint32_t malformed_next;		/* which malformed variant comes next */
 	uint64_t hold_since_ns[HVSIM_MAX_CHANNELS];	/* control request held at the head */
+	uint64_t held_xact;			/* the xact id of the last one withheld, 0 none */
 	uint32_t ring_saved_idx;		/* bad-ring-index: the sane index to restore */
 	uint64_t ring_restore_ns;		/* 0: the ring is not corrupted */
 };

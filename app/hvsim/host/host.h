@@ -348,7 +348,7 @@ bool host_link_indicate(struct host_ctx *ctx, uint32_t status);
 bool host_fault_ring_skip(struct host_ctx *ctx, struct host_ring *ring);
 bool host_fault_pending(const struct host_ctx *ctx);
 unsigned int host_fault_flush(struct host_ctx *ctx);
-bool host_fault_hold_control(struct host_ctx *ctx);
+bool host_fault_hold_control(struct host_ctx *ctx, uint64_t xact_id);
 bool host_fault_complete_data(struct host_ctx *ctx, const struct host_ring_pkt *pkt,
 			      const void *reply, uint32_t len);
 bool host_fault_revoked(const struct hvsim_device *dev);

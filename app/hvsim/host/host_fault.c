@@ -294,7 +294,7 @@ host_fault_complete_data(struct host_ctx *ctx, const struct host_ring_pkt *pkt,
 /* ---- control requests: withheld or late ---- */
 
 bool
-host_fault_hold_control(struct host_ctx *ctx)
+host_fault_hold_control(struct host_ctx *ctx, uint64_t xact_id)
 {
 	struct hvsim_faults *f = fault_of(ctx);
 	uint64_t *since = &f->hold_since_ns[ctx->ch - ctx->ch->dev->chan];
@@ -304,6 +304,7 @@ host_fault_hold_control(struct host_ctx *ctx)
 		if (*since == 0)
 			f->fired[HVSIM_FAULT_WITHHOLD_CONTROL]++;
 		*since = now;
+		f->held_xact = xact_id;
 		return true;
 	}
 	if (!f->armed[HVSIM_FAULT_LATE_CONTROL]) {
@@ -629,8 +630,9 @@ host_fault_rx_inject(struct host_ctx *ctx)
 
 /*
  * subchannel-completions: ctx writes to the first subchannel. Successful 108s
- * with xact ids arg, arg - 1, ..., 1, as many as its ring takes now: a host
- * that answers on another channel than the one the guest asked on.
+ * with xact ids arg, arg - 1, ..., 2 and last the id of the control request
+ * withhold-control last held (1 if none), as many as its ring takes now: a
+ * host that answers on another channel than the one the guest asked on.
  */
 unsigned int
 host_fault_subchannel_inject(struct host_ctx *ctx)
@@ -638,8 +640,13 @@ host_fault_subchannel_inject(struct host_ctx *ctx)
 	struct hvsim_faults *f = fault_of(ctx);
 	unsigned int nb = 0;
 
-	while (f->armed[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS] &&
-	       fault_stray_completion(ctx, f->arg[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS], false)) {
+	while (f->armed[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS]) {
+		uint64_t id = f->arg[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS];
+
+		if (id == 1 && f->held_xact != 0)
+			id = f->held_xact;
+		if (!fault_stray_completion(ctx, id, false))
+			break;
 		fault_count_down(f, HVSIM_FAULT_SUBCHANNEL_COMPLETIONS);
 		nb++;
 	}

@@ -450,7 +450,7 @@ nvsp_rndis(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const uint8_t 
 	if (len < offsetof(struct nvsp_rndis_pkt, pad))
 		return nvsp_drop(ctx, HOST_CNT_NVSP_TRUNCATED);
 	memcpy(&req, msg, offsetof(struct nvsp_rndis_pkt, pad));
-	if (req.channel_type == NVSP_RNDIS_CHANNEL_CONTROL && host_fault_hold_control(ctx))
+	if (req.channel_type == NVSP_RNDIS_CHANNEL_CONTROL && host_fault_hold_control(ctx, pkt->hdr.xact_id))
 		return HOST_PKT_LATER;
 	if (req.channel_type == NVSP_RNDIS_CHANNEL_CONTROL)
 		need += host_nvsp_xfer_bytes(1);
@@ -538,7 +538,7 @@ host_nvsp_packet(struct host_ctx *ctx, const struct host_ring_pkt *pkt)
 	if (len < sizeof(struct nvsp_hdr))
 		return nvsp_drop(ctx, HOST_CNT_NVSP_TRUNCATED);
 	memcpy(&type, msg, sizeof(type));
-	if (type != NVSP_MSG1_TYPE_SEND_RNDIS_PKT && host_fault_hold_control(ctx))
+	if (type != NVSP_MSG1_TYPE_SEND_RNDIS_PKT && host_fault_hold_control(ctx, pkt->hdr.xact_id))
 		return HOST_PKT_LATER;
 	switch (type) {
 	case NVSP_MSG_TYPE_INIT:

@@ -430,8 +430,9 @@ host_rx_pass(struct host_ctx *ctx)
 	/* The pass may have just handled the guest's revoke of the buffer. */
 	if (!host_rx_ready(vdev))
 		return 0;
+	nb += host_fault_rx_inject(ctx);	/* on the primary, whichever path carries data */
 	if (host_vf_owns_rx(vdev))
-		return 0;		/* VF data path: host_vf.c delivers */
+		return nb;		/* VF data path: host_vf.c delivers */
 	if (nb_lanes == 0)
 		nb_lanes = 1;
 	for (uint32_t c = 0; c < nb_lanes; c++) {
@@ -443,7 +444,6 @@ host_rx_pass(struct host_ctx *ctx)
 	lanes[0].wr = ctx->wr;
 	lanes[0].cnt = ctx->cnt;
 	host_rndis_mac(ctx->sim, vdev, mac);
-	nb += host_fault_rx_inject(ctx);
 	if (vdev->fault.armed[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS] && nb_lanes > 1)
 		nb += rx_fault_subchannel(ctx, lanes);
 	while ((f = host_rsc_next(ctx, be, &segs, &owned)) != NULL) {

@@ -4,6 +4,8 @@
  * port 0 with N queues and forwards on queue 0 only; run as secondary it
  * attaches to the same port and forwards on the queue it is given. Each frame
  * goes back out on the queue it came in on. Prints its counts on SIGTERM.
+ * SIGUSR1 to the primary: stop the port, switch its MTU between 1500 and
+ * 1400, start it, and say what set_mtu returned.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,7 +24,7 @@
 #define APP_BURST		32
 #define APP_TX_RETRIES		100000
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, mtu_asked;
 
 static struct {
 	uint16_t nb_queues;
@@ -37,6 +39,30 @@ on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+static void
+on_usr1(int sig)
+{
+	(void)sig;
+	mtu_asked = 1;
+}
+
+static void
+primary_mtu_switch(uint16_t port)
+{
+	uint16_t mtu = 0, want;
+	int ret, started;
+
+	mtu_asked = 0;
+	rte_eth_dev_get_mtu(port, &mtu);
+	want = mtu == 1500 ? 1400 : 1500;
+	rte_eth_dev_stop(port);
+	ret = rte_eth_dev_set_mtu(port, want);
+	started = rte_eth_dev_start(port);
+	rte_eth_dev_get_mtu(port, &mtu);
+	printf("mp_fwd primary: set mtu %u: %d, now %u, start %d\n", want, ret, mtu, started);
+	fflush(stdout);
 }
 
 static int
@@ -99,8 +125,11 @@ forward(uint16_t port, uint16_t q)
 	struct rte_mbuf *pkts[APP_BURST];
 
 	while (!stop) {
-		uint16_t nb = rte_eth_rx_burst(port, q, pkts, APP_BURST), sent = 0;
+		uint16_t nb, sent = 0;
 
+		if (mtu_asked)
+			primary_mtu_switch(port);
+		nb = rte_eth_rx_burst(port, q, pkts, APP_BURST);
 		rx_count += nb;
 		for (unsigned int t = 0; sent < nb && t < APP_TX_RETRIES && !stop; t++)
 			sent += rte_eth_tx_burst(port, q, pkts + sent, nb - sent);
@@ -155,6 +184,7 @@ main(int argc, char **argv)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
@@ -182,6 +212,8 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	if (primary)
+		signal(SIGUSR1, on_usr1);
 	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
 	printf("mp_fwd %s: forwarding on port 0 queue %u, lcore %u\n", role, opt.queue,
 	       rte_lcore_id());

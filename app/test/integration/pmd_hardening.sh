@@ -405,12 +405,15 @@ if want stray; then
 	#
 	# Not shown to fail (netvsc_ctl.c was being refactored meanwhile).
 	stray "NVSP completion nobody asked for" rx_drop_unexpected_completion complete-id 1
-	# The RNDIS control id (2) with no RNDIS message outstanding: not taken
+	# The RNDIS control kind (2) with no RNDIS message outstanding: not taken
 	# as the completion of the next one.
 	#
-	# shown to fail by: netvsc_ctl.c netvsc_ctl_on_completion's
-	# `&& ctl->rndis_in_flight` removed -> "RNDIS completion nobody asked
-	# for (complete-id 2): rx_drop_unexpected_completion went 1 -> 1".
+	# shown to fail by (while every RNDIS message's id was 2..15 in turn):
+	# netvsc_ctl.c netvsc_ctl_on_completion's `&& ctl->rndis_in_flight`
+	# removed -> "RNDIS completion nobody asked for (complete-id 2):
+	# rx_drop_unexpected_completion went 1 -> 1". Each control request's id
+	# now also carries its number above bit 32 (pmd_vf.sh's strip case shows
+	# why), so a bare 2 is no request's.
 	stray "RNDIS completion nobody asked for" rx_drop_unexpected_completion complete-id 2
 fi
 
@@ -716,9 +719,10 @@ if want subchan; then
 	# another lcore reads (queue 1's, the forwarding lcore) without the
 	# primary's lock that guards the control state. While "set promisc 0
 	# off" waits on the primary (withheld, fails in 5 s), the host completes
-	# xact ids 15..1 on subchannel 1: the RNDIS ids (2..15) and the NVSP one
-	# (1), so also the id in flight. Every one must count as an unexpected
-	# completion, that one included; the port works once the host answers.
+	# 15 xact ids on subchannel 1: 15..2, then the id of the withheld RNDIS
+	# message (hvsim read it from the request), the one in flight. Every one
+	# must count as an unexpected completion, that one included; the port
+	# works once the host answers.
 	#
 	# shown to fail by: netvsc_ctl.c netvsc_ctl_on_completion's
 	# `chan != dev->primary` test removed -> "subchannel completions:

@@ -201,18 +201,27 @@ case_offload_gap() {
 # stand-in cannot strip): the data path goes back to synthetic, where the
 # host strips; switched off again, back to the VF. The host takes 500 ms to
 # switch (--vf-switch-ms, as OpenVMM completes a 129 once its filter moved):
-# the PMD must wait for the completion before it stops the VF. Judges:
-# hvsim's data path and per-path counters, gen (every frame back intact).
+# the PMD must wait for the completion before it stops the VF, also when,
+# 0.2 s into the wait, the host completes an id of no request in flight
+# (hvsim's short-completion 1: a bare completion with the id the PMD once
+# gave every NVSP request, as a late one of an earlier 129 would come).
+# Judges: hvsim's data path and per-path counters, gen (every frame back
+# intact but the switches' windows: a VF stopped 0.8 s early loses 4 times
+# what is allowed).
 case_strip_runtime() {
 	local n=$((RATE * 3)) syn
 	start_case strip "$DATA_MODE" "gen:count=$n,size=64,vlan=5,rate=$RATE,hold" --vf 0 \
-		--vf-switch-ms 500
+		--vf-switch-ms 1000
 	echo "start" >&3
 	testpmd_wait_forwarding "$OUT" 0 || fail "strip: forwarding did not start"
 	wait_for 10 datapath_is vf || fail "strip: data path never on the VF"
 	ctl gen 0 start >/dev/null
 	sleep 0.5
 	echo "vlan set strip on 0" >&3
+	sleep 0.2
+	ctl fault 0 short-completion 1 >/dev/null || fail "strip: arm short-completion"
+	wait_for 5 eval 'ctl counters | grep -qE "^nic0 fault short-completion .* fired 1$"' ||
+		fail "strip: short-completion did not fire"
 	wait_for 10 datapath_is synthetic || fail "strip: the VF kept the data path with stripping on"
 	wait_for 5 grep -q "VF port [0-9]* lacks offloads the port uses (rx 0x1, tx 0): not used" "$OUT" ||
 		fail "strip: the VF's lack was not said"

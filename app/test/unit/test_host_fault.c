@@ -478,6 +478,31 @@ test_subchannel_completions_go_on_the_subchannel(void)
 	free(rings);
 }
 
+/* With a control request withheld on the primary, the last completion carries its id. */
+static void
+test_subchannel_completions_end_with_the_held_request(void)
+{
+	struct vmbus_ring_hdr *rx2;
+	uint32_t at = 0;
+	uint8_t *rings, msg[40];
+
+	nic_setup();
+	nic_dev()->rndis.packet_filter = 0x0d;
+	rx2 = sub_open(&rings);
+	faults()->armed[HVSIM_FAULT_WITHHOLD_CONTROL] = true;
+	nvsp_msg(msg, 1, 0x2, 0x60001, 0);			/* INIT, versions 2..6.1 */
+	fx_guest_send(VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, 0x700000001ull, msg, 40);
+	host_poll(&fx_sim);
+	faults()->armed[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS] = true;
+	faults()->arg[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS] = 2;
+	EXPECT_EQ(host_poll(&fx_sim), 2);
+	EXPECT_EQ(fx_get(rx2, at + 8, 8), 2);
+	at = (at + (uint32_t)fx_get(rx2, at + 4, 2) * 8 + 8) % FX_DATA_BYTES;
+	EXPECT_EQ(fx_get(rx2, at + 8, 8), 0x700000001ull);	/* the held INIT's, not 1 */
+	fx_teardown();
+	free(rings);
+}
+
 /* ---- ring index ---- */
 
 static void
@@ -539,6 +564,7 @@ main(void)
 	RUN_TEST(test_oversized_is_one_transfer_of_64k);
 	RUN_TEST(test_flood_xfers_lends_no_slot);
 	RUN_TEST(test_subchannel_completions_go_on_the_subchannel);
+	RUN_TEST(test_subchannel_completions_end_with_the_held_request);
 	RUN_TEST(test_bad_ring_index_once_then_restored);
 	RUN_TEST(test_revoke_buffers_fails_section_sends);
 	TEST_EXIT();

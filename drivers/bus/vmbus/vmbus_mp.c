@@ -10,7 +10,9 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_memory.h>
@@ -20,6 +22,7 @@
 #include "vmbus_sysfs.h"
 
 #define VMBUS_MP_RINGS		64	/* subchannels a device may have mapped */
+#define VMBUS_MP_SECONDARIES	64	/* secondary processes a device may have attached */
 #define VMBUS_MP_ALIGN		(2u << 20)
 
 struct vmbus_mp_region {
@@ -32,7 +35,8 @@ struct vmbus_mp_region {
 struct vmbus_mp_record {
 	struct vmbus_mp_region resource[VMBUS_MAX_RESOURCE];
 	struct vmbus_mp_region ring[VMBUS_MP_RINGS];
-	uint32_t nb_secondaries;	/* atomic: attached, each holding the device open */
+	/* atomic: the pids of the secondaries attached (each holds the device open), 0 free */
+	int32_t secondary[VMBUS_MP_SECONDARIES];
 };
 
 /* Secondary, per process: the rings this process mapped, to unmap them. */
@@ -189,6 +193,20 @@ mp_attach_ring(const struct rte_vmbus_device *dev, const struct vmbus_mp_region 
 	return -ENOSPC;
 }
 
+/* The slot holding pid from, made to hold to; false if none holds from. */
+static bool
+mp_secondary_swap(struct vmbus_mp_record *rec, int32_t from, int32_t to)
+{
+	for (unsigned int i = 0; i < VMBUS_MP_SECONDARIES; i++) {
+		int32_t pid = from;
+
+		if (__atomic_compare_exchange_n(&rec->secondary[i], &pid, to, false,
+						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			return true;
+	}
+	return false;
+}
+
 /*
  * Secondary: map what the primary recorded, where it is mapped there. The
  * subchannels are those the primary had opened by now: attach after the
@@ -219,18 +237,42 @@ vmbus_mp_attach(struct rte_vmbus_device *dev)
 		if (ret < 0)
 			return ret;
 	}
-	__atomic_fetch_add(&rec->nb_secondaries, 1, __ATOMIC_SEQ_CST);
+	vmbus_mp_shared(dev);		/* frees the slots of secondaries that died */
+	if (!mp_secondary_swap(rec, 0, (int32_t)getpid())) {
+		VMBUS_LOG(ERR, "%s: %u secondary processes hold the device already",
+			  dev->device.name, VMBUS_MP_SECONDARIES);
+		return -ENOSPC;
+	}
 	dev->mp_attached = true;
 	return 0;
 }
 
-/* Does a secondary process hold the device (its channel then stays open at our close)? */
+/*
+ * Does a secondary process hold the device (its channel then stays open at
+ * our close)? One that died without detaching (killed) no longer does: the
+ * kernel unmapped its maps. Its slot is freed here.
+ */
 bool
 vmbus_mp_shared(const struct rte_vmbus_device *dev)
 {
-	const struct vmbus_mp_record *rec = mp_record(dev);
+	struct vmbus_mp_record *rec = mp_record(dev);
+	bool shared = false;
 
-	return rec != NULL && __atomic_load_n(&rec->nb_secondaries, __ATOMIC_SEQ_CST) != 0;
+	for (unsigned int i = 0; rec != NULL && i < VMBUS_MP_SECONDARIES; i++) {
+		int32_t pid = __atomic_load_n(&rec->secondary[i], __ATOMIC_SEQ_CST);
+
+		if (pid == 0)
+			continue;
+		if (kill(pid, 0) == 0 || errno != ESRCH) {
+			shared = true;
+			continue;
+		}
+		if (__atomic_compare_exchange_n(&rec->secondary[i], &pid, 0, false,
+						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			VMBUS_LOG(NOTICE, "%s: secondary process %d exited without detaching",
+				  dev->device.name, (int)pid);
+	}
+	return shared;
 }
 
 void
@@ -239,7 +281,7 @@ vmbus_mp_detach(struct rte_vmbus_device *dev)
 	struct vmbus_mp_record *rec = dev->mp_attached ? mp_record(dev) : NULL;
 
 	if (rec != NULL)
-		__atomic_fetch_sub(&rec->nb_secondaries, 1, __ATOMIC_SEQ_CST);
+		mp_secondary_swap(rec, (int32_t)getpid(), 0);
 	dev->mp_attached = false;
 	for (unsigned int i = 0; i < RTE_DIM(mp_local_rings); i++) {
 		if (mp_local_rings[i].dev != dev)

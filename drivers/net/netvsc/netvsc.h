@@ -67,13 +67,16 @@ extern int netvsc_logtype_driver;
 #define NETVSC_CTL_REQ_BYTES		2048u
 /* Largest control message the host sends us (replies, indications). */
 #define NETVSC_CTL_MSG_BYTES		1024u
-/* Transaction ids we issue for control exchanges; data ids start above. */
+/*
+ * Transaction ids: the kind in the low 32 bits, a request's number above
+ * them (control: a late completion of an earlier request is not the next
+ * one's; tx: of an earlier send from the same slot).
+ */
 enum netvsc_xact {
 	NETVSC_XACT_NONE = 0,		/* hosts complete ids we never asked with 0 */
-	NETVSC_XACT_NVSP = 1,		/* the NVSP request in flight */
-	NETVSC_XACT_RNDIS = 2,		/* RNDIS control messages: 2..15, in turn, */
-	NETVSC_XACT_RNDIS_LAST = 15,	/* so a late completion is not the next one's */
-	NETVSC_XACT_DATA_BASE = 16,	/* tx: base + slot, the send's number above bit 32 */
+	NETVSC_XACT_NVSP = 1,		/* NVSP control requests */
+	NETVSC_XACT_RNDIS = 2,		/* RNDIS control messages (NVSP 107) */
+	NETVSC_XACT_DATA_BASE = 16,	/* tx: base + slot */
 };
 
 /* One control exchange at a time; the reply is copied here, never read in place. */
@@ -81,6 +84,7 @@ struct netvsc_ctl {
 	uint32_t nvsp_want;		/* NVSP reply type awaited, 0 none, or: */
 #define NETVSC_CTL_WANT_COMPLETION	UINT32_MAX	/* empty, or typed nvsp_bare_type */
 	uint32_t nvsp_bare_type;	/* the request awaiting its bare completion */
+	uint64_t nvsp_xact;		/* the xact id of our latest NVSP request */
 	bool nvsp_done;
 	uint8_t nvsp_reply[64];
 	uint32_t nvsp_reply_bytes;
@@ -92,6 +96,7 @@ struct netvsc_ctl {
 	uint8_t rndis_reply[NETVSC_CTL_MSG_BYTES];
 	uint32_t rndis_reply_bytes;
 	uint32_t next_rid;
+	uint32_t xact_seq;		/* numbers control requests (under ctl_lock) */
 	const struct rte_memzone *req_mz;	/* request page, sent by GPA */
 };
 

@@ -117,7 +117,7 @@ netvsc_ctl_on_completion(struct netvsc_dev *dev, const struct vmbus_channel *cha
 		return;
 	}
 	/* A bare completion (129's is empty): never a typed reply to another request. */
-	if (xact_id == NETVSC_XACT_NVSP && ctl->nvsp_want == NETVSC_CTL_WANT_COMPLETION &&
+	if (xact_id == ctl->nvsp_xact && ctl->nvsp_want == NETVSC_CTL_WANT_COMPLETION &&
 	    !ctl->nvsp_done &&
 	    (len < sizeof(type) || (netvsc_ctl_parse_nvsp_type(payload, len, &type) ==
 				    NETVSC_CTL_OK && type == ctl->nvsp_bare_type))) {
@@ -135,7 +135,7 @@ netvsc_ctl_on_completion(struct netvsc_dev *dev, const struct vmbus_channel *cha
 		ctl->rndis_sent = true;
 		return;
 	}
-	if (xact_id != NETVSC_XACT_NVSP || ctl->nvsp_want == 0 || type != ctl->nvsp_want ||
+	if (xact_id != ctl->nvsp_xact || ctl->nvsp_want == 0 || type != ctl->nvsp_want ||
 	    ctl->nvsp_done) {
 		netvsc_ctl_drop(dev, NETVSC_DROP_UNEXPECTED_COMPLETION, "completion nobody waits for");
 		return;
@@ -227,6 +227,15 @@ ctl_send_inband(struct netvsc_dev *dev, const void *req, uint32_t bytes, uint64_
 	return ret;
 }
 
+/* A control request's xact id of kind (enum netvsc_xact); under ctl_lock. */
+static uint64_t
+ctl_new_xact(struct netvsc_ctl *ctl, uint64_t kind)
+{
+	if (++ctl->xact_seq == 0)
+		ctl->xact_seq = 1;
+	return kind | (uint64_t)ctl->xact_seq << 32;
+}
+
 /* An NVSP request with the RC flag, and its completion (want: the reply type) waited for. */
 static int
 ctl_nvsp_exchange(struct netvsc_dev *dev, const void *req, uint32_t req_bytes, uint32_t want)
@@ -235,9 +244,11 @@ ctl_nvsp_exchange(struct netvsc_dev *dev, const void *req, uint32_t req_bytes, u
 	int ret;
 
 	rte_spinlock_lock(&dev->ctl_lock);
-	memcpy(&ctl->nvsp_bare_type, req, sizeof(ctl->nvsp_bare_type));	/* before want */
+	/* Before want: nothing is matched against them while none is awaited. */
+	memcpy(&ctl->nvsp_bare_type, req, sizeof(ctl->nvsp_bare_type));
+	ctl->nvsp_xact = ctl_new_xact(ctl, NETVSC_XACT_NVSP);
 	ctl_expect(dev, &ctl->nvsp_want, want, &ctl->nvsp_done);
-	ret = ctl_send_inband(dev, req, req_bytes, NETVSC_XACT_NVSP, VMBUS_CHANPKT_FLAG_RC);
+	ret = ctl_send_inband(dev, req, req_bytes, ctl->nvsp_xact, VMBUS_CHANPKT_FLAG_RC);
 	if (ret == 0)
 		ret = ctl_wait(dev, &ctl->nvsp_done, "an NVSP request");
 	ctl_expect(dev, &ctl->nvsp_want, 0, NULL);
@@ -319,9 +330,7 @@ ctl_send_rndis(struct netvsc_dev *dev, const void *req, uint32_t bytes, uint32_t
 	rte_spinlock_lock(&dev->chan_lock[0].lock);
 	ctl->rndis_rid = rid;
 	ctl->rndis_done = false;
-	ctl->rndis_xact = ctl->rndis_xact >= NETVSC_XACT_RNDIS &&
-			  ctl->rndis_xact < NETVSC_XACT_RNDIS_LAST ?
-			  ctl->rndis_xact + 1 : NETVSC_XACT_RNDIS;
+	ctl->rndis_xact = ctl_new_xact(ctl, NETVSC_XACT_RNDIS);
 	ctl->rndis_sent = false;
 	ctl->rndis_in_flight = true;
 	ret = rte_vmbus_chan_send_sglist(dev->primary, &sg, 1, &msg, sizeof(msg),

@@ -138,7 +138,7 @@ rx_completion(struct netvsc_dev *dev, const struct vmbus_channel *chan, struct n
 	const struct vmbus_chanpkt_hdr *hdr = (const void *)pkt;
 	uint32_t off = (uint32_t)hdr->data_offset8 << VMBUS_CHANPKT_SIZE_SHIFT;
 
-	if (hdr->xact_id >= NETVSC_XACT_DATA_BASE && txq != NULL)
+	if ((uint32_t)hdr->xact_id >= NETVSC_XACT_DATA_BASE && txq != NULL)
 		netvsc_tx_completion(txq, hdr->xact_id, rx_send_refused(pkt + off, len - off));
 	else
 		netvsc_ctl_on_completion(dev, chan, hdr->xact_id, pkt + off, len - off);
