@@ -581,6 +581,9 @@ static void
 test_link_down_before_init_is_indicated_after_it(void)
 {
 	static const uint32_t init[] = { 2, 24, 7, 1, 0, 0x4000 };
+	static const uint32_t down[] = { 7, 20, 0x4001000c, 0, 0 };	/* MEDIA_DISCONNECT */
+	uint64_t slot;
+	uint32_t at;
 
 	nic_setup_buffers();
 	fx_sim.cfg.link_query_up = true;
@@ -589,9 +592,15 @@ test_link_down_before_init_is_indicated_after_it(void)
 	guest_send_words(0x99, init, 6);
 	EXPECT_EQ(host_poll(&fx_sim), 1);
 	guest_rx_drain();
+	at = fx_rx->write_index;
 	guest_complete(0);
 	EXPECT_EQ(host_poll(&fx_sim), 2);			/* the completion; the indication */
-	EXPECT_EQ(fx_cnt()->n[HOST_CNT_LINK_INDICATIONS], 1);
+	slot = xfer_at(at, 20);
+	for (unsigned int i = 0; i < 5; i++)
+		EXPECT_EQ(rd32(rxbuf + slot * 1728 + 4 * i), down[i]);
+	guest_rx_drain();
+	guest_complete(slot);
+	EXPECT_EQ(host_poll(&fx_sim), 1);
 	EXPECT_EQ(query_media_status(), 0);
 	EXPECT_EQ(host_link_set(&fx_sim, &fx_sim.dev[0], HVSIM_LINK_UP), 0);
 	fx_teardown();
