@@ -68,7 +68,25 @@ enum hvsim_fault {
 	HVSIM_FAULT_SUBCHANNEL_COMPLETIONS,	/* completions for ids arg..1 on the first subchannel */
 	HVSIM_FAULT_INDICATE_AT_HALT,		/* a MEDIA_CONNECT ahead of the HALT's completion */
 	HVSIM_FAULT_FAIL_SET,			/* the next RNDIS SET completes with a failure */
+	HVSIM_FAULT_REPEAT_COMPLETION,		/* the last control completion of kind arg again */
 	HVSIM_FAULT_MAX
+};
+
+/* Control completions repeat-completion can send again: its argument. */
+enum hvsim_ctl_kind {
+	HVSIM_CTL_NVSP,		/* an NVSP request's (129's included) */
+	HVSIM_CTL_RNDIS,	/* a control 107's (RNDIS message) */
+	HVSIM_CTL_KINDS
+};
+
+#define HVSIM_CTL_COMP_BYTES	64u
+
+/* The last control completion of a kind hvsim sent, as it went. */
+struct hvsim_ctl_comp {
+	bool valid;
+	uint64_t xact_id;
+	uint32_t len;
+	uint8_t msg[HVSIM_CTL_COMP_BYTES];
 };
 
 /* Longest delay late-completions and late-control take (ms). */
@@ -82,6 +100,7 @@ struct hvsim_faults {
 	uint32_t malformed_next;		/* which malformed variant comes next */
 	uint64_t hold_since_ns[HVSIM_MAX_CHANNELS];	/* control request held at the head */
 	uint64_t held_xact;			/* the xact id of the last one withheld, 0 none */
+	struct hvsim_ctl_comp last_comp[HVSIM_CTL_KINDS];	/* for repeat-completion */
 	uint32_t ring_saved_idx;		/* bad-ring-index: the sane index to restore */
 	uint64_t ring_restore_ns;		/* 0: the ring is not corrupted */
 };

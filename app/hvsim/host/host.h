@@ -354,6 +354,9 @@ bool host_fault_complete_data(struct host_ctx *ctx, const struct host_ring_pkt *
 bool host_fault_revoked(const struct hvsim_device *dev);
 bool host_fault_revoked_fire(struct host_ctx *ctx);
 unsigned int host_fault_rx_inject(struct host_ctx *ctx);
+/* A control completion of kind went out (kept for repeat-completion). */
+void host_fault_note_completion(struct hvsim_device *dev, enum hvsim_ctl_kind kind,
+				uint64_t xact_id, const void *msg, uint32_t len);
 unsigned int host_fault_subchannel_inject(struct host_ctx *ctx);
 /* The guest's RNDIS HALT, before its 107 is completed: indicate-at-halt. */
 void host_fault_halt(struct host_ctx *ctx);

@@ -22,7 +22,7 @@
 #define FAULT_MAX_COUNT		1000000u
 
 /* What a kind's argument is: none, a delay, a count, a transaction id, bytes, a shape. */
-enum fault_arg { ARG_NONE, ARG_MS, ARG_COUNT, ARG_ID, ARG_BYTES, ARG_SHAPE };
+enum fault_arg { ARG_NONE, ARG_MS, ARG_COUNT, ARG_ID, ARG_BYTES, ARG_SHAPE, ARG_KIND };
 
 static const struct {
 	const char *name;
@@ -48,6 +48,7 @@ static const struct {
 	[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS] = { "subchannel-completions", ARG_COUNT },
 	[HVSIM_FAULT_INDICATE_AT_HALT] = { "indicate-at-halt", ARG_NONE },
 	[HVSIM_FAULT_FAIL_SET] = { "fail-set", ARG_NONE },
+	[HVSIM_FAULT_REPEAT_COMPLETION] = { "repeat-completion", ARG_KIND },
 };
 
 /*
@@ -92,6 +93,11 @@ static const char *const malformed_names[MALFORMED_MAX] = {
 	[MALFORMED_FRAME_HUGE] = "frame-huge",
 };
 
+static const char *const ctl_kind_names[HVSIM_CTL_KINDS] = {
+	[HVSIM_CTL_NVSP] = "nvsp",
+	[HVSIM_CTL_RNDIS] = "rndis",
+};
+
 /* ranges-many: past a guest table of 1024, in a packet of 8256 bytes (ours reads 8280). */
 #define FAULT_MANY_RANGES	1025u
 /* ranges-562: rndis.md 9, the most ranges OpenVMM puts in a transfer (with RSC). */
@@ -126,13 +132,17 @@ fault_parse_arg(const char *kind, enum fault_arg t, const char *arg, uint64_t *v
 	unsigned long long n;
 	char *end;
 
-	if (t == ARG_SHAPE) {
-		for (unsigned int m = 0; m < MALFORMED_MAX; m++)
-			if (strcmp(arg, malformed_names[m]) == 0) {
+	if (t == ARG_SHAPE || t == ARG_KIND) {
+		const char *const *names = t == ARG_SHAPE ? malformed_names : ctl_kind_names;
+		unsigned int nb = t == ARG_SHAPE ? MALFORMED_MAX : HVSIM_CTL_KINDS;
+
+		for (unsigned int m = 0; m < nb; m++)
+			if (strcmp(arg, names[m]) == 0) {
 				*v = m;
 				return 0;
 			}
-		snprintf(err, errlen, "%s: unknown shape '%s'", kind, arg);
+		snprintf(err, errlen, "%s: unknown %s '%s'", kind,
+			 t == ARG_SHAPE ? "shape" : "kind", arg);
 		return -EINVAL;
 	}
 	errno = 0;
@@ -178,6 +188,20 @@ host_fault_clear(struct hvsim_faults *f)
 {
 	memset(f->armed, 0, sizeof(f->armed));
 	memset(f->arg, 0, sizeof(f->arg));
+	f->held_xact = 0;
+}
+
+void
+host_fault_note_completion(struct hvsim_device *dev, enum hvsim_ctl_kind kind, uint64_t xact_id,
+			   const void *msg, uint32_t len)
+{
+	struct hvsim_ctl_comp *c = &dev->fault.last_comp[kind];
+
+	c->valid = len <= sizeof(c->msg);
+	c->xact_id = xact_id;
+	c->len = len;
+	if (c->valid && len > 0)
+		memcpy(c->msg, msg, len);
 }
 
 void
@@ -186,10 +210,11 @@ host_fault_write(const struct hvsim_faults *f, const char *prefix, FILE *out)
 	for (unsigned int k = 0; k < HVSIM_FAULT_MAX; k++) {
 		if (!f->armed[k] && f->fired[k] == 0)
 			continue;
-		if (fault_kinds[k].arg == ARG_SHAPE)
+		if (fault_kinds[k].arg == ARG_SHAPE || fault_kinds[k].arg == ARG_KIND)
 			fprintf(out, "%s fault %s %s %s fired %llu\n", prefix, fault_kinds[k].name,
-				f->armed[k] ? "armed" : "cleared", malformed_names[f->arg[k]],
-				(unsigned long long)f->fired[k]);
+				f->armed[k] ? "armed" : "cleared",
+				fault_kinds[k].arg == ARG_SHAPE ? malformed_names[f->arg[k]] :
+				ctl_kind_names[f->arg[k]], (unsigned long long)f->fired[k]);
 		else
 			fprintf(out, "%s fault %s %s %llu fired %llu\n", prefix,
 				fault_kinds[k].name, f->armed[k] ? "armed" : "cleared",
@@ -539,6 +564,17 @@ fault_stray_completion(struct host_ctx *ctx, uint64_t xact_id, bool empty)
 	return true;
 }
 
+/* repeat-completion: c again, as a host that completes a request twice or late would. */
+static bool
+fault_repeat_completion(struct host_ctx *ctx, const struct hvsim_ctl_comp *c)
+{
+	if (!c->valid || host_ring_write_room(ctx->wr, host_ring_pkt_bytes(0, c->len)) != 0)
+		return false;		/* none yet, or no room: the next pass */
+	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_COMP, 0, c->xact_id, NULL, 0,
+			    c->len > 0 ? c->msg : NULL, c->len);
+	return true;
+}
+
 /* bad-inband: a host-initiated NVSP message of the given type, 8 bytes long. */
 static bool
 fault_bad_inband(struct host_ctx *ctx, uint64_t type)
@@ -610,6 +646,10 @@ host_fault_rx_inject(struct host_ctx *ctx)
 		nb += fault_once(f, HVSIM_FAULT_SHORT_COMPLETION,
 				 fault_stray_completion(ctx, f->arg[HVSIM_FAULT_SHORT_COMPLETION],
 							true));
+	if (f->armed[HVSIM_FAULT_REPEAT_COMPLETION])
+		nb += fault_once(f, HVSIM_FAULT_REPEAT_COMPLETION,
+				 fault_repeat_completion(ctx,
+					&f->last_comp[f->arg[HVSIM_FAULT_REPEAT_COMPLETION]]));
 	if (f->armed[HVSIM_FAULT_BAD_INBAND])
 		nb += fault_once(f, HVSIM_FAULT_BAD_INBAND,
 				 fault_bad_inband(ctx, f->arg[HVSIM_FAULT_BAD_INBAND]));

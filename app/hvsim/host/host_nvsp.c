@@ -51,6 +51,7 @@ nvsp_complete(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const void 
 		return host_reserve_verdict(ret);
 	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_COMP, 0, pkt->hdr.xact_id,
 			    NULL, 0, msg, len);
+	host_fault_note_completion(ctx->ch->dev, HVSIM_CTL_NVSP, pkt->hdr.xact_id, msg, len);
 	return HOST_PKT_DONE;
 }
 
@@ -359,6 +360,9 @@ nvsp_rndis_complete(struct host_ctx *ctx, const struct host_ring_pkt *pkt, uint3
 		return;
 	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_COMP, 0, pkt->hdr.xact_id, NULL, 0,
 			    &reply, sizeof(reply));
+	if (!data)
+		host_fault_note_completion(ctx->ch->dev, HVSIM_CTL_RNDIS, pkt->hdr.xact_id,
+					   &reply, sizeof(reply));
 }
 
 uint64_t
@@ -450,7 +454,8 @@ nvsp_rndis(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const uint8_t 
 	if (len < offsetof(struct nvsp_rndis_pkt, pad))
 		return nvsp_drop(ctx, HOST_CNT_NVSP_TRUNCATED);
 	memcpy(&req, msg, offsetof(struct nvsp_rndis_pkt, pad));
-	if (req.channel_type == NVSP_RNDIS_CHANNEL_CONTROL && host_fault_hold_control(ctx, pkt->hdr.xact_id))
+	if (req.channel_type == NVSP_RNDIS_CHANNEL_CONTROL &&
+	    host_fault_hold_control(ctx, pkt->hdr.xact_id))
 		return HOST_PKT_LATER;
 	if (req.channel_type == NVSP_RNDIS_CHANNEL_CONTROL)
 		need += host_nvsp_xfer_bytes(1);

@@ -91,6 +91,7 @@ host_rss_subchannel(struct host_ctx *ctx, const struct host_ring_pkt *pkt, const
 	reply.nb_subchannels = granted;
 	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_COMP, 0, pkt->hdr.xact_id, NULL, 0,
 			    &reply, sizeof(reply));
+	host_fault_note_completion(vdev, HVSIM_CTL_NVSP, pkt->hdr.xact_id, &reply, sizeof(reply));
 	/* Those not offered yet; a smaller total takes none back. */
 	have = vdev->nb_channels > 0 ? vdev->nb_channels - 1 : 0;
 	if (granted <= have)

@@ -169,8 +169,7 @@ vf_switch(struct host_vf *vf, bool to_vf)
 	vf->datapath_vf = to_vf && vf->present;
 }
 
-static bool vf_write_primary(struct hvsim *sim, struct hvsim_device *dev, uint16_t type,
-			     uint64_t xact, const void *msg, uint32_t len);
+static bool vf_complete_switch(struct hvsim *sim, struct hvsim_device *dev, uint64_t xact);
 
 enum host_verdict
 host_vf_switch_datapath(struct host_ctx *ctx, const struct host_ring_pkt *pkt,
@@ -191,8 +190,7 @@ host_vf_switch_datapath(struct host_ctx *ctx, const struct host_ring_pkt *pkt,
 	 */
 	if (vf != NULL && ctx->sim->cfg.vf_switch_us != 0) {
 		if (vf->sw.pending && vf->sw.rc &&
-		    !vf_write_primary(ctx->sim, ctx->ch->dev, VMBUS_CHANPKT_TYPE_COMP, vf->sw.xact,
-				      NULL, 0))
+		    !vf_complete_switch(ctx->sim, ctx->ch->dev, vf->sw.xact))
 			return HOST_PKT_WAIT;	/* the ring is full: again next pass */
 		vf->sw.pending = true;
 		vf->sw.to_vf = req.active_datapath == NVSP_DATAPATH_VF;
@@ -209,6 +207,7 @@ host_vf_switch_datapath(struct host_ctx *ctx, const struct host_ring_pkt *pkt,
 			return host_reserve_verdict(ret);
 		host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_COMP, 0, pkt->hdr.xact_id, NULL, 0,
 				    NULL, 0);
+		host_fault_note_completion(ctx->ch->dev, HVSIM_CTL_NVSP, pkt->hdr.xact_id, NULL, 0);
 	}
 	if (vf == NULL)
 		return HOST_PKT_DONE;	/* no VF ever: stays synthetic */
@@ -247,6 +246,16 @@ vf_write_primary(struct hvsim *sim, struct hvsim_device *dev, uint16_t type, uin
 	return true;
 }
 
+/* A 129's empty completion (nvsp.md 3.14) on the primary. false: retry later. */
+static bool
+vf_complete_switch(struct hvsim *sim, struct hvsim_device *dev, uint64_t xact)
+{
+	if (!vf_write_primary(sim, dev, VMBUS_CHANPKT_TYPE_COMP, xact, NULL, 0))
+		return false;
+	host_fault_note_completion(dev, HVSIM_CTL_NVSP, xact, NULL, 0);
+	return true;
+}
+
 /* nvsp.md 3.13 on the primary. false: retry later. */
 static bool
 vf_send_association(struct hvsim *sim, struct hvsim_device *dev, struct host_vf *vf)
@@ -269,7 +278,7 @@ vf_switch_due(struct hvsim *sim, struct hvsim_device *dev, struct host_vf *vf)
 {
 	if (!vf->sw.pending || host_now_ns() < vf->sw.due_ns)
 		return 0;
-	if (vf->sw.rc && !vf_write_primary(sim, dev, VMBUS_CHANPKT_TYPE_COMP, vf->sw.xact, NULL, 0))
+	if (vf->sw.rc && !vf_complete_switch(sim, dev, vf->sw.xact))
 		return 0;
 	vf->sw.pending = false;
 	vf_switch(vf, vf->sw.to_vf);

@@ -380,7 +380,7 @@ fi
 
 if want length; then
 	# Class 5 (unchecked completion or ack lengths): a completion with no
-	# NVSP message at all, with the control id (1) and with a data id; an
+	# NVSP message at all, with the NVSP control kind (1) and with a data id; an
 	# RNDIS message whose length runs past its range.
 	#
 	# shown to fail by: netvsc_rx_parse.c netvsc_rx_parse_rndis:
@@ -400,21 +400,23 @@ if want length; then
 fi
 
 if want stray; then
-	# Beyond: completions for requests never sent (the NVSP control id with
-	# no request outstanding).
+	# Beyond: completions for requests never sent (the NVSP control kind,
+	# 1, with no number: no request's id).
 	#
 	# Not shown to fail (netvsc_ctl.c was being refactored meanwhile).
 	stray "NVSP completion nobody asked for" rx_drop_unexpected_completion complete-id 1
-	# The RNDIS control kind (2) with no RNDIS message outstanding: not taken
-	# as the completion of the next one.
-	#
-	# shown to fail by (while every RNDIS message's id was 2..15 in turn):
-	# netvsc_ctl.c netvsc_ctl_on_completion's `&& ctl->rndis_in_flight`
-	# removed -> "RNDIS completion nobody asked for (complete-id 2):
-	# rx_drop_unexpected_completion went 1 -> 1". Each control request's id
-	# now also carries its number above bit 32 (pmd_vf.sh's strip case shows
-	# why), so a bare 2 is no request's.
+	# The RNDIS control kind (2) with no number: no request's id.
 	stray "RNDIS completion nobody asked for" rx_drop_unexpected_completion complete-id 2
+	# The last RNDIS message's completion again (hvsim's repeat-completion:
+	# its real id, no message outstanding): not taken as the next one's.
+	#
+	# shown to fail by: netvsc_ctl.c netvsc_ctl_on_completion's
+	# `&& ctl->rndis_in_flight` removed -> "RNDIS completion repeated
+	# (repeat-completion rndis): rx_drop_unexpected_completion went 2 -> 2".
+	stray "RNDIS completion repeated" rx_drop_unexpected_completion repeat-completion rndis
+	# The same for the last NVSP request's (the port's last subchannel
+	# request or 129): its id, its reply, no request outstanding.
+	stray "NVSP completion repeated" rx_drop_unexpected_completion repeat-completion nvsp
 fi
 
 if want inband; then

@@ -279,7 +279,7 @@ lost() {
 	hv_ctl fault 0 txbuf-section 4096 >/dev/null || fail "$m: lost: arm the fault"
 	tp_cmd "port config mtu 0 9000" 30 >/dev/null
 	grep -q '^Set MTU failed' "$TP_DIR/err" ||
-		{ tp_dump; fail "$m: lost: setting MTU 9000 did not fail with both sessions refused"; }
+		{ tp_dump; fail "$m: lost: MTU 9000 did not fail with both sessions refused"; }
 	grep -q 'MTU 9000 refused, and MTU 1500 not restored' "$TP_DIR/err" ||
 		{ tp_dump; fail "$m: lost: the PMD did not say the old session was not restored"; }
 	tp_cmd "port start all" 30 >/dev/null
@@ -296,7 +296,8 @@ lost() {
 	run_gen 0 "$n"
 	tp_cmd "stop" >/dev/null
 	for q in 0 1; do
-		printf '%s\n' "$TP_OUT" | grep -A1 "RX Port= 0/Queue= $q " | grep -qE 'RX-packets: [1-9]' ||
+		printf '%s\n' "$TP_OUT" | grep -A1 "RX Port= 0/Queue= $q " |
+			grep -qE 'RX-packets: [1-9]' ||
 			{ tp_dump; fail "$m: lost: no frame on queue $q after the new session"; }
 	done
 	tp_quit

@@ -147,6 +147,7 @@ test_set_refuses_unknown_kind_and_bad_arguments(void)
 	EXPECT_EQ(host_fault_set(&f, "late-control", "2x", err, sizeof(err)), -EINVAL);
 	EXPECT_EQ(host_fault_set(&f, "oversized", "1", err, sizeof(err)), -EINVAL);
 	EXPECT_EQ(host_fault_set(&f, "malformed-rx", NULL, err, sizeof(err)), -EINVAL);
+	EXPECT_EQ(host_fault_set(&f, "repeat-completion", "data", err, sizeof(err)), -EINVAL);
 	for (unsigned int k = 0; k < HVSIM_FAULT_MAX; k++)
 		EXPECT_FALSE(f.armed[k]);
 }
@@ -285,6 +286,40 @@ test_withhold_control_holds_request_until_clear(void)
 	host_poll(&fx_sim);
 	EXPECT_EQ(completions_since(at, xact, 4), 1);
 	EXPECT_EQ(xact[0], 0x51);
+	fx_teardown();
+}
+
+/* repeat-completion nvsp: the INIT's completion again, its id and reply as they went. */
+static void
+test_repeat_completion_sends_the_last_one_again(void)
+{
+	uint64_t xact[4];
+	uint8_t msg[40];
+	uint32_t at, first;
+	char err[64];
+
+	nic_setup();
+	nic_dev()->rndis.packet_filter = 0x0d;		/* receive passes run */
+	EXPECT_EQ(host_fault_set(faults(), "repeat-completion", "rndis", err, sizeof(err)), 0);
+	at = fx_rx->write_index;
+	EXPECT_EQ(host_poll(&fx_sim), 0);			/* no RNDIS completion yet */
+	EXPECT_TRUE(faults()->armed[HVSIM_FAULT_REPEAT_COMPLETION]);
+	host_fault_clear(faults());
+	nvsp_msg(msg, 1, 0x2, 0x60001, 0);			/* INIT, versions 2..6.1 */
+	fx_guest_send(VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, 0x300000001ull, msg, 40);
+	host_poll(&fx_sim);
+	EXPECT_EQ(completions_since(at, xact, 4), 1);
+	first = at;
+	at = fx_rx->write_index;
+	EXPECT_EQ(host_fault_set(faults(), "repeat-completion", "nvsp", err, sizeof(err)), 0);
+	host_poll(&fx_sim);
+	EXPECT_EQ(completions_since(at, xact, 4), 1);
+	EXPECT_EQ(xact[0], 0x300000001ull);
+	EXPECT_EQ(fx_get(fx_rx, at + 4, 2), fx_get(fx_rx, first + 4, 2));	/* same length */
+	EXPECT_EQ(fx_get(fx_rx, at + 16, 4), 2);		/* INIT_COMPLETE, as before */
+	EXPECT_EQ(fx_get(fx_rx, at + 24, 4), fx_get(fx_rx, first + 24, 4));	/* its status */
+	EXPECT_FALSE(faults()->armed[HVSIM_FAULT_REPEAT_COMPLETION]);
+	EXPECT_EQ(faults()->fired[HVSIM_FAULT_REPEAT_COMPLETION], 1);
 	fx_teardown();
 }
 
@@ -565,6 +600,7 @@ main(void)
 	RUN_TEST(test_flood_xfers_lends_no_slot);
 	RUN_TEST(test_subchannel_completions_go_on_the_subchannel);
 	RUN_TEST(test_subchannel_completions_end_with_the_held_request);
+	RUN_TEST(test_repeat_completion_sends_the_last_one_again);
 	RUN_TEST(test_bad_ring_index_once_then_restored);
 	RUN_TEST(test_revoke_buffers_fails_section_sends);
 	TEST_EXIT();

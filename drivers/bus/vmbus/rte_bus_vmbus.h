@@ -49,7 +49,8 @@ struct rte_vmbus_device {
 	struct rte_intr_handle *intr_handle;	/**< the kept /dev/uioN fd */
 	struct vmbus_channel *primary;		/**< set by rte_vmbus_chan_open */
 	bool scanned;				/**< usable in the last scan (or probed) */
-	bool mp_attached;			/**< secondary: counted in the primary's record */
+	bool mp_attached;			/**< secondary: holds mp_lock_fd's shared lock */
+	int mp_lock_fd;				/**< the device's lock file, while attached */
 };
 
 typedef int (vmbus_probe_t)(struct rte_vmbus_driver *drv, struct rte_vmbus_device *dev);

@@ -3,14 +3,16 @@
  * Multi-process: the primary maps a device's uio regions and subchannel rings
  * just past DPDK's memory and records where, in a memzone; a secondary maps
  * the same regions at the same addresses, so the channel and queue state the
- * primary keeps in shared memory points at valid rings and buffers in both.
+ * primary keeps in shared memory points at valid rings and buffers in both,
+ * and holds a lock file meanwhile, so the primary knows the device is shared.
  * The mmap calls themselves are vmbus_uio.c's.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <signal.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -22,7 +24,6 @@
 #include "vmbus_sysfs.h"
 
 #define VMBUS_MP_RINGS		64	/* subchannels a device may have mapped */
-#define VMBUS_MP_SECONDARIES	64	/* secondary processes a device may have attached */
 #define VMBUS_MP_ALIGN		(2u << 20)
 
 struct vmbus_mp_region {
@@ -35,8 +36,6 @@ struct vmbus_mp_region {
 struct vmbus_mp_record {
 	struct vmbus_mp_region resource[VMBUS_MAX_RESOURCE];
 	struct vmbus_mp_region ring[VMBUS_MP_RINGS];
-	/* atomic: the pids of the secondaries attached (each holds the device open), 0 free */
-	int32_t secondary[VMBUS_MP_SECONDARIES];
 };
 
 /* Secondary, per process: the rings this process mapped, to unmap them. */
@@ -193,18 +192,57 @@ mp_attach_ring(const struct rte_vmbus_device *dev, const struct vmbus_mp_region 
 	return -ENOSPC;
 }
 
-/* The slot holding pid from, made to hold to; false if none holds from. */
-static bool
-mp_secondary_swap(struct vmbus_mp_record *rec, int32_t from, int32_t to)
+/*
+ * Which processes hold a device: each secondary keeps a shared lock on a
+ * file of the device's in DPDK's runtime directory from before it opens the
+ * device until it has let go of it. The kernel drops the lock when the
+ * process ends, however it ends (a secondary killed never detaches), and a
+ * forked child holds it with its parent.
+ */
+static int
+mp_lock_open(const struct rte_vmbus_device *dev, char *path, size_t size)
 {
-	for (unsigned int i = 0; i < VMBUS_MP_SECONDARIES; i++) {
-		int32_t pid = from;
+	int fd;
 
-		if (__atomic_compare_exchange_n(&rec->secondary[i], &pid, to, false,
-						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-			return true;
+	snprintf(path, size, "%s/vmbus_uio%d.lock", rte_eal_get_runtime_dir(), dev->uio_num);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fd = -errno;
+		VMBUS_LOG(ERR, "%s: cannot open %s: %s", dev->device.name, path,
+			  strerror(-fd));
 	}
-	return false;
+	return fd;
+}
+
+/* Secondary, before it opens the device. */
+int
+vmbus_mp_hold(struct rte_vmbus_device *dev)
+{
+	char path[PATH_MAX];
+	int fd = mp_lock_open(dev, path, sizeof(path));
+
+	if (fd < 0)
+		return fd;
+	if (flock(fd, LOCK_SH) < 0) {
+		int ret = -errno;
+
+		VMBUS_LOG(ERR, "%s: cannot lock %s: %s", dev->device.name, path, strerror(-ret));
+		close(fd);
+		return ret;
+	}
+	dev->mp_lock_fd = fd;
+	dev->mp_attached = true;
+	return 0;
+}
+
+/* Secondary, once it let go of the device: its lock goes. */
+void
+vmbus_mp_release(struct rte_vmbus_device *dev)
+{
+	if (!dev->mp_attached)
+		return;
+	close(dev->mp_lock_fd);
+	dev->mp_attached = false;
 }
 
 /*
@@ -237,52 +275,30 @@ vmbus_mp_attach(struct rte_vmbus_device *dev)
 		if (ret < 0)
 			return ret;
 	}
-	vmbus_mp_shared(dev);		/* frees the slots of secondaries that died */
-	if (!mp_secondary_swap(rec, 0, (int32_t)getpid())) {
-		VMBUS_LOG(ERR, "%s: %u secondary processes hold the device already",
-			  dev->device.name, VMBUS_MP_SECONDARIES);
-		return -ENOSPC;
-	}
-	dev->mp_attached = true;
 	return 0;
 }
 
 /*
- * Does a secondary process hold the device (its channel then stays open at
- * our close)? One that died without detaching (killed) no longer does: the
- * kernel unmapped its maps. Its slot is freed here.
+ * Primary: does a secondary process hold the device (its channel then stays
+ * open at our close)? Some does while the lock cannot be had alone.
  */
 bool
 vmbus_mp_shared(const struct rte_vmbus_device *dev)
 {
-	struct vmbus_mp_record *rec = mp_record(dev);
-	bool shared = false;
+	char path[PATH_MAX];
+	int fd = mp_lock_open(dev, path, sizeof(path));
+	bool shared;
 
-	for (unsigned int i = 0; rec != NULL && i < VMBUS_MP_SECONDARIES; i++) {
-		int32_t pid = __atomic_load_n(&rec->secondary[i], __ATOMIC_SEQ_CST);
-
-		if (pid == 0)
-			continue;
-		if (kill(pid, 0) == 0 || errno != ESRCH) {
-			shared = true;
-			continue;
-		}
-		if (__atomic_compare_exchange_n(&rec->secondary[i], &pid, 0, false,
-						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-			VMBUS_LOG(NOTICE, "%s: secondary process %d exited without detaching",
-				  dev->device.name, (int)pid);
-	}
+	if (fd < 0)
+		return true;		/* cannot tell: as if one did */
+	shared = flock(fd, LOCK_EX | LOCK_NB) < 0;
+	close(fd);			/* the lock with it */
 	return shared;
 }
 
 void
 vmbus_mp_detach(struct rte_vmbus_device *dev)
 {
-	struct vmbus_mp_record *rec = dev->mp_attached ? mp_record(dev) : NULL;
-
-	if (rec != NULL)
-		mp_secondary_swap(rec, (int32_t)getpid(), 0);
-	dev->mp_attached = false;
 	for (unsigned int i = 0; i < RTE_DIM(mp_local_rings); i++) {
 		if (mp_local_rings[i].dev != dev)
 			continue;

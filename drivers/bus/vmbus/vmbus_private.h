@@ -63,8 +63,10 @@ int vmbus_mp_publish(const struct rte_vmbus_device *dev);
 void vmbus_mp_unpublish(const struct rte_vmbus_device *dev);
 void vmbus_mp_record_ring(const struct rte_vmbus_device *dev, uint32_t relid, void *addr,
 			  uint64_t bytes);
+int vmbus_mp_hold(struct rte_vmbus_device *dev);
 int vmbus_mp_attach(struct rte_vmbus_device *dev);
 void vmbus_mp_detach(struct rte_vmbus_device *dev);
+void vmbus_mp_release(struct rte_vmbus_device *dev);
 bool vmbus_mp_shared(const struct rte_vmbus_device *dev);
 
 /* vmbus_channel.c */

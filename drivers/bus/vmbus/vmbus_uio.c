@@ -117,10 +117,18 @@ vmbus_uio_map_resources(struct rte_vmbus_device *dev)
 {
 	int ret;
 
+	/* A secondary says it holds the device before it opens it. */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		ret = vmbus_mp_hold(dev);
+		if (ret < 0)
+			return ret;
+	}
 	/* The first open makes the kernel open the primary channel; keep it. */
 	ret = uio_intr_setup(dev);
-	if (ret < 0)
+	if (ret < 0) {
+		vmbus_mp_release(dev);
 		return ret;
+	}
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
 		ret = vmbus_mp_attach(dev);
 		if (ret < 0)
@@ -153,6 +161,7 @@ vmbus_uio_unmap_resources(struct rte_vmbus_device *dev)
 		map->addr = NULL;
 	}
 	uio_intr_release(dev);
+	vmbus_mp_release(dev);		/* after the last map and fd of the device */
 }
 
 /*

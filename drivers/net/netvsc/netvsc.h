@@ -68,9 +68,9 @@ extern int netvsc_logtype_driver;
 /* Largest control message the host sends us (replies, indications). */
 #define NETVSC_CTL_MSG_BYTES		1024u
 /*
- * Transaction ids: the kind in the low 32 bits, a request's number above
- * them (control: a late completion of an earlier request is not the next
- * one's; tx: of an earlier send from the same slot).
+ * Transaction ids: in the low 32 bits a control kind or a send slot (base +
+ * slot), above them a number (control: the request's, so a late completion
+ * of an earlier one is not a later one's; tx: the slot's use).
  */
 enum netvsc_xact {
 	NETVSC_XACT_NONE = 0,		/* hosts complete ids we never asked with 0 */
@@ -310,7 +310,7 @@ struct netvsc_dev {
 	uint32_t rx_nb_slots;		/* the receive buffer's slots, as the host said */
 	uint32_t packet_filter;
 	bool started;
-	bool no_session;		/* a new session failed and the old one was not restored */
+	bool needs_session;		/* the last new host session failed or lacks settings */
 	bool rescinded;			/* atomic: the host removed the device, no more exchanges */
 	bool closing;			/* atomic: the rescind check must not re-arm */
 	bool rescind_check_busy;	/* atomic: the check is running (alarm thread) */

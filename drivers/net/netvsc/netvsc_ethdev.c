@@ -342,10 +342,32 @@ netvsc_session_mtu(struct netvsc_dev *dev, uint32_t mtu)
 }
 
 /*
+ * The port is stopped: a channel lock held for long is a process's that
+ * died holding it (they live in shared memory), and taking it would hang.
+ */
+static bool
+netvsc_chan_locks_free(struct netvsc_dev *dev)
+{
+	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz() / 10;
+
+	for (unsigned int i = 0; i < NETVSC_MAX_QUEUES; i++) {
+		rte_spinlock_t *lock = &dev->chan_lock[i].lock;
+
+		while (!rte_spinlock_trylock(lock)) {
+			if (rte_get_timer_cycles() > deadline)
+				return false;
+			rte_delay_us_sleep(100);
+		}
+		rte_spinlock_unlock(lock);
+	}
+	return true;
+}
+
+/*
  * A new session, at the MTU granted or back at the old one, starts as a
  * fresh miniport: it gets the port's offloads (with RSC) and RSS again.
- * When neither comes up the port has none: the next MTU change, configure
- * or start tries again.
+ * When neither comes up, or the port's settings cannot be given to it, the
+ * next MTU change, configure or start makes a new one.
  */
 static int
 netvsc_change_mtu(struct netvsc_dev *dev, uint32_t mtu)
@@ -355,11 +377,16 @@ netvsc_change_mtu(struct netvsc_dev *dev, uint32_t mtu)
 	unsigned int held;
 	int ret, restored;
 
-	if (mtu == dev->mtu && !dev->no_session)
+	if (mtu == dev->mtu && !dev->needs_session)
 		return 0;
 	if (rte_vmbus_device_shared(dev->vmbus)) {	/* its channel would stay open */
 		NETVSC_DRV_LOG(ERR, dev, "MTU %u needs a new host session: the secondary "
 			       "processes must detach first", mtu);
+		return -EBUSY;
+	}
+	if (!netvsc_chan_locks_free(dev)) {
+		NETVSC_DRV_LOG(ERR, dev, "MTU %u needs a new host session: a channel's lock stays "
+			       "held (a secondary process killed in a burst?)", mtu);
 		return -EBUSY;
 	}
 	held = netvsc_rx_zc_held(dev->eth);
@@ -371,21 +398,22 @@ netvsc_change_mtu(struct netvsc_dev *dev, uint32_t mtu)
 	ret = netvsc_session_mtu(dev, mtu);
 	if (ret < 0 && (mtu == old || netvsc_session_mtu(dev, old) < 0)) {
 		if (mtu != old)
-			NETVSC_DRV_LOG(ERR, dev, "MTU %u refused, and MTU %u not restored", mtu, old);
+			NETVSC_DRV_LOG(ERR, dev, "MTU %u refused, and MTU %u not restored", mtu,
+				       old);
 		NETVSC_DRV_LOG(ERR, dev, "no host session (%d): start, configure or an MTU change "
 			       "tries again", ret);
-		dev->no_session = true;
+		dev->needs_session = true;
 		return ret;
 	}
-	dev->no_session = false;
 	if (ret < 0)
 		NETVSC_DRV_LOG(ERR, dev, "MTU %u refused (%d); still %u", mtu, ret, old);
 	restored = netvsc_offload_set(dev, (conf->rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0);
 	if (restored == 0)
 		restored = netvsc_rss_restore(dev);
 	if (restored < 0)
-		NETVSC_DRV_LOG(ERR, dev, "offloads and RSS not set again in the new session: %d",
-			       restored);
+		NETVSC_DRV_LOG(ERR, dev, "offloads and RSS not set again in the new session (%d): "
+			       "start, configure or an MTU change makes another", restored);
+	dev->needs_session = restored < 0;
 	return ret < 0 ? ret : restored;
 }
 
@@ -590,8 +618,8 @@ netvsc_dev_start(struct rte_eth_dev *eth)
 			return -EINVAL;
 		}
 	}
-	if (dev->no_session) {
-		NETVSC_DRV_LOG(NOTICE, dev, "no host session since a failed MTU change: a new one");
+	if (dev->needs_session) {
+		NETVSC_DRV_LOG(NOTICE, dev, "a new host session, as the last one failed");
 		ret = netvsc_change_mtu(dev, dev->mtu);
 		if (ret < 0)
 			return ret;
