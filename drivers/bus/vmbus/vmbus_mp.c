@@ -206,12 +206,7 @@ mp_lock_open(const struct rte_vmbus_device *dev, char *path, size_t size)
 
 	snprintf(path, size, "%s/vmbus_uio%d.lock", rte_eal_get_runtime_dir(), dev->uio_num);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		fd = -errno;
-		VMBUS_LOG(ERR, "%s: cannot open %s: %s", dev->device.name, path,
-			  strerror(-fd));
-	}
-	return fd;
+	return fd < 0 ? -errno : fd;
 }
 
 /* Secondary, before it opens the device. */
@@ -221,8 +216,10 @@ vmbus_mp_hold(struct rte_vmbus_device *dev)
 	char path[PATH_MAX];
 	int fd = mp_lock_open(dev, path, sizeof(path));
 
-	if (fd < 0)
+	if (fd < 0) {
+		VMBUS_LOG(ERR, "%s: cannot open %s: %s", dev->device.name, path, strerror(-fd));
 		return fd;
+	}
 	if (flock(fd, LOCK_SH) < 0) {
 		int ret = -errno;
 
@@ -289,8 +286,13 @@ vmbus_mp_shared(const struct rte_vmbus_device *dev)
 	int fd = mp_lock_open(dev, path, sizeof(path));
 	bool shared;
 
-	if (fd < 0)
-		return true;		/* cannot tell: as if one did */
+	if (fd == -ENOENT)
+		return false;		/* no runtime directory (--no-shconf): no secondary */
+	if (fd < 0) {
+		VMBUS_LOG(ERR, "%s: cannot open %s (%s): taken as shared", dev->device.name, path,
+			  strerror(-fd));
+		return true;
+	}
 	shared = flock(fd, LOCK_EX | LOCK_NB) < 0;
 	close(fd);			/* the lock with it */
 	return shared;
