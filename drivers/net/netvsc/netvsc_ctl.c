@@ -244,10 +244,12 @@ ctl_nvsp_exchange(struct netvsc_dev *dev, const void *req, uint32_t req_bytes, u
 	int ret;
 
 	rte_spinlock_lock(&dev->ctl_lock);
-	/* Before want: nothing is matched against them while none is awaited. */
+	rte_spinlock_lock(&dev->chan_lock[0].lock);	/* as ctl_expect */
 	memcpy(&ctl->nvsp_bare_type, req, sizeof(ctl->nvsp_bare_type));
 	ctl->nvsp_xact = ctl_new_xact(ctl, NETVSC_XACT_NVSP);
-	ctl_expect(dev, &ctl->nvsp_want, want, &ctl->nvsp_done);
+	ctl->nvsp_want = want;
+	ctl->nvsp_done = false;
+	rte_spinlock_unlock(&dev->chan_lock[0].lock);
 	ret = ctl_send_inband(dev, req, req_bytes, ctl->nvsp_xact, VMBUS_CHANPKT_FLAG_RC);
 	if (ret == 0)
 		ret = ctl_wait(dev, &ctl->nvsp_done, "an NVSP request");
