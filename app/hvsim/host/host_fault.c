@@ -93,6 +93,9 @@ static const char *const malformed_names[MALFORMED_MAX] = {
 	[MALFORMED_FRAME_HUGE] = "frame-huge",
 };
 
+/* Every NVSP reply hvsim makes fits (host_fault_nvsp_reply's bound). */
+static_assert(HVSIM_CTL_COMP_BYTES >= HOST_FAULT_REPLY_BYTES, "control completion record");
+
 static const char *const ctl_kind_names[HVSIM_CTL_KINDS] = {
 	[HVSIM_CTL_NVSP] = "nvsp",
 	[HVSIM_CTL_RNDIS] = "rndis",

@@ -427,11 +427,12 @@ host_vf_write_counters(struct hvsim *sim, FILE *out)
 		if (vf != NULL)
 			fprintf(out, "nic%u vf %s datapath %s serial %u adds %" PRIu64
 				" removes %" PRIu64 " switches %" PRIu64 " associations %" PRIu64
-				" vf_rx %" PRIu64 " vf_rx_dropped %" PRIu64 " vf_tx %" PRIu64 "\n",
+				" vf_rx %" PRIu64 " vf_rx_dropped %" PRIu64 " vf_tx %" PRIu64
+				" switch_pending %u\n",
 				n, vf->present ? "present" : "absent",
 				vf->datapath_vf ? "vf" : "synthetic", vf->serial, vf->nb_adds,
 				vf->nb_removes, vf->nb_switches, vf->nb_assoc_sent,
-				vf->nb_rx, vf->nb_rx_dropped, vf->nb_tx);
+				vf->nb_rx, vf->nb_rx_dropped, vf->nb_tx, vf->sw.pending ? 1u : 0u);
 		n++;
 	}
 }

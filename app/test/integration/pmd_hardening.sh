@@ -414,8 +414,9 @@ if want stray; then
 	# `&& ctl->rndis_in_flight` removed -> "RNDIS completion repeated
 	# (repeat-completion rndis): rx_drop_unexpected_completion went 2 -> 2".
 	stray "RNDIS completion repeated" rx_drop_unexpected_completion repeat-completion rndis
-	# The same for the last NVSP request's (the port's last subchannel
-	# request or 129): its id, its reply, no request outstanding.
+	# The same for the last NVSP request's (here the send buffer's, a
+	# typed reply): its id, its reply, no request outstanding. Not shown
+	# to fail: several checks refuse it (nothing awaited, nothing done).
 	stray "NVSP completion repeated" rx_drop_unexpected_completion repeat-completion nvsp
 fi
 

@@ -103,6 +103,8 @@ at_exit "kill $sec2"
 wait_file "$TMP/secondary2.pid" $hv ||
 	{ cat "$TMP/secondary2.log"; fail "secondary 2 did not come up"; }
 mtu_switch "a secondary attached" 1500 -16 1400
+grep -q 'MTU 1500 needs a new host session: the secondary processes must detach first' "$out" ||
+	{ cat "$out"; fail "the MTU change was refused, but not for the secondary attached"; }
 kill -KILL "$(cat "$TMP/secondary2.pid")"
 wait $sec2 2>/dev/null
 mtu_switch "after the secondary was killed" 1500 0 1500

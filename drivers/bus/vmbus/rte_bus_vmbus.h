@@ -50,7 +50,8 @@ struct rte_vmbus_device {
 	struct vmbus_channel *primary;		/**< set by rte_vmbus_chan_open */
 	bool scanned;				/**< usable in the last scan (or probed) */
 	bool mp_attached;			/**< secondary: holds mp_lock_fd's shared lock */
-	int mp_lock_fd;				/**< the device's lock file, while attached */
+	bool mp_claimed;			/**< primary: holds mp_lock_fd's exclusive lock */
+	int mp_lock_fd;				/**< the device's lock file, while either */
 };
 
 typedef int (vmbus_probe_t)(struct rte_vmbus_driver *drv, struct rte_vmbus_device *dev);
@@ -93,8 +94,13 @@ void rte_vmbus_unmap_device(struct rte_vmbus_device *dev);
  * device, so the channel stayed open.
  */
 int rte_vmbus_reopen_device(struct rte_vmbus_device *dev);
-/** Whether a secondary process holds the device, so that a reopen would fail (-EBUSY). */
-bool rte_vmbus_device_shared(const struct rte_vmbus_device *dev);
+/**
+ * Primary: make sure no secondary process holds the device, and keep any
+ * from attaching (they wait) until rte_vmbus_device_unclaim, as a reopen
+ * needs. -EBUSY: one holds it.
+ */
+int rte_vmbus_device_claim(struct rte_vmbus_device *dev);
+void rte_vmbus_device_unclaim(struct rte_vmbus_device *dev);
 
 /** Open the primary channel over map 0. */
 int rte_vmbus_chan_open(struct rte_vmbus_device *dev, struct vmbus_channel **chan);

@@ -257,10 +257,16 @@ rte_vmbus_unmap_device(struct rte_vmbus_device *dev)
 	vmbus_uio_unmap_resources(dev);
 }
 
-bool
-rte_vmbus_device_shared(const struct rte_vmbus_device *dev)
+int
+rte_vmbus_device_claim(struct rte_vmbus_device *dev)
 {
-	return vmbus_mp_shared(dev);
+	return vmbus_mp_claim(dev);
+}
+
+void
+rte_vmbus_device_unclaim(struct rte_vmbus_device *dev)
+{
+	vmbus_mp_unclaim(dev);
 }
 
 int

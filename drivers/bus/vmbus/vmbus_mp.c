@@ -220,8 +220,11 @@ vmbus_mp_hold(struct rte_vmbus_device *dev)
 		VMBUS_LOG(ERR, "%s: cannot open %s: %s", dev->device.name, path, strerror(-fd));
 		return fd;
 	}
-	if (flock(fd, LOCK_SH) < 0) {
+	while (flock(fd, LOCK_SH) < 0) {	/* waits while the primary claims the device */
 		int ret = -errno;
+
+		if (ret == -EINTR)
+			continue;
 
 		VMBUS_LOG(ERR, "%s: cannot lock %s: %s", dev->device.name, path, strerror(-ret));
 		close(fd);
@@ -232,10 +235,11 @@ vmbus_mp_hold(struct rte_vmbus_device *dev)
 	return 0;
 }
 
-/* Secondary, once it let go of the device: its lock goes. */
+/* Once the process let go of the device: its lock goes. */
 void
 vmbus_mp_release(struct rte_vmbus_device *dev)
 {
+	vmbus_mp_unclaim(dev);
 	if (!dev->mp_attached)
 		return;
 	close(dev->mp_lock_fd);
@@ -276,26 +280,53 @@ vmbus_mp_attach(struct rte_vmbus_device *dev)
 }
 
 /*
- * Primary: does a secondary process hold the device (its channel then stays
- * open at our close)? Some does while the lock cannot be had alone.
+ * Primary: no secondary holds the device, and none attaches until unclaim
+ * (they wait for the lock): the lock taken alone.
  */
-bool
-vmbus_mp_shared(const struct rte_vmbus_device *dev)
+int
+vmbus_mp_claim(struct rte_vmbus_device *dev)
 {
 	char path[PATH_MAX];
-	int fd = mp_lock_open(dev, path, sizeof(path));
-	bool shared;
+	int fd;
 
+	if (dev->mp_claimed)
+		return 0;
+	fd = mp_lock_open(dev, path, sizeof(path));
 	if (fd == -ENOENT)
-		return false;		/* no runtime directory (--no-shconf): no secondary */
+		return 0;		/* no runtime directory (--no-shconf): no secondary */
 	if (fd < 0) {
 		VMBUS_LOG(ERR, "%s: cannot open %s (%s): taken as shared", dev->device.name, path,
 			  strerror(-fd));
-		return true;
+		return -EBUSY;
 	}
-	shared = flock(fd, LOCK_EX | LOCK_NB) < 0;
-	close(fd);			/* the lock with it */
-	return shared;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		close(fd);
+		return -EBUSY;
+	}
+	dev->mp_lock_fd = fd;
+	dev->mp_claimed = true;
+	return 0;
+}
+
+void
+vmbus_mp_unclaim(struct rte_vmbus_device *dev)
+{
+	if (!dev->mp_claimed)
+		return;
+	close(dev->mp_lock_fd);		/* the lock with it */
+	dev->mp_claimed = false;
+}
+
+/* Primary: does a secondary hold the device (its channel then stays open at our close)? */
+bool
+vmbus_mp_shared(struct rte_vmbus_device *dev)
+{
+	if (dev->mp_claimed)
+		return false;
+	if (vmbus_mp_claim(dev) < 0)
+		return true;
+	vmbus_mp_unclaim(dev);
+	return false;
 }
 
 void

@@ -67,7 +67,9 @@ int vmbus_mp_hold(struct rte_vmbus_device *dev);
 int vmbus_mp_attach(struct rte_vmbus_device *dev);
 void vmbus_mp_detach(struct rte_vmbus_device *dev);
 void vmbus_mp_release(struct rte_vmbus_device *dev);
-bool vmbus_mp_shared(const struct rte_vmbus_device *dev);
+int vmbus_mp_claim(struct rte_vmbus_device *dev);
+void vmbus_mp_unclaim(struct rte_vmbus_device *dev);
+bool vmbus_mp_shared(struct rte_vmbus_device *dev);
 
 /* vmbus_channel.c */
 int vmbus_channel_setup(struct vmbus_channel *chan, struct rte_vmbus_device *dev,

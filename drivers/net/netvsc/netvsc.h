@@ -310,7 +310,8 @@ struct netvsc_dev {
 	uint32_t rx_nb_slots;		/* the receive buffer's slots, as the host said */
 	uint32_t packet_filter;
 	bool started;
-	bool needs_session;		/* the last new host session failed or lacks settings */
+	bool needs_session;		/* the last new host session failed: none */
+	bool needs_settings;		/* the session lacks the port's offloads or RSS */
 	bool rescinded;			/* atomic: the host removed the device, no more exchanges */
 	bool closing;			/* atomic: the rescind check must not re-arm */
 	bool rescind_check_busy;	/* atomic: the check is running (alarm thread) */

@@ -274,7 +274,10 @@ netvsc_dev_configure(struct rte_eth_dev *eth)
 	ret = netvsc_rss_setup_channels(dev, nb);
 	if (ret < 0)
 		return ret;
-	return netvsc_rss_configure(dev, &conf->rx_adv_conf.rss_conf, nb_rxq);
+	ret = netvsc_rss_configure(dev, &conf->rx_adv_conf.rss_conf, nb_rxq);
+	if (ret == 0)
+		dev->needs_settings = false;	/* offloads and RSS set just now */
+	return ret;
 }
 
 static int netvsc_filter_apply(struct rte_eth_dev *eth);
@@ -342,13 +345,13 @@ netvsc_session_mtu(struct netvsc_dev *dev, uint32_t mtu)
 }
 
 /*
- * The port is stopped: a channel lock held for long is a process's that
+ * The port is stopped: a channel lock held for a second is a process's that
  * died holding it (they live in shared memory), and taking it would hang.
  */
 static bool
 netvsc_chan_locks_free(struct netvsc_dev *dev)
 {
-	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz() / 10;
+	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz();
 
 	for (unsigned int i = 0; i < NETVSC_MAX_QUEUES; i++) {
 		rte_spinlock_t *lock = &dev->chan_lock[i].lock;
@@ -364,29 +367,39 @@ netvsc_chan_locks_free(struct netvsc_dev *dev)
 }
 
 /*
- * A new session, at the MTU granted or back at the old one, starts as a
- * fresh miniport: it gets the port's offloads (with RSC) and RSS again.
- * When neither comes up, or the port's settings cannot be given to it, the
- * next MTU change, configure or start makes a new one.
+ * A new session is a fresh miniport: it gets the port's offloads (with
+ * RSC) and RSS again. If it cannot, the next start tries again.
  */
 static int
-netvsc_change_mtu(struct netvsc_dev *dev, uint32_t mtu)
+netvsc_session_settings(struct netvsc_dev *dev)
 {
 	const struct rte_eth_conf *conf = &dev->eth->data->dev_conf;
+	int ret = netvsc_offload_set(dev, (conf->rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0);
+
+	if (ret == 0)
+		ret = netvsc_rss_restore(dev);
+	if (ret < 0)
+		NETVSC_DRV_LOG(ERR, dev, "offloads and RSS not set in the new session (%d): start "
+			       "tries again", ret);
+	dev->needs_settings = ret < 0;
+	return ret;
+}
+
+/*
+ * A new session at mtu, or back at the old one if the host refuses it.
+ * When neither comes up the port has none: the next MTU change, configure
+ * or start tries again.
+ */
+static int
+netvsc_session_change(struct netvsc_dev *dev, uint32_t mtu)
+{
 	uint32_t old = dev->mtu;
 	unsigned int held;
-	int ret, restored;
+	int ret, settings;
 
-	if (mtu == dev->mtu && !dev->needs_session)
-		return 0;
-	if (rte_vmbus_device_shared(dev->vmbus)) {	/* its channel would stay open */
-		NETVSC_DRV_LOG(ERR, dev, "MTU %u needs a new host session: the secondary "
-			       "processes must detach first", mtu);
-		return -EBUSY;
-	}
 	if (!netvsc_chan_locks_free(dev)) {
 		NETVSC_DRV_LOG(ERR, dev, "MTU %u needs a new host session: a channel's lock stays "
-			       "held (a secondary process killed in a burst?)", mtu);
+			       "held (a process killed in a burst?)", mtu);
 		return -EBUSY;
 	}
 	held = netvsc_rx_zc_held(dev->eth);
@@ -405,16 +418,29 @@ netvsc_change_mtu(struct netvsc_dev *dev, uint32_t mtu)
 		dev->needs_session = true;
 		return ret;
 	}
+	dev->needs_session = false;
 	if (ret < 0)
 		NETVSC_DRV_LOG(ERR, dev, "MTU %u refused (%d); still %u", mtu, ret, old);
-	restored = netvsc_offload_set(dev, (conf->rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0);
-	if (restored == 0)
-		restored = netvsc_rss_restore(dev);
-	if (restored < 0)
-		NETVSC_DRV_LOG(ERR, dev, "offloads and RSS not set again in the new session (%d): "
-			       "start, configure or an MTU change makes another", restored);
-	dev->needs_session = restored < 0;
-	return ret < 0 ? ret : restored;
+	settings = netvsc_session_settings(dev);
+	return ret < 0 ? ret : settings;
+}
+
+static int
+netvsc_change_mtu(struct netvsc_dev *dev, uint32_t mtu)
+{
+	int ret;
+
+	if (mtu == dev->mtu && !dev->needs_session)
+		return 0;
+	/* A secondary's channel would stay open; none attaches meanwhile (they wait). */
+	if (rte_vmbus_device_claim(dev->vmbus) < 0) {
+		NETVSC_DRV_LOG(ERR, dev, "MTU %u needs a new host session: the secondary "
+			       "processes must detach first", mtu);
+		return -EBUSY;
+	}
+	ret = netvsc_session_change(dev, mtu);
+	rte_vmbus_device_unclaim(dev->vmbus);
+	return ret;
 }
 
 static int
@@ -621,6 +647,10 @@ netvsc_dev_start(struct rte_eth_dev *eth)
 	if (dev->needs_session) {
 		NETVSC_DRV_LOG(NOTICE, dev, "a new host session, as the last one failed");
 		ret = netvsc_change_mtu(dev, dev->mtu);
+		if (ret < 0)
+			return ret;
+	} else if (dev->needs_settings) {
+		ret = netvsc_session_settings(dev);
 		if (ret < 0)
 			return ret;
 	}
