@@ -499,7 +499,7 @@ CLASS_N=0
 run_class() {
 	local c=$1 dir=$TMP/class pre mem pid rc i app=() envp=(env) pv gv pf gf lim
 	CLASS_N=$((CLASS_N + 1))
-	pre=nvcls$$x$CLASS_N
+	pre=nvt${$}_cls$CLASS_N
 	rm -rf "$dir"; mkdir -p "$dir"
 	if [ "$MODE" = pa ]; then
 		mem="--huge-dir $HUGE_DIR --socket-mem 128 --single-file-segments --iova-mode=pa"

@@ -25,6 +25,7 @@ hv=
 cleanup() {
 	[ -n "$hv" ] && kill "$hv" 2>/dev/null || true
 	[ -n "${DEMO_KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
+	rm -rf "/var/run/dpdk/demo$$" "${XDG_RUNTIME_DIR:-/tmp}/dpdk/demo$$"	# DPDK leaves it
 }
 trap cleanup EXIT
 

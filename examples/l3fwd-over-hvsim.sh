@@ -29,6 +29,7 @@ if [ "${1:-}" = --inside ]; then	# run by hvsim, with its preload and run direct
 		kill -INT "$l3fwd_pid" 2>/dev/null || true
 		wait "$l3fwd_pid" || true
 		l3fwd_pid=
+		rm -rf "/var/run/dpdk/l3fwd$$" "${XDG_RUNTIME_DIR:-/tmp}/dpdk/l3fwd$$"	# DPDK leaves it
 	}
 	trap stop_l3fwd EXIT
 	start_l3fwd() {	# $1: port of nic0, $2: port of nic1

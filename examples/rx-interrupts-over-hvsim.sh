@@ -23,7 +23,7 @@ hv=
 cleanup() {
 	[ -s "$tmp/app.pid" ] && kill "$(cat "$tmp/app.pid")" 2>/dev/null || true
 	[ -n "$hv" ] && wait "$hv" 2>/dev/null || true
-	rm -rf "$tmp"
+	rm -rf "$tmp" "/var/run/dpdk/rxintr$$" "${XDG_RUNTIME_DIR:-/tmp}/dpdk/rxintr$$"
 }
 trap cleanup EXIT
 

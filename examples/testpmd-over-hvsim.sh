@@ -30,7 +30,10 @@ fi
 
 tmp=$(mktemp -d)
 hv=
-cleanup() { [ -n "$hv" ] && kill "$hv" 2>/dev/null || true; rm -rf "$tmp"; }
+cleanup() {
+	[ -n "$hv" ] && kill "$hv" 2>/dev/null || true
+	rm -rf "$tmp" "/var/run/dpdk/example$$" "${XDG_RUNTIME_DIR:-/tmp}/dpdk/example$$"
+}
 trap cleanup EXIT
 mkfifo "$tmp/in"
 timeout --kill-after=5 $((count / rate + 40)) "$hvsim" run --run-dir "$run" \

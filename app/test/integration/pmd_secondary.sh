@@ -25,7 +25,7 @@ need_root "multi-process needs hugepages: a --no-huge primary shares no memory; 
 hugepages_reserve 256
 plugin_build_dir
 
-prefix=nvmp$$
+prefix=nvt${$}_mp
 run=/dev/shm/hvsim-mp.$$
 eal=(--file-prefix "$prefix" --huge-dir "$HUGE_DIR" --iova-mode=pa
 	-d "$PLUGIN_BUILD/drivers" -d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so")

@@ -30,6 +30,11 @@ _run_cleanups() {
 }
 trap _run_cleanups EXIT
 
+# DPDK leaves a process's runtime directory (DPDK_RUN/PREFIX) behind: ours
+# (prefixes nvt<our pid>_*, see eal_args) go at exit, after the processes.
+if [ "$(id -u)" -eq 0 ]; then DPDK_RUN=/var/run/dpdk; else DPDK_RUN=${XDG_RUNTIME_DIR:-/tmp}/dpdk; fi
+at_exit "rm -rf $DPDK_RUN/nvt${$}_*"
+
 fail() { echo "FAIL: $*"; exit 1; }
 skip() { echo "SKIP: $*"; exit $SKIP; }
 need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root ($*)"; }
@@ -75,7 +80,7 @@ hugetlbfs_umount() {
 
 # EAL arguments: mode pa (hugepages, IOVA as PA, as on Hyper-V) or va.
 eal_args() {
-	local mode=$1 prefix=nvt$$$RANDOM
+	local mode=$1 prefix=nvt${$}_$RANDOM
 	case $mode in
 	pa) echo "--file-prefix $prefix --huge-dir $HUGE_DIR -m 256 --iova-mode=pa" ;;
 	va) echo "--file-prefix $prefix --no-huge -m 256 --iova-mode=va" ;;
