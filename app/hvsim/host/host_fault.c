@@ -550,32 +550,34 @@ fault_inject_one(struct host_ctx *ctx, bool oversized, enum fault_malformed v)
 	return true;
 }
 
-/* complete-id, short-completion: one completion nobody asked for; false if no room now. */
+/* One completion packet of len bytes of msg for xact_id; false if no room now. */
+static bool
+fault_write_completion(struct host_ctx *ctx, uint64_t xact_id, const void *msg, uint32_t len)
+{
+	if (host_ring_write_room(ctx->wr, host_ring_pkt_bytes(0, len)) != 0)
+		return false;
+	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_COMP, 0, xact_id, NULL, 0,
+			    len > 0 ? msg : NULL, len);
+	return true;
+}
+
+/* complete-id, short-completion: one completion nobody asked for. */
 static bool
 fault_stray_completion(struct host_ctx *ctx, uint64_t xact_id, bool empty)
 {
 	struct nvsp_rndis_pkt_complete reply;
-	uint32_t len = empty ? 0 : (uint32_t)sizeof(reply);
 
-	if (host_ring_write_room(ctx->wr, host_ring_pkt_bytes(0, len)) != 0)
-		return false;
 	memset(&reply, 0, sizeof(reply));
 	reply.msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT_COMPLETE;
 	reply.status = NVSP_STATUS_SUCCESS;
-	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_COMP, 0, xact_id, NULL, 0,
-			    empty ? NULL : &reply, len);
-	return true;
+	return fault_write_completion(ctx, xact_id, &reply, empty ? 0 : (uint32_t)sizeof(reply));
 }
 
 /* repeat-completion: c again, as a host that completes a request twice or late would. */
 static bool
 fault_repeat_completion(struct host_ctx *ctx, const struct hvsim_ctl_comp *c)
 {
-	if (!c->valid || host_ring_write_room(ctx->wr, host_ring_pkt_bytes(0, c->len)) != 0)
-		return false;		/* none yet, or no room: the next pass */
-	host_ring_write_pkt(ctx->wr, VMBUS_CHANPKT_TYPE_COMP, 0, c->xact_id, NULL, 0,
-			    c->len > 0 ? c->msg : NULL, c->len);
-	return true;
+	return c->valid && fault_write_completion(ctx, c->xact_id, c->msg, c->len);
 }
 
 /* bad-inband: a host-initiated NVSP message of the given type, 8 bytes long. */

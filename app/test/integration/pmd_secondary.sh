@@ -81,10 +81,17 @@ wait $sec || { cat "$sec_out"; fail "secondary exited with an error"; }
 # shown to fail by: the bus's count of attached secondaries (before the
 # lock file) -> "after the secondary was killed: ...: set mtu 1500: -16".
 last_mtu_line() { grep '^mp_fwd primary: set mtu' "$out" | tail -1; }
+# The host's judge: NVSP sessions hvsim opened (INITs it accepted, any channel).
+host_sessions() {
+	"$HVSIM" ctl --run-dir "$run" counters |
+		awk '$2 == "nvsp_init_ok" { n += $3 } END { print n + 0 }'
+}
 # mtu_switch WHAT MTU RET NOW: SIGUSR1 to the primary; it must say it set
-# MTU, got RET, has NOW and started the port again
+# MTU, got RET, has NOW and started the port again; hvsim must have seen a
+# new session if RET is 0, none if not
 mtu_switch() {
-	local what=$1 mtu=$2 ret=$3 now=$4 n
+	local what=$1 mtu=$2 ret=$3 now=$4 n s0 s1
+	s0=$(host_sessions)
 	n=$(grep -c '^mp_fwd primary: set mtu' "$out")
 	kill -USR1 "$ppid_"
 	for _ in $(seq 1 100); do
@@ -93,7 +100,13 @@ mtu_switch() {
 	done
 	last_mtu_line | grep -qx "mp_fwd primary: set mtu $mtu: $ret, now $now, start 0" ||
 		{ cat "$out"; fail "$what: $(last_mtu_line)"; }
-	echo "ok: $what: $(last_mtu_line)"
+	s1=$(host_sessions)
+	if [ "$ret" = 0 ]; then
+		[ "$s1" -gt "$s0" ] || fail "$what: hvsim saw no new NVSP session ($s0 -> $s1)"
+	else
+		[ "$s1" = "$s0" ] || fail "$what: hvsim saw a new NVSP session ($s0 -> $s1)"
+	fi
+	echo "ok: $what: $(last_mtu_line); hvsim's NVSP sessions $s0 -> $s1"
 }
 mtu_switch "no secondary attached" 1400 0 1400
 as_guest "$APP" "${eal[@]}" --lcores "1@(0-1)" --proc-type=secondary -- --queue 1 \

@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_memory.h>
 #include <rte_memzone.h>
@@ -25,6 +26,7 @@
 
 #define VMBUS_MP_RINGS		64	/* subchannels a device may have mapped */
 #define VMBUS_MP_ALIGN		(2u << 20)
+#define VMBUS_MP_CLAIM_WAIT_MS	30000u	/* a secondary's wait for a primary's claim */
 
 struct vmbus_mp_region {
 	void *addr;
@@ -220,15 +222,18 @@ vmbus_mp_hold(struct rte_vmbus_device *dev)
 		VMBUS_LOG(ERR, "%s: cannot open %s: %s", dev->device.name, path, strerror(-fd));
 		return fd;
 	}
-	while (flock(fd, LOCK_SH) < 0) {	/* waits while the primary claims the device */
+	/* The primary may claim the device for a new host session: a few control waits. */
+	for (unsigned int ms = 0; flock(fd, LOCK_SH | LOCK_NB) < 0; ms += 10) {
 		int ret = -errno;
 
-		if (ret == -EINTR)
+		if (ret == -EWOULDBLOCK && ms < VMBUS_MP_CLAIM_WAIT_MS) {
+			rte_delay_us_sleep(10000);
 			continue;
-
-		VMBUS_LOG(ERR, "%s: cannot lock %s: %s", dev->device.name, path, strerror(-ret));
+		}
+		VMBUS_LOG(ERR, "%s: cannot lock %s: %s", dev->device.name, path,
+			  ret == -EWOULDBLOCK ? "the primary holds it" : strerror(-ret));
 		close(fd);
-		return ret;
+		return ret == -EWOULDBLOCK ? -EBUSY : ret;
 	}
 	dev->mp_lock_fd = fd;
 	dev->mp_attached = true;

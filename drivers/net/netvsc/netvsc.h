@@ -412,6 +412,7 @@ void netvsc_rx_undefer(struct netvsc_rxq *rxq);
 void netvsc_tx_queue_release(struct rte_eth_dev *eth, uint16_t queue_id);
 void netvsc_queues_session_end(struct rte_eth_dev *eth);
 void netvsc_queues_rebind(struct rte_eth_dev *eth);
+bool netvsc_chan_locks_wait(struct netvsc_dev *dev, uint16_t nb_chan);
 void netvsc_rxq_info_get(struct rte_eth_dev *eth, uint16_t queue_id,
 			 struct rte_eth_rxq_info *qinfo);
 void netvsc_txq_info_get(struct rte_eth_dev *eth, uint16_t queue_id,

@@ -345,28 +345,6 @@ netvsc_session_mtu(struct netvsc_dev *dev, uint32_t mtu)
 }
 
 /*
- * The port is stopped: a channel lock held for a second is a process's that
- * died holding it (they live in shared memory), and taking it would hang.
- */
-static bool
-netvsc_chan_locks_free(struct netvsc_dev *dev)
-{
-	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz();
-
-	for (unsigned int i = 0; i < NETVSC_MAX_QUEUES; i++) {
-		rte_spinlock_t *lock = &dev->chan_lock[i].lock;
-
-		while (!rte_spinlock_trylock(lock)) {
-			if (rte_get_timer_cycles() > deadline)
-				return false;
-			rte_delay_us_sleep(100);
-		}
-		rte_spinlock_unlock(lock);
-	}
-	return true;
-}
-
-/*
  * A new session is a fresh miniport: it gets the port's offloads (with
  * RSC) and RSS again. If it cannot, the next start tries again.
  */
@@ -397,7 +375,7 @@ netvsc_session_change(struct netvsc_dev *dev, uint32_t mtu)
 	unsigned int held;
 	int ret, settings;
 
-	if (!netvsc_chan_locks_free(dev)) {
+	if (!netvsc_chan_locks_wait(dev, NETVSC_MAX_QUEUES)) {
 		NETVSC_DRV_LOG(ERR, dev, "MTU %u needs a new host session: a channel's lock stays "
 			       "held (a process killed in a burst?)", mtu);
 		return -EBUSY;

@@ -382,10 +382,9 @@ netvsc_intr_stop(struct rte_eth_dev *eth)
 	__atomic_store_n(&netvsc_intr_of[eth->data->port_id], NULL, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&netvsc_intr_vf_mutex);
 	/* A reader in netvsc_intr_after_read holds its channel's lock: out of it now. */
-	for (uint16_t q = 0; q < in->nb_rxq; q++) {
-		rte_spinlock_lock(&dev->chan_lock[q].lock);
-		netvsc_chan_unlock(&dev->chan_lock[q].lock);
-	}
+	if (!netvsc_chan_locks_wait(dev, in->nb_rxq))
+		NETVSC_DRV_LOG(ERR, dev, "a channel's lock stays held (a process killed in a "
+			       "burst?): rx interrupts stopped without it");
 	/* The interrupt thread is out of our callback before its state goes. */
 	if (in->callback_registered && dev->vmbus->intr_handle != NULL)
 		rte_intr_callback_unregister_sync(dev->vmbus->intr_handle, intr_uio_callback, in);

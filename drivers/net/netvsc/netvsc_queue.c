@@ -345,6 +345,29 @@ netvsc_queues_session_end(struct rte_eth_dev *eth)
 }
 
 /*
+ * Until no thread is inside the first nb_chan channels' locks: each taken
+ * and let go, 1 s in all. A lock held that long is a process's that died
+ * holding it (they live in shared memory): false, rather than hang on it.
+ */
+bool
+netvsc_chan_locks_wait(struct netvsc_dev *dev, uint16_t nb_chan)
+{
+	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz();
+
+	for (uint16_t i = 0; i < RTE_MIN(nb_chan, NETVSC_MAX_QUEUES); i++) {
+		rte_spinlock_t *lock = &dev->chan_lock[i].lock;
+
+		while (!rte_spinlock_trylock(lock)) {
+			if (rte_get_timer_cycles() > deadline)
+				return false;
+			rte_delay_us_sleep(100);
+		}
+		netvsc_chan_unlock(lock);
+	}
+	return true;
+}
+
+/*
  * The queues onto the new session's channels (none until its subchannel is
  * open): what the old session left uncompleted is forgotten, as the host
  * forgot it, and no completion of an old transfer goes to the new one.
