@@ -58,7 +58,7 @@ control_usage(FILE *out)
 		"                         short-reply, txbuf-section BYTES, bad-query-info,\n"
 		"                         bad-inband TYPE, flood-xfers N,\n"
 		"                         subchannel-completions N, indicate-at-halt, fail-set,\n"
-		"                         repeat-completion nvsp|rndis)\n"
+		"                         fail-set-oid OID, repeat-completion nvsp|rndis)\n"
 		"  fault NIC clear        disarm all of NIC's faults (withheld packets go out)\n"
 		"  vf NIC add|remove      plug NIC's VF stand-in in (NVSP 128 allocated, new serial)\n"
 		"                         or surprise-remove it (data path back to synthetic, the\n"

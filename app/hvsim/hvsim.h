@@ -68,6 +68,7 @@ enum hvsim_fault {
 	HVSIM_FAULT_SUBCHANNEL_COMPLETIONS,	/* completions for ids arg..1 on the first subchannel */
 	HVSIM_FAULT_INDICATE_AT_HALT,		/* a MEDIA_CONNECT ahead of the HALT's completion */
 	HVSIM_FAULT_FAIL_SET,			/* the next RNDIS SET completes with a failure */
+	HVSIM_FAULT_FAIL_SET_OID,		/* every RNDIS SET of OID arg fails */
 	HVSIM_FAULT_REPEAT_COMPLETION,		/* the last control completion of kind arg again */
 	HVSIM_FAULT_MAX
 };

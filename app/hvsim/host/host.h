@@ -369,7 +369,7 @@ void host_fault_halt(struct host_ctx *ctx);
 const void *host_fault_nvsp_reply(struct host_ctx *ctx, const void *msg, uint32_t *len,
 				  uint8_t *copy);
 void host_fault_rndis_reply(struct host_ctx *ctx, uint8_t *reply, uint32_t len);
-bool host_fault_fail_set(struct host_ctx *ctx);
+bool host_fault_fail_set(struct host_ctx *ctx, uint32_t oid);
 
 /* Payload of a guest packet: after data_offset8 * 8, up to total_len8 * 8. */
 static inline const uint8_t *

@@ -48,6 +48,7 @@ static const struct {
 	[HVSIM_FAULT_SUBCHANNEL_COMPLETIONS] = { "subchannel-completions", ARG_COUNT },
 	[HVSIM_FAULT_INDICATE_AT_HALT] = { "indicate-at-halt", ARG_NONE },
 	[HVSIM_FAULT_FAIL_SET] = { "fail-set", ARG_NONE },
+	[HVSIM_FAULT_FAIL_SET_OID] = { "fail-set-oid", ARG_ID },
 	[HVSIM_FAULT_REPEAT_COMPLETION] = { "repeat-completion", ARG_KIND },
 };
 
@@ -741,12 +742,19 @@ host_fault_nvsp_reply(struct host_ctx *ctx, const void *msg, uint32_t *len, uint
 	return msg;
 }
 
-/* fail-set: this SET is not carried out, and its completion says so (rndis.md 3.5). */
+/*
+ * fail-set, fail-set-oid: this SET of oid is not carried out, and its
+ * completion says so (rndis.md 3.5).
+ */
 bool
-host_fault_fail_set(struct host_ctx *ctx)
+host_fault_fail_set(struct host_ctx *ctx, uint32_t oid)
 {
 	struct hvsim_faults *f = fault_of(ctx);
 
+	if (f->armed[HVSIM_FAULT_FAIL_SET_OID] && f->arg[HVSIM_FAULT_FAIL_SET_OID] == oid) {
+		f->fired[HVSIM_FAULT_FAIL_SET_OID]++;	/* stays armed: every such SET */
+		return true;
+	}
 	if (!f->armed[HVSIM_FAULT_FAIL_SET])
 		return false;
 	fault_once(f, HVSIM_FAULT_FAIL_SET, true);

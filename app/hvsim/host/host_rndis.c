@@ -400,7 +400,7 @@ rndis_set(struct host_ctx *ctx, const uint8_t *req, uint32_t msg_len, uint8_t *r
 	if (!rndis_info_buffer(&q, msg_len, &off)) {
 		ctx->cnt->n[HOST_CNT_RNDIS_BAD_INFO]++;
 		status = RNDIS_STATUS_INVALID_DATA;
-	} else if (host_fault_fail_set(ctx)) {
+	} else if (host_fault_fail_set(ctx, q.oid)) {
 		status = RNDIS_STATUS_FAILURE;
 	} else {
 		status = rndis_set_value(ctx, q.oid, req + off, q.info_buffer_length);

@@ -38,6 +38,11 @@
 #    why. With the fault cleared, start opens a new session itself (as a
 #    later MTU or configure would) and gen gets every frame back, through
 #    both queues.
+# 7. A host that refuses RSS in every session (hvsim's fail-set-oid on
+#    OID_GEN_RSS_PARAMETERS): `port config mtu 0 9000` succeeds (its
+#    session came up) and says RSS was not set; start fails while the host
+#    refuses (hvsim counts both refusals), and with the fault cleared
+#    start sets RSS again: frames reach both queues at MTU 9000.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../conformance/lib/testpmd.sh"
 
@@ -269,41 +274,54 @@ refused() {
 	expect_eq "$m: $how: 1514 after the refusal: gen corrupt" "$(gen_num corrupt)" 0
 }
 
-# lost MODE: both sessions of an MTU change refused, then the host answers again
-lost() {
-	local m=$1 n=500 q
+# session_fault MODE CASE: an MTU change whose host session comes up short
+# (CASE lost: neither the new one nor the old one; settings: the new one
+# refuses RSS), then the host answers again
+session_fault() {
+	local m=$1 c=$2 n=500 q fault log mtu
+	case $c in
+	lost) fault="txbuf-section 4096" mtu=1500
+	      log='MTU 9000 refused, and MTU 1500 not restored' ;;
+	settings) fault="fail-set-oid 0x00010204" mtu=9000		# RSS parameters
+	      log='offloads and RSS not set in the new session' ;;
+	esac
 	TP_HVSIM_OPTS=(--queues 2)
 	tp_start "$m" "gen:size=1514,count=$n,rate=$RATE,flows=64,srcip,hold" --rxq=2 --txq=2
 	TP_HVSIM_OPTS=()
 	tp_cmd "port stop all" >/dev/null
-	hv_ctl fault 0 txbuf-section 4096 >/dev/null || fail "$m: lost: arm the fault"
+	hv_ctl fault 0 $fault >/dev/null || fail "$m: $c: arm the fault"
 	tp_cmd "port config mtu 0 9000" 30 >/dev/null
-	grep -q '^Set MTU failed' "$TP_DIR/err" ||
-		{ tp_dump; fail "$m: lost: MTU 9000 did not fail with both sessions refused"; }
-	grep -q 'MTU 9000 refused, and MTU 1500 not restored' "$TP_DIR/err" ||
-		{ tp_dump; fail "$m: lost: the PMD did not say the old session was not restored"; }
+	if [ "$c" = lost ]; then
+		grep -q '^Set MTU failed' "$TP_DIR/err" ||
+			{ tp_dump; fail "$m: $c: MTU 9000 did not fail with both sessions refused"; }
+	elif grep -q '^Set MTU failed' "$TP_DIR/err"; then
+		tp_dump; fail "$m: $c: MTU 9000 failed though its session came up"
+	fi
+	grep -q "$log" "$TP_DIR/err" || { tp_dump; fail "$m: $c: the PMD did not say: $log"; }
 	tp_cmd "port start all" 30 >/dev/null
 	grep -q '^Fail to start port 0' "$TP_DIR/err" ||
-		{ tp_dump; fail "$m: lost: port 0 started without a host session"; }
-	hv_ctl fault 0 clear >/dev/null || fail "$m: lost: clear the fault"
+		{ tp_dump; fail "$m: $c: port 0 started while the host refused"; }
+	[ "$c" = lost ] || hv_ctl counters | grep -qE '^nic0 fault fail-set-oid armed [0-9]+ fired ([2-9]|[1-9][0-9]+)$' ||
+		{ hv_ctl counters; fail "$m: $c: the host did not refuse RSS at the change and the start"; }
+	hv_ctl fault 0 clear >/dev/null || fail "$m: $c: clear the fault"
 	tp_cmd "port start all" 30 >/dev/null
 	[ "$(grep -c '^Fail to start port 0' "$TP_DIR/err")" -eq 1 ] ||
-		{ tp_dump; fail "$m: lost: port 0 did not start with the host answering again"; }
+		{ tp_dump; fail "$m: $c: port 0 did not start with the host answering again"; }
 	tp_cmd "show port info 0" >/dev/null
-	expect_eq "$m: lost: MTU after the new session" "$(tp_stat "$TP_OUT" MTU)" 1500
+	expect_eq "$m: $c: MTU after the new session" "$(tp_stat "$TP_OUT" MTU)" "$mtu"
 	tp_cmd "set fwd io" >/dev/null
 	tp_cmd "start" >/dev/null
 	run_gen 0 "$n"
 	tp_cmd "stop" >/dev/null
-	for q in 0 1; do
+	for q in 0 1; do	# RSS in the host session: hvsim spreads the flows
 		printf '%s\n' "$TP_OUT" | grep -A1 "RX Port= 0/Queue= $q " |
 			grep -qE 'RX-packets: [1-9]' ||
-			{ tp_dump; fail "$m: lost: no frame on queue $q after the new session"; }
+			{ tp_dump; fail "$m: $c: no frame on queue $q after the new session"; }
 	done
 	tp_quit
 	gen_line
-	expect_eq "$m: lost: gen back after the new session" "$(gen_num back)" "$n"
-	expect_eq "$m: lost: gen corrupt" "$(gen_num corrupt)" 0
+	expect_eq "$m: $c: gen back after the new session" "$(gen_num back)" "$n"
+	expect_eq "$m: $c: gen corrupt" "$(gen_num corrupt)" 0
 }
 
 for m in $MODES; do
@@ -314,7 +332,8 @@ for m in $MODES; do
 	chains_copied "$m"
 	refused "$m" mtu
 	refused "$m" max-pkt-len
-	lost "$m"
+	session_fault "$m" lost
+	session_fault "$m" settings
 	echo "$m: done in $((SECONDS - start)) s"
 done
 echo "our PMD forwarded 9014-byte frames intact at MTU 9000, handled larger ones and a host's refusal in modes: $MODES"

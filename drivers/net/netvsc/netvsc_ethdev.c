@@ -373,7 +373,7 @@ netvsc_session_change(struct netvsc_dev *dev, uint32_t mtu)
 {
 	uint32_t old = dev->mtu;
 	unsigned int held;
-	int ret, settings;
+	int ret;
 
 	if (!netvsc_chan_locks_wait(dev, NETVSC_MAX_QUEUES)) {
 		NETVSC_DRV_LOG(ERR, dev, "MTU %u needs a new host session: a channel's lock stays "
@@ -399,8 +399,9 @@ netvsc_session_change(struct netvsc_dev *dev, uint32_t mtu)
 	dev->needs_session = false;
 	if (ret < 0)
 		NETVSC_DRV_LOG(ERR, dev, "MTU %u refused (%d); still %u", mtu, ret, old);
-	settings = netvsc_session_settings(dev);
-	return ret < 0 ? ret : settings;
+	/* The session stands (at mtu or old): settings it lacks, the next start sets. */
+	netvsc_session_settings(dev);
+	return ret;
 }
 
 static int
