@@ -31,6 +31,13 @@
 # thread of the app asking the link status every 20 us while the lcore
 # sleeps (each ask reads the primary channel, as a management agent's
 # would): what that thread reads must still wake the queue.
+# Last, zero-copy frames freed while the queue sleeps (rx_zc_freed): the app
+# keeps 32 frames (external mbufs on receive slots) until its lcore has
+# slept 300 ms, then another thread frees them; no frame comes to wake the
+# lcore (a host out of slots would send none), so the driver must wake it
+# to give the slots back. Judge: hvsim's count of slots lent to the guest
+# (rxbuf_slots_busy) falls to 0 within 2 s of the free (shown to fail by:
+# the free callback not waking the queue -> "slots still lent ... 32").
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/vf_counters.sh"
 
@@ -164,6 +171,44 @@ run_abi() {
 	fi
 }
 
+# rx_zc_freed MODE: see the header's last case.
+rx_zc_freed() {
+	local mode=$1 n=32 run=/dev/shm/hvsim-rxintr.$$.zc out=$TMP/rxintr-zc.log pidf=$TMP/app-zc.pid
+	local hv pid busy=
+	"$HVSIM" run --run-dir "$run" --uio-abi 2025 \
+		--nic "gen:count=$n,rate=$(pace $RATE),size=1514,hold" -- \
+		"$APP" $(eal_args "$mode") -a "vmbus:$NIC0_UUID,rx_extmbuf_enable=1,rx_copybreak=64" \
+		-d "$PLUGIN_BUILD/drivers" \
+		-d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so" \
+		-- --pid-file "$pidf" --hold "$n" >"$out" 2>&1 &
+	hv=$!
+	at_exit "kill $hv"
+	wait_file "$pidf" $hv || { cat "$out"; fail "zc freed: app did not come up"; }
+	pid=$(cat "$pidf")
+	at_exit "kill $pid"
+	"$HVSIM" ctl --run-dir "$run" gen 0 start >/dev/null || fail "zc freed: gen start"
+	wait_for 10 grep -q "^rx_intr: holding $n frames" "$out" ||
+		{ cat "$out"; fail "zc freed: the app did not get its $n frames"; }
+	slots() { "$HVSIM" ctl --run-dir "$run" counters | grep -o 'rxbuf_slots_busy [0-9]*' |
+		awk '{ n += $2 } END { print n + 0 }'; }
+	busy=$(slots)
+	[ "$busy" -ge "$n" ] || fail "zc freed: $busy slots lent while $n zero-copy frames held"
+	wait_for 5 grep -q "^rx_intr: freed $n held frames" "$out" ||
+		{ cat "$out"; fail "zc freed: the app did not free its frames"; }
+	grep -q "^rx_intr: freed $n held frames, lcore asleep yes" "$out" ||
+		{ cat "$out"; fail "zc freed: the lcore was not asleep at the free"; }
+	for _ in $(seq 1 20); do
+		busy=$(slots)
+		[ "$busy" -eq 0 ] && break
+		sleep 0.1
+	done
+	[ "$busy" -eq 0 ] || { cat "$out"; fail "zc freed: slots still lent 2 s after the free: $busy"; }
+	echo "zc freed: $n zero-copy frames freed while the queue slept, their slots back to the host"
+	kill -TERM "$pid"
+	wait $hv || { cat "$out"; fail "zc freed: hvsim/app exited with an error"; }
+	grep -E '^rx_intr:' "$out"
+}
+
 plugin_build_dir
 modes=$(test_modes)
 mode=va
@@ -175,6 +220,7 @@ run_abi 6.10 "$mode" "" vf
 run_abi 6.10 "$mode" "" vf-nointr
 run_abi 6.10 "$mode" "" ctl
 run_abi 6.10 "$mode" "" linkpoll
+rx_zc_freed "$mode"
 echo "rx interrupts: idle thread asleep, every frame forwarded under 6.1, 6.10 and 2025" \
 	"(zero-copy), over a VF, with rx interrupts and without, after a control request from" \
-	"an alarm and beside a link-polling thread ($mode)"
+	"an alarm and beside a link-polling thread, zero-copy frames freed while asleep ($mode)"

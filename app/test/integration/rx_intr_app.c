@@ -3,7 +3,9 @@
  * Rx interrupt application, l3fwd-power style: one lcore polls every rx
  * queue of port 0 and sends each frame back on the same queue; after a run
  * of empty polls it arms the queues' interrupts and sleeps in epoll until
- * traffic arrives. Prints its counts on SIGINT/SIGTERM.
+ * traffic arrives. Prints its counts on SIGINT/SIGTERM. With --hold N it
+ * keeps the first N frames instead, and another thread frees them once the
+ * lcore has slept 300 ms (zero-copy mbufs given back while it sleeps).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,6 +28,8 @@
 #define APP_BURST		32
 #define APP_IDLE_POLLS		300	/* empty rounds before sleeping */
 #define APP_TX_RETRIES		100000
+#define APP_MAX_HOLD		1024
+#define APP_HOLD_SLEEP_US	300000	/* the lcore asleep this long before the free */
 
 static volatile sig_atomic_t stop;
 
@@ -34,7 +38,13 @@ static struct {
 	const char *pid_file;
 	unsigned int ctl_alarm_ms;	/* 0: none */
 	unsigned int link_poll_us;	/* 0: no link-polling thread */
+	unsigned int hold;		/* frames kept, then freed by another thread */
 } opt = { .nb_queues = 1 };
+
+/* --hold: the frames kept; nb_held is written by the lcore, read by the freeing thread. */
+static struct rte_mbuf *held[APP_MAX_HOLD];
+static unsigned int nb_held;
+static bool lcore_asleep;
 
 static struct {
 	uint64_t rx[APP_MAX_QUEUES];
@@ -59,6 +69,7 @@ parse_args(int argc, char **argv)
 		{ "pid-file", required_argument, NULL, 'p' },
 		{ "ctl-alarm-ms", required_argument, NULL, 'c' },
 		{ "link-poll-us", required_argument, NULL, 'l' },
+		{ "hold", required_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -78,6 +89,11 @@ parse_args(int argc, char **argv)
 			break;
 		case 'l':
 			opt.link_poll_us = (unsigned int)atoi(optarg);
+			break;
+		case 'h':
+			opt.hold = (unsigned int)atoi(optarg);
+			if (opt.hold > APP_MAX_HOLD)
+				return -EINVAL;
 			break;
 		default:
 			return -EINVAL;
@@ -142,6 +158,10 @@ poll_round(uint16_t port)
 		got += nb;
 		for (uint16_t i = 0; i < nb; i++)
 			count.wrong_port += pkts[i]->port != port;
+		while (nb > 0 && __atomic_load_n(&nb_held, __ATOMIC_RELAXED) < opt.hold) {
+			held[nb_held] = pkts[--nb];	/* kept: --hold */
+			__atomic_store_n(&nb_held, nb_held + 1, __ATOMIC_RELEASE);
+		}
 		if (nb > 0)
 			send_back(port, q, pkts, nb);
 	}
@@ -158,7 +178,9 @@ sleep_until_rx(uint16_t port)
 	for (uint16_t q = 0; q < opt.nb_queues; q++)
 		rte_eth_dev_rx_intr_enable(port, q);
 	count.sleeps++;
+	__atomic_store_n(&lcore_asleep, true, __ATOMIC_RELEASE);
 	n = rte_epoll_wait_interruptible(RTE_EPOLL_PER_THREAD, ev, opt.nb_queues, -1);
+	__atomic_store_n(&lcore_asleep, false, __ATOMIC_RELEASE);
 	for (uint16_t q = 0; q < opt.nb_queues; q++)
 		rte_eth_dev_rx_intr_disable(port, q);
 	if (n > 0)
@@ -221,6 +243,33 @@ link_poll_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * --hold: once the lcore keeps its N frames and has slept 300 ms, free them
+ * here; the driver must give their slots back to the host though the lcore
+ * sleeps on (no frame comes to wake it: the host may have no slot left).
+ */
+static void *
+hold_free_thread(void *arg)
+{
+	bool asleep;
+
+	RTE_SET_USED(arg);
+	while (!stop && (__atomic_load_n(&nb_held, __ATOMIC_ACQUIRE) < opt.hold ||
+			 !__atomic_load_n(&lcore_asleep, __ATOMIC_ACQUIRE)))
+		usleep(10000);
+	if (stop)
+		return NULL;
+	printf("rx_intr: holding %u frames, lcore asleep\n", opt.hold);
+	fflush(stdout);
+	usleep(APP_HOLD_SLEEP_US);
+	asleep = __atomic_load_n(&lcore_asleep, __ATOMIC_ACQUIRE);
+	rte_pktmbuf_free_bulk(held, opt.hold);
+	printf("rx_intr: freed %u held frames, lcore asleep %s\n", opt.hold,
+	       asleep ? "yes" : "no");
+	fflush(stdout);
+	return NULL;
+}
+
 static void
 report(uint16_t port)
 {
@@ -243,7 +292,7 @@ int
 main(int argc, char **argv)
 {
 	struct rte_mempool *mp;
-	pthread_t poller;
+	pthread_t poller, freer;
 	sigset_t sigs;
 	int ret;
 
@@ -259,7 +308,7 @@ main(int argc, char **argv)
 	}
 	if (parse_args(argc - ret, argv + ret) < 0) {
 		fprintf(stderr, "usage: rx_intr_app EAL... -- [--queues N] [--pid-file F] "
-			"[--ctl-alarm-ms N] [--link-poll-us N]\n");
+			"[--ctl-alarm-ms N] [--link-poll-us N] [--hold N]\n");
 		return 1;
 	}
 	if (rte_eth_dev_count_avail() == 0) {
@@ -295,10 +344,16 @@ main(int argc, char **argv)
 		fprintf(stderr, "rx_intr: no link-polling thread\n");
 		return 1;
 	}
+	if (opt.hold != 0 && pthread_create(&freer, NULL, hold_free_thread, NULL) != 0) {
+		fprintf(stderr, "rx_intr: no freeing thread\n");
+		return 1;
+	}
 	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
 	run(0);
 	if (opt.link_poll_us != 0)
 		pthread_join(poller, NULL);
+	if (opt.hold != 0)
+		pthread_join(freer, NULL);
 	report(0);
 	rte_eth_dev_stop(0);
 	rte_eth_dev_close(0);

@@ -425,6 +425,7 @@ bool netvsc_rxq_frame_outgrows(const struct rte_eth_dev_data *data,
 int netvsc_intr_start(struct rte_eth_dev *eth);
 void netvsc_intr_stop(struct rte_eth_dev *eth);
 void netvsc_intr_after_read(struct netvsc_rxq *rxq);
+void netvsc_intr_rx_freed(uint16_t port_id, uint16_t queue_id);
 int netvsc_rx_queue_intr_enable(struct rte_eth_dev *eth, uint16_t queue_id);
 int netvsc_rx_queue_intr_disable(struct rte_eth_dev *eth, uint16_t queue_id);
 /*

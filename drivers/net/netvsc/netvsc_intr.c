@@ -48,6 +48,8 @@ struct netvsc_intr {
 };
 
 static struct netvsc_intr *netvsc_intr_of[RTE_MAX_ETHPORTS];
+/* Threads inside netvsc_intr_rx_freed with a port's state: its stop waits for them. */
+static uint32_t netvsc_intr_freers[RTE_MAX_ETHPORTS];
 /* The VF's control threads attach while our port starts or stops: one at a time. */
 static pthread_mutex_t netvsc_intr_vf_mutex = PTHREAD_MUTEX_INITIALIZER;
 
@@ -65,7 +67,7 @@ intr_wake(struct netvsc_intr *in, uint16_t q)
 {
 	uint64_t one = 1;
 
-	if (!__atomic_exchange_n(&in->armed[q], false, __ATOMIC_ACQ_REL))
+	if (!__atomic_exchange_n(&in->armed[q], false, __ATOMIC_SEQ_CST))
 		return;
 	if (write(in->efd[q], &one, sizeof(one)) != (ssize_t)sizeof(one))
 		NETVSC_DRV_LOG(NOTICE, (struct netvsc_dev *)in->eth->data->dev_private,
@@ -116,6 +118,28 @@ netvsc_intr_after_read(struct netvsc_rxq *rxq)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&in->armed[q], __ATOMIC_RELAXED) && intr_queue_has_work(rxq))
 		intr_wake(in, q);
+}
+
+/*
+ * Zero-copy mbufs of queue q freed, on any thread: only q's own burst gives
+ * their transfers back to the host, and asleep it would wait for frames the
+ * host may have no slot left for. Wake it. Called after a seq_cst add to the
+ * queue's freed count, which the enable reads after arming, seq_cst too
+ * (netvsc_rx_queue_intr_enable): one of the two sees the other. A polling
+ * port pays one load.
+ */
+void
+netvsc_intr_rx_freed(uint16_t port_id, uint16_t queue_id)
+{
+	struct netvsc_intr *in;
+
+	if (likely(__atomic_load_n(&netvsc_intr_of[port_id], __ATOMIC_SEQ_CST) == NULL))
+		return;
+	__atomic_fetch_add(&netvsc_intr_freers[port_id], 1, __ATOMIC_SEQ_CST);
+	in = __atomic_load_n(&netvsc_intr_of[port_id], __ATOMIC_SEQ_CST);
+	if (in != NULL && queue_id < in->nb_rxq)
+		intr_wake(in, queue_id);
+	__atomic_fetch_sub(&netvsc_intr_freers[port_id], 1, __ATOMIC_RELEASE);
 }
 
 /*
@@ -356,7 +380,7 @@ netvsc_intr_start(struct rte_eth_dev *eth)
 	}
 	in->callback_registered = true;
 	pthread_mutex_lock(&netvsc_intr_vf_mutex);
-	netvsc_intr_of[port] = in;
+	__atomic_store_n(&netvsc_intr_of[port], in, __ATOMIC_SEQ_CST);
 	pthread_mutex_unlock(&netvsc_intr_vf_mutex);
 	eth->intr_handle = in->handle;
 	NETVSC_DRV_LOG(INFO, dev, "rx interrupts on %u queues", in->nb_rxq);
@@ -379,8 +403,11 @@ netvsc_intr_stop(struct rte_eth_dev *eth)
 	/* A VF still started (the hook stops it first) lets go, and none attaches from now on. */
 	pthread_mutex_lock(&netvsc_intr_vf_mutex);
 	intr_vf_detach(in);
-	__atomic_store_n(&netvsc_intr_of[eth->data->port_id], NULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&netvsc_intr_of[eth->data->port_id], NULL, __ATOMIC_SEQ_CST);
 	pthread_mutex_unlock(&netvsc_intr_vf_mutex);
+	/* A free callback that saw the state is out of it (one eventfd write). */
+	while (__atomic_load_n(&netvsc_intr_freers[eth->data->port_id], __ATOMIC_SEQ_CST) != 0)
+		rte_pause();
 	/* A reader in netvsc_intr_after_read holds its channel's lock: out of it now. */
 	if (!netvsc_chan_locks_wait(dev, in->nb_rxq))
 		NETVSC_DRV_LOG(ERR, dev, "a channel's lock stays held (a process killed in a "
@@ -411,8 +438,10 @@ netvsc_rx_queue_intr_enable(struct rte_eth_dev *eth, uint16_t queue_id)
 	waiting = rte_vmbus_chan_rx_intr_enable(rxq->chan);
 	waiting |= netvsc_vf_rx_intr(rxq, true);
 	waiting |= __atomic_exchange_n(&in->vf_pending[queue_id], false, __ATOMIC_SEQ_CST);
+	/* Zero-copy transfers freed (netvsc_intr_rx_freed woke no one if before the arm). */
 	if (waiting || __atomic_load_n(&rxq->nb_pending, __ATOMIC_RELAXED) > 0 ||
-	    __atomic_load_n(&rxq->nb_comp, __ATOMIC_RELAXED) > 0)
+	    __atomic_load_n(&rxq->nb_comp, __ATOMIC_RELAXED) > 0 ||
+	    __atomic_load_n(&rxq->holds_freed, __ATOMIC_SEQ_CST) != rxq->holds_completed)
 		intr_wake(in, queue_id);
 	return 0;
 }

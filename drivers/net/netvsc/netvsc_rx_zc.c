@@ -20,6 +20,7 @@ struct netvsc_rx_hold {
 	struct rte_mbuf_ext_shared_info shinfo;	/* refcnt: our guard + mbufs out */
 	uint64_t xact_id;
 	uint64_t *nb_freed;		/* the queue's count of holds freed by the application */
+	uint16_t port_id, queue_id;	/* the queue's, for a wake-up */
 	bool freed;			/* written by the free callback */
 	bool in_use;
 };
@@ -77,6 +78,8 @@ netvsc_rx_zc_setup(struct netvsc_rxq *rxq)
 	}
 	for (uint16_t i = 0; i < NETVSC_RX_HOLDS; i++) {
 		rxq->holds[i].nb_freed = &rxq->holds_freed;
+		rxq->holds[i].port_id = rxq->port_id;
+		rxq->holds[i].queue_id = rxq->queue_id;
 		rxq->free_holds[i] = (uint16_t)(NETVSC_RX_HOLDS - 1 - i);
 	}
 	rxq->nb_free_holds = NETVSC_RX_HOLDS;
@@ -106,19 +109,21 @@ netvsc_rx_zc_release(struct netvsc_rxq *rxq)
 }
 
 /*
- * The last mbuf on a hold was freed, on whichever lcore: the owner completes
- * it. The queue's count first, the hold's flag last: once the flag is seen,
- * a release or a reap may free the hold and the queue, so nothing here
- * follows it.
+ * The last mbuf on a hold was freed, on whichever lcore or thread: the owner
+ * completes it, woken if it sleeps on its rx interrupt. The queue's count
+ * first, the hold's flag last: once the flag is seen, a release or a reap
+ * may free the hold and the queue, so nothing here reads them after it.
  */
 static void
 rx_zc_free_cb(void *addr, void *opaque)
 {
 	struct netvsc_rx_hold *h = opaque;
+	uint16_t port_id = h->port_id, queue_id = h->queue_id;
 
 	RTE_SET_USED(addr);
-	__atomic_fetch_add(h->nb_freed, 1, __ATOMIC_RELEASE);
+	__atomic_fetch_add(h->nb_freed, 1, __ATOMIC_SEQ_CST);	/* see netvsc_intr_rx_freed */
 	__atomic_store_n(&h->freed, true, __ATOMIC_RELEASE);
+	netvsc_intr_rx_freed(port_id, queue_id);
 }
 
 struct netvsc_rx_hold *
