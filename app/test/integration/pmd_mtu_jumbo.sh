@@ -37,7 +37,8 @@
 #    host session (queue 1 without a channel); start must fail and say
 #    why. With the fault cleared, start opens a new session itself (as a
 #    later MTU or configure would) and gen gets every frame back, through
-#    both queues.
+#    both queues. Before that, a start whose new session refuses RSS
+#    (fail-set-oid, below) must fail too.
 # 7. A host that refuses RSS in every session (hvsim's fail-set-oid on
 #    OID_GEN_RSS_PARAMETERS): `port config mtu 0 9000` succeeds (its
 #    session came up) and says RSS was not set; start fails while the host
@@ -278,7 +279,7 @@ refused() {
 # (CASE lost: neither the new one nor the old one; settings: the new one
 # refuses RSS), then the host answers again
 session_fault() {
-	local m=$1 c=$2 n=500 q fault log mtu
+	local m=$1 c=$2 n=500 q fault log mtu fails
 	case $c in
 	lost) fault="txbuf-section 4096" mtu=1500
 	      log='MTU 9000 refused, and MTU 1500 not restored' ;;
@@ -301,11 +302,20 @@ session_fault() {
 	tp_cmd "port start all" 30 >/dev/null
 	grep -q '^Fail to start port 0' "$TP_DIR/err" ||
 		{ tp_dump; fail "$m: $c: port 0 started while the host refused"; }
-	[ "$c" = lost ] || hv_ctl counters | grep -qE '^nic0 fault fail-set-oid armed [0-9]+ fired ([2-9]|[1-9][0-9]+)$' ||
-		{ hv_ctl counters; fail "$m: $c: the host did not refuse RSS at the change and the start"; }
+	if [ "$c" = lost ]; then
+		# The session start makes must get RSS too: start fails while refused.
+		hv_ctl fault 0 clear >/dev/null || fail "$m: $c: clear the fault"
+		hv_ctl fault 0 fail-set-oid 0x00010204 >/dev/null || fail "$m: $c: arm fail-set-oid"
+		tp_cmd "port start all" 30 >/dev/null
+		[ "$(grep -c '^Fail to start port 0' "$TP_DIR/err")" -eq 2 ] ||
+			{ tp_dump; fail "$m: $c: port 0 started without RSS in the session it made"; }
+	fi
+	hv_ctl counters | grep -qE '^nic0 fault fail-set-oid armed [0-9]+ fired ([2-9]|[1-9][0-9]+)$' ||
+		{ hv_ctl counters; fail "$m: $c: the host did not refuse RSS twice"; }
 	hv_ctl fault 0 clear >/dev/null || fail "$m: $c: clear the fault"
+	fails=$(grep -c '^Fail to start port 0' "$TP_DIR/err")
 	tp_cmd "port start all" 30 >/dev/null
-	[ "$(grep -c '^Fail to start port 0' "$TP_DIR/err")" -eq 1 ] ||
+	[ "$(grep -c '^Fail to start port 0' "$TP_DIR/err")" -eq "$fails" ] ||
 		{ tp_dump; fail "$m: $c: port 0 did not start with the host answering again"; }
 	tp_cmd "show port info 0" >/dev/null
 	expect_eq "$m: $c: MTU after the new session" "$(tp_stat "$TP_OUT" MTU)" "$mtu"

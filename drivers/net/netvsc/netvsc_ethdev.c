@@ -628,7 +628,8 @@ netvsc_dev_start(struct rte_eth_dev *eth)
 		ret = netvsc_change_mtu(dev, dev->mtu);
 		if (ret < 0)
 			return ret;
-	} else if (dev->needs_settings) {
+	}
+	if (dev->needs_settings) {	/* also a session just made without them */
 		ret = netvsc_session_settings(dev);
 		if (ret < 0)
 			return ret;

@@ -49,7 +49,9 @@ struct netvsc_intr {
 
 static struct netvsc_intr *netvsc_intr_of[RTE_MAX_ETHPORTS];
 /* Threads inside netvsc_intr_rx_freed with a port's state: its stop waits for them. */
-static uint32_t netvsc_intr_freers[RTE_MAX_ETHPORTS];
+static struct {
+	uint32_t n;
+} __rte_cache_aligned netvsc_intr_freers[RTE_MAX_ETHPORTS];
 /* The VF's control threads attach while our port starts or stops: one at a time. */
 static pthread_mutex_t netvsc_intr_vf_mutex = PTHREAD_MUTEX_INITIALIZER;
 
@@ -135,11 +137,11 @@ netvsc_intr_rx_freed(uint16_t port_id, uint16_t queue_id)
 
 	if (likely(__atomic_load_n(&netvsc_intr_of[port_id], __ATOMIC_SEQ_CST) == NULL))
 		return;
-	__atomic_fetch_add(&netvsc_intr_freers[port_id], 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&netvsc_intr_freers[port_id].n, 1, __ATOMIC_SEQ_CST);
 	in = __atomic_load_n(&netvsc_intr_of[port_id], __ATOMIC_SEQ_CST);
 	if (in != NULL && queue_id < in->nb_rxq)
 		intr_wake(in, queue_id);
-	__atomic_fetch_sub(&netvsc_intr_freers[port_id], 1, __ATOMIC_RELEASE);
+	__atomic_fetch_sub(&netvsc_intr_freers[port_id].n, 1, __ATOMIC_RELEASE);
 }
 
 /*
@@ -392,11 +394,26 @@ err_free:
 	return ret;
 }
 
+/* Until no free callback uses port's state, 1 s at most (false then). */
+static bool
+intr_freers_wait(uint16_t port)
+{
+	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz();
+
+	while (__atomic_load_n(&netvsc_intr_freers[port].n, __ATOMIC_SEQ_CST) != 0) {
+		if (rte_get_timer_cycles() > deadline)
+			return false;
+		rte_pause();
+	}
+	return true;
+}
+
 void
 netvsc_intr_stop(struct rte_eth_dev *eth)
 {
 	struct netvsc_dev *dev = eth->data->dev_private;
 	struct netvsc_intr *in = netvsc_intr_of[eth->data->port_id];
+	bool freers_out;
 
 	if (in == NULL)
 		return;
@@ -406,8 +423,7 @@ netvsc_intr_stop(struct rte_eth_dev *eth)
 	__atomic_store_n(&netvsc_intr_of[eth->data->port_id], NULL, __ATOMIC_SEQ_CST);
 	pthread_mutex_unlock(&netvsc_intr_vf_mutex);
 	/* A free callback that saw the state is out of it (one eventfd write). */
-	while (__atomic_load_n(&netvsc_intr_freers[eth->data->port_id], __ATOMIC_SEQ_CST) != 0)
-		rte_pause();
+	freers_out = intr_freers_wait(eth->data->port_id);
 	/* A reader in netvsc_intr_after_read holds its channel's lock: out of it now. */
 	if (!netvsc_chan_locks_wait(dev, in->nb_rxq))
 		NETVSC_DRV_LOG(ERR, dev, "a channel's lock stays held (a process killed in a "
@@ -417,7 +433,11 @@ netvsc_intr_stop(struct rte_eth_dev *eth)
 		rte_intr_callback_unregister_sync(dev->vmbus->intr_handle, intr_uio_callback, in);
 	if (eth->intr_handle == in->handle)
 		eth->intr_handle = NULL;
-	intr_free(in);
+	if (freers_out)
+		intr_free(in);
+	else
+		NETVSC_DRV_LOG(ERR, dev, "a zero-copy mbuf free stays inside the rx interrupt "
+			       "state after 1 s: it is left allocated");
 }
 
 /*
