@@ -3,7 +3,9 @@
  * Multi-process forwarding: run as primary (--proc-type=primary) it sets up
  * port 0 with N queues and forwards on queue 0 only; run as secondary it
  * attaches to the same port and forwards on the queue it is given. Each frame
- * goes back out on the queue it came in on. Prints its counts on SIGTERM.
+ * goes back out on the queue it came in on. Prints its counts on SIGTERM
+ * (typed: frames with a packet type). A secondary first asks for no packet
+ * types, as a secondary testpmd does.
  * SIGUSR1 to the primary: stop the port, switch its MTU between 1500 and
  * 1400, start it, and say what set_mtu returned.
  */
@@ -20,6 +22,7 @@
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_ptype.h>
 
 #define APP_BURST		32
 #define APP_TX_RETRIES		100000
@@ -33,6 +36,7 @@ static struct {
 } opt = { .nb_queues = 2 };
 
 static uint64_t rx_count, tx_count, tx_dropped;
+static uint64_t typed;		/* frames received with an L2 packet type */
 
 static void
 on_signal(int sig)
@@ -131,6 +135,8 @@ forward(uint16_t port, uint16_t q)
 			primary_mtu_switch(port);
 		nb = rte_eth_rx_burst(port, q, pkts, APP_BURST);
 		rx_count += nb;
+		for (uint16_t i = 0; i < nb; i++)
+			typed += (pkts[i]->packet_type & RTE_PTYPE_L2_MASK) != 0;
 		for (unsigned int t = 0; sent < nb && t < APP_TX_RETRIES && !stop; t++)
 			sent += rte_eth_tx_burst(port, q, pkts + sent, nb - sent);
 		tx_count += sent;
@@ -146,8 +152,8 @@ report(uint16_t port, const char *role, uint16_t q)
 {
 	struct rte_eth_stats st;
 
-	printf("mp_fwd %s: queue %u rx %" PRIu64 " tx %" PRIu64 " tx_dropped %" PRIu64 "\n",
-	       role, q, rx_count, tx_count, tx_dropped);
+	printf("mp_fwd %s: queue %u rx %" PRIu64 " tx %" PRIu64 " tx_dropped %" PRIu64
+	       " typed %" PRIu64 "\n", role, q, rx_count, tx_count, tx_dropped, typed);
 	if (rte_eth_stats_get(port, &st) == 0)
 		printf("mp_fwd %s: port ipackets %" PRIu64 " opackets %" PRIu64 " q%u ipackets %"
 		       PRIu64 "\n", role, st.ipackets, st.opackets, q, st.q_ipackets[q]);
@@ -226,6 +232,10 @@ main(int argc, char **argv)
 			fclose(f);
 		}
 	}
+	/* As a secondary testpmd does before its start: the primary's types must stay. */
+	if (!primary)
+		printf("mp_fwd secondary: set ptypes none: %d\n",
+		       rte_eth_dev_set_ptypes(0, RTE_PTYPE_UNKNOWN, NULL, 0));
 	forward(0, opt.queue);
 	report(0, role, opt.queue);
 	if (!primary)

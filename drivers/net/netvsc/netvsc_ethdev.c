@@ -831,6 +831,7 @@ netvsc_secondary_ops_get(void)
 	o->set_mc_addr_list = NULL;
 	o->rss_hash_update = NULL;
 	o->reta_update = NULL;
+	o->dev_ptypes_set = NULL;	/* the queues' flag is shared: testpmd clears it */
 	return o;
 }
 
