@@ -11,6 +11,10 @@
 # answers commands afterwards and exits cleanly; every mbuf is back in the
 # pool (dump_mempool before traffic and after the removal); gen saw no
 # corrupt or foreign frame; the port closed quickly (no 5 s host timeouts).
+# Then once more with testpmd not handling the removal (--no-rmv-interrupt):
+# the port stays, and a control operation on it must fail with -EIO
+# (EIO), as ethdev says of a removed device (rte_eth_dev_is_removed;
+# shown to fail without the PMD's is_removed: "Unknown error 19", ENODEV).
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/mbuf_check.sh"
 
@@ -63,10 +67,41 @@ run_case() {
 		exit !(d < 5) }' || fail "$mode: removal took a host timeout"
 }
 
+# removed_errors MODE: see the header's last case.
+removed_errors() {
+	local mode=$1 run=/dev/shm/hvsim-rescind-pmd.$$.$1.eio out=$TMP/rescind-eio-$1.log
+	local fifo=$TMP/in-eio-$1
+	mkfifo "$fifo"
+	bounded 60 "$HVSIM" run --run-dir "$run" --nic "gen:count=0" -- \
+		stdbuf -oL "$TESTPMD" $(eal_args "$mode") -d "$PLUGIN_BUILD/drivers" \
+		-d "$PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so" \
+		-- --total-num-mbufs=8192 --no-rmv-interrupt -i <"$fifo" >"$out" 2>&1 &
+	local hv=$!
+	at_exit "kill $hv; wait $hv"
+	exec 3>"$fifo"
+	wait_for "$out" 'testpmd>' 20 || { cat "$out"; fail "$mode: eio: testpmd did not come up"; }
+	"$HVSIM" ctl --run-dir "$run" rescind nic0 >/dev/null || fail "$mode: eio: rescind"
+	# the PMD looks at its device every 100 ms
+	for _ in $(seq 1 20); do
+		echo "set promisc 0 off" >&3
+		sleep 0.25
+		grep -q 'Error during disabling promiscuous mode for port 0' "$out" && break
+	done
+	echo "quit" >&3
+	exec 3>&-
+	wait $hv || { tail -30 "$out"; fail "$mode: eio: hvsim/testpmd exited with an error"; }
+	grep -m1 'Error during disabling promiscuous mode' "$out" ||
+		{ tail -20 "$out"; fail "$mode: eio: no error from a removed port"; }
+	# (rte_strerror gives glibc's text, or "Unknown error N" in some builds)
+	grep -Eq 'Error during disabling promiscuous mode for port 0: (Input/output error|Unknown error 5)$' \
+		"$out" || fail "$mode: eio: a removed port's error is not -EIO"
+}
+
 [ -x "$TESTPMD" ] || skip "our testpmd is not built"
 modes=$(test_modes)
 case $modes in *pa*) hugepages_reserve 128 ;; esac
 for m in $modes; do
 	run_case "$m"
 done
+removed_errors "${modes%% *}"
 echo "our PMD: rescind under traffic raised RMV, the port closed, no mbuf lost ($modes)"

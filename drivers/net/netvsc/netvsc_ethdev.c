@@ -696,6 +696,15 @@ netvsc_filter_apply(struct rte_eth_dev *eth)
 	return netvsc_rndis_set_filter(dev, dev->packet_filter);
 }
 
+/* Host removed the NIC: ethdev then turns the operations' errors into -EIO. */
+static int
+netvsc_is_removed(struct rte_eth_dev *eth)
+{
+	const struct netvsc_dev *dev = eth->data->dev_private;
+
+	return __atomic_load_n(&dev->rescinded, __ATOMIC_ACQUIRE);
+}
+
 static int
 netvsc_promisc_enable(struct rte_eth_dev *eth)
 {
@@ -799,6 +808,7 @@ static const struct eth_dev_ops netvsc_ops = {
 	.reta_query = netvsc_reta_query,
 	.rx_queue_intr_enable = netvsc_rx_queue_intr_enable,
 	.rx_queue_intr_disable = netvsc_rx_queue_intr_disable,
+	.is_removed = netvsc_is_removed,
 };
 
 /*
