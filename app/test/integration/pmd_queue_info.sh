@@ -410,10 +410,38 @@ run_rss_refused() {
 	echo "$MODE: a refused RSS key left the old one in place; a taken one replaced it"
 }
 
+# run_deferred MODE: queues start with the port only, so a deferred start
+# (testpmd: port 0 rxq|txq 0 deferred_start on) is refused at queue setup
+# and the port does not start; off again, it starts. Judge: testpmd's own
+# report of the setup that failed, and of the start.
+# shown to fail by: the check removed from queue setup -> "port started
+# with rxq 0's deferred start on".
+run_deferred() {
+	local q n
+	MODE="$1 deferred"
+	start "$1" "gen:count=0" ""
+	for q in rxq txq; do
+		n=$(grep -c "^Fail to configure port 0 ${q%q} queues" "$TP_DIR/err")
+		tp_cmd "port stop 0" >/dev/null
+		tp_cmd "port 0 $q 0 deferred_start on" >/dev/null
+		tp_cmd "port start 0" >/dev/null
+		[ "$(grep -c "^Fail to configure port 0 ${q%q} queues" "$TP_DIR/err")" -gt "$n" ] ||
+			{ tp_dump; fail "$MODE: port started with $q 0's deferred start on"; }
+		tp_cmd "port 0 $q 0 deferred_start off" >/dev/null
+		tp_cmd "port start 0" >/dev/null
+		tp_cmd "show port info 0" >/dev/null
+		printf '%s\n' "$TP_OUT" | grep -q '^Link status: up' ||
+			{ tp_dump; fail "$MODE: port did not start with $q 0's deferred start off"; }
+	done
+	tp_quit
+	echo "$MODE: deferred start refused at rx and tx queue setup, the port started without it"
+}
+
 first=${MODES%% *}
 for m in $MODES; do
 	# Control-path cases: one mode (PA as root) is enough, the data path runs in each.
 	if [ "$m" = "$first" ]; then
+		run_deferred "$m"
 		run_rss_refused "$m"
 		run_stale "$m"
 		run_txonly "$m"

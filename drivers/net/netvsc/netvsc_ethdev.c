@@ -205,10 +205,11 @@ netvsc_dev_infos_get(struct rte_eth_dev *eth, struct rte_eth_dev_info *info)
 	}
 	info->tx_offload_capa = dev->host_tx_offloads | RTE_ETH_TX_OFFLOAD_VLAN_INSERT |
 				RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
-	/* Any chain is received; ethdev's default segment limits (none) stay. */
+	/* Any chain is received: no rx segment limit (ethdev's defaults). */
 	/* Any count is taken (as DPDK's netvsc does) and fitted at queue setup. */
 	info->rx_desc_lim = (struct rte_eth_desc_lim){ .nb_max = UINT16_MAX, .nb_min = 1,
-						       .nb_align = 1 };
+						       .nb_align = 1, .nb_seg_max = UINT16_MAX,
+						       .nb_mtu_seg_max = UINT16_MAX };
 	info->tx_desc_lim = (struct rte_eth_desc_lim){ .nb_max = UINT16_MAX, .nb_min = 1,
 						       .nb_align = 1,
 						       .nb_seg_max = NETVSC_TX_MAX_SEGS,

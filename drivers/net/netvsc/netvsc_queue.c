@@ -88,6 +88,19 @@ queue_desc_said(const struct netvsc_dev *dev, const char *dir, uint16_t queue_id
 			       queue_id, asked, holds);
 }
 
+/*
+ * Queues start and stop with the port only (no queue start/stop ops): a
+ * deferred start asked is refused rather than quietly not deferred.
+ */
+static bool
+deferred_refused(const struct netvsc_dev *dev, const char *dir, uint16_t queue_id, bool asked)
+{
+	if (asked)
+		NETVSC_DRV_LOG(ERR, dev, "%s queue %u: deferred start is not supported", dir,
+			       queue_id);
+	return asked;
+}
+
 int
 netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_desc,
 		      unsigned int socket_id, const struct rte_eth_rxconf *conf,
@@ -97,7 +110,8 @@ netvsc_rx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	struct netvsc_rxq *rxq;
 
 	netvsc_rx_zc_reap(dev);		/* what a queue released before let go of */
-	if (queue_channel(dev, queue_id) == NULL)
+	if (queue_channel(dev, queue_id) == NULL || deferred_refused(dev, "rx", queue_id,
+								   conf != NULL && conf->rx_deferred_start))
 		return -EINVAL;
 	if (rte_pktmbuf_data_room_size(mp) <= RTE_PKTMBUF_HEADROOM) {
 		NETVSC_DRV_LOG(ERR, dev, "rx queue %u: pool %s has no room past the headroom",
@@ -230,7 +244,8 @@ netvsc_tx_queue_setup(struct rte_eth_dev *eth, uint16_t queue_id, uint16_t nb_de
 	char name[RTE_MEMZONE_NAMESIZE];
 	struct netvsc_txq *txq;
 
-	if (queue_channel(dev, queue_id) == NULL)
+	if (queue_channel(dev, queue_id) == NULL || deferred_refused(dev, "tx", queue_id,
+								   conf != NULL && conf->tx_deferred_start))
 		return -EINVAL;
 	netvsc_tx_queue_release(eth, queue_id);
 	txq = rte_zmalloc_socket("netvsc_txq", sizeof(*txq), RTE_CACHE_LINE_SIZE,
