@@ -47,6 +47,8 @@ control_usage(FILE *out)
 		"  gen NIC start|stop     start or hold a gen or pcap backend (their hold option)\n"
 		"  link NIC up|down|change  set NIC's link (NIC: 0, 1, ... or nic0) and send the\n"
 		"                         guest MEDIA_CONNECT, MEDIA_DISCONNECT or NETWORK_CHANGE\n"
+		"  link NIC speed MBPS    set NIC's link speed (its GEN_LINK_SPEED answer) and\n"
+		"                         send the guest LINK_SPEED_CHANGE with it\n"
 		"  counters               per NIC backend frames/bytes and report; per channel\n"
 		"                         host counters (\"dev0.relid14 pkts_in 57\")\n"
 		"  rescind NIC|echoN      withdraw the device: its /dev/uioN fds fail with EIO,\n"
@@ -162,16 +164,22 @@ control_cmd_fault(struct hvsim *sim, int argc, char **argv, FILE *out)
 static void
 control_cmd_link(struct hvsim *sim, int argc, char **argv, FILE *out)
 {
-	static const char *const words[] = { "up", "down", "change" };
+	static const char *const words[] = { "up", "down", "change", "speed" };
+	unsigned long mbps = 0;
 	struct hvsim_device *dev;
 	unsigned int nic;
+	char *end = NULL;
 	int ev = -1;
 
-	for (int i = 0; argc == 3 && i < 3; i++)
+	for (int i = 0; argc >= 3 && i < 4; i++)
 		if (strcmp(argv[2], words[i]) == 0)
 			ev = i;
-	if (ev < 0) {
-		fprintf(out, "error: usage: link NIC up|down|change\n");
+	if (ev == HVSIM_LINK_SPEED && argc == 4)
+		mbps = strtoul(argv[3], &end, 10);
+	/* GEN_LINK_SPEED counts 100 bit/s: up to 429 Gbit/s */
+	if (ev < 0 || argc != (ev == HVSIM_LINK_SPEED ? 4 : 3) ||
+	    (ev == HVSIM_LINK_SPEED && (*end != '\0' || mbps == 0 || mbps > UINT32_MAX / 10000))) {
+		fprintf(out, "error: usage: link NIC up|down|change|speed MBPS\n");
 		return;
 	}
 	dev = control_find_nic(sim, argv[1], &nic);
@@ -179,6 +187,8 @@ control_cmd_link(struct hvsim *sim, int argc, char **argv, FILE *out)
 		fprintf(out, "error: no NIC '%s'\n", argv[1]);
 		return;
 	}
+	if (ev == HVSIM_LINK_SPEED)
+		dev->link_speed = (uint32_t)(mbps * 10000);
 	if (host_link_set(sim, dev, (enum hvsim_link_event)ev) != 0) {
 		fprintf(out, "error: nic%u: too many link indications pending\n", nic);
 		return;

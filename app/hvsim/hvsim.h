@@ -13,6 +13,8 @@
 #include <sys/types.h>
 
 #define HVSIM_MAX_DEVICES	16
+/* A NIC's link speed until `ctl link NIC speed`: 10 Gbit/s in 100 bit/s units. */
+#define HVSIM_LINK_SPEED_DEFAULT	100000000u
 #define HVSIM_MAX_CHANNELS	64	/* primary + subchannels per device */
 #define HVSIM_NB_MAPS		5	/* uio maps 0..4 of uio_hv_generic */
 #define HVSIM_FIRST_RELID	14	/* primary relids count up from here */
@@ -138,6 +140,7 @@ struct hvsim_device {
 	unsigned int nb_openers;	/* open fds of /dev/uioN */
 	uint32_t event_count;		/* uio interrupt count */
 	bool link_up;			/* NIC media state the host reports (default up) */
+	uint32_t link_speed;		/* NIC: GEN_LINK_SPEED, 100 bit/s units (10 Gbit/s) */
 	bool rescinded;			/* offer withdrawn: not served, not in sysfs, no opens */
 	struct hvsim_faults fault;	/* NIC: faults armed by --fault or `ctl fault` */
 	void *host;			/* host/ private per-device state */
@@ -209,6 +212,7 @@ enum hvsim_link_event {
 	HVSIM_LINK_UP,			/* MEDIA_CONNECT */
 	HVSIM_LINK_DOWN,		/* MEDIA_DISCONNECT */
 	HVSIM_LINK_CHANGE,		/* NETWORK_CHANGE; the state stays as it is */
+	HVSIM_LINK_SPEED,		/* LINK_SPEED_CHANGE to the device's link_speed */
 };
 /*
  * Record the NIC's link state and queue the indication for its initialized

@@ -42,6 +42,8 @@ link_status_of(enum hvsim_link_event ev)
 		return RNDIS_STATUS_MEDIA_CONNECT;
 	case HVSIM_LINK_DOWN:
 		return RNDIS_STATUS_MEDIA_DISCONNECT;
+	case HVSIM_LINK_SPEED:
+		return RNDIS_STATUS_LINK_SPEED_CHANGE;
 	default:
 		return RNDIS_STATUS_NETWORK_CHANGE;
 	}
@@ -72,20 +74,22 @@ host_link_pending(const struct hvsim *sim, const struct hvsim_device *dev)
 
 /* INDICATE_STATUS for status into msg; returns its bytes. */
 static uint32_t
-link_build(uint32_t status, uint8_t *msg)
+link_build(const struct hvsim_device *dev, uint32_t status, uint8_t *msg)
 {
 	struct rndis_indicate_status ind = {
 		.type = RNDIS_MSG_INDICATE_STATUS,
 		.length = sizeof(ind),
 		.status = status,
 	};
-	uint32_t change = RNDIS_NETWORK_CHANGE_DEFINITE;
+	/* rndis.md 7: a u32 buffer, the change type or the speed (the current one) */
+	uint32_t value = status == RNDIS_STATUS_NETWORK_CHANGE ? RNDIS_NETWORK_CHANGE_DEFINITE :
+			 dev->link_speed;
 
-	if (status == RNDIS_STATUS_NETWORK_CHANGE) {
-		ind.length += sizeof(change);
-		ind.status_buffer_length = sizeof(change);
+	if (status == RNDIS_STATUS_NETWORK_CHANGE || status == RNDIS_STATUS_LINK_SPEED_CHANGE) {
+		ind.length += sizeof(value);
+		ind.status_buffer_length = sizeof(value);
 		ind.status_buffer_offset = sizeof(ind) - 8;	/* rndis.md 3.8: from offset 8 */
-		memcpy(msg + sizeof(ind), &change, sizeof(change));
+		memcpy(msg + sizeof(ind), &value, sizeof(value));
 	}
 	memcpy(msg, &ind, sizeof(ind));
 	return ind.length;
@@ -97,7 +101,7 @@ host_link_indicate(struct host_ctx *ctx, uint32_t status)
 {
 	struct host_rxbuf *rb = &ctx->dev->rxbuf;
 	uint8_t msg[sizeof(struct rndis_indicate_status) + sizeof(uint32_t)];
-	uint32_t len = link_build(status, msg), first;
+	uint32_t len = link_build(ctx->ch->dev, status, msg), first;
 	struct vmbus_xfer_range range = { .byte_count = len };
 
 	if (rb->base == NULL || host_reserve(ctx, host_nvsp_xfer_bytes(1)) != 0 ||

@@ -15,7 +15,6 @@
 #define RNDIS_HOST_PKT_ALIGN_LOG2	3u
 
 /* rndis.md 4: 10 Gbit/s in units of 100 bit/s. */
-#define RNDIS_HOST_LINK_SPEED		100000000u
 /* rndis.md 5.2: OpenVMM's LSO limits. */
 #define RNDIS_HOST_LSO_MAX_BYTES	62780u
 #define RNDIS_HOST_LSO_MIN_SEGS		2u
@@ -190,7 +189,7 @@ rndis_query_value(struct host_ctx *ctx, uint32_t oid, const uint8_t *in, uint32_
 		*data_len = rndis_put_u32(data, mtu - RNDIS_ETHER_HDR_BYTES);
 		return true;
 	case RNDIS_OID_GEN_LINK_SPEED:
-		*data_len = rndis_put_u32(data, RNDIS_HOST_LINK_SPEED);
+		*data_len = rndis_put_u32(data, ctx->ch->dev->link_speed);
 		return true;
 	case RNDIS_OID_GEN_MEDIA_CONNECT_STATUS:
 		/* --link-query-up: OpenVMM's answer, whatever the link (indications say). */

@@ -121,6 +121,7 @@ device_add(struct hvsim *sim, enum hvsim_dev_kind kind, const char *backend, boo
 	dev->uio_index = sim->nb_devices;
 	dev->has_monitor = has_monitor;
 	dev->link_up = true;
+	dev->link_speed = HVSIM_LINK_SPEED_DEFAULT;
 	if (kind == HVSIM_DEV_NIC) {
 		dev->recv_gpadl = device_alloc_gpadl(sim);
 		dev->send_gpadl = dev->recv_gpadl + 1;

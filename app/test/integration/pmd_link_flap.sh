@@ -7,7 +7,8 @@
 #   hvsim gen --> net_netvsc --testpmd io fwd--> net_netvsc --> hvsim gen
 #
 # FLAPS times: `link 0 down`, `up`, `change` (NETWORK_CHANGE: the PMD tells
-# the application the link bounced, and the link stays up). After each, the
+# the application the link bounced, and the link stays up); then `link 0
+# speed 25000` (LINK_SPEED_CHANGE: one event, and the port says 25 Gbps). After each, the
 # application must have heard exactly one more LSC event (not fewer, and no
 # more later: the count is read again at the end) and `show port info 0` must
 # say down/up/up. gen runs through it all at a paced rate, then is held; every
@@ -76,6 +77,14 @@ for m in $MODES; do
 		transition change up
 	done
 	echo "ok: $m: $FLAPS x (down, up, change): $NB_EVENTS LSC events, link state followed"
+	# LINK_SPEED_CHANGE (rndis.md 7): one more event, and the new speed shown
+	# (shown to fail by: the indication ignored -> "no LSC event for 'speed 25000'").
+	hv_ctl link 0 speed 25000 >/dev/null || fail "$m: hvsim ctl link 0 speed 25000"
+	NB_EVENTS=$((NB_EVENTS + 1))
+	wait_events $NB_EVENTS || { tp_dump; fail "$m: no LSC event for 'speed 25000'"; }
+	tp_cmd "show port info 0" >/dev/null
+	printf '%s\n' "$TP_OUT" | grep -q '^Link speed: 25 Gbps' ||
+		{ tp_dump; fail "$m: link speed not 25 Gbps after the host's indication"; }
 	# traffic after the final transition: at least a second's worth more
 	after=$(gen_now sent)
 	end=$((SECONDS + 20))
@@ -88,7 +97,7 @@ for m in $MODES; do
 	# A link event that crosses close: the host indicates MEDIA_CONNECT
 	# ahead of the HALT's completion, so the PMD reads it while it closes.
 	# No LSC event for a port being closed (the count below stays 3 x
-	# FLAPS), and none run on its freed state later.
+	# FLAPS + 1), and none run on its freed state later.
 	# shown to fail by: netvsc_ethdev.c netvsc_link_indication's closing
 	# test removed -> "testpmd died after closing the port" (the LSC alarm
 	# armed during close ran on the freed port).
@@ -102,7 +111,7 @@ for m in $MODES; do
 	tp_quit
 	gen_line
 	expect_eq "$m: LSC events in all (one per transition, none late)" "$(lsc_events)" \
-		$((3 * FLAPS))
+		$((3 * FLAPS + 1))
 	sent=$(gen_num sent)
 	[ "${sent:-0}" -ge $((after + RATE)) ] ||
 		fail "$m: gen sent $sent frames, < $after at the final transition + $RATE"
@@ -130,6 +139,10 @@ m=${MODES%% *}
 TP_HVSIM_OPTS=(--link-query-up)
 tp_start "$m" "gen:rate=$RATE,hold" --no-lsc-interrupt
 link_until up || { tp_dump; fail "$m: no-lsc: link not up at start"; }
+hv_ctl link 0 speed 40000 >/dev/null || fail "$m: no-lsc: hvsim ctl link 0 speed 40000"
+speed_shows() { tp_cmd "show port info 0" >/dev/null; printf '%s\n' "$TP_OUT" | grep -q "^Link speed: $1"; }
+for _ in $(seq 50); do speed_shows "40 Gbps" && break; sleep 0.1; done
+speed_shows "40 Gbps" || { tp_dump; fail "$m: no-lsc: link speed not 40 Gbps after the indication"; }
 for what in down up down; do
 	hv_ctl link 0 "$what" >/dev/null || fail "$m: no-lsc: hvsim ctl link 0 $what"
 	link_until "$what" || { tp_dump; fail "$m: no-lsc: link $([ "$what" = up ] && echo down || echo up) after '$what'"; }

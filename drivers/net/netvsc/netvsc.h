@@ -508,5 +508,6 @@ int netvsc_rndis_query(struct netvsc_dev *dev, uint32_t oid, const void *in, uin
 int netvsc_rndis_set(struct netvsc_dev *dev, uint32_t oid, const void *in, uint32_t in_bytes);
 int netvsc_rndis_set_filter(struct netvsc_dev *dev, uint32_t filter);
 int netvsc_rndis_link_status(struct netvsc_dev *dev, bool *up, uint32_t *speed_mbps);
+int netvsc_rndis_link_speed(struct netvsc_dev *dev, uint32_t *speed_mbps);
 
 #endif /* NETVSC_H */

@@ -29,10 +29,11 @@ static void
 netvsc_link_publish(struct netvsc_dev *dev)
 {
 	bool up = __atomic_load_n(&dev->link_up, __ATOMIC_ACQUIRE);
+	uint32_t mbps = __atomic_load_n(&dev->link_speed_mbps, __ATOMIC_RELAXED);
 	struct rte_eth_link link = {
 		.link_status = up ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN,
-		.link_speed = up ? __atomic_load_n(&dev->link_speed_mbps, __ATOMIC_RELAXED) :
-			      RTE_ETH_SPEED_NUM_NONE,
+		.link_speed = !up ? RTE_ETH_SPEED_NUM_NONE :
+			      mbps != 0 ? mbps : RTE_ETH_SPEED_NUM_UNKNOWN,
 		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
 		.link_autoneg = RTE_ETH_LINK_FIXED,
 	};
@@ -55,6 +56,22 @@ netvsc_lsc_alarm(void *arg)
 	rte_eth_dev_callback_process(dev->eth, RTE_ETH_EVENT_INTR_LSC, NULL);
 }
 
+/* The u32 an indication carries (rndis.md 3.8: its offset counts from byte 8), if any. */
+static bool
+link_indication_u32(const uint8_t *msg, uint32_t bytes, uint32_t *value)
+{
+	struct rndis_indicate_status ind;
+
+	if (bytes < sizeof(ind))
+		return false;
+	memcpy(&ind, msg, sizeof(ind));
+	if (ind.status_buffer_length < sizeof(*value) ||
+	    (uint64_t)ind.status_buffer_offset + 8 + sizeof(*value) > bytes)
+		return false;
+	memcpy(value, msg + 8 + ind.status_buffer_offset, sizeof(*value));
+	return true;
+}
+
 /*
  * RNDIS status indication (rndis.md 7), already copied and length-checked,
  * from any lcore's read of any channel, in any process. The application
@@ -64,7 +81,7 @@ netvsc_lsc_alarm(void *arg)
 void
 netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t bytes)
 {
-	uint32_t status;
+	uint32_t status, speed;
 
 	if (bytes < 12)
 		return;
@@ -79,6 +96,14 @@ netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t byte
 		break;
 	case RNDIS_STATUS_NETWORK_CHANGE:
 		break;		/* the link bounced: the application hears about it below */
+	case RNDIS_STATUS_LINK_SPEED_CHANGE:	/* the new speed, in 100 bit/s units */
+		if (!link_indication_u32(msg, bytes, &speed)) {
+			NETVSC_DRV_LOG(NOTICE, dev, "link speed indication without a speed: "
+				       "ignored");
+			return;
+		}
+		__atomic_store_n(&dev->link_speed_mbps, speed / 10000, __ATOMIC_RELAXED);
+		break;
 	default:
 		return;
 	}
@@ -171,6 +196,10 @@ netvsc_link_update(struct rte_eth_dev *eth, int wait)
 
 		if (__atomic_load_n(&dev->link_known, __ATOMIC_ACQUIRE)) {
 			netvsc_ctl_read(dev);
+			/* Indicated before any query: the speed is still to be asked. */
+			if (__atomic_load_n(&dev->link_speed_mbps, __ATOMIC_RELAXED) == 0 &&
+			    netvsc_rndis_link_speed(dev, &mbps) == 0)
+				__atomic_store_n(&dev->link_speed_mbps, mbps, __ATOMIC_RELAXED);
 		} else if (netvsc_rndis_link_status(dev, &up, &mbps) == 0) {
 			__atomic_store_n(&dev->link_speed_mbps, mbps, __ATOMIC_RELAXED);
 			/* An indication read meanwhile (during the query's wait) is newer. */

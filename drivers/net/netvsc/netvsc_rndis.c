@@ -149,21 +149,30 @@ netvsc_rndis_set_filter(struct netvsc_dev *dev, uint32_t filter)
 }
 
 int
+netvsc_rndis_link_speed(struct netvsc_dev *dev, uint32_t *speed_mbps)
+{
+	uint32_t speed = 0, got;
+	int ret = netvsc_rndis_query(dev, RNDIS_OID_GEN_LINK_SPEED, NULL, 0, &speed,
+				     sizeof(speed), &got);
+
+	*speed_mbps = speed / 10000;		/* the OID reports 100 bps units */
+	return ret;
+}
+
+int
 netvsc_rndis_link_status(struct netvsc_dev *dev, bool *up, uint32_t *speed_mbps)
 {
-	uint32_t media = RNDIS_MEDIA_DISCONNECTED, speed = 0, got;
+	uint32_t media = RNDIS_MEDIA_DISCONNECTED, got;
 	int ret;
 
 	ret = netvsc_rndis_query(dev, RNDIS_OID_GEN_MEDIA_CONNECT_STATUS, NULL, 0, &media,
 				 sizeof(media), &got);
 	if (ret < 0)
 		return ret;
-	ret = netvsc_rndis_query(dev, RNDIS_OID_GEN_LINK_SPEED, NULL, 0, &speed,
-				 sizeof(speed), &got);
+	ret = netvsc_rndis_link_speed(dev, speed_mbps);
 	if (ret < 0)
 		return ret;
 	*up = media == RNDIS_MEDIA_CONNECTED;
-	*speed_mbps = speed / 10000;		/* the OID reports 100 bps units */
 	return 0;
 }
 
