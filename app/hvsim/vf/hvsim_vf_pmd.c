@@ -39,6 +39,7 @@
 #define VF_ARG_NIC		"nic"
 #define VF_ARG_STRIP		"strip"		/* 1: the VF can strip VLAN tags */
 #define VF_ARG_INTR		"intr"		/* 0: the VF refuses rx interrupts */
+#define VF_ARG_MISSED		"missed"	/* N: frames the VF's NIC reports missed */
 #define VF_WATCH_US		10000u		/* how often removal and plug-in are checked */
 #define VF_MAX_SLOTS		8u
 #define VF_INTR_POLL_US		1000u		/* how often armed queues' rings are looked at */
@@ -65,6 +66,7 @@ struct vf_priv {
 	bool removed;			/* seen removed: bursts do nothing, RMV raised */
 	bool can_strip;			/* devarg strip=1 */
 	bool no_intr;			/* devarg intr=0 */
+	uint64_t missed;		/* devarg missed=N: imissed until a stats reset */
 	bool strip;			/* RTE_ETH_RX_OFFLOAD_VLAN_STRIP on */
 	uint8_t rss_key[40];
 	struct vf_rxq rxq[VF_WIRE_NB_QUEUES];
@@ -85,6 +87,7 @@ static struct vf_slot {
 	unsigned int nic;
 	unsigned int strip;
 	unsigned int intr;
+	unsigned int missed;
 	uint32_t serial_seen;		/* the last device file probed (or tried) */
 } vf_slots[VF_MAX_SLOTS];
 static bool vf_watching;
@@ -534,6 +537,7 @@ vf_stats_get(struct rte_eth_dev *eth, struct rte_eth_stats *st)
 {
 	struct vf_priv *p = eth->data->dev_private;
 
+	st->imissed = p->missed;
 	for (uint16_t i = 0; i < VF_WIRE_NB_QUEUES; i++) {
 		st->ipackets += p->rxq[i].packets;
 		st->ibytes += p->rxq[i].bytes;
@@ -554,6 +558,7 @@ vf_stats_reset(struct rte_eth_dev *eth)
 {
 	struct vf_priv *p = eth->data->dev_private;
 
+	p->missed = 0;
 	for (uint16_t i = 0; i < VF_WIRE_NB_QUEUES; i++) {
 		p->rxq[i].packets = p->rxq[i].bytes = p->rxq[i].nombuf = 0;
 		p->txq[i].packets = p->txq[i].bytes = p->txq[i].errors = 0;
@@ -717,12 +722,13 @@ vf_parse_uint(const char *key, const char *value, void *opaque)
 static struct vf_slot *
 vf_slot_register(struct rte_vdev_device *vdev)
 {
-	static const char *const keys[] = { VF_ARG_NIC, VF_ARG_STRIP, VF_ARG_INTR, NULL };
+	static const char *const keys[] = { VF_ARG_NIC, VF_ARG_STRIP, VF_ARG_INTR, VF_ARG_MISSED,
+					    NULL };
 	const char *name = rte_vdev_device_name(vdev);
 	const char *args = rte_vdev_device_args(vdev);
 	struct vf_slot *s = vf_slot_find(name);
 	struct rte_kvargs *kv;
-	unsigned int nic = 0, strip = 0, intr = 1;
+	unsigned int nic = 0, strip = 0, intr = 1, missed = 0;
 	int ret = 0;
 
 	if (args != NULL && args[0] != '\0') {
@@ -734,6 +740,8 @@ vf_slot_register(struct rte_vdev_device *vdev)
 			ret = rte_kvargs_process(kv, VF_ARG_STRIP, vf_parse_uint, &strip);
 		if (ret == 0)
 			ret = rte_kvargs_process(kv, VF_ARG_INTR, vf_parse_uint, &intr);
+		if (ret == 0)
+			ret = rte_kvargs_process(kv, VF_ARG_MISSED, vf_parse_uint, &missed);
 		rte_kvargs_free(kv);
 		if (strip > 1 || intr > 1)
 			ret = -EINVAL;
@@ -752,6 +760,7 @@ vf_slot_register(struct rte_vdev_device *vdev)
 		s->nic = nic;
 		s->strip = strip;
 		s->intr = intr;
+		s->missed = missed;
 	}
 	if (s != NULL && !vf_watching && rte_eal_alarm_set(VF_WATCH_US, vf_watch, NULL) == 0)
 		vf_watching = true;
@@ -793,6 +802,7 @@ vf_probe(struct rte_vdev_device *vdev)
 	p->wire = w;
 	p->can_strip = s->strip != 0;
 	p->no_intr = s->intr == 0;
+	p->missed = s->missed;
 	for (uint16_t q = 0; q < VF_WIRE_NB_QUEUES; q++)
 		p->efd[q] = -1;
 	memcpy(p->rss_key, vf_default_key, sizeof(p->rss_key));

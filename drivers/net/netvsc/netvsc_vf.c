@@ -754,6 +754,25 @@ netvsc_vf_close(struct netvsc_dev *dev)
 	rte_free(vf);
 }
 
+/*
+ * The VF's drops and errors, which its own port (ours, hidden) counts: the
+ * packets and bytes are our bursts' (vf->q). 0s without a VF owned.
+ */
+static void
+vf_errors_add(struct netvsc_vf *vf, struct rte_eth_stats *st)
+{
+	struct rte_eth_stats vs;
+
+	rte_spinlock_lock(&vf->lock);
+	if (vf->owned && rte_eth_stats_get(vf->port_id, &vs) == 0) {
+		st->imissed += vs.imissed;
+		st->ierrors += vs.ierrors;
+		st->oerrors += vs.oerrors;
+		st->rx_nombuf += vs.rx_nombuf;
+	}
+	rte_spinlock_unlock(&vf->lock);
+}
+
 int
 netvsc_vf_stats_get(struct rte_eth_dev *eth, struct rte_eth_stats *st)
 {
@@ -762,6 +781,7 @@ netvsc_vf_stats_get(struct rte_eth_dev *eth, struct rte_eth_stats *st)
 
 	if (ret != 0 || vf == NULL)
 		return ret;
+	vf_errors_add(vf, st);
 	for (unsigned int i = 0; i < NETVSC_MAX_QUEUES; i++) {
 		const struct netvsc_vf_queue *q = &vf->q[i];
 
@@ -784,9 +804,14 @@ netvsc_vf_stats_reset(struct rte_eth_dev *eth)
 {
 	struct netvsc_vf *vf = netvsc_vf_by_port[eth->data->port_id];
 
-	if (vf != NULL)
+	if (vf != NULL) {
 		for (unsigned int i = 0; i < NETVSC_MAX_QUEUES; i++)
 			vf->q[i].rx_packets = vf->q[i].rx_bytes = vf->q[i].tx_packets =
 				vf->q[i].tx_bytes = 0;
+		rte_spinlock_lock(&vf->lock);
+		if (vf->owned)
+			rte_eth_stats_reset(vf->port_id);
+		rte_spinlock_unlock(&vf->lock);
+	}
 	return netvsc_stats_reset(eth);
 }
