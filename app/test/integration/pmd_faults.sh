@@ -76,21 +76,29 @@ expect_growth "after late-completions cleared"
 echo "late-completions 200: $(fired late-completions) sends completed late, traffic continues"
 
 # Sends the host refuses (revoke-buffers: section sends completed with
-# failure) count in TX-errors (oerrors): their frames are lost. txonly, as
-# no frame comes in meanwhile for io to send.
-# shown to fail by: the completion's status not read -> "TX-errors 0 -> 0".
+# failure) count in TX-errors (oerrors), not in TX-packets: their frames
+# are lost. txonly, as no frame comes in meanwhile for io to send; then a
+# short rxonly run reads the last completions. Judge of TX-packets: the
+# frames the host took (hvsim's tx_frames).
+# shown to fail by: the completion's status not read -> "TX-errors 0 -> 0";
+# the refused frames left in TX-packets -> "TX-packets +N, the host took 0".
+host_took() { hv_ctl counters | awk '$1 == "nic0" && $2 == "tx_frames" { print $3 }'; }
 tp_cmd "stop" >/dev/null
 tp_cmd "set fwd txonly" >/dev/null
-errs=$(port_stat TX-errors)
+errs=$(port_stat TX-errors) pkts=$(port_stat TX-packets) took=$(host_took)
 hv_ctl fault 0 revoke-buffers >/dev/null || fail "arm revoke-buffers"
 tp_cmd "start" >/dev/null
 sleep 0.5
 tp_cmd "stop" >/dev/null
 hv_ctl fault 0 clear >/dev/null
-after=$(port_stat TX-errors)
+tp_drain
+after=$(port_stat TX-errors) pkts_after=$(port_stat TX-packets) took_after=$(host_took)
 [ "$(fired revoke-buffers)" -gt 0 ] || fail "revoke-buffers did not fire"
 [ "$after" -gt "$errs" ] || fail "revoke-buffers: TX-errors $errs -> $after"
-echo "revoke-buffers: $(fired revoke-buffers) refused uses, TX-errors $errs -> $after"
+[ $((pkts_after - pkts)) -eq $((took_after - took)) ] ||
+	fail "revoke-buffers: TX-packets +$((pkts_after - pkts)), the host took $((took_after - took))"
+echo "revoke-buffers: $(fired revoke-buffers) refused uses, TX-errors $errs -> $after," \
+	"TX-packets +$((pkts_after - pkts)) = frames the host took"
 
 tp_cmd "port stop 0" 15 >/dev/null
 hv_ctl fault 0 withhold-control >/dev/null || fail "arm withhold-control"

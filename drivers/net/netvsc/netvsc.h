@@ -156,6 +156,7 @@ struct netvsc_tx_desc {
 	bool in_flight;
 	uint8_t bounce;			/* GPA sends from a bounce slot: 1 + the slot, else 0 */
 	uint16_t nb_frames;		/* a section's frames (a GPA send: one) */
+	uint32_t frame_bytes;		/* theirs, counted as sent: taken back if refused */
 };
 
 /* Frame size bins of the per-queue xstats: up to 64, 127, 255, 511, 1023, 1518, more. */

@@ -214,8 +214,12 @@ netvsc_tx_completion(struct netvsc_txq *txq, uint64_t xact_id, bool failed)
 		return;
 	}
 	d = &txq->desc[i];
-	if (unlikely(failed))		/* the host refused the send: its frames are lost */
+	if (unlikely(failed)) {		/* the host refused the send: lost, not sent */
 		txq->stats.errors += d->nb_frames;
+		/* Counted as sent at the send (a stats reset since leaves less). */
+		txq->stats.packets -= RTE_MIN(txq->stats.packets, (uint64_t)d->nb_frames);
+		txq->stats.bytes -= RTE_MIN(txq->stats.bytes, (uint64_t)d->frame_bytes);
+	}
 	if (d->section != NVSP_SECTION_NONE)
 		txq->free_sections[tx_free_slot(txq, txq->nb_free_sections++)] = d->section;
 	else if (d->bounce != 0)
@@ -337,6 +341,7 @@ struct tx_agg {
 	uint32_t bytes;			/* end of the last message */
 	uint32_t last_msg;		/* offset of the last message, which takes padding */
 	uint32_t nb_pkts;
+	uint32_t frame_bytes;		/* the frames' own, headers and padding left out */
 	uint16_t first;			/* index in the burst of its first frame */
 	/* dev's limits, copied: stores into the section alias dev. */
 	uint32_t align, max_pkts, max_bytes;
@@ -373,6 +378,7 @@ tx_agg_append(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf *m)
 	agg->bytes = start + tx_build_header(txq, m, sec + start);
 	tx_copy_segments(m, sec + agg->bytes);
 	agg->bytes += m->pkt_len;
+	agg->frame_bytes += m->pkt_len;
 	agg->nb_pkts++;
 }
 
@@ -467,7 +473,7 @@ tx_agg_flush(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf **pkts,
 	txq->next_seq++;
 	txq->desc[idx] = (struct netvsc_tx_desc){ .section = agg->section, .in_flight = true,
 						  .nb_frames = (uint16_t)agg->nb_pkts,
-						  .seq = seq };
+						  .frame_bytes = agg->frame_bytes, .seq = seq };
 	return 0;
 }
 
@@ -624,7 +630,8 @@ tx_send_gpa(struct netvsc_txq *txq, struct rte_mbuf *m, uint32_t idx, bool *need
 	txq->stats.bounced += bounce != 0;
 	txq->desc[idx] = (struct netvsc_tx_desc){ .mbuf = m, .in_flight = true,
 						  .section = NVSP_SECTION_NONE, .bounce = bounce,
-						  .nb_frames = 1, .seq = txq->next_seq++ };
+						  .nb_frames = 1, .frame_bytes = m->pkt_len,
+						  .seq = txq->next_seq++ };
 	return 0;
 }
 
