@@ -221,6 +221,10 @@ main(int argc, char **argv)
 	if (primary)
 		signal(SIGUSR1, on_usr1);
 	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+	/* As a secondary testpmd does before its start: the primary's types must stay. */
+	if (!primary)
+		printf("mp_fwd secondary: set ptypes none: %d\n",
+		       rte_eth_dev_set_ptypes(0, RTE_PTYPE_UNKNOWN, NULL, 0));
 	printf("mp_fwd %s: forwarding on port 0 queue %u, lcore %u\n", role, opt.queue,
 	       rte_lcore_id());
 	fflush(stdout);
@@ -232,10 +236,6 @@ main(int argc, char **argv)
 			fclose(f);
 		}
 	}
-	/* As a secondary testpmd does before its start: the primary's types must stay. */
-	if (!primary)
-		printf("mp_fwd secondary: set ptypes none: %d\n",
-		       rte_eth_dev_set_ptypes(0, RTE_PTYPE_UNKNOWN, NULL, 0));
 	forward(0, opt.queue);
 	report(0, role, opt.queue);
 	if (!primary)

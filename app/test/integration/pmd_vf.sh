@@ -286,7 +286,8 @@ case_strip_vf() {
 # The VF's own drops count in our port's stats (OVS and monitors read ours;
 # the VF's port is hidden, owned): the stand-in says it missed 7 frames
 # (missed=7); once it carries the data path, testpmd's RX-missed for our
-# port says 7, and 0 after `clear port stats` (which clears the VF's too).
+# port says 7, still 7 once it is removed, 14 with the next VF plugged in
+# (missed=7 too), and 0 after `clear port stats`.
 # shown to fail by: netvsc_vf_stats_get without the VF's errors ->
 # "vf-stats: RX-missed 0 with the VF's 7 missed".
 case_vf_stats() {
@@ -303,11 +304,21 @@ case_vf_stats() {
 	}
 	missed=$(rx_missed)
 	[ "$missed" = 7 ] || { tail -20 "$OUT"; fail "vf-stats: RX-missed $missed with the VF's 7 missed"; }
+	# A VF removed keeps its share; the next one (missed=7 too) adds its own.
+	ctl vf 0 remove >/dev/null || fail "vf-stats: vf remove"
+	wait_for 10 released_at_least 1 || fail "vf-stats: VF never released"
+	missed=$(rx_missed)
+	[ "$missed" = 7 ] || fail "vf-stats: RX-missed $missed once the VF was let go"
+	ctl vf 0 add >/dev/null || fail "vf-stats: vf add"
+	wait_for 10 datapath_is vf || fail "vf-stats: data path never on the second VF"
+	missed=$(rx_missed)
+	[ "$missed" = 14 ] || fail "vf-stats: RX-missed $missed with two VFs' 7 missed each"
 	echo "clear port stats 0" >&3
 	missed=$(rx_missed)
 	[ "$missed" = 0 ] || fail "vf-stats: RX-missed $missed after clear port stats"
 	finish_case vf-stats
-	echo "vf-stats: the VF's 7 missed frames in our port's RX-missed, 0 after a clear"
+	echo "vf-stats: the VFs' missed frames in our port's RX-missed (7, 7 after the VF went," \
+		"14 with the next), 0 after a clear"
 }
 
 # An MTU above what the VF takes (the stand-in's frames stop at 2040 bytes:

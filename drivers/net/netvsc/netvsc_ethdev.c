@@ -193,15 +193,18 @@ netvsc_link_update(struct rte_eth_dev *eth, int wait)
 	 */
 	if (!__atomic_load_n(&dev->rescinded, __ATOMIC_ACQUIRE)) {
 		uint32_t seen = __atomic_load_n(&dev->link_indications, __ATOMIC_ACQUIRE);
+		/* A speed indication read during a query's wait is newer than its answer. */
+		uint32_t speed = __atomic_load_n(&dev->link_speed_mbps, __ATOMIC_ACQUIRE);
 
 		if (__atomic_load_n(&dev->link_known, __ATOMIC_ACQUIRE)) {
 			netvsc_ctl_read(dev);
 			/* Indicated before any query: the speed is still to be asked. */
-			if (__atomic_load_n(&dev->link_speed_mbps, __ATOMIC_RELAXED) == 0 &&
-			    netvsc_rndis_link_speed(dev, &mbps) == 0)
-				__atomic_store_n(&dev->link_speed_mbps, mbps, __ATOMIC_RELAXED);
+			if (speed == 0 && netvsc_rndis_link_speed(dev, &mbps) == 0)
+				__atomic_compare_exchange_n(&dev->link_speed_mbps, &speed, mbps, false,
+							    __ATOMIC_RELEASE, __ATOMIC_RELAXED);
 		} else if (netvsc_rndis_link_status(dev, &up, &mbps) == 0) {
-			__atomic_store_n(&dev->link_speed_mbps, mbps, __ATOMIC_RELAXED);
+			__atomic_compare_exchange_n(&dev->link_speed_mbps, &speed, mbps, false,
+						    __ATOMIC_RELEASE, __ATOMIC_RELAXED);
 			/* An indication read meanwhile (during the query's wait) is newer. */
 			if (__atomic_load_n(&dev->link_indications, __ATOMIC_ACQUIRE) == seen)
 				__atomic_store_n(&dev->link_up, up, __ATOMIC_RELEASE);
@@ -735,32 +738,51 @@ netvsc_is_removed(struct rte_eth_dev *eth)
 	return __atomic_load_n(&dev->rescinded, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * The filter with promiscuous or all-multicast on or off. ethdev sets its
+ * flag only on success: a failure leaves it as it was.
+ */
+static int
+netvsc_filter_mode_set(struct rte_eth_dev *eth, bool promisc, bool on)
+{
+	struct rte_eth_dev_data *data = eth->data;
+	uint8_t old = promisc ? data->promiscuous : data->all_multicast;
+	int ret;
+
+	if (promisc)			/* netvsc_filter_for reads the flags */
+		data->promiscuous = on;
+	else
+		data->all_multicast = on;
+	ret = netvsc_filter_apply(eth);
+	if (ret != 0 && promisc)
+		data->promiscuous = old;
+	else if (ret != 0)
+		data->all_multicast = old;
+	return ret;
+}
+
 static int
 netvsc_promisc_enable(struct rte_eth_dev *eth)
 {
-	eth->data->promiscuous = 1;
-	return netvsc_filter_apply(eth);
+	return netvsc_filter_mode_set(eth, true, true);
 }
 
 static int
 netvsc_promisc_disable(struct rte_eth_dev *eth)
 {
-	eth->data->promiscuous = 0;
-	return netvsc_filter_apply(eth);
+	return netvsc_filter_mode_set(eth, true, false);
 }
 
 static int
 netvsc_allmulti_enable(struct rte_eth_dev *eth)
 {
-	eth->data->all_multicast = 1;
-	return netvsc_filter_apply(eth);
+	return netvsc_filter_mode_set(eth, false, true);
 }
 
 static int
 netvsc_allmulti_disable(struct rte_eth_dev *eth)
 {
-	eth->data->all_multicast = 0;
-	return netvsc_filter_apply(eth);
+	return netvsc_filter_mode_set(eth, false, false);
 }
 
 /* Leave the host clean: RNDIS halt, buffers revoked, channel closed. */

@@ -416,6 +416,40 @@ vf_deactivate(struct netvsc_vf *vf)
 	vf->vf_started = false;
 }
 
+/* Counter i of the owned VF since the last reset. */
+static uint64_t
+vf_error_since(const struct netvsc_vf *vf, unsigned int i)
+{
+	return vf->err_last[i] - vf->err_zero[i];
+}
+
+/*
+ * The VF's drops and errors, which its own (hidden) port counts, into
+ * vf->err_last: imissed, ierrors, oerrors, rx_nombuf. The packets and bytes
+ * are our bursts' (vf->q). A counter the VF started again from 0 (at its
+ * start) keeps what it had counted in err_base. Lock held, VF owned.
+ */
+static void
+vf_errors_read(struct netvsc_vf *vf)
+{
+	struct rte_eth_stats vs;
+	uint64_t v[RTE_DIM(vf->err_last)];
+
+	if (rte_eth_stats_get(vf->port_id, &vs) != 0)
+		return;
+	v[0] = vs.imissed;
+	v[1] = vs.ierrors;
+	v[2] = vs.oerrors;
+	v[3] = vs.rx_nombuf;
+	for (unsigned int i = 0; i < RTE_DIM(v); i++) {
+		if (v[i] < vf->err_last[i]) {
+			vf->err_base[i] += vf_error_since(vf, i);
+			vf->err_zero[i] = 0;
+		}
+		vf->err_last[i] = v[i];
+	}
+}
+
 /* Let the port go: ownership back, and closed with its device, as it is gone. */
 static void
 vf_release(struct netvsc_vf *vf, bool remove_device)
@@ -425,6 +459,12 @@ vf_release(struct netvsc_vf *vf, bool remove_device)
 	bool last = true;
 
 	vf_deactivate(vf);
+	if (!__atomic_load_n(&vf->removed, __ATOMIC_ACQUIRE))
+		vf_errors_read(vf);	/* its counts outlive it, until a reset */
+	for (unsigned int i = 0; i < RTE_DIM(vf->err_base); i++) {
+		vf->err_base[i] += vf_error_since(vf, i);
+		vf->err_last[i] = vf->err_zero[i] = 0;
+	}
 	rte_eth_dev_callback_unregister(port, RTE_ETH_EVENT_INTR_RMV, vf_on_rmv, vf);
 	rte_eth_dev_owner_unset(port, vf->owner.id);
 	vf->owned = false;
@@ -754,34 +794,33 @@ netvsc_vf_close(struct netvsc_dev *dev)
 	rte_free(vf);
 }
 
-/*
- * The VF's drops and errors, which its own port (ours, hidden) counts: the
- * packets and bytes are our bursts' (vf->q). 0s without a VF owned.
- */
-static void
-vf_errors_add(struct netvsc_vf *vf, struct rte_eth_stats *st)
-{
-	struct rte_eth_stats vs;
-
-	rte_spinlock_lock(&vf->lock);
-	if (vf->owned && rte_eth_stats_get(vf->port_id, &vs) == 0) {
-		st->imissed += vs.imissed;
-		st->ierrors += vs.ierrors;
-		st->oerrors += vs.oerrors;
-		st->rx_nombuf += vs.rx_nombuf;
-	}
-	rte_spinlock_unlock(&vf->lock);
-}
-
 int
 netvsc_vf_stats_get(struct rte_eth_dev *eth, struct rte_eth_stats *st)
 {
 	struct netvsc_vf *vf = netvsc_vf_by_port[eth->data->port_id];
+	uint64_t err[RTE_DIM(vf->err_base)];
 	int ret = netvsc_stats_get(eth, st);
 
 	if (ret != 0 || vf == NULL)
 		return ret;
-	vf_errors_add(vf, st);
+	/*
+	 * The lock is held across host requests and VF starts (seconds): while
+	 * it is, and for a VF already removed, the last read stands in.
+	 */
+	if (rte_spinlock_trylock(&vf->lock)) {
+		if (vf->owned && !__atomic_load_n(&vf->removed, __ATOMIC_ACQUIRE))
+			vf_errors_read(vf);
+		for (unsigned int i = 0; i < RTE_DIM(err); i++)
+			err[i] = vf->err_base[i] + vf_error_since(vf, i);
+		rte_spinlock_unlock(&vf->lock);
+		memcpy(vf->err_shown, err, sizeof(err));
+	} else {
+		memcpy(err, vf->err_shown, sizeof(err));
+	}
+	st->imissed += err[0];
+	st->ierrors += err[1];
+	st->oerrors += err[2];
+	st->rx_nombuf += err[3];
 	for (unsigned int i = 0; i < NETVSC_MAX_QUEUES; i++) {
 		const struct netvsc_vf_queue *q = &vf->q[i];
 
@@ -809,8 +848,11 @@ netvsc_vf_stats_reset(struct rte_eth_dev *eth)
 			vf->q[i].rx_packets = vf->q[i].rx_bytes = vf->q[i].tx_packets =
 				vf->q[i].tx_bytes = 0;
 		rte_spinlock_lock(&vf->lock);
-		if (vf->owned)
-			rte_eth_stats_reset(vf->port_id);
+		if (vf->owned && !__atomic_load_n(&vf->removed, __ATOMIC_ACQUIRE))
+			vf_errors_read(vf);
+		memcpy(vf->err_zero, vf->err_last, sizeof(vf->err_zero));
+		memset(vf->err_base, 0, sizeof(vf->err_base));
+		memset(vf->err_shown, 0, sizeof(vf->err_shown));
 		rte_spinlock_unlock(&vf->lock);
 	}
 	return netvsc_stats_reset(eth);

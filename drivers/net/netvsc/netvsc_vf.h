@@ -40,6 +40,13 @@ struct netvsc_vf {
 	rte_spinlock_t lock;		/* control threads only, never a burst */
 	uint64_t nb_attached, nb_removed;
 	struct netvsc_vf_queue q[NETVSC_MAX_QUEUES];
+	/*
+	 * The VF ports' imissed, ierrors, oerrors, rx_nombuf (vf_errors_read):
+	 * of VFs let go since the last reset, the owned one's last read, and
+	 * what it had at that reset.
+	 */
+	uint64_t err_base[4], err_last[4], err_zero[4];
+	uint64_t err_shown[4];		/* the last sum stats_get gave: while the lock is busy */
 };
 
 extern struct netvsc_vf *netvsc_vf_by_port[RTE_MAX_ETHPORTS];
