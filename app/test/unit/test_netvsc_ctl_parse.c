@@ -303,6 +303,16 @@ test_rndis_indication(void)
 	EXPECT_EQ(netvsc_ctl_parse_rndis_ctl(msg, len, &v), NETVSC_CTL_BAD_BUFFER);
 	len = indication(0x40010018u, 0, 0xffffffffu, 20);	/* no buffer: offset unused */
 	EXPECT_EQ(netvsc_ctl_parse_rndis_ctl(msg, len, &v), NETVSC_CTL_OK);
+	/* rndis.md 7: LINK_SPEED_CHANGE carries its speed, a u32 in 100 bit/s units */
+	len = indication(0x40010013u, 4, 12, 24);
+	le32(msg + 20, 250000000u);			/* 25 Gbit/s */
+	EXPECT_EQ(netvsc_ctl_parse_rndis_ctl(msg, len, &v), NETVSC_CTL_OK);
+	EXPECT_EQ(v.buf_offset, 20);
+	EXPECT_EQ(v.buf_bytes, 4);
+	len = indication(0x40010013u, 2, 12, 22);	/* too short for one */
+	EXPECT_EQ(netvsc_ctl_parse_rndis_ctl(msg, len, &v), NETVSC_CTL_BAD_BUFFER);
+	len = indication(0x40010013u, 0, 0, 20);	/* none at all */
+	EXPECT_EQ(netvsc_ctl_parse_rndis_ctl(msg, len, &v), NETVSC_CTL_BAD_BUFFER);
 }
 
 /* rndis.md 2: completions are type | 0x80000000, request id at 8. */

@@ -499,7 +499,7 @@ void netvsc_ctl_on_rndis(struct netvsc_dev *dev, const struct vmbus_channel *cha
 			 const uint8_t *msg, uint32_t bytes);
 void netvsc_drop_count(struct netvsc_dev *dev, uint64_t *count, const char *what);
 void netvsc_ctl_drop(struct netvsc_dev *dev, enum netvsc_drop why, const char *what);
-void netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t bytes);
+void netvsc_link_indication(struct netvsc_dev *dev, uint32_t status, const uint8_t *buf);
 
 /* netvsc_rndis.c */
 int netvsc_rndis_attach(struct netvsc_dev *dev);

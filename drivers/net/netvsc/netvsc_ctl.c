@@ -84,7 +84,7 @@ netvsc_ctl_on_rndis(struct netvsc_dev *dev, const struct vmbus_channel *chan, co
 		return;
 	}
 	if (view.type == RNDIS_MSG_INDICATE_STATUS) {
-		netvsc_link_indication(dev, copy, bytes);
+		netvsc_link_indication(dev, view.status, copy + view.buf_offset);
 		return;
 	}
 	if (chan != dev->primary) {

@@ -253,6 +253,9 @@ rndis_parse_indication(const uint8_t *msg, uint32_t len, struct netvsc_rndis_ctl
 	out->status = ind.status;
 	out->buf_bytes = ind.status_buffer_length;
 	out->buf_offset = 0;
+	/* rndis.md 7: a speed change carries its speed, a u32 */
+	if (ind.status == RNDIS_STATUS_LINK_SPEED_CHANGE && ind.status_buffer_length < 4)
+		return NETVSC_CTL_BAD_BUFFER;
 	if (ind.status_buffer_length == 0)
 		return NETVSC_CTL_OK;		/* rndis.md 3.8: offset 0, or ignored */
 	if (!rndis_buf_fits(ind.status_buffer_offset, ind.status_buffer_length, sizeof(ind), len))

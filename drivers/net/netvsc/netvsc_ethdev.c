@@ -56,36 +56,18 @@ netvsc_lsc_alarm(void *arg)
 	rte_eth_dev_callback_process(dev->eth, RTE_ETH_EVENT_INTR_LSC, NULL);
 }
 
-/* The u32 an indication carries (rndis.md 3.8: its offset counts from byte 8), if any. */
-static bool
-link_indication_u32(const uint8_t *msg, uint32_t bytes, uint32_t *value)
-{
-	struct rndis_indicate_status ind;
-
-	if (bytes < sizeof(ind))
-		return false;
-	memcpy(&ind, msg, sizeof(ind));
-	if (ind.status_buffer_length < sizeof(*value) ||
-	    (uint64_t)ind.status_buffer_offset + 8 + sizeof(*value) > bytes)
-		return false;
-	memcpy(value, msg + 8 + ind.status_buffer_offset, sizeof(*value));
-	return true;
-}
-
 /*
- * RNDIS status indication (rndis.md 7), already copied and length-checked,
- * from any lcore's read of any channel, in any process. The application
+ * RNDIS status indication (rndis.md 7), already copied and parsed (buf: its
+ * buffer, there for the statuses that carry one), from any lcore's read of
+ * any channel, in any process. The application
  * hears of it from an alarm of the primary's, which close stops first (it
  * would run on a freed port); a secondary's read publishes the state only.
  */
 void
-netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t bytes)
+netvsc_link_indication(struct netvsc_dev *dev, uint32_t status, const uint8_t *buf)
 {
-	uint32_t status, speed;
+	uint32_t speed;
 
-	if (bytes < 12)
-		return;
-	memcpy(&status, msg + 8, sizeof(status));
 	switch (status) {
 	case RNDIS_STATUS_MEDIA_CONNECT:
 	case RNDIS_STATUS_MEDIA_DISCONNECT:
@@ -96,12 +78,8 @@ netvsc_link_indication(struct netvsc_dev *dev, const uint8_t *msg, uint32_t byte
 		break;
 	case RNDIS_STATUS_NETWORK_CHANGE:
 		break;		/* the link bounced: the application hears about it below */
-	case RNDIS_STATUS_LINK_SPEED_CHANGE:	/* the new speed, in 100 bit/s units */
-		if (!link_indication_u32(msg, bytes, &speed)) {
-			NETVSC_DRV_LOG(NOTICE, dev, "link speed indication without a speed: "
-				       "ignored");
-			return;
-		}
+	case RNDIS_STATUS_LINK_SPEED_CHANGE:	/* a u32 in 100 bit/s units (parse: it is there) */
+		memcpy(&speed, buf, sizeof(speed));
 		__atomic_store_n(&dev->link_speed_mbps, speed / 10000, __ATOMIC_RELAXED);
 		break;
 	default:
