@@ -297,9 +297,14 @@ case_vf_stats() {
 	echo "start" >&3
 	testpmd_wait_forwarding "$OUT" 0 || fail "vf-stats: forwarding did not start"
 	wait_for 10 datapath_is vf || fail "vf-stats: data path never on the VF"
-	rx_missed() {
+	rx_missed() {	# port 0's RX-missed from a new `show port stats 0` (5 s at most)
+		local n
+		n=$(grep -c 'RX-missed:' "$OUT")
 		echo "show port stats 0" >&3
-		sleep 0.3
+		for _ in $(seq 50); do
+			[ "$(grep -c 'RX-missed:' "$OUT")" -gt "$n" ] && break
+			sleep 0.1
+		done
 		grep -o 'RX-missed: *[0-9]*' "$OUT" | tail -1 | grep -o '[0-9]*$'
 	}
 	missed=$(rx_missed)

@@ -332,6 +332,7 @@ struct netvsc_dev {
 	bool mc_list_refused;		/* host takes no list: ALL_MULTICAST instead */
 	struct rte_ether_addr mc_addrs[NETVSC_MAX_MC_ADDRS];	/* sent again at start */
 	uint32_t link_speed_mbps;
+	uint32_t speed_indications;	/* atomic: LINK_SPEED_CHANGEs read, ever */
 	uint16_t port_id;		/* dev is shared, eth is the primary's pointer */
 	bool vf_host_allocated;		/* atomic: the last NVSP 128 said allocated */
 	uint32_t vf_serial;		/* atomic: and this serial */

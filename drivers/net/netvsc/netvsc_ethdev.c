@@ -81,6 +81,7 @@ netvsc_link_indication(struct netvsc_dev *dev, uint32_t status, const uint8_t *b
 	case RNDIS_STATUS_LINK_SPEED_CHANGE:	/* a u32 in 100 bit/s units (parse: it is there) */
 		memcpy(&speed, buf, sizeof(speed));
 		__atomic_store_n(&dev->link_speed_mbps, speed / 10000, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&dev->speed_indications, 1, __ATOMIC_RELEASE);
 		break;
 	default:
 		return;
@@ -152,6 +153,14 @@ netvsc_rescind_check_stop(struct netvsc_dev *dev)
 	rte_eal_alarm_cancel(netvsc_rescind_check, dev);
 }
 
+/* A speed query's answer, unless a speed indication read during its wait is newer. */
+static void
+link_speed_answer(struct netvsc_dev *dev, uint32_t mbps, uint32_t speeds_seen)
+{
+	if (__atomic_load_n(&dev->speed_indications, __ATOMIC_ACQUIRE) == speeds_seen)
+		__atomic_store_n(&dev->link_speed_mbps, mbps, __ATOMIC_RELAXED);
+}
+
 static int
 netvsc_link_update(struct rte_eth_dev *eth, int wait)
 {
@@ -171,18 +180,19 @@ netvsc_link_update(struct rte_eth_dev *eth, int wait)
 	 */
 	if (!__atomic_load_n(&dev->rescinded, __ATOMIC_ACQUIRE)) {
 		uint32_t seen = __atomic_load_n(&dev->link_indications, __ATOMIC_ACQUIRE);
-		/* A speed indication read during a query's wait is newer than its answer. */
-		uint32_t speed = __atomic_load_n(&dev->link_speed_mbps, __ATOMIC_ACQUIRE);
+		bool known = __atomic_load_n(&dev->link_known, __ATOMIC_ACQUIRE);
+		uint32_t speeds_seen;
 
-		if (__atomic_load_n(&dev->link_known, __ATOMIC_ACQUIRE)) {
+		if (known)
 			netvsc_ctl_read(dev);
+		speeds_seen = __atomic_load_n(&dev->speed_indications, __ATOMIC_ACQUIRE);
+		if (known) {
 			/* Indicated before any query: the speed is still to be asked. */
-			if (speed == 0 && netvsc_rndis_link_speed(dev, &mbps) == 0)
-				__atomic_compare_exchange_n(&dev->link_speed_mbps, &speed, mbps, false,
-							    __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+			if (__atomic_load_n(&dev->link_speed_mbps, __ATOMIC_RELAXED) == 0 &&
+			    netvsc_rndis_link_speed(dev, &mbps) == 0)
+				link_speed_answer(dev, mbps, speeds_seen);
 		} else if (netvsc_rndis_link_status(dev, &up, &mbps) == 0) {
-			__atomic_compare_exchange_n(&dev->link_speed_mbps, &speed, mbps, false,
-						    __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+			link_speed_answer(dev, mbps, speeds_seen);
 			/* An indication read meanwhile (during the query's wait) is newer. */
 			if (__atomic_load_n(&dev->link_indications, __ATOMIC_ACQUIRE) == seen)
 				__atomic_store_n(&dev->link_up, up, __ATOMIC_RELEASE);
@@ -699,12 +709,17 @@ static int
 netvsc_filter_apply(struct rte_eth_dev *eth)
 {
 	struct netvsc_dev *dev = eth->data->dev_private;
+	uint32_t filter = netvsc_filter_for(eth);
+	int ret;
 
 	if (!dev->started)
 		return 0;		/* applied at start */
+	ret = netvsc_rndis_set_filter(dev, filter);
+	if (ret != 0)
+		return ret;		/* the host's and the VF's stay as they were */
+	dev->packet_filter = filter;
 	netvsc_vf_filter(dev);		/* VF hook: same filters on the VF */
-	dev->packet_filter = netvsc_filter_for(eth);
-	return netvsc_rndis_set_filter(dev, dev->packet_filter);
+	return 0;
 }
 
 /* Host removed the NIC: ethdev then turns the operations' errors into -EIO. */

@@ -400,6 +400,45 @@ vf_activate(struct netvsc_vf *vf)
 	vf_switch_datapath(vf, true);
 }
 
+/*
+ * The VF's drops and errors, which its own (hidden) port counts, into
+ * vf->err_last: imissed, ierrors, oerrors, rx_nombuf. The packets and bytes
+ * are our bursts' (vf->q). Lock held, VF owned and not removed.
+ */
+static void
+vf_errors_read(struct netvsc_vf *vf)
+{
+	struct rte_eth_stats vs;
+
+	if (rte_eth_stats_get(vf->port_id, &vs) != 0)
+		return;
+	vf->err_last[0] = vs.imissed;
+	vf->err_last[1] = vs.ierrors;
+	vf->err_last[2] = vs.oerrors;
+	vf->err_last[3] = vs.rx_nombuf;
+}
+
+/*
+ * Before the VF stops or goes (its counters may start again from 0): what
+ * it counted since the last reset into err_base, its own counters zeroed,
+ * or, if it cannot zero them, their values kept as the new baseline.
+ */
+static void
+vf_errors_fold(struct netvsc_vf *vf)
+{
+	bool readable = !__atomic_load_n(&vf->removed, __ATOMIC_ACQUIRE);
+
+	if (readable)
+		vf_errors_read(vf);
+	for (unsigned int i = 0; i < RTE_DIM(vf->err_base); i++) {
+		vf->err_base[i] += vf->err_last[i] - vf->err_zero[i];
+		vf->err_zero[i] = vf->err_last[i];
+	}
+	if (readable && rte_eth_stats_reset(vf->port_id) == 0)
+		memset(vf->err_zero, 0, sizeof(vf->err_zero));
+	memcpy(vf->err_last, vf->err_zero, sizeof(vf->err_last));
+}
+
 /* Frames to the synthetic path, the VF's last ones read, bursts off it, VF stopped. */
 static void
 vf_deactivate(struct netvsc_vf *vf)
@@ -411,43 +450,10 @@ vf_deactivate(struct netvsc_vf *vf)
 	}
 	vf_quiesce(vf);
 	netvsc_intr_vf_detach(vf->dev);
+	vf_errors_fold(vf);
 	if (vf->vf_started && rte_eth_dev_stop(vf->port_id) != 0)
 		NETVSC_DRV_LOG(NOTICE, vf->dev, "VF port %u did not stop", vf->port_id);
 	vf->vf_started = false;
-}
-
-/* Counter i of the owned VF since the last reset. */
-static uint64_t
-vf_error_since(const struct netvsc_vf *vf, unsigned int i)
-{
-	return vf->err_last[i] - vf->err_zero[i];
-}
-
-/*
- * The VF's drops and errors, which its own (hidden) port counts, into
- * vf->err_last: imissed, ierrors, oerrors, rx_nombuf. The packets and bytes
- * are our bursts' (vf->q). A counter the VF started again from 0 (at its
- * start) keeps what it had counted in err_base. Lock held, VF owned.
- */
-static void
-vf_errors_read(struct netvsc_vf *vf)
-{
-	struct rte_eth_stats vs;
-	uint64_t v[RTE_DIM(vf->err_last)];
-
-	if (rte_eth_stats_get(vf->port_id, &vs) != 0)
-		return;
-	v[0] = vs.imissed;
-	v[1] = vs.ierrors;
-	v[2] = vs.oerrors;
-	v[3] = vs.rx_nombuf;
-	for (unsigned int i = 0; i < RTE_DIM(v); i++) {
-		if (v[i] < vf->err_last[i]) {
-			vf->err_base[i] += vf_error_since(vf, i);
-			vf->err_zero[i] = 0;
-		}
-		vf->err_last[i] = v[i];
-	}
 }
 
 /* Let the port go: ownership back, and closed with its device, as it is gone. */
@@ -458,13 +464,9 @@ vf_release(struct netvsc_vf *vf, bool remove_device)
 	struct rte_device *rdev = rte_eth_devices[port].device;
 	bool last = true;
 
-	vf_deactivate(vf);
-	if (!__atomic_load_n(&vf->removed, __ATOMIC_ACQUIRE))
-		vf_errors_read(vf);	/* its counts outlive it, until a reset */
-	for (unsigned int i = 0; i < RTE_DIM(vf->err_base); i++) {
-		vf->err_base[i] += vf_error_since(vf, i);
-		vf->err_last[i] = vf->err_zero[i] = 0;
-	}
+	vf_deactivate(vf);		/* its counts folded: they outlive it, until a reset */
+	memset(vf->err_last, 0, sizeof(vf->err_last));
+	memset(vf->err_zero, 0, sizeof(vf->err_zero));
 	rte_eth_dev_callback_unregister(port, RTE_ETH_EVENT_INTR_RMV, vf_on_rmv, vf);
 	rte_eth_dev_owner_unset(port, vf->owner.id);
 	vf->owned = false;
@@ -810,12 +812,14 @@ netvsc_vf_stats_get(struct rte_eth_dev *eth, struct rte_eth_stats *st)
 	if (rte_spinlock_trylock(&vf->lock)) {
 		if (vf->owned && !__atomic_load_n(&vf->removed, __ATOMIC_ACQUIRE))
 			vf_errors_read(vf);
-		for (unsigned int i = 0; i < RTE_DIM(err); i++)
-			err[i] = vf->err_base[i] + vf_error_since(vf, i);
+		for (unsigned int i = 0; i < RTE_DIM(err); i++) {
+			err[i] = vf->err_base[i] + vf->err_last[i] - vf->err_zero[i];
+			__atomic_store_n(&vf->err_shown[i], err[i], __ATOMIC_RELAXED);
+		}
 		rte_spinlock_unlock(&vf->lock);
-		memcpy(vf->err_shown, err, sizeof(err));
 	} else {
-		memcpy(err, vf->err_shown, sizeof(err));
+		for (unsigned int i = 0; i < RTE_DIM(err); i++)
+			err[i] = __atomic_load_n(&vf->err_shown[i], __ATOMIC_RELAXED);
 	}
 	st->imissed += err[0];
 	st->ierrors += err[1];
@@ -852,7 +856,8 @@ netvsc_vf_stats_reset(struct rte_eth_dev *eth)
 			vf_errors_read(vf);
 		memcpy(vf->err_zero, vf->err_last, sizeof(vf->err_zero));
 		memset(vf->err_base, 0, sizeof(vf->err_base));
-		memset(vf->err_shown, 0, sizeof(vf->err_shown));
+		for (unsigned int i = 0; i < RTE_DIM(vf->err_shown); i++)
+			__atomic_store_n(&vf->err_shown[i], 0, __ATOMIC_RELAXED);
 		rte_spinlock_unlock(&vf->lock);
 	}
 	return netvsc_stats_reset(eth);
