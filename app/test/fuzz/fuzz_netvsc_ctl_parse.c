@@ -120,6 +120,9 @@ fuzz_rndis_ctl(const uint8_t *msg, uint32_t len)
 			check(v.buf_offset >= 20 && inside(v.buf_offset, v.buf_bytes, len));
 			fuzz_sink += touch(msg + v.buf_offset, v.buf_bytes);
 		}
+		/* netvsc_link_indication reads a speed's u32 at buf_offset unchecked */
+		if (v.status == RNDIS_STATUS_LINK_SPEED_CHANGE)
+			check(v.buf_bytes >= 4);
 	} else {
 		check((v.type & RNDIS_MSG_COMPLETION) && len >= 12);
 	}
