@@ -341,7 +341,6 @@ struct tx_agg {
 	uint32_t bytes;			/* end of the last message */
 	uint32_t last_msg;		/* offset of the last message, which takes padding */
 	uint32_t nb_pkts;
-	uint32_t frame_bytes;		/* the frames' own, headers and padding left out */
 	uint16_t first;			/* index in the burst of its first frame */
 	/* dev's limits, copied: stores into the section alias dev. */
 	uint32_t align, max_pkts, max_bytes;
@@ -378,7 +377,6 @@ tx_agg_append(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf *m)
 	agg->bytes = start + tx_build_header(txq, m, sec + start);
 	tx_copy_segments(m, sec + agg->bytes);
 	agg->bytes += m->pkt_len;
-	agg->frame_bytes += m->pkt_len;
 	agg->nb_pkts++;
 }
 
@@ -405,21 +403,23 @@ tx_count(struct netvsc_txq *txq, const struct rte_mbuf *m)
  * The frames copied into a section are ours to free, counted first when
  * sent. Usually they are direct, single-segment mbufs of one pool that only
  * we hold: those go back to the pool in one call, as a free of each would
- * put them.
+ * put them. Returns their bytes (the send's, if the host refuses it).
  */
-static void
+static uint32_t
 tx_free_copied(struct netvsc_txq *txq, struct rte_mbuf **pkts, uint32_t n, bool sent)
 {
 	struct rte_mempool *mp;
+	uint32_t bytes = 0;
 	bool plain = true;
 
 	if (n == 0)
-		return;
+		return 0;
 	mp = pkts[0]->pool;
 	for (uint32_t i = 0; i < n; i++) {
 		const struct rte_mbuf *m = pkts[i];
 		uint32_t refcnt_segs;
 
+		bytes += m->pkt_len;
 		if (sent)
 			netvsc_count_frame(&txq->stats, m->pkt_len);
 		/* refcnt and nb_segs are adjacent: both 1 reads the same in any byte order. */
@@ -435,6 +435,7 @@ tx_free_copied(struct netvsc_txq *txq, struct rte_mbuf **pkts, uint32_t n, bool 
 		rte_mempool_put_bulk(mp, (void **)pkts, n);
 	else
 		rte_pktmbuf_free_bulk(pkts, n);
+	return bytes;
 }
 
 /*
@@ -452,7 +453,7 @@ tx_agg_flush(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf **pkts,
 		.section_index = agg->section,
 		.section_bytes = agg->bytes,
 	};
-	uint32_t idx, seq = txq->next_seq;
+	uint32_t idx, seq = txq->next_seq, frame_bytes;
 	int ret;
 
 	agg->open = false;
@@ -462,7 +463,7 @@ tx_agg_flush(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf **pkts,
 				  tx_xact_id(idx, seq), VMBUS_CHANPKT_FLAG_RC, need_pub);
 	if (ret == -EAGAIN)
 		return ret;
-	tx_free_copied(txq, pkts + agg->first, agg->nb_pkts, ret == 0);
+	frame_bytes = tx_free_copied(txq, pkts + agg->first, agg->nb_pkts, ret == 0);
 	if (ret < 0) {
 		txq->stats.errors += agg->nb_pkts;	/* can never be sent: counted, dropped */
 		return 0;
@@ -473,7 +474,7 @@ tx_agg_flush(struct netvsc_txq *txq, struct tx_agg *agg, struct rte_mbuf **pkts,
 	txq->next_seq++;
 	txq->desc[idx] = (struct netvsc_tx_desc){ .section = agg->section, .in_flight = true,
 						  .nb_frames = (uint16_t)agg->nb_pkts,
-						  .frame_bytes = agg->frame_bytes, .seq = seq };
+						  .frame_bytes = frame_bytes, .seq = seq };
 	return 0;
 }
 

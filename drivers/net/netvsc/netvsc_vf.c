@@ -403,19 +403,22 @@ vf_activate(struct netvsc_vf *vf)
 /*
  * The VF's drops and errors, which its own (hidden) port counts, into
  * vf->err_last: imissed, ierrors, oerrors, rx_nombuf. The packets and bytes
- * are our bursts' (vf->q). Lock held, VF owned and not removed.
+ * are our bursts' (vf->q). Lock held; false for a VF not owned or removed
+ * (its last read stands).
  */
-static void
+static bool
 vf_errors_read(struct netvsc_vf *vf)
 {
 	struct rte_eth_stats vs;
 
-	if (rte_eth_stats_get(vf->port_id, &vs) != 0)
-		return;
+	if (!vf->owned || __atomic_load_n(&vf->removed, __ATOMIC_ACQUIRE) ||
+	    rte_eth_stats_get(vf->port_id, &vs) != 0)
+		return false;
 	vf->err_last[0] = vs.imissed;
 	vf->err_last[1] = vs.ierrors;
 	vf->err_last[2] = vs.oerrors;
 	vf->err_last[3] = vs.rx_nombuf;
+	return true;
 }
 
 /*
@@ -426,10 +429,8 @@ vf_errors_read(struct netvsc_vf *vf)
 static void
 vf_errors_fold(struct netvsc_vf *vf)
 {
-	bool readable = !__atomic_load_n(&vf->removed, __ATOMIC_ACQUIRE);
+	bool readable = vf_errors_read(vf);
 
-	if (readable)
-		vf_errors_read(vf);
 	for (unsigned int i = 0; i < RTE_DIM(vf->err_base); i++) {
 		vf->err_base[i] += vf->err_last[i] - vf->err_zero[i];
 		vf->err_zero[i] = vf->err_last[i];
@@ -810,8 +811,7 @@ netvsc_vf_stats_get(struct rte_eth_dev *eth, struct rte_eth_stats *st)
 	 * it is, and for a VF already removed, the last read stands in.
 	 */
 	if (rte_spinlock_trylock(&vf->lock)) {
-		if (vf->owned && !__atomic_load_n(&vf->removed, __ATOMIC_ACQUIRE))
-			vf_errors_read(vf);
+		vf_errors_read(vf);
 		for (unsigned int i = 0; i < RTE_DIM(err); i++) {
 			err[i] = vf->err_base[i] + vf->err_last[i] - vf->err_zero[i];
 			__atomic_store_n(&vf->err_shown[i], err[i], __ATOMIC_RELAXED);
@@ -852,8 +852,7 @@ netvsc_vf_stats_reset(struct rte_eth_dev *eth)
 			vf->q[i].rx_packets = vf->q[i].rx_bytes = vf->q[i].tx_packets =
 				vf->q[i].tx_bytes = 0;
 		rte_spinlock_lock(&vf->lock);
-		if (vf->owned && !__atomic_load_n(&vf->removed, __ATOMIC_ACQUIRE))
-			vf_errors_read(vf);
+		vf_errors_read(vf);
 		memcpy(vf->err_zero, vf->err_last, sizeof(vf->err_zero));
 		memset(vf->err_base, 0, sizeof(vf->err_base));
 		for (unsigned int i = 0; i < RTE_DIM(vf->err_shown); i++)
