@@ -53,8 +53,9 @@
 #   BENCH_SECONDS (3) BENCH_WARMUP (1) BENCH_RUNS (3) BENCH_SIZES BENCH_QUEUES
 #   BENCH_CASES ("rx tx fwd l3fwd tso ipp devargs class") BENCH_SIDES ("ours ref";
 #   class has its own: memif virtio-user, a side skipped if it is not installed)
-#   devargs: ours only, tx per tx_copybreak and fwd with rx_extmbuf_enable 0/1,
-#   the measurements behind the devarg defaults in doc/netvsc.md
+#   devargs: ours only, tx per tx_copybreak and fwd with rx_extmbuf_enable 0/1
+#   (the settings take turns run by run), the measurements behind the devarg
+#   defaults in doc/netvsc.md
 #   BENCH_IPP_PACKETS (rx/fwd packets under callgrind: 2000, at most 2048)
 #   BENCH_IPP_RUNS (3; instruction counts barely vary) BENCH_TSO_MIB (256)
 #   BENCH_PROFILE_DIR: keep each ipp run's callgrind profile there
@@ -202,14 +203,17 @@ eval "$_eal_harness"
 SIDE_EAL=
 eal_args() { echo "$(_eal_base "$1") -l 0-1 $SIDE_EAL"; }
 
-# use_side ours|ref: the testpmd the harness starts, its plugins and shim.
+# use_side ours|ref|KEY=VALUE: the testpmd the harness starts, its plugins
+# and shim; KEY=VALUE is ours with that devarg (DEVARGS: ours' devargs).
 use_side() {
+	local devargs=${DEVARGS:-}
 	case $1 in
-	ours) DISTRO_TESTPMD=$TESTPMD; QSTATE_FIX=
-	      SIDE_EAL="-d $PLUGIN_BUILD/drivers -d $PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so"
-	      [ -n "${DEVARGS:-}" ] && SIDE_EAL="$SIDE_EAL -a vmbus:$NIC0_UUID,$DEVARGS" ;;
 	ref)  DISTRO_TESTPMD=$REF/app/dpdk-testpmd; QSTATE_FIX=$REF/libqstate_fix.so
 	      SIDE_EAL="-d $REF_PLUGIN/drivers" ;;
+	*)    DISTRO_TESTPMD=$TESTPMD; QSTATE_FIX=
+	      SIDE_EAL="-d $PLUGIN_BUILD/drivers -d $PLUGIN_BUILD/subprojects/dpdk/drivers/librte_mempool_ring.so"
+	      case $1 in *=*) devargs=$1 ;; esac
+	      [ -n "$devargs" ] && SIDE_EAL="$SIDE_EAL -a vmbus:$NIC0_UUID,$devargs" ;;
 	esac
 }
 
@@ -575,10 +579,13 @@ record() {	# CASE SIZE QUEUES SIDE UNIT values...
 	echo "$*" >>"$RESULTS"
 }
 
-# ab NAME SIZE QUEUES UNIT FUNCTION ARGS: RUNS runs per side, alternating
-# which side goes first.
+# ab NAME SIZE QUEUES UNIT FUNCTION ARGS: RUNS runs per side of SIDES,
+# taking turns, which side goes first alternating. A side KEY=VALUE (ours
+# with that devarg) gives the row NAME-VALUE of ours: devarg settings are
+# compared run by run like ours and the ref, so the machine's drift falls
+# on them alike.
 ab() {
-	local name=$1 size=$2 q=$3 unit=$4 i s order c2c
+	local name=$1 size=$2 q=$3 unit=$4 i s order c2c row side
 	shift 4
 	declare -A vals=()
 	for i in $(seq "$RUNS"); do
@@ -586,14 +593,26 @@ ab() {
 		[ $((i % 2)) -eq 0 ] && order=$(printf '%s\n' $SIDES | tac | tr '\n' ' ')
 		for s in $order; do
 			SIDE=$s; use_side "$s"
+			ab_row "$name" "$s"
 			c2c=$(c2c_ns)
 			"$@"
-			echo "run: $name $size B ${q}q $s #$i: $VAL $unit (c2c $c2c ns)" |
+			echo "run: $row $size B ${q}q $side #$i: $VAL $unit (c2c $c2c ns)" |
 				tee -a "$TMP/header.raw"
 			vals[$s]="${vals[$s]:-} $VAL"
 		done
 	done
-	for s in $SIDES; do record "$name" "$size" "$q" "$s" "$unit" ${vals[$s]}; done
+	for s in $SIDES; do
+		ab_row "$name" "$s"
+		record "$row" "$size" "$q" "$side" "$unit" ${vals[$s]}
+	done
+}
+
+# ab_row NAME SIDE: sets row and side for the table (KEY=VALUE: NAME-VALUE, ours).
+ab_row() {
+	case $2 in
+	*=*) row=$1-${2#*=}; side=ours ;;
+	*) row=$1; side=$2 ;;
+	esac
 }
 
 # c2c_ns: the round trip of a cache line between cores 0 and 1 right now
@@ -630,19 +649,11 @@ for c in $CASES; do
 		echo "bench: tso skipped (needs root and /dev/net/tun)"
 	     fi ;;
 	devargs)
-		sides_saved=$SIDES; SIDES=ours
-		for cb in 128 512 2048; do
-			for size in 64 512 1518; do
-				DEVARGS=tx_copybreak=$cb ab "tx-copybreak-$cb" "$size" 1 Mpps \
-					run_testpmd tx "$size" 1
-			done
-		done
-		for zc in 0 1; do
-			for size in 512 1518; do
-				DEVARGS=rx_extmbuf_enable=$zc ab "fwd-rx-extmbuf-$zc" "$size" 1 Mpps \
-					run_testpmd fwd "$size" 1
-			done
-		done
+		sides_saved=$SIDES
+		SIDES="tx_copybreak=128 tx_copybreak=512 tx_copybreak=2048"
+		for size in 64 512 1518; do ab tx-copybreak "$size" 1 Mpps run_testpmd tx "$size" 1; done
+		SIDES="rx_extmbuf_enable=0 rx_extmbuf_enable=1"
+		for size in 512 1518; do ab fwd-rx-extmbuf "$size" 1 Mpps run_testpmd fwd "$size" 1; done
 		SIDES=$sides_saved ;;
 	class)
 		sides_saved=$SIDES; SIDES=
