@@ -51,6 +51,7 @@ figures "class-rx class-tx" "$class_sides"
 doc=$TMP/doc/performance.md
 grep -q '^case  *size  *queues' "$doc" || fail "the report has no table"
 grep -q 'memif median' "$doc" || fail "the report has no class table"
+grep -q '^\*\*Split by placement\*\*' "$doc" || fail "the report has no placement split"
 for f in perf-size.svg; do
 	grep -q '</svg>' "$TMP/doc/$f" || fail "no plot $f"
 done
