@@ -471,7 +471,7 @@ bounds ours at 64 B. Sources (2026-11-26 to 28): `perf record` of hvsim
 and of the guest's lcore, hvsim's counters, callgrind (hvsim's figure: busy
 hvsim under callgrind in an rx 64 B run of ours, instructions inside
 `host_rx_pass` per frame gen handed over). To look again: `BENCH_TRACE=1`
-(each second's rate and the round trip after it), `BENCH_COUNTERS=1`
+(each slice's rate and the round trip after it), `BENCH_COUNTERS=1`
 (hvsim's counters that say who waited: `rxbuf_slots_busy`, `rx_no_slot`,
 `rx_ring_full`; testpmd's burst statistics), `BENCH_PROFILE_DIR=DIR`.
 
@@ -493,7 +493,10 @@ before a run explains rather than predicts (rx 64 B: the ref 14.2 Mpps at
 352 ns, 8.0 at 94 ns). The slow state is the host's and either PMD gets
 it: in 8 alternating pairs at rx 1518 B ours ran 1.8-11.2 Mpps (2 slow
 runs), the ref 1.8-10.8 (4). With 3 runs a side a median can be luck:
-compare ratios and `paired`, and split comparisons by hand by placement.
+compare ratios and `paired`, and the placement split (`@near`), which
+since 2026-11-29 does by machine what was done here by hand. The round
+trip taken during a run is the one that tells (about 90 or 740 ns); the
+one before it often differs (85 before, 743 during, rx 64 B).
 
 What was done about the line transfers:
 - hvsim prefetches for writing (PREFETCHW) the next slots' lines the next
@@ -560,7 +563,9 @@ bound by moving lines between the cores. Our tx_copybreak defaults to a
 send section (6144 B): four 1518 B frames share a section the host reads
 from the guest's cache and completes at once (2026-11-27: 4.96 and 5.94
 Mpps against 2.20 and 2.44 with DPDK's 512 on 1 queue, 3.00 against 1.92
-on 4; fwd within spread). The ref keeps 512, as a user gets it;
+on 4; fwd within spread). With the settings alternated and split by
+placement (2026-11-29, cores close) copying gave 8.06 Mpps at tx 1518 B
+against 2.72 at 512 and 2.88 at 128. The ref keeps 512, as a user gets it;
 `tx-copybreak-512` is ours with it. The guest's copies of 256 B and up
 use rte_memcpy's AVX2 body (4.6-9.0 against 4.0-6.9 Mpps generic).
 
@@ -615,7 +620,11 @@ in time: what stalls the guest is memory, not instructions.
   fewer drops, median 10.2 against 13.7 Mpps.
 - Pausing on an empty rx poll: 45 times fewer bursts, no faster host.
 - Zero-copy receive (`rx_extmbuf_enable=1`): within the spread
-  (doc/netvsc.md).
+  (doc/netvsc.md); cores close, 2026-11-29: fwd 512 B 7.01 against 6.67
+  Mpps copied, 1518 B 3.13 against 3.93. The make bench of 2026-11-29
+  morning showed it 2.9 times faster at 512 B only because the two
+  settings ran one after the other while the machine changed state;
+  they take turns run by run since.
 
 ![Mpps vs frame size, 1 queue](perf-size.svg)
 
