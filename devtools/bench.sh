@@ -24,7 +24,8 @@
 #   tx    testpmd txonly         -> hvsim sink;     Mpps = port TX-packets
 #   fwd   hvsim gen -> testpmd io -> back to gen;   Mpps = port TX-packets
 #         each at BENCH_SIZES (64 512 1518) x BENCH_QUEUES (1 4); the rate is
-#         the counter's delta over BENCH_SECONDS after BENCH_WARMUP
+#         the counter's deltas over BENCH_SECONDS after BENCH_WARMUP, taken
+#         in slices of about a second (see BENCH_NEAR_NS)
 #   l3fwd hvsim gen (8 flows) -> dpdk-l3fwd LPM (2 ports, 1 lcore) -> sink;
 #         Mpps = frames the guest sent on the second NIC (hvsim counter)
 #   tso   TCP bulk transfer, Linux (netns) -> TAP -> testpmd csum fwd with
@@ -61,10 +62,10 @@
 #   BENCH_PROFILE_DIR: keep each ipp run's callgrind profile there
 #   BENCH_NEAR_NS (200): rx/tx/fwd/class runs measure in slices of about a
 #   second, each followed by the core 0 <-> 1 round trip with the run going
-#   on (about 90 ns with the vCPUs close, 700-800 far apart; each measurement
-#   takes the two cores from the run for up to 15 ms, not counted); the
+#   on (about 90 ns with the vCPUs close, 300-800 far apart; each measurement
+#   takes the two cores from the run for 2-15 ms, left out of the rate); the
 #   slices under BENCH_NEAR_NS also give the "@near" rows (the report's
-#   placement split)
+#   placement split). 0: one unbroken interval, no round trip, no split
 #   BENCH_TRACE=1: those runs also print "trace:" lines, every slice's rate
 #   and round trip (a placement that changes mid-run shows)
 #   BENCH_COUNTERS=1: rx/tx/fwd runs also print "counters:", hvsim's counters
@@ -181,6 +182,8 @@ IPP_PACKETS=${BENCH_IPP_PACKETS:-2000}
 IPP_RUNS=${BENCH_IPP_RUNS:-3}
 TSO_MIB=${BENCH_TSO_MIB:-256}
 NEAR_NS=${BENCH_NEAR_NS:-200}
+[[ $NEAR_NS =~ ^[0-9]+$ ]] || fail "BENCH_NEAR_NS must be a whole number of ns, not '$NEAR_NS'"
+case " $SIDES " in *=*) fail "BENCH_SIDES: ours and ref only (KEY=VALUE sides are the devargs case's)" ;; esac
 MODE=$(tp_modes one)
 RESULTS=$TMP/results
 : >"$RESULTS"
@@ -239,23 +242,27 @@ mpps() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.3f", n / s / 1e6 }'; }
 # Mpps of the slices whose round trip was under NEAR_NS (the cores close).
 # BENCH_TRACE=1: every slice's Mpps/c2c as one "trace:" line.
 steady() {
-	local n slice from to t0 t1 sum=0 secs=0 c r line=
-	n=$(awk -v s="$SECS" 'BEGIN { n = int(s + 0.5); print n < 1 ? 1 : n }')
+	local n=1 slice from to t0 t1 sum=0 secs=0 c=- r line= nclose=0
+	[ "$NEAR_NS" -gt 0 ] &&
+		n=$(awk -v s="$SECS" 'BEGIN { n = int(s + 0.5); print n < 1 ? 1 : n }')
 	slice=$(awk -v s="$SECS" -v n="$n" 'BEGIN { print s / n }')
 	NEAR=
 	for _ in $(seq "$n"); do
 		tp_cmd "show port stats 0" >/dev/null; from=$(tp_stat "$TP_OUT" "$1"); t0=$(now)
 		sleep "$slice"
 		tp_cmd "show port stats 0" >/dev/null; to=$(tp_stat "$TP_OUT" "$1"); t1=$(now)
-		c=$(c2c_ns)
+		[ "$NEAR_NS" -gt 0 ] && c=$(c2c_run_ns)
 		secs=$(awk -v a="$t0" -v b="$t1" -v s="$secs" 'BEGIN { print s + b - a }')
 		sum=$((sum + to - from))
 		r=$(mpps $((to - from)) "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")
 		line="$line $r/$c"
-		awk -v c="$c" -v m="$NEAR_NS" 'BEGIN { exit !(c + 0 > 0 && c + 0 < m) }' &&
+		if awk -v c="$c" -v m="$NEAR_NS" 'BEGIN { exit !(c + 0 > 0 && c + 0 < m) }'; then
 			NEAR="$NEAR $r"
+			nclose=$((nclose + 1))
+		fi
 	done
 	[ "${BENCH_TRACE:-0}" = 1 ] && echo "trace: Mpps/c2c ns each slice:$line" >&2
+	[ "$NEAR_NS" -gt 0 ] && NEAR_OF="$nclose/$n"
 	VAL=$(mpps "$sum" "$secs")
 }
 
@@ -598,10 +605,10 @@ ab() {
 			SIDE=$s; use_side "$s"
 			ab_row "$name" "$s"
 			c2c=$(c2c_ns)
-			NEAR=
+			NEAR= NEAR_OF=
 			"$@"
 			echo "run: $row $size B ${q}q $side #$i: $VAL $unit (c2c $c2c ns)" \
-				"${NEAR:+near:$NEAR}" | sed 's/ *$//' | tee -a "$TMP/header.raw"
+				"${NEAR_OF:+near $NEAR_OF${NEAR:+:$NEAR}}" | sed 's/ *$//' | tee -a "$TMP/header.raw"
 			vals[$s]="${vals[$s]:-} $VAL"
 			near[$s]="${near[$s]:-} $NEAR"
 		done
@@ -627,6 +634,8 @@ ab_row() {
 # (devtools/c2c_latency.c); on a VM it moves with where the vCPUs sit.
 cc -O2 -pthread -o "$TMP/c2c_latency" "$TOP/devtools/c2c_latency.c" || fail "cannot build c2c_latency"
 c2c_ns() { "$TMP/c2c_latency" 0 1 20000 2>/dev/null || echo "?"; }
+# c2c_run_ns: the same with a run going on, a tenth as long (9 x 2000 round trips).
+c2c_run_ns() { "$TMP/c2c_latency" 0 1 2000 2>/dev/null || echo "?"; }
 
 {
 echo "bench: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1), mode $MODE," \
