@@ -569,10 +569,11 @@ send section (6144 B): four 1518 B frames share a section the host reads
 from the guest's cache and completes at once (2026-11-27: 4.96 and 5.94
 Mpps against 2.20 and 2.44 with DPDK's 512 on 1 queue, 3.00 against 1.92
 on 4; fwd within spread). With the settings alternated and split by
-placement (2026-11-29, cores close) copying gave 8.06 Mpps at tx 1518 B
-against 2.72 at 512 and 2.88 at 128. The ref keeps 512, as a user gets it;
-`tx-copybreak-512` is ours with it. The guest's copies of 256 B and up
-use rte_memcpy's AVX2 body (4.6-9.0 against 4.0-6.9 Mpps generic).
+placement (cores close) copying gave 8.06 and 7.38 Mpps at tx 1518 B
+against 2.72 and 2.75 at 512 (the two make bench runs of 2026-11-29).
+The ref keeps 512, as a user gets it; `tx-copybreak-512` is ours with it.
+The guest's copies of 256 B and up use rte_memcpy's AVX2 body (4.6-9.0
+against 4.0-6.9 Mpps generic).
 
 #### fwd: taking turns
 
@@ -625,8 +626,9 @@ in time: what stalls the guest is memory, not instructions.
   fewer drops, median 10.2 against 13.7 Mpps.
 - Pausing on an empty rx poll: 45 times fewer bursts, no faster host.
 - Zero-copy receive (`rx_extmbuf_enable=1`): within the spread
-  (doc/netvsc.md); cores close, 2026-11-29: fwd 512 B 7.01 against 6.67
-  Mpps copied, 1518 B 3.13 against 3.93. The make bench of 2026-11-29
+  (doc/netvsc.md); cores close, 2026-11-29, two runs: fwd 512 B 7.01 and
+  7.59 against 6.67 and 6.94 Mpps copied, 1518 B 3.13 and 2.60 (1 slice)
+  against 3.93 and 3.89. The make bench of 2026-11-29
   morning showed it 2.9 times faster at 512 B only because the two
   settings ran one after the other while the machine changed state;
   they take turns run by run since.
