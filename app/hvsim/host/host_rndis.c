@@ -14,7 +14,6 @@
 #define RNDIS_HOST_MAX_TRANSFER_BYTES	0xefffffffu
 #define RNDIS_HOST_PKT_ALIGN_LOG2	3u
 
-/* rndis.md 4: 10 Gbit/s in units of 100 bit/s. */
 /* rndis.md 5.2: OpenVMM's LSO limits. */
 #define RNDIS_HOST_LSO_MAX_BYTES	62780u
 #define RNDIS_HOST_LSO_MIN_SEGS		2u

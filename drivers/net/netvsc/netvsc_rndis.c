@@ -155,7 +155,8 @@ netvsc_rndis_link_speed(struct netvsc_dev *dev, uint32_t *speed_mbps)
 	int ret = netvsc_rndis_query(dev, RNDIS_OID_GEN_LINK_SPEED, NULL, 0, &speed,
 				     sizeof(speed), &got);
 
-	*speed_mbps = speed / 10000;		/* the OID reports 100 bps units */
+	if (ret == 0)
+		*speed_mbps = speed / 10000;	/* the OID reports 100 bps units */
 	return ret;
 }
 

@@ -400,6 +400,18 @@ vf_activate(struct netvsc_vf *vf)
 	vf_switch_datapath(vf, true);
 }
 
+/* Where each of the VF's counts folded into ours sits in rte_eth_stats. */
+static const size_t vf_err_field[NETVSC_VF_NB_ERRS] = {
+	offsetof(struct rte_eth_stats, imissed), offsetof(struct rte_eth_stats, ierrors),
+	offsetof(struct rte_eth_stats, oerrors), offsetof(struct rte_eth_stats, rx_nombuf),
+};
+
+static uint64_t *
+vf_err_of(struct rte_eth_stats *st, unsigned int i)
+{
+	return (uint64_t *)((uint8_t *)st + vf_err_field[i]);
+}
+
 /*
  * The VF's drops and errors, which its own (hidden) port counts, into
  * vf->err_last: imissed, ierrors, oerrors, rx_nombuf. The packets and bytes
@@ -414,10 +426,8 @@ vf_errors_read(struct netvsc_vf *vf)
 	if (!vf->owned || __atomic_load_n(&vf->removed, __ATOMIC_ACQUIRE) ||
 	    rte_eth_stats_get(vf->port_id, &vs) != 0)
 		return false;
-	vf->err_last[0] = vs.imissed;
-	vf->err_last[1] = vs.ierrors;
-	vf->err_last[2] = vs.oerrors;
-	vf->err_last[3] = vs.rx_nombuf;
+	for (unsigned int i = 0; i < NETVSC_VF_NB_ERRS; i++)
+		vf->err_last[i] = *vf_err_of(&vs, i);
 	return true;
 }
 
@@ -821,10 +831,8 @@ netvsc_vf_stats_get(struct rte_eth_dev *eth, struct rte_eth_stats *st)
 		for (unsigned int i = 0; i < RTE_DIM(err); i++)
 			err[i] = __atomic_load_n(&vf->err_shown[i], __ATOMIC_RELAXED);
 	}
-	st->imissed += err[0];
-	st->ierrors += err[1];
-	st->oerrors += err[2];
-	st->rx_nombuf += err[3];
+	for (unsigned int i = 0; i < RTE_DIM(err); i++)
+		*vf_err_of(st, i) += err[i];
 	for (unsigned int i = 0; i < NETVSC_MAX_QUEUES; i++) {
 		const struct netvsc_vf_queue *q = &vf->q[i];
 

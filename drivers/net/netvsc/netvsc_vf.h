@@ -24,6 +24,9 @@ struct netvsc_vf_queue {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;	/* by the VF */
 } __rte_cache_aligned;
 
+/* The VF port's counts folded into ours: imissed, ierrors, oerrors, rx_nombuf. */
+#define NETVSC_VF_NB_ERRS	4
+
 struct netvsc_vf {
 	bool active;			/* bursts use the VF: read by every burst */
 	uint16_t port_id;		/* the VF's port, valid while owned */
@@ -45,8 +48,9 @@ struct netvsc_vf {
 	 * of VFs let go since the last reset, the owned one's last read, and
 	 * what it had at that reset.
 	 */
-	uint64_t err_base[4], err_last[4], err_zero[4];
-	uint64_t err_shown[4];		/* the last sum stats_get gave: while the lock is busy */
+	uint64_t err_base[NETVSC_VF_NB_ERRS], err_last[NETVSC_VF_NB_ERRS];
+	uint64_t err_zero[NETVSC_VF_NB_ERRS];
+	uint64_t err_shown[NETVSC_VF_NB_ERRS];		/* the last sum stats_get gave: while the lock is busy */
 };
 
 extern struct netvsc_vf *netvsc_vf_by_port[RTE_MAX_ETHPORTS];
